@@ -1,0 +1,62 @@
+"""Exception types. Library code raises these; only the CLI turns them into a message and an exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import get_close_matches
+from pathlib import Path
+
+
+class ComplaintMineError(Exception):
+    """Base class of every error complaintmine raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(ComplaintMineError):
+    """An input file cannot be read as asked. Names the file and, where known, the line and column."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | Path, message: str, line: int | None = None, column: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.reason = message
+        where = self.path
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class MissingColumnError(InputError):
+    """A requested column is not in the input; the message lists what is there and suggests a near match."""
+
+    def __init__(self, path: str | Path, column: str, available: Sequence[str]):
+        self.column_name = column
+        self.available = list(available)
+        hint = get_close_matches(column, self.available, n=1)
+        message = f"no column {column!r}; available columns: {', '.join(map(repr, self.available)) or 'none'}"
+        if hint:
+            message += f". Did you mean {hint[0]!r}?"
+        super().__init__(path, message, line=1)
+
+
+class ModelError(ComplaintMineError):
+    """A model directory is missing, damaged, from a newer format, or contains untrusted types."""
+
+    exit_code = 3
+
+
+class CorpusError(ComplaintMineError):
+    """A labelled corpus is malformed (unknown labels, `other` mixed with issues, hash mismatches, ...)."""
+
+    exit_code = 4
+
+
+class TrainingError(ComplaintMineError):
+    """Training cannot proceed (for example, a label has no positive example)."""
+
+    exit_code = 5

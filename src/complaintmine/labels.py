@@ -1,0 +1,40 @@
+"""The label set of ../shared/LABELS.md, and how labels are written in files (joined by ``|``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ISSUE_LABELS: tuple[str, ...] = (
+    "price_hike",
+    "no_price_protection",
+    "gift_not_honored",
+    "late_shipping",
+    "false_lowest_price",
+)
+OTHER = "other"
+ALL_LABELS: tuple[str, ...] = (*ISSUE_LABELS, OTHER)
+PRESALE = "presale"
+SEPARATOR = "|"
+
+
+def parse_labels(cell: str) -> list[str]:
+    """Split ``"late_shipping|gift_not_honored"`` into issue labels; ``"other"`` becomes ``[]``.
+
+    Raises ValueError for unknown labels or ``other`` mixed with an issue label.
+    """
+    names = [part.strip() for part in str(cell).split(SEPARATOR) if part.strip()]
+    unknown = [name for name in names if name not in ALL_LABELS]
+    if unknown:
+        raise ValueError(f"unknown label(s) {', '.join(map(repr, unknown))}; expected {', '.join(ALL_LABELS)}")
+    if not names:
+        raise ValueError("empty label cell; write 'other' for a text with no issue")
+    if OTHER in names and len(names) > 1:
+        raise ValueError("'other' cannot be combined with an issue label")
+    return [name for name in ISSUE_LABELS if name in names]
+
+
+def format_labels(issues: Iterable[str]) -> str:
+    """Join issue labels in canonical order, or return ``"other"`` when there are none."""
+    chosen = set(issues)
+    ordered = [name for name in ISSUE_LABELS if name in chosen]
+    return SEPARATOR.join(ordered) if ordered else OTHER
