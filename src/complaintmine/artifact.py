@@ -1,0 +1,192 @@
+"""Model directories: weights in skops format, the lexicon, and a ``model.json`` manifest.
+
+Loading never unpickles: skops rebuilds only types on an explicit trusted list (plus scikit-learn, NumPy and
+SciPy types skops itself trusts) and refuses anything else, naming it. Every file's SHA-256 is checked against
+the manifest before it is read, and manifests from a newer format are refused with a message saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .classifier import TARGETS, ComplaintClassifier
+from .errors import ModelError
+from .tokenizer import TokenizerConfig
+
+FORMAT_NAME = "complaintmine-model"
+FORMAT_VERSION = 1
+MANIFEST = "model.json"
+WEIGHTS = "weights.skops"
+LEXICON = "lexicon.txt"
+
+# Types outside scikit-learn/NumPy/SciPy that a complaintmine model file may contain.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "complaintmine.head.ThresholdedOneVsRest",
+    "complaintmine.head._ConstantProbability",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+)
+
+
+class ModelVersionWarning(UserWarning):
+    """A model was written with other library versions than the ones loading it."""
+
+
+@dataclass
+class Model:
+    """A trained classifier together with its manifest (name, version, labels, thresholds, metrics ...)."""
+
+    classifier: ComplaintClassifier
+    manifest: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.manifest.get("name", "unnamed"))
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest.get("version", "0"))
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for package in ("complaintmine", "scikit-learn", "jieba", "numpy", "scipy", "skops"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = "unknown"
+    return versions
+
+
+def save_model(model: Model, directory: str | Path) -> Path:
+    """Write ``model`` to ``directory`` (created if needed) and return the path of its manifest."""
+    import skops.io as sio
+
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    clf = model.classifier
+    tokenizer = clf._tokenizer()
+    (target / LEXICON).write_text(tokenizer.lexicon_text, encoding="utf-8")
+    sio.dump(
+        {"word_vectorizer": clf.word_vectorizer_, "char_vectorizer": clf.char_vectorizer_, "head": clf.head_},
+        target / WEIGHTS,
+    )
+    params = clf.get_params()
+    params.pop("tokenizer_config")
+    config = tokenizer.config.to_dict()
+    manifest = {
+        **model.manifest,
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "targets": list(TARGETS),
+        "thresholds": {name: float(value) for name, value in zip(TARGETS, clf.thresholds())},
+        "classifier_params": params,
+        "tokenizer": {**config, "lexicon": LEXICON, "lexicon_sha256": tokenizer.lexicon_sha256},
+        "library_versions": library_versions(),
+        "files": {name: sha256_file(target / name) for name in (WEIGHTS, LEXICON)},
+    }
+    path = target / MANIFEST
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    model.manifest, model.path = manifest, target
+    return path
+
+
+def read_manifest(directory: str | Path) -> dict[str, Any]:
+    """Read and check the manifest of a model directory (format name and version)."""
+    path = Path(directory) / MANIFEST
+    if not Path(directory).is_dir():
+        raise ModelError(f"{directory}: not a model directory (it does not exist or is not a directory)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{path}: missing; a model directory holds {MANIFEST}, {WEIGHTS} and {LEXICON}") from None
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{path}:{exc.lineno}:{exc.colno}: manifest is not valid JSON ({exc.msg})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise ModelError(f"{path}: not a complaintmine model manifest (format is not {FORMAT_NAME!r})")
+    found = manifest.get("format_version")
+    if not isinstance(found, int) or found < 1:
+        raise ModelError(f"{path}: format_version {found!r} is not a positive integer")
+    if found > FORMAT_VERSION:
+        raise ModelError(
+            f"{path}: model format {found} is newer than this complaintmine reads (up to {FORMAT_VERSION}); "
+            "upgrade complaintmine to load it"
+        )
+    return manifest
+
+
+def _verified_bytes(directory: Path, name: str, manifest: dict[str, Any]) -> bytes:
+    expected = manifest.get("files", {}).get(name)
+    path = directory / name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"{path}: missing from the model directory") from None
+    if expected is None:
+        raise ModelError(f"{directory / MANIFEST}: no hash recorded for {name}")
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected:
+        raise ModelError(f"{path}: SHA-256 {actual[:12]}… does not match the manifest ({expected[:12]}…); the file was changed or damaged")
+    return data
+
+
+def load_model(directory: str | Path) -> Model:
+    """Load a model directory safely (see module docstring)."""
+    import skops.io as sio
+
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    weights = _verified_bytes(directory, WEIGHTS, manifest)
+    _verified_bytes(directory, LEXICON, manifest)
+    untrusted = [name for name in sio.get_untrusted_types(data=weights) if name not in TRUSTED_TYPES]
+    if untrusted:
+        raise ModelError(f"{directory / WEIGHTS}: refusing to load untrusted types: {', '.join(untrusted)}")
+    try:
+        parts = sio.loads(weights, trusted=list(TRUSTED_TYPES))
+    except Exception as exc:  # skops raises many types for damaged files; report them all the same way
+        raise ModelError(f"{directory / WEIGHTS}: cannot read weights: {exc}") from None
+    _warn_on_version_drift(directory, manifest)
+    tokenizer_fields = {k: v for k, v in manifest["tokenizer"].items() if k in ("hmm", "drop_punctuation")}
+    params = dict(manifest.get("classifier_params", {}))
+    for key in ("word_ngram_range", "char_ngram_range"):
+        if key in params:
+            params[key] = tuple(params[key])
+    clf = ComplaintClassifier(
+        **params, tokenizer_config=TokenizerConfig(lexicon=str(directory / LEXICON), **tokenizer_fields),
+    )
+    clf.word_vectorizer_ = parts["word_vectorizer"]
+    clf.char_vectorizer_ = parts["char_vectorizer"]
+    clf.head_ = parts["head"]
+    clf.targets_ = tuple(manifest["targets"])
+    if clf.targets_ != TARGETS:
+        raise ModelError(f"{directory / MANIFEST}: targets {clf.targets_} differ from this version's {TARGETS}")
+    return Model(clf, manifest, directory)
+
+
+def _warn_on_version_drift(directory: Path, manifest: dict[str, Any]) -> None:
+    saved = manifest.get("library_versions", {})
+    current = library_versions()
+    for package in ("scikit-learn", "jieba"):
+        if saved.get(package) not in (None, current[package]):
+            warnings.warn(
+                f"{directory}: model was trained with {package} {saved[package]}, this is {current[package]}; "
+                "results may differ slightly",
+                ModelVersionWarning,
+                stacklevel=3,
+            )

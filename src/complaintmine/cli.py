@@ -1,0 +1,212 @@
+"""The ``complaintmine`` command: a thin layer over the library.
+
+Each command parses options, calls one library function, and formats its result. Library errors
+(``ComplaintMineError``) become one line on standard error and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import ComplaintMineError
+
+app = typer.Typer(
+    name="complaintmine",
+    help="Sort Chinese e-commerce complaints by issue: price_hike, no_price_protection, gift_not_honored, "
+    "late_shipping, false_lowest_price (or other), with a pre-sale flag.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"complaintmine: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Map library errors to one stderr line and an exit code, in one place."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ComplaintMineError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:  # e.g. `complaintmine classify x.csv | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Progress:
+    """Rows done, rows/s and ETA on standard error, only when it is a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = done / elapsed
+        eta = (total - done) / rate if rate else 0.0
+        sys.stderr.write(f"\rscored {done:,}/{total:,} rows  {rate:,.0f} rows/s  ETA {eta:,.0f}s ")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"complaintmine {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    """Sort Chinese e-commerce complaints by issue."""
+
+
+@app.command("classify")
+@handle_errors
+def classify_cli(
+    input: Annotated[str, typer.Argument(help="CSV, TSV or JSONL file of complaints, or - for standard input.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file; .csv, .tsv or .jsonl by suffix. Default: CSV on standard output.")] = "-",
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the complaint text.")] = "text",
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column to copy to the output as the row id. Default: 'row', the 0-based row number.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")] = None,
+    input_format: Annotated[str | None, typer.Option("--format", help="Input format (csv, tsv, jsonl) when the suffix does not say.")] = None,
+    encoding: Annotated[str, typer.Option("--encoding", help="Input encoding, e.g. gb18030 for Excel exports.")] = "utf-8",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
+) -> None:
+    """Classify every row of a file of complaints; one output row per input row, in input order.
+
+    Output columns: the id column (or 'row'), labels (issue labels joined by '|', or 'other'), presale (1/0),
+    p_<label> for each issue label, and error (why a row could not be scored, e.g. an empty text).
+
+    Example: complaintmine classify examples/complaints.csv --id-column id -o scored.csv
+    """
+    from .artifact import load_model
+    from .defaults import default_model_dir
+    from .scoring import classify_frame
+    from .tables import read_table, write_table
+
+    loaded = load_model(model if model is not None else default_model_dir())
+    frame = read_table(input, input_format, encoding)
+    scored = classify_frame(loaded, frame, text_column, id_column, source=input, progress=_Progress(not quiet))
+    write_table(scored, output)
+    failed = int((scored["error"] != "").sum())
+    if not quiet:
+        where = "" if output == "-" else f" to {output}"
+        typer.echo(f"classified {len(scored) - failed:,} of {len(scored):,} rows{where} with {loaded.name} "
+                   f"{loaded.version}; {failed:,} row(s) could not be scored", err=True)
+
+
+@app.command("train")
+@handle_errors
+def train_cli(
+    corpus: Annotated[Path, typer.Argument(help="Corpus directory (like corpora/) or a labelled CSV/TSV/JSONL file with text, labels, presale[, split].")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write (created).")],
+    config: Annotated[Path | None, typer.Option("--config", help="JSON file of TrainConfig fields (model, C, features, seed...).")] = None,
+    shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder holding corpora/real_reviews.csv. Default: ../shared beside the repository, or $COMPLAINTMINE_SHARED.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Override the config's seed.")] = None,
+) -> None:
+    """Train a model on the corpus's train split and write a model directory with manifest and model card.
+
+    Test splits in the corpus are scored after training and reported; they are never trained or tuned on.
+
+    Example: complaintmine train corpora -o models/my-model
+    """
+    from .artifact import save_model
+    from .corpus import load_corpus
+    from .errors import TrainingError
+    from .model_card import write_model_card
+    from .training import TrainConfig, train_and_report
+
+    values: dict[str, Any] = {}
+    if config is not None:
+        try:
+            values = json.loads(config.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise TrainingError(f"{config}: cannot read training config: {exc}") from None
+    if seed is not None:
+        values["seed"] = seed
+    data = load_corpus(corpus, shared)
+    for note in data.notes:
+        typer.echo(f"note: {note}", err=True)
+    trained = train_and_report(data, TrainConfig.from_dict(values))
+    save_model(trained, output)
+    write_model_card(trained, output)
+    typer.echo(f"wrote {output} ({trained.manifest['corpus']['n_texts']:,} training texts, "
+               f"{trained.manifest['training_seconds']}s)", err=True)
+    for name, metrics in trained.manifest["metrics"].items():
+        if name != "train":
+            typer.echo(f"{name}: micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
+                       f"presale accuracy {metrics['presale_accuracy']:.3f} on {metrics['n_texts']:,} texts", err=True)
+
+
+@app.command("evaluate")
+@handle_errors
+def evaluate_cli(
+    model_dir: Annotated[Path, typer.Argument(help="Model directory.")],
+    data: Annotated[Path, typer.Argument(help="Labelled CSV/TSV/JSONL file (text, labels, presale) or a corpus directory.")],
+    split: Annotated[str | None, typer.Option("--split", help="Only rows whose split column equals this (e.g. test).")] = None,
+    origin: Annotated[str | None, typer.Option("--origin", help="Corpus directories only: 'real' or 'team' rows.")] = None,
+    json_out: Annotated[Path, typer.Option("--json", help="Where to write the metrics as JSON.")] = Path("evaluation.json"),
+    shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder (see train).")] = None,
+) -> None:
+    """Print per-label precision, recall and F1, micro- and macro-F1 and presale accuracy; write them as JSON.
+
+    Example: complaintmine evaluate models/complaintmine-zh-0.1.0 corpora --split test --origin real
+    """
+    from .artifact import load_model
+    from .corpus import load_corpus
+    from .evaluation import format_metrics
+    from .training import evaluate
+
+    loaded = load_model(model_dir)
+    corpus = load_corpus(data, shared).select(split=split, origin=origin)
+    metrics = evaluate(loaded, corpus)
+    typer.echo(format_metrics(metrics))
+    json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"metrics written to {json_out}", err=True)
+
+
+@app.command("tokenize")
+@handle_errors
+def tokenize_cli(
+    texts: Annotated[list[str], typer.Argument(help="Texts to segment.")],
+    spans: Annotated[bool, typer.Option("--spans", help="Show each token's [start, end) span in the original text.")] = False,
+) -> None:
+    """Show how complaintmine's tokenizer (jieba + the domain lexicon) segments texts, one line per text.
+
+    Example: complaintmine tokenize "付了定金，尾款涨了50"
+    """
+    from .tokenizer import Tokenizer
+
+    tokenizer = Tokenizer()
+    for text in texts:
+        tokens = tokenizer.tokens(text)
+        typer.echo(" ".join(f"{t.text}[{t.start},{t.end})" if spans else t.text for t in tokens))
+
+
+def main() -> None:
+    app(prog_name="complaintmine")

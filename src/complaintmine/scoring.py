@@ -1,0 +1,115 @@
+"""Scoring: texts or a DataFrame in, the output contract of ``complaintmine classify`` out.
+
+Output columns, one row per input row, in input order: the id column (or ``row``), ``labels`` (issue labels
+joined by ``|``, or ``other``), ``presale`` (1/0), ``p_<label>`` per issue label, and ``error`` (empty unless the
+row could not be scored, e.g. an empty text; such rows keep their id and have empty predictions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .artifact import Model
+from .errors import MissingColumnError
+from .labels import ISSUE_LABELS, format_labels
+from .tables import ERROR_FIELD
+
+PROBABILITY_COLUMNS = [f"p_{name}" for name in ISSUE_LABELS]
+OUTPUT_COLUMNS = ["labels", "presale", *PROBABILITY_COLUMNS, "error"]
+DEFAULT_CHUNK = 2000
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The decision for one text: issue labels (empty means ``other``), presale, and probabilities."""
+
+    labels: tuple[str, ...]
+    presale: bool
+    probabilities: dict[str, float]
+
+    @property
+    def label_string(self) -> str:
+        return format_labels(self.labels)
+
+
+def predict_texts(model: Model, texts: Sequence[str]) -> list[Prediction]:
+    """Classify texts; every text gets a Prediction, in order."""
+    clf = model.classifier
+    proba = clf.predict_proba(list(texts))
+    decided = proba >= clf.thresholds()
+    result = []
+    for row in range(len(texts)):
+        issues = tuple(name for i, name in enumerate(ISSUE_LABELS) if decided[row, i])
+        probabilities = {name: float(proba[row, i]) for i, name in enumerate(ISSUE_LABELS)}
+        probabilities["presale"] = float(proba[row, -1])
+        result.append(Prediction(issues, bool(decided[row, -1]), probabilities))
+    return result
+
+
+def _cell_problem(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "empty text"
+    if not isinstance(value, str):
+        return f"text is a {type(value).__name__}, not a string"
+    if not value.strip():
+        return "empty text"
+    return None
+
+
+def classify_frame(
+    model: Model,
+    frame: pd.DataFrame,
+    text_column: str = "text",
+    id_column: str | None = None,
+    source: str = "<dataframe>",
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: ProgressCallback | None = None,
+) -> pd.DataFrame:
+    """Score ``frame[text_column]``; see the module docstring for the output columns.
+
+    Raises MissingColumnError (naming ``source``) when a named column is absent.
+    """
+    visible = [c for c in frame.columns if c != ERROR_FIELD]
+    for column in [text_column, id_column] if id_column else [text_column]:
+        if column not in frame.columns:
+            raise MissingColumnError(source, column, visible)
+    n = len(frame)
+    ids = frame[id_column].tolist() if id_column else list(range(n))
+    errors: list[str] = [""] * n
+    upstream = frame[ERROR_FIELD].tolist() if ERROR_FIELD in frame.columns else [None] * n
+    scoreable: list[int] = []
+    for i, (value, problem) in enumerate(zip(frame[text_column].tolist(), upstream)):
+        reason = problem if isinstance(problem, str) and problem else _cell_problem(value)
+        if reason:
+            errors[i] = reason
+        else:
+            scoreable.append(i)
+    labels: list[str] = [""] * n
+    presale = pd.array([pd.NA] * n, dtype="Int64")
+    proba = np.full((n, len(ISSUE_LABELS)), np.nan)
+    texts = frame[text_column].tolist()
+    done = 0
+    for start in range(0, len(scoreable), chunk_size):
+        rows = scoreable[start:start + chunk_size]
+        for row, prediction in zip(rows, predict_texts(model, [texts[i] for i in rows])):
+            labels[row] = prediction.label_string
+            presale[row] = int(prediction.presale)
+            proba[row] = [prediction.probabilities[name] for name in ISSUE_LABELS]
+        done += len(rows)
+        if progress:
+            progress(done, len(scoreable))
+    out = pd.DataFrame({id_column or "row": ids, "labels": labels, "presale": presale})
+    for i, column in enumerate(PROBABILITY_COLUMNS):
+        out[column] = np.round(proba[:, i], 6)
+    out["error"] = errors
+    return out
+
+
+def classify_texts(model: Model, texts: Sequence[str]) -> pd.DataFrame:
+    """Score a list of texts; the id column is ``row``."""
+    return classify_frame(model, pd.DataFrame({"text": list(texts)}))

@@ -1,0 +1,128 @@
+"""Training: one configuration dataclass, saved in each model's manifest, and ``train_model``."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+
+from .artifact import Model
+from .classifier import TARGETS, ComplaintClassifier
+from .corpus import Corpus
+from .errors import TrainingError
+from .evaluation import compute_metrics
+from .labels import ALL_LABELS
+from .tokenizer import TokenizerConfig
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
+
+    name, version : the model's name and version, written to the manifest and model card.
+    features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight : see ComplaintClassifier.
+    tune_thresholds, cv : per-label thresholds from cross-validated probabilities.
+    seed : the one seed for every random choice.
+    train_split : rows of the corpus whose ``split`` equals this are trained on; "" trains on every row.
+    tokenizer : TokenizerConfig fields.
+    """
+
+    name: str = "complaintmine-zh"
+    version: str = "0.1.0"
+    features: str = "both"
+    word_ngram_range: tuple[int, int] = (1, 2)
+    char_ngram_range: tuple[int, int] = (1, 3)
+    min_df: int = 2
+    model: str = "logreg"
+    C: float = 10.0
+    class_weight: str | None = "balanced"
+    tune_thresholds: bool = True
+    cv: int = 5
+    seed: int = 0
+    train_split: str = "train"
+    tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise TrainingError(f"unknown training option(s): {', '.join(sorted(unknown))}")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def classifier(self) -> ComplaintClassifier:
+        return ComplaintClassifier(
+            features=self.features, word_ngram_range=tuple(self.word_ngram_range),  # type: ignore[arg-type]
+            char_ngram_range=tuple(self.char_ngram_range), min_df=self.min_df,  # type: ignore[arg-type]
+            model=self.model, C=self.C, class_weight=self.class_weight, tune_thresholds=self.tune_thresholds,
+            cv=self.cv, random_state=self.seed, tokenizer_config=TokenizerConfig(**self.tokenizer),
+        )
+
+
+def train_model(corpus: Corpus, config: TrainConfig | None = None) -> Model:
+    """Fit a classifier on the training rows of ``corpus``; the manifest records data, config and metrics.
+
+    Raises TrainingError when there is nothing to learn from (no rows, or a target with no positive example).
+    """
+    config = config or TrainConfig()
+    train = corpus.select(split=config.train_split) if config.train_split else corpus
+    if len(train) == 0:
+        raise TrainingError(f"the corpus has no rows with split == {config.train_split!r}")
+    Y = train.targets()
+    missing = [name for name, count in zip(TARGETS, Y.sum(axis=0)) if count == 0]
+    if missing:
+        raise TrainingError(f"no positive training example for: {', '.join(missing)}")
+    started = datetime.now(timezone.utc)
+    classifier = config.classifier().fit(train.texts, Y)
+    fitted = classifier.predict(train.texts)
+    counts = {name: int(n) for name, n in zip(TARGETS, Y.sum(axis=0))}
+    counts["other"] = int((Y[:, :5].sum(axis=1) == 0).sum())
+    manifest = {
+        "name": config.name,
+        "version": config.version,
+        "labels": list(ALL_LABELS),
+        "created": started.isoformat(timespec="seconds"),
+        "training_seconds": round((datetime.now(timezone.utc) - started).total_seconds(), 1),
+        "training_config": config.to_dict(),
+        "seed": config.seed,
+        "python": platform.python_version(),
+        "corpus": {
+            "sha256": train.sha256(),
+            "n_texts": len(train),
+            "label_counts": counts,
+            "by_origin": {k: int(v) for k, v in train.frame["origin"].value_counts().sort_index().items()},
+            "notes": list(corpus.notes),
+        },
+        "metrics": {"train": compute_metrics(Y, fitted)},
+    }
+    return Model(classifier, manifest)
+
+
+def evaluate(model: Model, corpus: Corpus) -> dict[str, Any]:
+    """Metrics of ``model`` on every row of ``corpus`` (select the split you want first)."""
+    if len(corpus) == 0:
+        raise TrainingError("nothing to evaluate: the data has no rows")
+    proba = model.classifier.predict_proba(corpus.texts)
+    predicted = (proba >= model.classifier.thresholds()).astype(int)
+    # A text predicted with no issue is "other"; the presale column is decided on its own.
+    return compute_metrics(corpus.targets(), predicted, proba)
+
+
+
+
+
+def train_and_report(corpus: Corpus, config: TrainConfig | None = None) -> Model:
+    """Train on the train split, then score every held-out test part (by origin) into the manifest."""
+    config = config or TrainConfig()
+    model = train_model(corpus, config)
+    for origin in sorted(corpus.frame["origin"].unique()):
+        held_out = corpus.select(split="test", origin=origin)
+        if len(held_out):
+            model.manifest["metrics"][f"test_{origin}"] = evaluate(model, held_out)
+    return model
