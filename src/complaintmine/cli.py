@@ -107,8 +107,10 @@ def classify_cli(
     from .artifact import load_model
     from .defaults import default_model_dir
     from .scoring import classify_frame
-    from .tables import read_table, write_table
+    from .tables import check_readable, detect_format, read_table, write_table
 
+    check_readable(input, input_format)
+    detect_format(output)
     loaded = load_model(model if model is not None else default_model_dir())
     frame = read_table(input, input_format, encoding)
     scored = classify_frame(loaded, frame, text_column, id_column, source=input, progress=_Progress(not quiet))
@@ -188,6 +190,33 @@ def evaluate_cli(
     typer.echo(format_metrics(metrics))
     json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     typer.echo(f"metrics written to {json_out}", err=True)
+
+
+@app.command("corpus")
+@handle_errors
+def corpus_cli(
+    directory: Annotated[Path, typer.Argument(help="Corpus directory holding team_written.csv and real_labels.csv.")] = Path("corpora"),
+    shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder (see train).")] = None,
+) -> None:
+    """Validate a corpus directory and print per-label counts by origin and split.
+
+    Checks labels, presale and split values, duplicate and near-duplicate texts, 10-character phrases shared by
+    team-written texts, text hashes against the shared pool, and near-duplicates that straddle the split.
+
+    Example: complaintmine corpus corpora
+    """
+    from .corpus_check import check_corpus
+    from .errors import CorpusError
+
+    report = check_corpus(directory, shared, progress=lambda message: typer.echo(message + " ...", err=True))
+    typer.echo(report.counts.to_string(index=False))
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    for problem in report.problems:
+        typer.echo(f"problem: {problem}", err=True)
+    if not report.ok:
+        raise CorpusError(f"{len(report.problems)} problem(s) in {directory}")
+    typer.echo(f"{directory}: no problems found", err=True)
 
 
 @app.command("tokenize")

@@ -29,8 +29,13 @@ def shingles(text: str, n: int = SHINGLE) -> set[str]:
     return {s[i:i + n] for i in range(len(s) - n + 1)}
 
 
+# A short text inside a much longer one ("根本不是最低价" in a long post) is a quotation, not a duplicate.
+_MIN_SIZE_RATIO = 0.5
+
+
 def near_duplicate_pairs(texts: Sequence[str], threshold: float = 0.8) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, containment) with i < j whose shingle overlap, over the smaller set, is >= ``threshold``."""
+    """Pairs (i, j, containment) with i < j whose shingle overlap, over the smaller set, is >= ``threshold``
+    and whose shingle sets differ in size by at most a factor of two."""
     sets = [shingles(text) for text in texts]
     index: dict[str, list[int]] = defaultdict(list)
     for doc, grams in enumerate(sets):
@@ -49,7 +54,10 @@ def near_duplicate_pairs(texts: Sequence[str], threshold: float = 0.8) -> list[t
                 if other > doc:
                     shared[other] += 1
         for other, count in shared.items():
-            score = count / min(len(grams), len(sets[other]))
+            small, large = sorted((len(grams), len(sets[other])))
+            if small < _MIN_SIZE_RATIO * large:
+                continue
+            score = count / small
             if score >= threshold:
                 pairs.append((doc, other, round(score, 3)))
     return pairs

@@ -7,6 +7,7 @@ why, so callers can still emit one output row for it. Errors that make a whole f
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -35,6 +36,18 @@ def detect_format(path: str, explicit: str | None = None) -> str:
     if fmt not in FORMATS:
         raise InputError(path, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)} (by suffix or --format)")
     return fmt
+
+
+def check_readable(path: str, fmt: str | None = None) -> str:
+    """Fail fast, before any expensive work, when ``path`` cannot be read or its format is unknown."""
+    found = detect_format(path, fmt)
+    if path != "-":
+        target = Path(path)
+        if not target.exists():
+            raise InputError(path, "no such file")
+        if target.is_dir():
+            raise InputError(path, "is a directory, expected a file")
+    return found
 
 
 def _read_bytes(path: str) -> bytes:
@@ -83,7 +96,8 @@ def read_table(path: str, fmt: str | None = None, encoding: str = "utf-8") -> pd
 
 def _read_jsonl(path: str, text: str) -> pd.DataFrame:
     records: list[dict[str, object]] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # Split on "\n" alone: str.splitlines() also breaks on U+0085 and U+2028, which JSON strings may hold raw.
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -120,7 +134,11 @@ def _write(frame: pd.DataFrame, handle: IO[str], fmt: str) -> None:
             clean = {key: (None if _is_missing(value) else value) for key, value in record.items()}
             handle.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
     else:
-        frame.to_csv(handle, index=False, sep="\t" if fmt == "tsv" else ",", lineterminator="\n")
+        # Python's csv module quotes a cell holding "\n" but not one holding a lone "\r", which readers then
+        # take for a line break; quote every cell in the rare file that has one, so no row is split.
+        has_cr = any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in frame.columns)
+        frame.to_csv(handle, index=False, sep="\t" if fmt == "tsv" else ",", lineterminator="\n",
+                     quoting=csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL)
 
 
 def _is_missing(value: object) -> bool:
