@@ -8,6 +8,7 @@ Targets are the five issue labels plus ``presale``, as columns of a 0/1 matrix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from .normalize import normalize
 from .tokenizer import Tokenizer, TokenizerConfig
 
 TARGETS: tuple[str, ...] = (*ISSUE_LABELS, PRESALE)
+_DIGIT = re.compile(r"\d")
 FEATURE_KINDS = ("words", "chars", "both")
 MODEL_KINDS = ("logreg", "svm", "cnb")
 
@@ -46,6 +48,8 @@ class ComplaintClassifier(BaseEstimator):
     cv : folds for threshold tuning.
     random_state : seed for every random choice.
     tokenizer_config : how texts become tokens; None means the default config.
+    mask_digits : map every digit to 0 before building features, so amounts and dates count as "a number"
+        rather than as particular numbers (team-written texts use different amounts than real reviews).
     """
 
     def __init__(
@@ -61,6 +65,7 @@ class ComplaintClassifier(BaseEstimator):
         cv: int = 5,
         random_state: int | None = 0,
         tokenizer_config: TokenizerConfig | None = None,
+        mask_digits: bool = False,
     ):
         self.features = features
         self.word_ngram_range = word_ngram_range
@@ -73,6 +78,7 @@ class ComplaintClassifier(BaseEstimator):
         self.cv = cv
         self.random_state = random_state
         self.tokenizer_config = tokenizer_config
+        self.mask_digits = mask_digits
 
     # -- building blocks -------------------------------------------------------------------------------------
 
@@ -114,10 +120,16 @@ class ComplaintClassifier(BaseEstimator):
             self._tokenizer_instance = self._make_tokenizer()
         return self._tokenizer_instance
 
+    def mask(self, text: str) -> str:
+        """What features see of a normalised text or token: digits become 0 when ``mask_digits`` is on."""
+        return _DIGIT.sub("0", text) if self.mask_digits else text
+
     def _inputs(self, texts: Sequence[str]) -> tuple[list[str], list[str]]:
         texts = [str(text) for text in texts]
-        tokenized = [" ".join(self._tokenizer().tokenize(text)) for text in texts] if self.features != "chars" else []
-        normalized = [normalize(text) for text in texts] if self.features != "words" else []
+        tokenized = (
+            [self.mask(" ".join(self._tokenizer().tokenize(text))) for text in texts] if self.features != "chars" else []
+        )
+        normalized = [self.mask(normalize(text)) for text in texts] if self.features != "words" else []
         return tokenized, normalized
 
     def _matrix(self, texts: Sequence[str], fit: bool = False) -> sp.csr_matrix:

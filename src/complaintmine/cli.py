@@ -96,6 +96,8 @@ def classify_cli(
     input_format: Annotated[str | None, typer.Option("--format", help="Input format (csv, tsv, jsonl) when the suffix does not say.")] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="Input encoding, e.g. gb18030 for Excel exports.")] = "utf-8",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.")] = False,
+    explain_top: Annotated[int, typer.Option("--explain-top", min=1, help="Terms per label with --explain.")] = 5,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
 
@@ -113,7 +115,8 @@ def classify_cli(
     detect_format(output)
     loaded = load_model(model if model is not None else default_model_dir())
     frame = read_table(input, input_format, encoding)
-    scored = classify_frame(loaded, frame, text_column, id_column, source=input, progress=_Progress(not quiet))
+    scored = classify_frame(loaded, frame, text_column, id_column, source=input, progress=_Progress(not quiet),
+                            explain=explain, explain_top=explain_top)
     write_table(scored, output)
     failed = int((scored["error"] != "").sum())
     if not quiet:

@@ -69,8 +69,13 @@ def classify_frame(
     source: str = "<dataframe>",
     chunk_size: int = DEFAULT_CHUNK,
     progress: ProgressCallback | None = None,
+    explain: bool = False,
+    explain_top: int = 5,
 ) -> pd.DataFrame:
     """Score ``frame[text_column]``; see the module docstring for the output columns.
+
+    With ``explain``, an ``evidence`` column holds, per row, a dict from each predicted target to its top
+    contributing terms (``{"term", "weight", "spans"}``, spans into the original text); see explain.py.
 
     Raises MissingColumnError (naming ``source``) when a named column is absent.
     """
@@ -107,6 +112,15 @@ def classify_frame(
     for i, column in enumerate(PROBABILITY_COLUMNS):
         out[column] = np.round(proba[:, i], 6)
     out["error"] = errors
+    if explain:
+        from .explain import Explainer
+
+        explainer = Explainer(model)
+        evidence: list[object] = [None] * n
+        for row in scoreable:
+            found = explainer.explain(str(texts[row]), top=explain_top)
+            evidence[row] = {label: [e.to_dict() for e in items] for label, items in found.items()}
+        out.insert(len(out.columns) - 1, "evidence", evidence)
     return out
 
 

@@ -134,6 +134,8 @@ def _write(frame: pd.DataFrame, handle: IO[str], fmt: str) -> None:
             clean = {key: (None if _is_missing(value) else value) for key, value in record.items()}
             handle.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
     else:
+        # Nested values (the evidence column) become JSON text in a CSV cell.
+        frame = frame.apply(lambda col: col.map(_json_cell) if col.map(lambda v: isinstance(v, (dict, list))).any() else col)
         # Python's csv module quotes a cell holding "\n" but not one holding a lone "\r", which readers then
         # take for a line break; quote every cell in the rare file that has one, so no row is split.
         has_cr = any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in frame.columns)
@@ -149,3 +151,7 @@ def _is_missing(value: object) -> bool:
         return bool(pd.isna(value))  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return False
+
+
+def _json_cell(value: object) -> object:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else ("" if value is None else value)

@@ -23,7 +23,8 @@ class TrainConfig:
     """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
 
     name, version : the model's name and version, written to the manifest and model card.
-    features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight : see ComplaintClassifier.
+    features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight, mask_digits : see
+        ComplaintClassifier.
     tune_thresholds, cv : per-label thresholds from cross-validated probabilities.
     seed : the one seed for every random choice.
     train_split : rows of the corpus whose ``split`` equals this are trained on; "" trains on every row.
@@ -42,6 +43,7 @@ class TrainConfig:
     tune_thresholds: bool = True
     cv: int = 5
     seed: int = 0
+    mask_digits: bool = False
     train_split: str = "train"
     tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
 
@@ -62,6 +64,7 @@ class TrainConfig:
             char_ngram_range=tuple(self.char_ngram_range), min_df=self.min_df,  # type: ignore[arg-type]
             model=self.model, C=self.C, class_weight=self.class_weight, tune_thresholds=self.tune_thresholds,
             cv=self.cv, random_state=self.seed, tokenizer_config=TokenizerConfig(**self.tokenizer),
+            mask_digits=self.mask_digits,
         )
 
 
