@@ -28,8 +28,12 @@ from complaintmine.labels import format_labels, parse_labels  # noqa: E402
 
 PRIORITY = ["false_lowest_price", "price_hike", "late_shipping", "gift_not_honored", "no_price_protection"]
 TEST_SHARE = 5  # one group in five
-KINDS = {"price_hike": "price_hike", "false_lowest_price": "false_lowest_price", "presale": "presale",
-         "hard_negative": "hard_negative"}
+KINDS = {
+    "price_hike": "price_hike",
+    "false_lowest_price": "false_lowest_price",
+    "presale": "presale",
+    "hard_negative": "hard_negative",
+}
 
 
 def stratum(labels: list[str], presale: int) -> str:
@@ -71,16 +75,27 @@ def drop_double_labelled(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         else:
             first[row["text_sha1"]] = row
     if pairs:
-        names = ["price_hike", "no_price_protection", "gift_not_honored", "late_shipping", "false_lowest_price", "other"]
+        names = [
+            "price_hike",
+            "no_price_protection",
+            "gift_not_honored",
+            "late_shipping",
+            "false_lowest_price",
+            "other",
+        ]
         print(f"{len(pairs)} texts labelled twice; kept the first labelling. Agreement on them:")
         for name in names:
             a = [name in p[0]["labels"].split("|") for p in pairs]
             b = [name in p[1]["labels"].split("|") for p in pairs]
             both = sum(x and y for x, y in zip(a, b))
-            print(f"  {name:22s} first {sum(a):3d} second {sum(b):3d} both {both:3d} "
-                  f"agree {sum(x == y for x, y in zip(a, b)) / len(pairs):.3f}")
-        print(f"  exact label set {sum(p[0]['labels'] == p[1]['labels'] for p in pairs) / len(pairs):.3f}, "
-              f"presale {sum(p[0]['presale'] == p[1]['presale'] for p in pairs) / len(pairs):.3f}")
+            print(
+                f"  {name:22s} first {sum(a):3d} second {sum(b):3d} both {both:3d} "
+                f"agree {sum(x == y for x, y in zip(a, b)) / len(pairs):.3f}"
+            )
+        print(
+            f"  exact label set {sum(p[0]['labels'] == p[1]['labels'] for p in pairs) / len(pairs):.3f}, "
+            f"presale {sum(p[0]['presale'] == p[1]['presale'] for p in pairs) / len(pairs):.3f}"
+        )
     return list(first.values())
 
 
@@ -109,8 +124,15 @@ def main(workdir: str, shared: str = str(ROOT.parent / "shared")) -> None:
             meta = keymap[key]
             text = pool[(meta["source"], meta["source_id"])]
             assert text_sha1(text) == meta["text_sha1"], key
-            rows.append({**meta, "labels": format_labels(parse_labels(labels)), "presale": presale,
-                         "annotator": annotators[batch], "text": text})
+            rows.append(
+                {
+                    **meta,
+                    "labels": format_labels(parse_labels(labels)),
+                    "presale": presale,
+                    "annotator": annotators[batch],
+                    "text": text,
+                }
+            )
     rows = drop_double_labelled(rows)
     strata = [stratum(parse_labels(r["labels"]), int(r["presale"])) for r in rows]
     for r, s in zip(rows, assign_splits([r["text"] for r in rows], strata)):
@@ -126,15 +148,31 @@ def main(workdir: str, shared: str = str(ROOT.parent / "shared")) -> None:
     for path in sorted((work / "written").glob("*.tsv")):
         for line in open(path, encoding="utf-8"):
             tid, text, labels, presale = line.rstrip("\n").split("\t")
-            team.append({"id": tid, "text": text, "labels": format_labels(parse_labels(labels)), "presale": presale,
-                         "kind": KINDS[path.stem], "author": "team-writer-" + path.stem.replace("_", "-")})
+            team.append(
+                {
+                    "id": tid,
+                    "text": text,
+                    "labels": format_labels(parse_labels(labels)),
+                    "presale": presale,
+                    "kind": KINDS[path.stem],
+                    "author": "team-writer-" + path.stem.replace("_", "-"),
+                }
+            )
     seed = ROOT / "corpora" / "scripts" / "seed_texts.tsv"
     if seed.exists():
         for line in open(seed, encoding="utf-8"):
             if line.strip() and not line.startswith("#"):
                 tid, text, labels, presale = line.rstrip("\n").split("\t")
-                team.append({"id": tid, "text": text, "labels": format_labels(parse_labels(labels)),
-                             "presale": presale, "kind": "seed", "author": "team-core"})
+                team.append(
+                    {
+                        "id": tid,
+                        "text": text,
+                        "labels": format_labels(parse_labels(labels)),
+                        "presale": presale,
+                        "kind": "seed",
+                        "author": "team-core",
+                    }
+                )
     team = drop_team_texts_like_real(team, [r["text"] for r in rows])
     strata = [stratum(parse_labels(r["labels"]), int(r["presale"])) + ":" + r["kind"] for r in team]
     # Stratify team texts by label and by the writer's assignment, so both test parts mirror training.
@@ -149,8 +187,9 @@ def main(workdir: str, shared: str = str(ROOT.parent / "shared")) -> None:
             team[i]["split"] = "test" if rank % TEST_SHARE == TEST_SHARE - 1 else "train"
     splits = [r["split"] for r in team]
     with open(ROOT / "corpora" / "team_written.csv", "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["id", "text", "labels", "presale", "split", "kind", "author"],
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            fh, fieldnames=["id", "text", "labels", "presale", "split", "kind", "author"], lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(team)
     print("team:", Counter(zip(splits, [s.split(":")[0] for s in strata])))

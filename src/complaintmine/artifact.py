@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from .classifier import TARGETS, ComplaintClassifier
 from .errors import ModelError
@@ -84,8 +87,14 @@ def save_model(model: Model, directory: str | Path) -> Path:
     tokenizer = clf._tokenizer()
     (target / LEXICON).write_text(tokenizer.lexicon_text, encoding="utf-8")
     sio.dump(
-        {"word_vectorizer": clf.word_vectorizer_, "char_vectorizer": clf.char_vectorizer_, "head": clf.head_},
+        {
+            "word_vectorizer": _vectorizer_state(clf.word_vectorizer_),
+            "char_vectorizer": _vectorizer_state(clf.char_vectorizer_),
+            "head": clf.head_,
+        },
         target / WEIGHTS,
+        compression=zipfile.ZIP_DEFLATED,
+        compresslevel=9,
     )
     params = clf.get_params()
     params.pop("tokenizer_config")
@@ -105,6 +114,29 @@ def save_model(model: Model, directory: str | Path) -> Path:
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     model.manifest, model.path = manifest, target
     return path
+
+
+def _vectorizer_state(vectorizer: Any) -> dict[str, Any] | None:
+    """A fitted TfidfVectorizer as arrays: skops would write its vocabulary dict as ~500 bytes of JSON per term.
+
+    The vectoriser's parameters are not stored: they follow from the classifier parameters in the manifest.
+    """
+    if vectorizer is None:
+        return None
+    terms = np.empty(len(vectorizer.vocabulary_), dtype=object)
+    for term, index in vectorizer.vocabulary_.items():
+        terms[index] = term
+    return {"terms": terms.astype(str), "idf": np.asarray(vectorizer.idf_)}
+
+
+def _restore_vectorizer(vectorizer: Any, state: dict[str, Any] | None) -> Any:
+    if (vectorizer is None) != (state is None):
+        raise ModelError("the weights file and the manifest disagree about which feature kinds the model uses")
+    if vectorizer is None or state is None:
+        return None
+    vectorizer.vocabulary_ = {str(term): index for index, term in enumerate(state["terms"])}
+    vectorizer.idf_ = state["idf"]
+    return vectorizer
 
 
 def read_manifest(directory: str | Path) -> dict[str, Any]:
@@ -142,7 +174,10 @@ def _verified_bytes(directory: Path, name: str, manifest: dict[str, Any]) -> byt
         raise ModelError(f"{directory / MANIFEST}: no hash recorded for {name}")
     actual = hashlib.sha256(data).hexdigest()
     if actual != expected:
-        raise ModelError(f"{path}: SHA-256 {actual[:12]}… does not match the manifest ({expected[:12]}…); the file was changed or damaged")
+        raise ModelError(
+            f"{path}: SHA-256 {actual[:12]}… does not match the manifest ({expected[:12]}…); "
+            "the file was changed or damaged"
+        )
     return data
 
 
@@ -168,10 +203,12 @@ def load_model(directory: str | Path) -> Model:
         if key in params:
             params[key] = tuple(params[key])
     clf = ComplaintClassifier(
-        **params, tokenizer_config=TokenizerConfig(lexicon=str(directory / LEXICON), **tokenizer_fields),
+        **params,
+        tokenizer_config=TokenizerConfig(lexicon=str(directory / LEXICON), **tokenizer_fields),
     )
-    clf.word_vectorizer_ = parts["word_vectorizer"]
-    clf.char_vectorizer_ = parts["char_vectorizer"]
+    words, chars = clf._vectorizers()
+    clf.word_vectorizer_ = _restore_vectorizer(words, parts["word_vectorizer"])
+    clf.char_vectorizer_ = _restore_vectorizer(chars, parts["char_vectorizer"])
     clf.head_ = parts["head"]
     clf.targets_ = tuple(manifest["targets"])
     if clf.targets_ != TARGETS:

@@ -33,7 +33,9 @@ class KeywordRules:
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         patterns = [re.compile(KEYWORD_RULES[name]) for name in TARGETS]
-        return np.array([[int(bool(p.search(text))) for p in patterns] for text in texts], dtype=int).reshape(-1, len(TARGETS))
+        return np.array([[int(bool(p.search(text))) for p in patterns] for text in texts], dtype=int).reshape(
+            -1, len(TARGETS)
+        )
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.predict(texts).astype(float)

@@ -87,7 +87,9 @@ class ComplaintClassifier(BaseEstimator):
 
     def _base_estimator(self) -> Any:
         if self.model == "logreg":
-            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, random_state=self.random_state)
+            return LogisticRegression(
+                C=self.C, class_weight=self.class_weight, max_iter=2000, random_state=self.random_state
+            )
         if self.model == "svm":
             svm = LinearSVC(C=self.C / 10.0, class_weight=self.class_weight, random_state=self.random_state)
             return CalibratedClassifierCV(svm, method="sigmoid", cv=3)
@@ -103,13 +105,19 @@ class ComplaintClassifier(BaseEstimator):
             # Texts are pre-tokenised into space-joined jieba tokens, so the vectoriser holds no callable and
             # can be saved in a safe format. token_pattern splits on those spaces only.
             words = TfidfVectorizer(
-                token_pattern=r"\S+", lowercase=False, ngram_range=tuple(self.word_ngram_range),
-                min_df=self.min_df, sublinear_tf=True,
+                token_pattern=r"\S+",
+                lowercase=False,
+                ngram_range=tuple(self.word_ngram_range),
+                min_df=self.min_df,
+                sublinear_tf=True,
             )
         if self.features in ("chars", "both"):
             chars = TfidfVectorizer(
-                analyzer="char", lowercase=False, ngram_range=tuple(self.char_ngram_range),
-                min_df=self.min_df, sublinear_tf=True,
+                analyzer="char",
+                lowercase=False,
+                ngram_range=tuple(self.char_ngram_range),
+                min_df=self.min_df,
+                sublinear_tf=True,
             )
         return words, chars
 
@@ -127,7 +135,9 @@ class ComplaintClassifier(BaseEstimator):
     def _inputs(self, texts: Sequence[str]) -> tuple[list[str], list[str]]:
         texts = [str(text) for text in texts]
         tokenized = (
-            [self.mask(" ".join(self._tokenizer().tokenize(text))) for text in texts] if self.features != "chars" else []
+            [self.mask(" ".join(self._tokenizer().tokenize(text))) for text in texts]
+            if self.features != "chars"
+            else []
         )
         normalized = [self.mask(normalize(text)) for text in texts] if self.features != "words" else []
         return tokenized, normalized
@@ -168,7 +178,10 @@ class ComplaintClassifier(BaseEstimator):
         self.word_vectorizer_, self.char_vectorizer_ = self._vectorizers()
         X = self._matrix(texts, fit=True)
         self.head_ = ThresholdedOneVsRest(
-            self._base_estimator(), tune_thresholds=self.tune_thresholds, cv=self.cv, random_state=self.random_state,
+            self._base_estimator(),
+            tune_thresholds=self.tune_thresholds,
+            cv=self.cv,
+            random_state=self.random_state,
         ).fit(X, Y)
         self.targets_ = TARGETS
         return self

@@ -80,7 +80,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
 ) -> None:
     """Sort Chinese e-commerce complaints by issue."""
 
@@ -89,14 +91,36 @@ def _root(
 @handle_errors
 def classify_cli(
     input: Annotated[str, typer.Argument(help="CSV, TSV or JSONL file of complaints, or - for standard input.")],
-    output: Annotated[str, typer.Option("--output", "-o", help="Output file; .csv, .tsv or .jsonl by suffix. Default: CSV on standard output.")] = "-",
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", "-o", help="Output file; .csv, .tsv or .jsonl by suffix. Default: CSV on standard output."
+        ),
+    ] = "-",
     text_column: Annotated[str, typer.Option("--text-column", help="Column holding the complaint text.")] = "text",
-    id_column: Annotated[str | None, typer.Option("--id-column", help="Column to copy to the output as the row id. Default: 'row', the 0-based row number.")] = None,
-    model: Annotated[Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")] = None,
-    input_format: Annotated[str | None, typer.Option("--format", help="Input format (csv, tsv, jsonl) when the suffix does not say.")] = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="Input encoding, e.g. gb18030 for Excel exports.")] = "utf-8",
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column", help="Column to copy to the output as the row id. Default: 'row', the 0-based row number."
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")
+    ] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--format", help="Input format (csv, tsv, jsonl) when the suffix does not say.")
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Input encoding, e.g. gb18030 for Excel exports.")
+    ] = "utf-8",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.",
+        ),
+    ] = False,
     explain_top: Annotated[int, typer.Option("--explain-top", min=1, help="Terms per label with --explain.")] = 5,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
@@ -115,24 +139,49 @@ def classify_cli(
     detect_format(output)
     loaded = load_model(model if model is not None else default_model_dir())
     frame = read_table(input, input_format, encoding)
-    scored = classify_frame(loaded, frame, text_column, id_column, source=input, progress=_Progress(not quiet),
-                            explain=explain, explain_top=explain_top)
+    scored = classify_frame(
+        loaded,
+        frame,
+        text_column,
+        id_column,
+        source=input,
+        progress=_Progress(not quiet),
+        explain=explain,
+        explain_top=explain_top,
+    )
     write_table(scored, output)
     failed = int((scored["error"] != "").sum())
     if not quiet:
         where = "" if output == "-" else f" to {output}"
-        typer.echo(f"classified {len(scored) - failed:,} of {len(scored):,} rows{where} with {loaded.name} "
-                   f"{loaded.version}; {failed:,} row(s) could not be scored", err=True)
+        typer.echo(
+            f"classified {len(scored) - failed:,} of {len(scored):,} rows{where} with {loaded.name} "
+            f"{loaded.version}; {failed:,} row(s) could not be scored",
+            err=True,
+        )
 
 
 @app.command("train")
 @handle_errors
 def train_cli(
-    corpus: Annotated[Path, typer.Argument(help="Corpus directory (like corpora/) or a labelled CSV/TSV/JSONL file with text, labels, presale[, split].")],
+    corpus: Annotated[
+        Path,
+        typer.Argument(
+            help="Corpus directory (like corpora/) or a labelled CSV/TSV/JSONL file with text, labels, presale[, split]."
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write (created).")],
-    config: Annotated[Path | None, typer.Option("--config", help="JSON file of TrainConfig fields (model, C, features, seed...).")] = None,
-    shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder holding corpora/real_reviews.csv. Default: ../shared beside the repository, or $COMPLAINTMINE_SHARED.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="JSON file of TrainConfig fields (model, C, features, seed...).")
+    ] = None,
+    shared: Annotated[
+        Path | None,
+        typer.Option(
+            "--shared",
+            help="The shared data folder holding corpora/real_reviews.csv. Default: ../shared beside the repository, or $COMPLAINTMINE_SHARED.",
+        ),
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Override the config's seed.")] = None,
+    comparison: Annotated[Path | None, typer.Option("--comparison", help="Results of models/compare.py (comparison.json) to include in the model card.")] = None,
 ) -> None:
     """Train a model on the corpus's train split and write a model directory with manifest and model card.
 
@@ -158,24 +207,45 @@ def train_cli(
     for note in data.notes:
         typer.echo(f"note: {note}", err=True)
     trained = train_and_report(data, TrainConfig.from_dict(values))
+    if comparison is not None:
+        from .model_card import comparison_table
+
+        try:
+            trained.manifest["comparison"] = comparison_table(json.loads(comparison.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError, KeyError) as exc:
+            raise TrainingError(f"{comparison}: not a comparison.json from models/compare.py ({exc})") from None
     save_model(trained, output)
     write_model_card(trained, output)
-    typer.echo(f"wrote {output} ({trained.manifest['corpus']['n_texts']:,} training texts, "
-               f"{trained.manifest['training_seconds']}s)", err=True)
+    typer.echo(
+        f"wrote {output} ({trained.manifest['corpus']['n_texts']:,} training texts, "
+        f"{trained.manifest['training_seconds']}s)",
+        err=True,
+    )
     for name, metrics in trained.manifest["metrics"].items():
         if name != "train":
-            typer.echo(f"{name}: micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
-                       f"presale accuracy {metrics['presale_accuracy']:.3f} on {metrics['n_texts']:,} texts", err=True)
+            typer.echo(
+                f"{name}: micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
+                f"presale accuracy {metrics['presale_accuracy']:.3f} on {metrics['n_texts']:,} texts",
+                err=True,
+            )
 
 
 @app.command("evaluate")
 @handle_errors
 def evaluate_cli(
     model_dir: Annotated[Path, typer.Argument(help="Model directory.")],
-    data: Annotated[Path, typer.Argument(help="Labelled CSV/TSV/JSONL file (text, labels, presale) or a corpus directory.")],
-    split: Annotated[str | None, typer.Option("--split", help="Only rows whose split column equals this (e.g. test).")] = None,
-    origin: Annotated[str | None, typer.Option("--origin", help="Corpus directories only: 'real' or 'team' rows.")] = None,
-    json_out: Annotated[Path, typer.Option("--json", help="Where to write the metrics as JSON.")] = Path("evaluation.json"),
+    data: Annotated[
+        Path, typer.Argument(help="Labelled CSV/TSV/JSONL file (text, labels, presale) or a corpus directory.")
+    ],
+    split: Annotated[
+        str | None, typer.Option("--split", help="Only rows whose split column equals this (e.g. test).")
+    ] = None,
+    origin: Annotated[
+        str | None, typer.Option("--origin", help="Corpus directories only: 'real' or 'team' rows.")
+    ] = None,
+    json_out: Annotated[Path, typer.Option("--json", help="Where to write the metrics as JSON.")] = Path(
+        "evaluation.json"
+    ),
     shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder (see train).")] = None,
 ) -> None:
     """Print per-label precision, recall and F1, micro- and macro-F1 and presale accuracy; write them as JSON.
@@ -198,7 +268,9 @@ def evaluate_cli(
 @app.command("corpus")
 @handle_errors
 def corpus_cli(
-    directory: Annotated[Path, typer.Argument(help="Corpus directory holding team_written.csv and real_labels.csv.")] = Path("corpora"),
+    directory: Annotated[
+        Path, typer.Argument(help="Corpus directory holding team_written.csv and real_labels.csv.")
+    ] = Path("corpora"),
     shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder (see train).")] = None,
 ) -> None:
     """Validate a corpus directory and print per-label counts by origin and split.
@@ -226,7 +298,9 @@ def corpus_cli(
 @handle_errors
 def tokenize_cli(
     texts: Annotated[list[str], typer.Argument(help="Texts to segment.")],
-    spans: Annotated[bool, typer.Option("--spans", help="Show each token's [start, end) span in the original text.")] = False,
+    spans: Annotated[
+        bool, typer.Option("--spans", help="Show each token's [start, end) span in the original text.")
+    ] = False,
 ) -> None:
     """Show how complaintmine's tokenizer (jieba + the domain lexicon) segments texts, one line per text.
 

@@ -100,15 +100,17 @@ def load_labelled_file(path: str | Path, fmt: str | None = None) -> Corpus:
     for column in ("text", "labels", "presale"):
         if column not in frame.columns:
             raise MissingColumnError(path, column, [c for c in frame.columns if not c.startswith("__")])
-    out = pd.DataFrame({
-        "key": [f"row{i}" for i in range(len(frame))],
-        "text": frame["text"].astype(str),
-        "labels": _canonical(path, frame),
-        "presale": _presale(path, frame),
-        "split": frame["split"].astype(str) if "split" in frame.columns else "train",
-        "origin": "user",
-        "kind": "",
-    })
+    out = pd.DataFrame(
+        {
+            "key": [f"row{i}" for i in range(len(frame))],
+            "text": frame["text"].astype(str),
+            "labels": _canonical(path, frame),
+            "presale": _presale(path, frame),
+            "split": frame["split"].astype(str) if "split" in frame.columns else "train",
+            "origin": "user",
+            "kind": "",
+        }
+    )
     return Corpus(out[COLUMNS])
 
 
@@ -132,15 +134,19 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
     """The project corpus: team-written texts plus real labels joined with the shared pool."""
     directory = Path(directory)
     team = _read_csv(directory / TEAM_FILE)
-    frames = [pd.DataFrame({
-        "key": "team:" + team["id"],
-        "text": team["text"],
-        "labels": _canonical(directory / TEAM_FILE, team),
-        "presale": _presale(directory / TEAM_FILE, team),
-        "split": team["split"],
-        "origin": "team",
-        "kind": team["kind"],
-    })]
+    frames = [
+        pd.DataFrame(
+            {
+                "key": "team:" + team["id"],
+                "text": team["text"],
+                "labels": _canonical(directory / TEAM_FILE, team),
+                "presale": _presale(directory / TEAM_FILE, team),
+                "split": team["split"],
+                "origin": "team",
+                "kind": team["kind"],
+            }
+        )
+    ]
     notes = []
     real_path = directory / REAL_FILE
     if real_path.exists():
@@ -154,7 +160,9 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
             )
         else:
             texts, mismatched = [], []
-            for number, (source, source_id, digest) in enumerate(zip(real["source"], real["source_id"], real["text_sha1"]), 2):
+            for number, (source, source_id, digest) in enumerate(
+                zip(real["source"], real["source_id"], real["text_sha1"]), 2
+            ):
                 text = pool.get((source, source_id))
                 if text is None or text_sha1(text) != digest:
                     mismatched.append(f"{real_path}:{number}")
@@ -164,15 +172,19 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
                     f"{len(mismatched)} labelled real text(s) missing from or changed in {shared / SHARED_POOL}, "
                     f"first at {mismatched[0]}"
                 )
-            frames.append(pd.DataFrame({
-                "key": "real:" + real["source"] + ":" + real["source_id"],
-                "text": texts,
-                "labels": _canonical(real_path, real),
-                "presale": _presale(real_path, real),
-                "split": real["split"],
-                "origin": "real",
-                "kind": real["proposer"],
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "key": "real:" + real["source"] + ":" + real["source_id"],
+                        "text": texts,
+                        "labels": _canonical(real_path, real),
+                        "presale": _presale(real_path, real),
+                        "split": real["split"],
+                        "origin": "real",
+                        "kind": real["proposer"],
+                    }
+                )
+            )
     return Corpus(pd.concat(frames, ignore_index=True)[COLUMNS], notes)
 
 

@@ -50,7 +50,7 @@ def _check_rows(path: Path, frame: pd.DataFrame, problems: list[str]) -> None:
 
 def _duplicates(path: Path, values: pd.Series, what: str, problems: list[str]) -> None:
     dup = values[values.duplicated(keep=False)]
-    for value, rows in list(dup.groupby(dup).groups.items())[:MAX_LISTED]:
+    for _value, rows in list(dup.groupby(dup).groups.items())[:MAX_LISTED]:
         lines = ", ".join(str(i + 2) for i in rows)
         problems.append(f"{path}: duplicate {what} on lines {lines}")
 
@@ -61,8 +61,9 @@ def _read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def check_corpus(directory: str | Path, shared_dir: str | Path | None = None,
-                 progress: Callable[[str], None] | None = None) -> CorpusReport:
+def check_corpus(
+    directory: str | Path, shared_dir: str | Path | None = None, progress: Callable[[str], None] | None = None
+) -> CorpusReport:
     """Validate ``directory`` (team_written.csv, real_labels.csv) against ``shared_dir`` when present."""
     directory = Path(directory)
     say = progress or (lambda _message: None)
@@ -97,7 +98,9 @@ def check_corpus(directory: str | Path, shared_dir: str | Path | None = None,
         if pool is None:
             notes.append(f"{shared / SHARED_POOL} not found: hashes and real-text leakage not checked")
         else:
-            for number, (source, source_id, digest) in enumerate(zip(real["source"], real["source_id"], real["text_sha1"]), 2):
+            for number, (source, source_id, digest) in enumerate(
+                zip(real["source"], real["source_id"], real["text_sha1"]), 2
+            ):
                 text = pool.get((source, source_id))
                 if text is None:
                     problems.append(f"{real_path}:{number}: {source} {source_id} is not in {shared / SHARED_POOL}")

@@ -26,7 +26,7 @@ def shingles(text: str, n: int = SHINGLE) -> set[str]:
     s = squash(text)
     if len(s) <= n:
         return {s} if s else set()
-    return {s[i:i + n] for i in range(len(s) - n + 1)}
+    return {s[i : i + n] for i in range(len(s) - n + 1)}
 
 
 # A short text inside a much longer one ("根本不是最低价" in a long post) is a quotation, not a duplicate.
@@ -88,7 +88,7 @@ def shared_phrases(texts: Sequence[str], length: int = 10) -> list[tuple[int, in
         s = squash(text)
         reported: set[int] = set()
         for k in range(len(s) - length + 1):
-            gram = s[k:k + length]
+            gram = s[k : k + length]
             first = owner.setdefault(gram, doc)
             if first != doc and first not in reported:
                 reported.add(first)

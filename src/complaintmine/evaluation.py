@@ -38,18 +38,26 @@ def compute_metrics(Y_true: np.ndarray, Y_pred: np.ndarray, proba: np.ndarray | 
     per_label = {}
     for i, name in enumerate(ISSUE_LABELS):
         per_label[name] = {
-            "precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]),
-            "support": int(support[i]), "predicted": int(issues_pred[:, i].sum()),
+            "precision": float(precision[i]),
+            "recall": float(recall[i]),
+            "f1": float(f1[i]),
+            "support": int(support[i]),
+            "predicted": int(issues_pred[:, i].sum()),
         }
         if proba is not None:
             per_label[name]["ece"] = expected_calibration_error(issues_true[:, i], proba[:, i])
     other_true = issues_true.sum(axis=1) == 0
     other_pred = issues_pred.sum(axis=1) == 0
     p, r, f, _ = precision_recall_fscore_support(other_true, other_pred, average="binary", zero_division=0.0)
-    per_label["other"] = {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(other_true.sum()),
-                          "predicted": int(other_pred.sum())}
+    per_label["other"] = {
+        "precision": float(p),
+        "recall": float(r),
+        "f1": float(f),
+        "support": int(other_true.sum()),
+        "predicted": int(other_pred.sum()),
+    }
     return {
-        "n_texts": int(len(Y_true)),
+        "n_texts": len(Y_true),
         "labels": per_label,
         "micro_f1": float(f1_score(issues_true, issues_pred, average="micro", zero_division=0.0)),
         "macro_f1": float(f1_score(issues_true, issues_pred, average="macro", zero_division=0.0)),
@@ -64,10 +72,16 @@ def format_metrics(metrics: dict[str, Any]) -> str:
     """A plain-text table of :func:`compute_metrics` output."""
     lines = [f"{'label':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
     for name, row in metrics["labels"].items():
-        lines.append(f"{name:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10d}")
+        lines.append(
+            f"{name:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10d}"
+        )
     lines.append("")
-    lines.append(f"micro-F1 (5 issues) {metrics['micro_f1']:.3f}   macro-F1 {metrics['macro_f1']:.3f}   "
-                 f"exact match {metrics['exact_match']:.3f}")
-    lines.append(f"presale accuracy {metrics['presale_accuracy']:.3f}   presale F1 {metrics['presale_f1']:.3f} "
-                 f"(support {metrics['presale_support']})   texts {metrics['n_texts']}")
+    lines.append(
+        f"micro-F1 (5 issues) {metrics['micro_f1']:.3f}   macro-F1 {metrics['macro_f1']:.3f}   "
+        f"exact match {metrics['exact_match']:.3f}"
+    )
+    lines.append(
+        f"presale accuracy {metrics['presale_accuracy']:.3f}   presale F1 {metrics['presale_f1']:.3f} "
+        f"(support {metrics['presale_support']})   texts {metrics['n_texts']}"
+    )
     return "\n".join(lines)

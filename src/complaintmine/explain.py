@@ -36,7 +36,7 @@ def linear_weights(estimator: Any) -> np.ndarray | None:
         return np.asarray(estimator.coef_).ravel()
     calibrated = getattr(estimator, "calibrated_classifiers_", None)
     if calibrated:
-        return np.mean([np.asarray(c.estimator.coef_).ravel() for c in calibrated], axis=0)
+        return np.asarray(np.mean([np.asarray(c.estimator.coef_).ravel() for c in calibrated], axis=0))
     return None
 
 
@@ -91,7 +91,9 @@ class Explainer:
                     break
                 name = self.names[row.indices[k]]
                 kind, term = name[:2], name[2:]
-                spans = tuple(_word_spans(tokens, term, clf.mask) if kind == "w:" else _char_spans(text, term, clf.mask))
+                spans = tuple(
+                    _word_spans(tokens, term, clf.mask) if kind == "w:" else _char_spans(text, term, clf.mask)
+                )
                 if spans in seen_spans:  # 尾款 as a word and as characters point at the same place
                     continue
                 seen_spans.add(spans)

@@ -114,7 +114,7 @@ class ThresholdedOneVsRest(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             return np.column_stack([1.0 - scores[:, 0], scores[:, 0]])
         totals = scores.sum(axis=1, keepdims=True)
         totals[totals == 0] = 1.0
-        return scores / totals
+        return np.asarray(scores / totals)
 
     def predict(self, X: Any) -> np.ndarray:
         scores = self._positive_proba(X)

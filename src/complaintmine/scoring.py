@@ -100,7 +100,7 @@ def classify_frame(
     texts = frame[text_column].tolist()
     done = 0
     for start in range(0, len(scoreable), chunk_size):
-        rows = scoreable[start:start + chunk_size]
+        rows = scoreable[start : start + chunk_size]
         for row, prediction in zip(rows, predict_texts(model, [texts[i] for i in rows])):
             labels[row] = prediction.label_string
             presale[row] = int(prediction.presale)

@@ -70,7 +70,10 @@ def _decode(path: str, raw: bytes, encoding: str) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(
-            path, f"bytes are not valid {encoding} ({exc.reason}); pass --encoding (for example gb18030)", line, column,
+            path,
+            f"bytes are not valid {encoding} ({exc.reason}); pass --encoding (for example gb18030)",
+            line,
+            column,
         ) from None
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -85,8 +88,12 @@ def read_table(path: str, fmt: str | None = None, encoding: str = "utf-8") -> pd
         raise InputError(path, "file is empty; expected a header line with column names", line=1)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False,
-            na_filter=False, engine="c",
+            io.StringIO(text),
+            sep="\t" if fmt == "tsv" else ",",
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
         match = _PANDAS_LINE.search(str(exc))
@@ -135,12 +142,19 @@ def _write(frame: pd.DataFrame, handle: IO[str], fmt: str) -> None:
             handle.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
     else:
         # Nested values (the evidence column) become JSON text in a CSV cell.
-        frame = frame.apply(lambda col: col.map(_json_cell) if col.map(lambda v: isinstance(v, (dict, list))).any() else col)
+        frame = frame.apply(
+            lambda col: col.map(_json_cell) if col.map(lambda v: isinstance(v, (dict, list))).any() else col
+        )
         # Python's csv module quotes a cell holding "\n" but not one holding a lone "\r", which readers then
         # take for a line break; quote every cell in the rare file that has one, so no row is split.
         has_cr = any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in frame.columns)
-        frame.to_csv(handle, index=False, sep="\t" if fmt == "tsv" else ",", lineterminator="\n",
-                     quoting=csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL)
+        frame.to_csv(
+            handle,
+            index=False,
+            sep="\t" if fmt == "tsv" else ",",
+            lineterminator="\n",
+            quoting=csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL,
+        )
 
 
 def _is_missing(value: object) -> bool:
@@ -154,4 +168,6 @@ def _is_missing(value: object) -> bool:
 
 
 def _json_cell(value: object) -> object:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else ("" if value is None else value)
+    return (
+        json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else ("" if value is None else value)
+    )

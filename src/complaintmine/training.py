@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -60,12 +60,25 @@ class TrainConfig:
 
     def classifier(self) -> ComplaintClassifier:
         return ComplaintClassifier(
-            features=self.features, word_ngram_range=tuple(self.word_ngram_range),  # type: ignore[arg-type]
-            char_ngram_range=tuple(self.char_ngram_range), min_df=self.min_df,  # type: ignore[arg-type]
-            model=self.model, C=self.C, class_weight=self.class_weight, tune_thresholds=self.tune_thresholds,
-            cv=self.cv, random_state=self.seed, tokenizer_config=TokenizerConfig(**self.tokenizer),
+            features=self.features,
+            word_ngram_range=_pair(self.word_ngram_range),
+            char_ngram_range=_pair(self.char_ngram_range),
+            min_df=self.min_df,
+            model=self.model,
+            C=self.C,
+            class_weight=self.class_weight,
+            tune_thresholds=self.tune_thresholds,
+            cv=self.cv,
+            random_state=self.seed,
+            tokenizer_config=TokenizerConfig(**self.tokenizer),
             mask_digits=self.mask_digits,
         )
+
+
+def _pair(values: Any) -> tuple[int, int]:
+    """JSON configs give n-gram ranges as lists; the classifier wants a pair."""
+    low, high = values
+    return int(low), int(high)
 
 
 def train_model(corpus: Corpus, config: TrainConfig | None = None) -> Model:
@@ -81,7 +94,7 @@ def train_model(corpus: Corpus, config: TrainConfig | None = None) -> Model:
     missing = [name for name, count in zip(TARGETS, Y.sum(axis=0)) if count == 0]
     if missing:
         raise TrainingError(f"no positive training example for: {', '.join(missing)}")
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     classifier = config.classifier().fit(train.texts, Y)
     fitted = classifier.predict(train.texts)
     counts = {name: int(n) for name, n in zip(TARGETS, Y.sum(axis=0))}
@@ -91,7 +104,7 @@ def train_model(corpus: Corpus, config: TrainConfig | None = None) -> Model:
         "version": config.version,
         "labels": list(ALL_LABELS),
         "created": started.isoformat(timespec="seconds"),
-        "training_seconds": round((datetime.now(timezone.utc) - started).total_seconds(), 1),
+        "training_seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
         "training_config": config.to_dict(),
         "seed": config.seed,
         "python": platform.python_version(),
@@ -117,15 +130,48 @@ def evaluate(model: Model, corpus: Corpus) -> dict[str, Any]:
     return compute_metrics(corpus.targets(), predicted, proba)
 
 
-
-
-
 def train_and_report(corpus: Corpus, config: TrainConfig | None = None) -> Model:
-    """Train on the train split, then score every held-out test part (by origin) into the manifest."""
+    """Train on the train split, then score every held-out test part (by origin) into the manifest.
+
+    ``manifest["errors"]`` lists, per test part and label, false positives and negatives: team-written and
+    user texts are quoted (shortened); real texts from the research-only pool are cited by key and by the
+    evidence terms that drove the decision, never quoted.
+    """
     config = config or TrainConfig()
     model = train_model(corpus, config)
+    model.manifest["errors"] = {}
     for origin in sorted(corpus.frame["origin"].unique()):
         held_out = corpus.select(split="test", origin=origin)
         if len(held_out):
             model.manifest["metrics"][f"test_{origin}"] = evaluate(model, held_out)
+            model.manifest["errors"][f"test_{origin}"] = _errors(model, held_out, quote=origin != "real")
     return model
+
+
+def _errors(model: Model, corpus: Corpus, quote: bool, per_kind: int = 3) -> dict[str, Any]:
+    from .explain import Explainer
+
+    proba = model.classifier.predict_proba(corpus.texts)
+    thresholds = model.classifier.thresholds()
+    truth = corpus.targets()
+    explainer: Explainer | None = None
+    found: dict[str, Any] = {}
+    for j, label in enumerate(TARGETS[:-1]):
+        for kind, mask in (("false_positive", (proba[:, j] >= thresholds[j]) & (truth[:, j] == 0)),
+                           ("false_negative", (proba[:, j] < thresholds[j]) & (truth[:, j] == 1))):
+            rows = np.flatnonzero(mask)
+            # The most confident mistakes first.
+            rows = rows[np.argsort(-np.abs(proba[rows, j] - thresholds[j]))]
+            examples = []
+            for row in rows[:per_kind]:
+                example: dict[str, Any] = {"gold": corpus.frame["labels"][row], "p": round(float(proba[row, j]), 3)}
+                if quote:
+                    example["text"] = corpus.texts[row][:120]
+                else:
+                    explainer = explainer or Explainer(model)
+                    example["key"] = corpus.frame["key"][row]
+                    evidence = explainer.explain(corpus.texts[row], labels=[label], top=4)[label]
+                    example["evidence"] = [e.term for e in evidence]
+                examples.append(example)
+            found.setdefault(label, {})[kind] = {"count": int(mask.sum()), "examples": examples}
+    return found

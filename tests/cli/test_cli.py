@@ -1,0 +1,141 @@
+"""The installed `complaintmine` command, run in a subprocess as a user runs it."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from ..conftest import DATA, ROOT, entry_point
+
+EXAMPLES = ROOT / "examples" / "complaints.csv"
+
+
+def run(*args, stdin=None, cwd=None):
+    return subprocess.run(
+        [*entry_point(), *map(str, args)], input=stdin, capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def test_classify_example_with_default_model():
+    result = run("classify", EXAMPLES, "--id-column", "id")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "id,labels,presale,p_price_hike,p_no_price_protection,p_gift_not_honored,"
+        "p_late_shipping,p_false_lowest_price,error"
+    )
+    ids = [line.split(",")[0] for line in lines[1:]]
+    assert ids == [f"c{i:03d}" for i in range(1, 16)]
+    row13 = next(line for line in lines if line.startswith("c013,"))
+    assert row13.endswith(",empty text")
+    assert "1 row(s) could not be scored" in result.stderr
+
+
+def test_classify_jsonl_output_and_row_ids_without_id_column(tmp_path, tiny_model):
+    out = tmp_path / "scored.jsonl"
+    result = run("classify", EXAMPLES, "-o", out, "--model", tiny_model)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["row"] for r in records] == list(range(15))
+    assert records[12]["error"] == "empty text" and records[12]["presale"] is None
+    assert all(0.0 <= r["p_price_hike"] <= 1.0 for r in records if not r["error"])
+
+
+def test_classify_reads_standard_input(tiny_model):
+    result = run("classify", "-", "--model", tiny_model, "--quiet", stdin="text\n尾款涨价了\n发货很快\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert [line.split(",")[0] for line in result.stdout.splitlines()] == ["row", "0", "1"]
+
+
+def test_missing_column_is_one_line_with_a_hint(tiny_model):
+    result = run("classify", EXAMPLES, "--text-column", "txt", "--model", tiny_model)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "no column 'txt'" in result.stderr and "Did you mean 'text'?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["classify", "nope.csv"], 2, "nope.csv: no such file"),
+        (["classify", "x.parquetz"], 2, "unknown format"),
+        (["classify", EXAMPLES, "--model", "no-such-model"], 3, "no-such-model: not a model directory"),
+        (["train", "nope.csv", "-o", "m"], 2, "nope.csv: no such file"),
+    ],
+)
+def test_errors_are_one_clean_line(tmp_path, args, code, message):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_train_then_evaluate_writes_model_card_and_json(tmp_path):
+    model_dir = tmp_path / "m"
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"min_df": 1, "cv": 2, "name": "tiny"}), encoding="utf-8")
+    result = run("train", DATA / "tiny_corpus.csv", "-o", model_dir, "--config", config)
+    assert result.returncode == 0, result.stderr
+    assert (model_dir / "model.json").exists() and (model_dir / "README.md").exists()
+    assert "test_user: micro-F1" in result.stderr
+    result = run("evaluate", model_dir, DATA / "tiny_corpus.csv", "--split", "test", "--json", tmp_path / "m.json")
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert metrics["n_texts"] == 8
+    assert re.search(r"micro-F1 \(5 issues\) \d\.\d{3}", result.stdout)
+    for label in ("price_hike", "no_price_protection", "gift_not_honored", "late_shipping", "false_lowest_price"):
+        assert label in result.stdout
+
+
+def test_bad_training_config_is_reported(tmp_path):
+    config = tmp_path / "c.json"
+    config.write_text('{"learning_rate": 1}', encoding="utf-8")
+    result = run("train", DATA / "tiny_corpus.csv", "-o", tmp_path / "m", "--config", config)
+    assert result.returncode == 5
+    assert "unknown training option(s): learning_rate" in result.stderr
+
+
+def test_python_dash_m_works_like_the_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "complaintmine", "tokenize", "付了定金，尾款涨了50"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["付", "了", "定金", "尾款", "涨", "了", "50"]
+
+
+def _commands():
+    from complaintmine.cli import app
+
+    return [command.name for command in app.registered_commands]
+
+
+def test_every_command_has_help_that_appears_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = _commands()
+    assert {"classify", "train", "evaluate", "tokenize"} <= set(commands)
+    for name in commands:
+        result = run(name, "--help")
+        assert result.returncode == 0, result.stderr
+        assert "Usage" in result.stdout
+        assert f"### `complaintmine {name}`" in readme, name
+        summary = _docstring_summary(name)
+        assert summary in readme, (name, summary)
+
+
+def _docstring_summary(name):
+    from complaintmine.cli import app
+
+    command = next(c for c in app.registered_commands if c.name == name)
+    return command.callback.__doc__.strip().splitlines()[0]
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.startswith("complaintmine 0.1.0")

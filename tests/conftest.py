@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(os.environ.get("COMPLAINTMINE_SHARED", ROOT.parent / "shared"))
+POOL = SHARED / "corpora" / "real_reviews.csv"
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus_path() -> Path:
+    return DATA / "tiny_corpus.csv"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory):
+    """A model trained on the tiny team-written corpus and saved to disk (train -> save)."""
+    import complaintmine as cm
+    from complaintmine.model_card import write_model_card
+    from complaintmine.training import train_and_report
+
+    trained = train_and_report(cm.load_corpus(DATA / "tiny_corpus.csv"), cm.TrainConfig(min_df=1, cv=2))
+    directory = tmp_path_factory.mktemp("models") / "tiny"
+    cm.save_model(trained, directory)
+    write_model_card(trained, directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def shared_pool() -> Path:
+    if not POOL.exists():
+        pytest.skip(f"{POOL} not available")
+    return POOL
+
+
+def entry_point() -> list[str]:
+    """The installed `complaintmine` console script next to this interpreter."""
+    script = Path(sys.executable).with_name("complaintmine")
+    if not script.exists():
+        pytest.fail(f"console script {script} missing: is the package installed (pip install -e .)?")
+    return [str(script)]

@@ -1,0 +1,49 @@
+"""ThresholdedOneVsRest is a plain scikit-learn estimator: it must pass scikit-learn's estimator checks."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from complaintmine.head import ThresholdedOneVsRest, best_f1_threshold
+
+
+def _expected_failures(estimator):
+    if estimator.tune_thresholds:
+        # By design: tuned per-label thresholds mean predict() is not predict_proba().round().
+        return {"check_classifier_multioutput": "per-label thresholds differ from 0.5"}
+    return {}
+
+
+@parametrize_with_checks(
+    [ThresholdedOneVsRest(), ThresholdedOneVsRest(tune_thresholds=True, cv=3)],
+    expected_failed_checks=_expected_failures,
+)
+def test_sklearn_estimator_contract(estimator, check):
+    check(estimator)
+
+
+def test_multilabel_thresholds_are_learned_per_label():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 4))
+    Y = np.column_stack([(X[:, 0] > 0.8).astype(int), (X[:, 1] + X[:, 2] > 0).astype(int)])
+    head = ThresholdedOneVsRest(LogisticRegression(), tune_thresholds=True, cv=3, random_state=0).fit(X, Y)
+    assert head.thresholds_.shape == (2,)
+    assert head.predict(X).shape == (300, 2)
+    assert head.predict_proba(X).shape == (300, 2)
+    assert (head.predict(X) == (head.predict_proba(X) >= head.thresholds_)).all()
+
+
+def test_single_class_label_is_constant():
+    X = np.eye(6)
+    Y = np.array([[1, 0], [0, 0], [1, 0], [0, 0], [1, 0], [0, 0]])
+    head = ThresholdedOneVsRest().fit(X, Y)
+    assert (head.predict_proba(X)[:, 1] == 0).all()
+
+
+@pytest.mark.parametrize(
+    ("scores", "truth", "expected"),
+    [([0.2, 0.3, 0.7, 0.8], [0, 0, 1, 1], 0.5), ([0.05, 0.15, 0.2, 0.9], [0, 1, 1, 1], 0.15)],
+)
+def test_best_threshold(scores, truth, expected):
+    assert best_f1_threshold(np.array(truth), np.array(scores)) == pytest.approx(expected, abs=0.05)

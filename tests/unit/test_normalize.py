@@ -1,0 +1,35 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from complaintmine.normalize import normalize, normalize_with_offsets
+
+
+def test_full_width_to_half_width_and_case():
+    assert normalize("ＡＢＣ　１２３元，尾款！") == "abc 123元,尾款!"
+
+
+def test_whitespace_is_dropped_between_chinese_and_kept_between_words():
+    assert normalize("  说好的\t48小时  发货 ") == "说好的48小时发货"
+    assert normalize("iPhone  15\nPro") == "iphone 15 pro"
+
+
+def test_offsets_point_back_into_the_original():
+    original = "　付了ＤＥＰＯＳＩＴ定金"
+    result = normalize_with_offsets(original)
+    start = result.text.index("定金")
+    a, b = result.source_span(start, start + 2)
+    assert original[a:b] == "定金"
+
+
+@given(st.text())
+def test_offsets_are_monotonic_and_in_range(text):
+    result = normalize_with_offsets(text)
+    assert len(result.offsets) == len(result.text)
+    assert list(result.offsets) == sorted(result.offsets)
+    assert all(0 <= offset < len(text) for offset in result.offsets)
+
+
+@given(st.text())
+def test_normalisation_is_idempotent(text):
+    once = normalize(text)
+    assert normalize(once) == once

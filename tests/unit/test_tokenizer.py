@@ -1,0 +1,107 @@
+"""Golden tokenizations (a jieba or lexicon change shows up here, not as silent model drift), spans, and the
+independence of complaintmine's tokenizer from jieba's global one."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from complaintmine.errors import ComplaintMineError
+from complaintmine.tokenizer import Tokenizer, TokenizerConfig, builtin_lexicon_text, parse_lexicon
+
+from ..conftest import DATA
+
+GOLDEN = json.loads((DATA / "golden_tokens.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return Tokenizer()
+
+
+@pytest.mark.parametrize("case", GOLDEN, ids=[c["text"][:12] for c in GOLDEN])
+def test_golden_tokens(tokenizer, case):
+    assert tokenizer.tokenize(case["text"]) == case["tokens"]
+
+
+def test_enough_golden_sentences():
+    assert len(GOLDEN) >= 15
+
+
+def test_spans_point_at_the_original_text(tokenizer):
+    text = "ｉＰｈｏｎｅ　15 预售，定金  付了"
+    words = {t.text: text[t.start : t.end] for t in tokenizer.tokens(text)}
+    assert words["预售"] == "预售"
+    assert words["定金"] == "定金"
+    assert words["iphone"] == "ｉＰｈｏｎｅ"
+    assert words["15"] == "15"
+    assert list(words) == ["iphone", "15", "预售", "定金", "付", "了"]
+
+
+def test_lexicon_has_at_least_150_positive_frequency_terms():
+    entries = parse_lexicon(builtin_lexicon_text())
+    words = [w for w, _, _ in entries]
+    assert len(set(words)) >= 150
+    assert len(words) == len(set(words))
+    assert all(freq > 0 for _, freq, _ in entries)
+    for term in ["定金", "尾款", "预售", "保价", "价保", "赠品", "全网最低价", "虚假发货", "付定立减", "定金膨胀"]:
+        assert term in words
+
+
+def test_lexicon_terms_stay_whole(tokenizer):
+    for word, _, _ in parse_lexicon(builtin_lexicon_text()):
+        assert tokenizer.tokenize(word) == [word.lower()], word
+
+
+def test_bad_lexicon_line_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "lex.txt"
+    path.write_text("定金 10 ps\n尾款 0 ps\n", encoding="utf-8")
+    with pytest.raises(ComplaintMineError, match=r"lex.txt:2"):
+        Tokenizer(TokenizerConfig(lexicon=str(path)))
+
+
+def test_two_tokenizers_are_independent_and_jieba_global_is_untouched(tmp_path):
+    """Run in a fresh interpreter so jieba's global state is pristine to start with."""
+    custom = tmp_path / "lex.txt"
+    custom.write_text("涨了五十 100000 ph\n", encoding="utf-8")
+    code = f"""
+import jieba, logging
+import complaintmine
+from complaintmine import Tokenizer, TokenizerConfig
+before = jieba.lcut("尾款涨了五十，付定立减没生效")
+a = Tokenizer()
+b = Tokenizer(TokenizerConfig(lexicon={str(custom)!r}))
+ta = a.tokenize("尾款涨了五十，付定立减没生效")
+tb = b.tokenize("尾款涨了五十，付定立减没生效")
+after = jieba.lcut("尾款涨了五十，付定立减没生效")
+assert before == after, (before, after)
+assert "付定立减" in ta and "付定立减" not in tb, (ta, tb)
+assert "涨了五十" in tb and "涨了五十" not in ta, (ta, tb)
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_importing_complaintmine_changes_nothing_global():
+    code = """
+import logging, sys
+handlers = list(logging.getLogger().handlers)
+import complaintmine
+assert "jieba" not in sys.modules, "importing complaintmine must not import jieba"
+assert logging.getLogger().handlers == handlers
+import warnings
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_building_the_tokenizer_prints_nothing(tmp_path):
+    code = f"from complaintmine import Tokenizer; Tokenizer(cache_dir={str(tmp_path)!r}).tokenize('尾款')"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "" and result.stdout == ""
