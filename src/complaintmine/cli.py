@@ -54,22 +54,27 @@ def handle_errors(func: F) -> F:
 
 
 class _Progress:
-    """Rows done, rows/s and ETA on standard error, only when it is a terminal."""
+    """Rows done, rows/s and ETA on standard error, only when it is a terminal (never in pipes or CI logs)."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled and sys.stderr.isatty()
         self.started = time.monotonic()
+        self.shown = False
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, fraction: float | None) -> None:
         if not self.enabled:
             return
         elapsed = max(time.monotonic() - self.started, 1e-9)
         rate = done / elapsed
-        eta = (total - done) / rate if rate else 0.0
-        sys.stderr.write(f"\rscored {done:,}/{total:,} rows  {rate:,.0f} rows/s  ETA {eta:,.0f}s ")
-        if done >= total:
-            sys.stderr.write("\n")
+        eta = f"  ETA {elapsed * (1 - fraction) / fraction:,.0f}s" if fraction else ""
+        sys.stderr.write(f"\rscored {done:,} rows  {rate:,.0f} rows/s{eta}   ")
         sys.stderr.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
 
 
 def _version(value: bool) -> None:
@@ -90,74 +95,49 @@ def _root(
 @app.command("classify")
 @handle_errors
 def classify_cli(
-    input: Annotated[str, typer.Argument(help="CSV, TSV or JSONL file of complaints, or - for standard input.")],
-    output: Annotated[
-        str,
-        typer.Option(
-            "--output", "-o", help="Output file; .csv, .tsv or .jsonl by suffix. Default: CSV on standard output."
-        ),
-    ] = "-",
-    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the complaint text.")] = "text",
-    id_column: Annotated[
-        str | None,
-        typer.Option(
-            "--id-column", help="Column to copy to the output as the row id. Default: 'row', the 0-based row number."
-        ),
-    ] = None,
-    model: Annotated[
-        Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")
-    ] = None,
-    input_format: Annotated[
-        str | None, typer.Option("--format", help="Input format (csv, tsv, jsonl) when the suffix does not say.")
-    ] = None,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="Input encoding, e.g. gb18030 for Excel exports.")
-    ] = "utf-8",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
-    explain: Annotated[
-        bool,
-        typer.Option(
-            "--explain",
-            help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.",
-        ),
-    ] = False,
+    input: Annotated[str, typer.Argument(help="CSV, TSV, JSONL, Excel (.xlsx) or Parquet file of complaints, or - for standard input.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file; .csv, .tsv, .jsonl or .parquet by suffix. Default: CSV on standard output.")] = "-",
+    text_column: Annotated[list[str] | None, typer.Option("--text-column", help="Column holding the complaint text; repeat it to join several (title and body).")] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column to copy to the output as the row id. Default: 'row', the 0-based row number.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")] = None,
+    input_format: Annotated[str | None, typer.Option("--format", help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say.")] = None,
+    output_format: Annotated[str | None, typer.Option("--output-format", help="Output format (csv, tsv, jsonl, parquet) when the suffix does not say.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding, e.g. gb18030. Default: detected (BOM, UTF-8, else charset-normalizer).")] = None,
+    keep_columns: Annotated[list[str] | None, typer.Option("--keep-columns", help="Input columns to carry into the output; '*' for all. Repeatable.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Processes scoring chunks in parallel. Default: all cores. Output is identical for any number.")] = None,
+    chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows per chunk (memory use grows with it).")] = 2000,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted job (CSV/TSV/JSONL output) from its last completed chunk.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.")] = False,
     explain_top: Annotated[int, typer.Option("--explain-top", min=1, help="Terms per label with --explain.")] = 5,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
 
-    Output columns: the id column (or 'row'), labels (issue labels joined by '|', or 'other'), presale (1/0),
-    p_<label> for each issue label, and error (why a row could not be scored, e.g. an empty text).
+    Output columns: the id column (or 'row'), any --keep-columns, labels (issue labels joined by '|', or
+    'other'), presale (1/0), p_<label> for each issue label, evidence (with --explain), and error (why a row
+    could not be scored: empty text, invalid JSON line, wrong number of CSV fields, undecodable bytes).
+    A row with an error keeps its id and the job goes on; the summary on standard error counts them.
 
     Example: complaintmine classify examples/complaints.csv --id-column id -o scored.csv
     """
-    from .artifact import load_model
-    from .defaults import default_model_dir
-    from .scoring import classify_frame
-    from .tables import check_readable, detect_format, read_table, write_table
+    from .batch import JobOptions, default_workers, model_directory, run_job
 
-    check_readable(input, input_format)
-    detect_format(output)
-    loaded = load_model(model if model is not None else default_model_dir())
-    frame = read_table(input, input_format, encoding)
-    scored = classify_frame(
-        loaded,
-        frame,
-        text_column,
-        id_column,
-        source=input,
-        progress=_Progress(not quiet),
-        explain=explain,
-        explain_top=explain_top,
+    options = JobOptions(
+        input=input, output=output, model_dir=model_directory(model), text_columns=tuple(text_column or ["text"]),
+        id_column=id_column, input_format=input_format, output_format=output_format, encoding=encoding,
+        keep_columns=tuple(keep_columns or ()), explain=explain, explain_top=explain_top,
+        workers=workers or default_workers(), chunk_rows=chunk_rows, resume=resume,
     )
-    write_table(scored, output)
-    failed = int((scored["error"] != "").sum())
+    progress = _Progress(not quiet)
+    summary = run_job(options, progress=progress)
+    progress.done()
     if not quiet:
         where = "" if output == "-" else f" to {output}"
-        typer.echo(
-            f"classified {len(scored) - failed:,} of {len(scored):,} rows{where} with {loaded.name} "
-            f"{loaded.version}; {failed:,} row(s) could not be scored",
-            err=True,
-        )
+        resumed = f" (resumed after {summary.resumed_chunks} chunk(s))" if summary.resumed_chunks else ""
+        typer.echo(f"classified {summary.rows - summary.failed:,} of {summary.rows:,} rows{where}{resumed}; "
+                   f"{summary.failed:,} row(s) could not be scored", err=True)
+        for reason, count in summary.errors.most_common():
+            typer.echo(f"  {count:,} {reason}", err=True)
 
 
 @app.command("train")

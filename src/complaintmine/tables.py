@@ -1,173 +1,47 @@
-"""Reading and writing tables of texts (CSV, TSV, JSONL; a path or ``-`` for standard streams).
+"""Whole-table reading and writing for small files (labelled corpora, library convenience).
 
-Every row of the input is kept: a JSONL line that is not a JSON object becomes a row whose ``__error__`` says
-why, so callers can still emit one output row for it. Errors that make a whole file unreadable raise
-:class:`~complaintmine.errors.InputError` naming the file, line and column.
+Built on the streaming readers and writers, so every format and encoding rule is the same as in
+``complaintmine classify``; unlike batch scoring, :func:`read_table` is strict: the first row that cannot be
+read raises :class:`~complaintmine.errors.InputError` with its file and line.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
 import sys
-from pathlib import Path
 from typing import IO
 
 import pandas as pd
 
 from .errors import InputError
+from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
+from .writers import format_csv, format_jsonl, output_format
 
-ERROR_FIELD = "__error__"
-FORMATS = ("csv", "tsv", "jsonl")
-_PANDAS_LINE = re.compile(r"line (\d+)")
-
-
-def detect_format(path: str, explicit: str | None = None) -> str:
-    """The table format from ``explicit`` or the file suffix; standard input defaults to CSV."""
-    if explicit:
-        fmt = explicit.lower().lstrip(".")
-    elif path == "-":
-        return "csv"
-    else:
-        fmt = Path(path).suffix.lower().lstrip(".")
-        fmt = {"json": "jsonl", "ndjson": "jsonl", "txt": "csv"}.get(fmt, fmt)
-    if fmt not in FORMATS:
-        raise InputError(path, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)} (by suffix or --format)")
-    return fmt
+ERROR_FIELD = ERROR
+__all__ = ["ERROR_FIELD", "detect_format", "read_table", "write_table"]
 
 
-def check_readable(path: str, fmt: str | None = None) -> str:
-    """Fail fast, before any expensive work, when ``path`` cannot be read or its format is unknown."""
-    found = detect_format(path, fmt)
-    if path != "-":
-        target = Path(path)
-        if not target.exists():
-            raise InputError(path, "no such file")
-        if target.is_dir():
-            raise InputError(path, "is a directory, expected a file")
-    return found
-
-
-def _read_bytes(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, expected a file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
-
-
-def _decode(path: str, raw: bytes, encoding: str) -> str:
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            path,
-            f"bytes are not valid {encoding} ({exc.reason}); pass --encoding (for example gb18030)",
-            line,
-            column,
-        ) from None
-    return text[1:] if text.startswith("\ufeff") else text
-
-
-def read_table(path: str, fmt: str | None = None, encoding: str = "utf-8") -> pd.DataFrame:
-    """Read a table as strings (no NaN guessing: empty cells stay ``""``), in file order."""
-    fmt = detect_format(path, fmt)
-    text = _decode(path, _read_bytes(path), encoding)
-    if fmt == "jsonl":
-        return _read_jsonl(path, text)
-    if not text.strip():
-        raise InputError(path, "file is empty; expected a header line with column names", line=1)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep="\t" if fmt == "tsv" else ",",
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        match = _PANDAS_LINE.search(str(exc))
-        raise InputError(path, f"malformed {fmt.upper()}: {exc}", int(match.group(1)) if match else None) from None
-    return frame
-
-
-def _read_jsonl(path: str, text: str) -> pd.DataFrame:
-    records: list[dict[str, object]] = []
-    # Split on "\n" alone: str.splitlines() also breaks on U+0085 and U+2028, which JSON strings may hold raw.
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            records.append({ERROR_FIELD: f"line {number} column {exc.colno}: not valid JSON ({exc.msg})"})
-            continue
-        if not isinstance(value, dict):
-            records.append({ERROR_FIELD: f"line {number}: expected a JSON object, got {type(value).__name__}"})
-            continue
-        records.append(value)
-    if not records:
-        raise InputError(path, "file has no JSON lines", line=1)
-    frame = pd.DataFrame.from_records(records)
-    if ERROR_FIELD not in frame.columns:
-        frame[ERROR_FIELD] = None
-    return frame
+def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -> pd.DataFrame:
+    """Read a whole table as string cells (empty cells stay ``""``), in file order; strict about bad rows."""
+    chunks = list(iter_chunks(open_source(path, fmt, encoding)))
+    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0].reset_index(drop=True)
+    bad = frame[frame[ERROR].notna()]
+    if len(bad):
+        message = str(bad[ERROR].iloc[0])
+        hint = "; pass --encoding (for example gb18030)" if "not valid text" in message else ""
+        raise InputError(path, message.split(": ", 1)[-1] + hint, line=int(bad[LINE].iloc[0]))
+    columns = [c for c in frame.columns if c not in (LINE, ERROR)]
+    return frame[columns].map(lambda v: "" if v is None else v)
 
 
 def write_table(frame: pd.DataFrame, path: str, fmt: str | None = None, stream: IO[str] | None = None) -> None:
     """Write ``frame`` as CSV/TSV/JSONL to ``path`` (``-`` means ``stream`` or standard output)."""
-    fmt = detect_format(path, fmt)
+    fmt = output_format(path, fmt)
+    if fmt == "parquet":
+        frame.to_parquet(path, index=False)
+        return
+    text = format_jsonl(frame) if fmt == "jsonl" else format_csv(frame, "\t" if fmt == "tsv" else ",", header=True)
     if path == "-":
-        target = stream or sys.stdout
-        _write(frame, target, fmt)
+        (stream or sys.stdout).write(text)
         return
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        _write(frame, handle, fmt)
-
-
-def _write(frame: pd.DataFrame, handle: IO[str], fmt: str) -> None:
-    if fmt == "jsonl":
-        for record in frame.to_dict(orient="records"):
-            clean = {key: (None if _is_missing(value) else value) for key, value in record.items()}
-            handle.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
-    else:
-        # Nested values (the evidence column) become JSON text in a CSV cell.
-        frame = frame.apply(
-            lambda col: col.map(_json_cell) if col.map(lambda v: isinstance(v, (dict, list))).any() else col
-        )
-        # Python's csv module quotes a cell holding "\n" but not one holding a lone "\r", which readers then
-        # take for a line break; quote every cell in the rare file that has one, so no row is split.
-        has_cr = any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in frame.columns)
-        frame.to_csv(
-            handle,
-            index=False,
-            sep="\t" if fmt == "tsv" else ",",
-            lineterminator="\n",
-            quoting=csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL,
-        )
-
-
-def _is_missing(value: object) -> bool:
-    """NaN and pandas' NA become JSON null (json.dumps would write NaN, which is not JSON)."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return False
-
-
-def _json_cell(value: object) -> object:
-    return (
-        json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else ("" if value is None else value)
-    )
+        handle.write(text)

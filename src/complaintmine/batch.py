@@ -1,0 +1,284 @@
+"""Batch scoring of files of any size: stream chunks in, score them (in worker processes), stream rows out.
+
+Guarantees: one output row per input row, in input order, with its id; a row that cannot be scored gets an
+``error`` and the job goes on; the output is byte-identical for any number of workers; memory stays flat
+because at most ``2 x workers`` chunks are in flight; the output appears under its name only when the job is
+complete (see writers.py), and ``resume`` continues an interrupted job from its last completed chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .artifact import Model, load_model
+from .errors import InputError, MissingColumnError
+from .readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
+from .scoring import classify_frame
+from .tables import ERROR_FIELD
+from .writers import OutputWriter, output_format
+
+ProgressCallback = Callable[[int, float | None], None]  # rows done, fraction of input bytes read (if known)
+TEXT = "__text__"
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """Everything ``complaintmine classify`` can be asked; ``model_dir`` is a path so workers can load it."""
+
+    input: str
+    output: str = "-"
+    model_dir: str = ""
+    text_columns: tuple[str, ...] = ("text",)
+    id_column: str | None = None
+    input_format: str | None = None
+    output_format: str | None = None
+    encoding: str | None = None
+    keep_columns: tuple[str, ...] = ()  # ("*",) keeps every input column
+    explain: bool = False
+    explain_top: int = 5
+    workers: int = 1
+    chunk_rows: int = 2000
+    resume: bool = False
+
+
+@dataclass
+class JobSummary:
+    """What a finished job did: rows written, rows with an error by reason, chunks, encoding, output path."""
+
+    rows: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    chunks: int = 0
+    resumed_chunks: int = 0
+    encoding: str | None = None
+    output: str = "-"
+
+    @property
+    def failed(self) -> int:
+        return sum(self.errors.values())
+
+
+_REASONS = [
+    (re.compile(r"not valid JSON"), "line is not valid JSON"),
+    (re.compile(r"expected a JSON object"), "line is not a JSON object"),
+    (re.compile(r"expected \d+ fields"), "wrong number of fields"),
+    (re.compile(r"not valid text"), "undecodable bytes"),
+    (re.compile(r"^empty text"), "empty text"),
+    (re.compile(r"^text is a"), "text is not a string"),
+    (re.compile(r"malformed row"), "malformed row"),
+]
+
+
+def reason_of(message: str) -> str:
+    """A short category for an error message, for the summary."""
+    for pattern, reason in _REASONS:
+        if pattern.search(message):
+            return reason
+    return message
+
+
+def _check_columns(options: JobOptions, columns: Sequence[str]) -> None:
+    visible = [c for c in columns if c not in (LINE, ERROR)]
+    wanted = list(options.text_columns)
+    if options.id_column:
+        wanted.append(options.id_column)
+    wanted += [c for c in options.keep_columns if c != "*"]
+    for column in wanted:
+        if column not in visible:
+            raise MissingColumnError(options.input, column, visible)
+
+
+def _text_of(values: Sequence[Any]) -> Any:
+    """Join several text columns (title, body) with a newline; one column passes through unchanged."""
+    if len(values) == 1:
+        return values[0]
+    parts = [str(v) for v in values if isinstance(v, str) and v.strip()]
+    if parts:
+        return "\n".join(parts)
+    return next((v for v in values if v is not None and not isinstance(v, str)), "")
+
+
+def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """Score one chunk; ``first_row`` is the 0-based number of its first row in the whole input."""
+    texts = [_text_of(values) for values in zip(*(chunk.get(c, [None] * len(chunk)) for c in options.text_columns))]
+    frame = pd.DataFrame({TEXT: texts}, index=chunk.index)
+    frame[ERROR_FIELD] = chunk[ERROR].to_numpy() if ERROR in chunk else None
+    if options.id_column:
+        frame["__id__"] = ["" if v is None else v for v in chunk.get(options.id_column, [None] * len(chunk))]
+    scored = classify_frame(
+        model,
+        frame.reset_index(drop=True),
+        TEXT,
+        "__id__" if options.id_column else None,
+        source=options.input,
+        explain=options.explain,
+        explain_top=options.explain_top,
+        chunk_size=max(len(frame), 1),
+    )
+    if options.id_column:
+        scored = scored.rename(columns={"__id__": options.id_column})
+    else:
+        scored["row"] = range(first_row, first_row + len(scored))
+    if options.keep_columns:
+        kept = (
+            [c for c in chunk.columns if c not in (LINE, ERROR)]
+            if "*" in options.keep_columns
+            else list(options.keep_columns)
+        )
+        id_name = scored.columns[0]
+        for position, column in enumerate(kept, 1):
+            name = column if column not in scored.columns else f"input_{column}"
+            if column == id_name:
+                continue
+            scored.insert(position, name, chunk[column].to_numpy() if column in chunk else None)
+    return scored
+
+
+# Worker processes load the model once, in their initializer, from the model directory.
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(model_dir: str, options: JobOptions) -> None:
+    _worker_state["model"] = load_model(model_dir)
+    _worker_state["options"] = options
+
+
+def _score_in_worker(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    return score_chunk(_worker_state["model"], _worker_state["options"], chunk, first_row)
+
+
+def _fingerprint(options: JobOptions, source: Source, model: Model) -> str:
+    """Identifies a job for --resume: same input file (size, mtime), model and options."""
+    stat = os.stat(source.path) if source.path != "-" else None
+    parts = {
+        "options": {k: v for k, v in asdict(options).items() if k not in ("workers", "resume", "output")},
+        "input": [stat.st_size, stat.st_mtime_ns] if stat else None,
+        "model": model.manifest.get("files", {}),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _chunks_with_offsets(
+    source: Source, options: JobOptions, bytes_read: list[int]
+) -> Generator[tuple[pd.DataFrame, int], None, None]:
+    offset = 0
+    for chunk in iter_chunks(source, options.chunk_rows, bytes_read):
+        yield chunk, offset
+        offset += len(chunk)
+
+
+def run_job(
+    options: JobOptions, model: Model | None = None, progress: ProgressCallback | None = None, stream: Any = None
+) -> JobSummary:
+    """Run a batch scoring job (see the module docstring). Raises InputError/ModelError before writing anything
+    when the job cannot start: missing file, unknown format, missing column, unreadable model."""
+    source = open_source(options.input, options.input_format, options.encoding)
+    out_fmt = output_format(options.output, options.output_format)  # fail on a bad output name before any work
+    if options.workers < 1:
+        raise InputError(options.input, f"--workers must be at least 1, got {options.workers}")
+    model = model or load_model(options.model_dir)
+    bytes_read = [0]
+    chunks = _chunks_with_offsets(source, options, bytes_read)
+    try:
+        return _run(options, out_fmt, source, model, chunks, bytes_read, progress, stream)
+    finally:
+        chunks.close()  # closes the input file even when the job stops early
+
+
+def _run(
+    options: JobOptions,
+    out_fmt: str,
+    source: Source,
+    model: Model,
+    chunks: Iterator[tuple[pd.DataFrame, int]],
+    bytes_read: list[int],
+    progress: ProgressCallback | None,
+    stream: Any,
+) -> JobSummary:
+    try:
+        first, first_offset = next(chunks)
+    except StopIteration:  # readers always yield at least the header chunk; keep mypy and readers honest
+        raise InputError(options.input, "no rows and no header") from None
+    _check_columns(options, list(first.columns))
+    writer = OutputWriter(options.output, out_fmt, _fingerprint(options, source, model), options.resume, stream)
+    summary = JobSummary(output=options.output, resumed_chunks=writer.progress.chunks)
+    summary.encoding = chosen_encoding(source)
+    size = source.size
+
+    def pending() -> Iterator[tuple[pd.DataFrame, int]]:
+        yield first, first_offset
+        yield from chunks
+
+    def skip_done(items: Iterator[tuple[pd.DataFrame, int]]) -> Iterator[tuple[pd.DataFrame, int]]:
+        for index, item in enumerate(items):
+            if index >= summary.resumed_chunks:
+                yield item
+
+    def record(scored: pd.DataFrame) -> None:
+        writer.write(scored)
+        summary.rows = writer.progress.rows
+        summary.chunks = writer.progress.chunks
+        summary.errors.update(reason_of(e) for e in scored["error"] if e)
+        if progress:
+            # Bytes read run ahead of rows written by the chunks in flight; good enough for an ETA.
+            progress(summary.rows, min(1.0, bytes_read[0] / size) if size and bytes_read[0] else None)
+
+    try:
+        work = skip_done(pending())
+        if options.workers == 1:
+            for chunk, offset in work:
+                record(score_chunk(model, options, chunk, offset))
+        else:
+            _run_parallel(options, work, record)
+    except BaseException:
+        writer.abandon()
+        raise
+    writer.finish()
+    return summary
+
+
+def _run_parallel(
+    options: JobOptions, work: Iterator[tuple[pd.DataFrame, int]], record: Callable[[pd.DataFrame], None]
+) -> None:
+    """Score chunks in worker processes, at most 2 x workers in flight, writing results in input order."""
+    method = "fork" if "fork" in _start_methods() else "spawn"
+    with get_context(method).Pool(
+        options.workers, initializer=_init_worker, initargs=(options.model_dir, options)
+    ) as pool:
+        in_flight: deque[Any] = deque()
+        for chunk, offset in work:
+            in_flight.append(pool.apply_async(_score_in_worker, (chunk, offset)))
+            if len(in_flight) >= 2 * options.workers:
+                record(in_flight.popleft().get())
+        while in_flight:
+            record(in_flight.popleft().get())
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def model_directory(path: str | Path | None) -> str:
+    from .defaults import default_model_dir
+
+    return str(path if path is not None else default_model_dir())

@@ -1,0 +1,212 @@
+"""Streaming output: CSV, TSV, JSONL or Parquet, written chunk by chunk to a temporary file and renamed.
+
+An interrupted job never leaves a truncated file under the output name: rows go to ``OUTPUT.partial`` and
+only a finished job renames it. For CSV, TSV and JSONL a resumable job also keeps ``OUTPUT.progress.json``
+(chunks and bytes done, and a fingerprint of the job) after every chunk, so ``--resume`` can continue.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from .errors import InputError
+
+OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet")
+_SUFFIXES = {
+    "csv": "csv",
+    "tsv": "tsv",
+    "tab": "tsv",
+    "jsonl": "jsonl",
+    "json": "jsonl",
+    "ndjson": "jsonl",
+    "parquet": "parquet",
+    "pq": "parquet",
+}
+
+
+def output_format(path: str, explicit: str | None = None) -> str:
+    if explicit:
+        fmt = _SUFFIXES.get(explicit.lower().lstrip("."), explicit.lower())
+    elif path == "-":
+        return "csv"
+    else:
+        fmt = _SUFFIXES.get(Path(path).suffix.lower().lstrip("."), Path(path).suffix.lower() or "(none)")
+    if fmt not in OUTPUT_FORMATS:
+        raise InputError(path, f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    return fmt
+
+
+@dataclass
+class Progress:
+    """What a resumable job has written so far."""
+
+    fingerprint: str
+    chunks: int = 0
+    rows: int = 0
+    bytes: int = 0
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (dict, list, str, bool, int)) or value is None:
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def format_csv(frame: pd.DataFrame, delimiter: str, header: bool) -> str:
+    """Rows as CSV text. A cell with a lone carriage return is quoted (csv quotes newlines, not a bare CR)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    if header:
+        writer.writerow(frame.columns)
+    for row in frame.itertuples(index=False, name=None):
+        cells = [_cell(value) for value in row]
+        if any(isinstance(c, str) and "\r" in c for c in cells):
+            quoting = csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
+            quoting.writerow(cells)
+        else:
+            writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def format_jsonl(frame: pd.DataFrame) -> str:
+    columns = list(frame.columns)
+    lines = []
+    for row in frame.itertuples(index=False, name=None):
+        record = {name: _json_value(value) for name, value in zip(columns, row)}
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines)
+
+
+class OutputWriter:
+    """Write chunks to ``path`` (``-`` for standard output) atomically; see the module docstring."""
+
+    def __init__(self, path: str, fmt: str, fingerprint: str, resume: bool = False, stream: IO[str] | None = None):
+        self.path = path
+        self.fmt = fmt
+        self.partial = Path(f"{path}.partial")
+        self.state_path = Path(f"{path}.progress.json")
+        self.progress = Progress(fingerprint)
+        self._stream = stream
+        self._handle: Any = None
+        self._parquet: Any = None
+        if path == "-":
+            if resume:
+                raise InputError(path, "--resume needs an output file (-o), not standard output")
+            self._handle = stream or sys.stdout
+            return
+        if resume and fmt == "parquet":
+            raise InputError(path, "--resume works with csv, tsv and jsonl output, not parquet")
+        if resume and self.state_path.exists() and self.partial.exists():
+            saved = Progress(**json.loads(self.state_path.read_text(encoding="utf-8")))
+            if saved.fingerprint != fingerprint:
+                raise InputError(
+                    path,
+                    "--resume: the earlier job had a different input, model or options; "
+                    f"delete {self.state_path.name} to start afresh",
+                )
+            self.progress = saved
+            with open(self.partial, "r+b") as handle:  # drop a chunk that was only half written
+                handle.truncate(saved.bytes)
+            self._handle = open(self.partial, "a", encoding="utf-8", newline="")  # noqa: SIM115 - lives with the job
+        elif fmt != "parquet":
+            self._handle = open(self.partial, "w", encoding="utf-8", newline="")  # noqa: SIM115 - lives with the job
+
+    @property
+    def resumable(self) -> bool:
+        return self.path != "-" and self.fmt != "parquet"
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.fmt == "parquet":
+            self._write_parquet(frame)
+        else:
+            if self.fmt == "jsonl":
+                text = format_jsonl(frame)
+            else:
+                text = format_csv(frame, "\t" if self.fmt == "tsv" else ",", header=self.progress.chunks == 0)
+            self._handle.write(text)
+            self._handle.flush()
+        self.progress.chunks += 1
+        self.progress.rows += len(frame)
+        if self.resumable:
+            self.progress.bytes = self._handle.tell()
+            os.fsync(self._handle.fileno())
+            self.state_path.write_text(json.dumps(asdict(self.progress)), encoding="utf-8")
+
+    def _write_parquet(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        # A fixed schema for every chunk: a column that is empty in the first chunk must not become "null".
+        arrays, fields = [], []
+        for name in frame.columns:
+            values = frame[name].tolist()
+            if name in ("presale", "row"):
+                kind: Any = pa.int64()
+                values = [None if _cell(v) == "" else int(v) for v in values]
+            elif name.startswith("p_"):
+                kind = pa.float64()
+                values = [None if _cell(v) == "" else float(v) for v in values]
+            else:
+                kind = pa.string()
+                values = [
+                    None if v is None or (_cell(v) == "" and not isinstance(v, str)) else str(_cell(v)) for v in values
+                ]
+            arrays.append(pa.array(values, type=kind))
+            fields.append(pa.field(str(name), kind))
+        table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(str(self.partial), table.schema)
+        self._parquet.write_table(table)
+
+    def finish(self) -> None:
+        """Close and move the finished file into place."""
+        if self.path == "-":
+            self._handle.flush()
+            return
+        if self._parquet is not None:
+            self._parquet.close()
+        elif self.fmt == "parquet":  # no chunk at all: still write an empty file with no rows
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.table({}), str(self.partial))
+        if self._handle is not None:
+            self._handle.close()
+        os.replace(self.partial, self.path)
+        self.state_path.unlink(missing_ok=True)
+
+    def abandon(self) -> None:
+        """Stop after a failure: keep the partial file and progress for --resume, never the final name."""
+        if self._handle is not None and self.path != "-":
+            self._handle.close()
+        if self._parquet is not None:
+            self._parquet.close()

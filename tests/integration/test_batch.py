@@ -1,0 +1,295 @@
+"""Batch scoring on real-world files: a matrix of bad or awkward inputs, workers, resume, atomic output."""
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import complaintmine as cm
+from complaintmine.batch import JobOptions, run_job
+
+from ..conftest import DATA
+
+
+def job(tmp_path, tiny_model, name, content, output="out.jsonl", **options):
+    path = tmp_path / name
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    if content is not None:
+        path.write_bytes(content)
+    out = tmp_path / output
+    summary = run_job(JobOptions(input=str(path), output=str(out), model_dir=str(tiny_model), **options))
+    if out.suffix == ".jsonl":
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    elif out.suffix == ".parquet":
+        rows = pd.read_parquet(out).to_dict(orient="records")
+    else:
+        sep = "\t" if out.suffix == ".tsv" else ","
+        rows = pd.read_csv(out, dtype=str, keep_default_na=False, sep=sep).to_dict(orient="records")
+    return summary, rows
+
+
+def xlsx_bytes(rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def parquet_bytes(frame):
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+GOOD = "尾款涨了五十"
+OK = dict(errors=0)
+
+# (id, file name, content, options, expected rows, expected error reasons {reason: count})
+MATRIX = [
+    ("bom", "bom.csv", "\ufeffid,text\n1,尾款涨了五十\n", {"id_column": "id"}, 1, {}),
+    ("crlf", "crlf.csv", "text\r\n赠品没收到\r\n发货很快\r\n", {}, 2, {}),
+    ("quoted-newlines", "q.csv", 'text\n"第一行\n第二行，赠品没给"\n好评\n', {}, 2, {}),
+    ("nul-bytes", "nul.csv", "text\n尾款\x00涨价\n", {}, 1, {}),
+    ("numbers-and-blanks", "nb.csv", 'text\n12345\n""\n好评\n', {}, 3, {"empty text": 1}),
+    ("all-whitespace", "ws.csv", 'text\n"   \u3000 "\n好评\n', {}, 2, {"empty text": 1}),
+    ("duplicate-ids", "dup.csv", "id,text\n7,好评\n7,差评\n", {"id_column": "id"}, 2, {}),
+    ("gbk-detected", "gbk.csv", "text\n尾款涨价，赠品也没给，客服说没货了\n好评\n".encode("gbk"), {}, 2, {}),
+    ("utf16-bom", "u16.csv", "text\n尾款涨价\n".encode("utf-16"), {}, 1, {}),
+    ("emoji-and-ext-b", "emoji.csv", "text\n赠品呢😡𠀀𪜀\n", {}, 1, {}),
+    ("traditional", "trad.csv", "text\n預售尾款漲價，說好的贈品沒有\n", {}, 1, {}),
+    (
+        "ragged-row",
+        "rag.csv",
+        "id,text\n1,好评\n2,差评,多余\n3,发货慢\n",
+        {"id_column": "id"},
+        3,
+        {"wrong number of fields": 1},
+    ),
+    ("blank-lines", "blank.csv", "text\n好评\n\n\n差评\n", {}, 2, {}),
+    (
+        "jsonl-mixed",
+        "mixed.jsonl",
+        '{"text": "好评"}\n{"text": \n[1,2]\n{"text": "差评"}\n',
+        {},
+        4,
+        {"line is not valid JSON": 1, "line is not a JSON object": 1},
+    ),
+    (
+        "jsonl-number-text",
+        "num.jsonl",
+        '{"text": 42}\n{"text": null}\n{"text": "好评"}\n',
+        {},
+        3,
+        {"text is not a string": 1, "empty text": 1},
+    ),
+    (
+        "undecodable-row",
+        "bad.csv",
+        b"text\n\xff\xfe\xfa broken\n" + "好评\n".encode(),
+        {"encoding": "utf-8"},
+        2,
+        {"undecodable bytes": 1},
+    ),
+    ("tsv", "t.tsv", "text\tid\n尾款涨价\t1\n", {"id_column": "id"}, 1, {}),
+    (
+        "two-text-columns",
+        "tb.csv",
+        "title,body\n投诉,尾款涨了五十\n,\n",
+        {"text_columns": ("title", "body")},
+        2,
+        {"empty text": 1},
+    ),
+    (
+        "xlsx",
+        "a.xlsx",
+        xlsx_bytes([["id", "text"], [1, "赠品没收到"], [2, None], [3, 123]]),
+        {"id_column": "id"},
+        3,
+        {"empty text": 1, "text is not a string": 1},
+    ),
+    ("parquet", "a.parquet", parquet_bytes(pd.DataFrame({"text": ["好评", None, "差评"]})), {}, 3, {"empty text": 1}),
+    ("header-only", "h.csv", "id,text\n", {}, 0, {}),
+    ("big-text", "big.csv", "text\n" + "尾款涨价" * 1_300_000 + "\n好评\n", {}, 2, {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "options", "rows", "errors"), [m[1:] for m in MATRIX], ids=[m[0] for m in MATRIX]
+)
+def test_awkward_inputs_keep_every_row(tmp_path, tiny_model, name, content, options, rows, errors):
+    summary, out = job(tmp_path, tiny_model, name, content, **options)
+    assert len(out) == rows == summary.rows
+    assert dict(summary.errors) == errors
+    id_name = options.get("id_column", "row")
+    if id_name == "row":
+        assert [r["row"] for r in out] == list(range(rows))
+    scored = [r for r in out if not r["error"]]
+    assert all(r["labels"] for r in scored)
+    assert all(r["labels"] in ("", None) and r["p_price_hike"] is None for r in out if r["error"])
+
+
+# (id, file name, content, options, message)
+FAILURES = [
+    ("empty-file", "e.csv", "", {}, "file is empty"),
+    ("missing-column", "m.csv", "id,body\n1,x\n", {}, "no column 'text'"),
+    ("missing-file", "absent.csv", None, {}, "no such file"),
+    ("unknown-format", "a.docx", "x", {}, "unknown format 'docx'"),
+    ("truncated-xlsx", "t.xlsx", xlsx_bytes([["text"], ["好评"]])[:300], {}, "not a readable .xlsx"),
+    ("bad-parquet", "b.parquet", b"PAR1 not really", {}, "not a readable Parquet file"),
+    ("empty-jsonl", "e.jsonl", "\n\n", {}, "no JSON lines"),
+    ("bad-encoding-name", "x.csv", "text\n好评\n", {"encoding": "klingon"}, "unknown encoding"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "options", "message"), [f[1:] for f in FAILURES], ids=[f[0] for f in FAILURES]
+)
+def test_inputs_that_make_the_job_impossible_fail_before_writing(tmp_path, tiny_model, name, content, options, message):
+    with pytest.raises(cm.InputError, match=message) as info:
+        job(tmp_path, tiny_model, name, content, **options)
+    assert name in str(info.value)
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_missing_column_suggests_the_nearest(tmp_path, tiny_model):
+    with pytest.raises(cm.MissingColumnError, match="Did you mean 'text'"):
+        job(tmp_path, tiny_model, "x.csv", "id,text\n1,好评\n", text_columns=("txt",))
+
+
+def _many_rows(n):
+    team = pd.read_csv(DATA.parent.parent / "corpora" / "team_written.csv", dtype=str, keep_default_na=False)
+    texts = (team["text"].tolist() * (n // len(team) + 1))[:n]
+    texts[5] = ""
+    return pd.DataFrame({"id": [f"r{i}" for i in range(n)], "text": texts})
+
+
+def test_output_is_byte_identical_for_any_number_of_workers(tmp_path, tiny_model):
+    frame = _many_rows(3000)
+    source = tmp_path / "in.csv"
+    frame.to_csv(source, index=False)
+    outputs = []
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}.csv"
+        run_job(
+            JobOptions(
+                input=str(source),
+                output=str(out),
+                model_dir=str(tiny_model),
+                id_column="id",
+                workers=workers,
+                chunk_rows=250,
+            )
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"\n") == 3001
+
+
+class Interrupt(Exception):
+    pass
+
+
+def test_interrupted_job_leaves_no_output_and_resume_finishes_it_identically(tmp_path, tiny_model):
+    frame = _many_rows(1000)
+    source = tmp_path / "in.csv"
+    frame.to_csv(source, index=False)
+    options = dict(input=str(source), model_dir=str(tiny_model), id_column="id", chunk_rows=100)
+    reference = tmp_path / "ref.csv"
+    run_job(JobOptions(output=str(reference), **options))
+
+    out = tmp_path / "out.csv"
+
+    def stop_after_three_chunks(rows, _fraction):
+        if rows >= 300:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        run_job(JobOptions(output=str(out), resume=True, **options), progress=stop_after_three_chunks)
+    assert not out.exists()
+    assert Path(f"{out}.partial").exists() and Path(f"{out}.progress.json").exists()
+    summary = run_job(JobOptions(output=str(out), resume=True, **options))
+    assert summary.resumed_chunks == 3
+    assert out.read_bytes() == reference.read_bytes()
+    assert not Path(f"{out}.partial").exists() and not Path(f"{out}.progress.json").exists()
+
+
+def test_resume_refuses_a_different_job(tmp_path, tiny_model):
+    source = tmp_path / "in.csv"
+    _many_rows(300).to_csv(source, index=False)
+    out = tmp_path / "out.csv"
+
+    def stop(rows, _fraction):
+        raise Interrupt
+
+    with pytest.raises(Interrupt):
+        run_job(
+            JobOptions(input=str(source), output=str(out), model_dir=str(tiny_model), chunk_rows=100, resume=True),
+            progress=stop,
+        )
+    with pytest.raises(cm.InputError, match="different input, model or options"):
+        run_job(JobOptions(input=str(source), output=str(out), model_dir=str(tiny_model), chunk_rows=50, resume=True))
+
+
+def test_keep_columns_and_explain_work_with_every_output_format(tmp_path, tiny_model):
+    content = "id,shop,text\n1,旗舰店,尾款涨了五十\n2,小店,\n"
+    for output in ("o.csv", "o.tsv", "o.jsonl", "o.parquet"):
+        _, rows = job(
+            tmp_path, tiny_model, "k.csv", content, output=output, id_column="id", keep_columns=("shop",), explain=True
+        )
+        assert [str(r["id"]) for r in rows] == ["1", "2"]
+        assert [r["shop"] for r in rows] == ["旗舰店", "小店"]
+        evidence = rows[0]["evidence"]
+        evidence = json.loads(evidence) if isinstance(evidence, str) else evidence
+        assert "price_hike" in evidence
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_any_unicode_text_classifies_without_an_exception(tiny_model, text):
+    model = _loaded(tiny_model)
+    out = cm.classify_texts(model, [text])
+    assert len(out) == 1
+    assert out["error"][0] in ("", "empty text")
+
+
+_CACHE = {}
+
+
+def _loaded(path):
+    if path not in _CACHE:
+        _CACHE[path] = cm.load_model(path)
+    return _CACHE[path]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), min_size=1, max_size=15),
+    st.sampled_from(["csv", "jsonl"]),
+)
+def test_scored_output_keeps_ids_order_and_count_for_arbitrary_content(tmp_path_factory, tiny_model, texts, fmt):
+    tmp = tmp_path_factory.mktemp("prop")
+    frame = pd.DataFrame({"id": [f"id-{i}" for i in range(len(texts))], "text": texts})
+    source = tmp / f"in.{fmt}"
+    cm.tables.write_table(frame, str(source))
+    out = tmp / f"out.{fmt}"
+    summary = run_job(JobOptions(input=str(source), output=str(out), model_dir=str(tiny_model), id_column="id"))
+    back = cm.tables.read_table(str(out))
+    assert back["id"].tolist() == frame["id"].tolist()
+    assert summary.rows == len(texts)
+
+
+def test_xlsx_zip_is_really_truncated():
+    data = xlsx_bytes([["text"], ["好评"]])
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(data[:300]))
