@@ -22,6 +22,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from . import features as fast_features
 from .head import ThresholdedOneVsRest
 from .labels import ISSUE_LABELS, PRESALE
 from .normalize import normalize
@@ -133,24 +134,27 @@ class ComplaintClassifier(BaseEstimator):
         return _DIGIT.sub("0", text) if self.mask_digits else text
 
     def _inputs(self, texts: Sequence[str]) -> tuple[list[str], list[str]]:
-        texts = [str(text) for text in texts]
+        normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
+        tokenizer = self._tokenizer()
         tokenized = (
-            [self.mask(" ".join(self._tokenizer().tokenize(text))) for text in texts]
+            [self.mask(" ".join(tokenizer.tokenize_normalized(text))) for text in normalized]
             if self.features != "chars"
             else []
         )
-        normalized = [self.mask(normalize(text)) for text in texts] if self.features != "words" else []
-        return tokenized, normalized
+        return tokenized, [self.mask(text) for text in normalized] if self.features != "words" else []
 
     def _matrix(self, texts: Sequence[str], fit: bool = False) -> sp.csr_matrix:
         tokenized, normalized = self._inputs(texts)
         blocks = []
-        if self.word_vectorizer_ is not None:
-            vec = self.word_vectorizer_
-            blocks.append(vec.fit_transform(tokenized) if fit else vec.transform(tokenized))
-        if self.char_vectorizer_ is not None:
-            vec = self.char_vectorizer_
-            blocks.append(vec.fit_transform(normalized) if fit else vec.transform(normalized))
+        for vec, docs in ((self.word_vectorizer_, tokenized), (self.char_vectorizer_, normalized)):
+            if vec is None:
+                continue
+            if fit:
+                blocks.append(vec.fit_transform(docs))
+            elif fast_features.supported(vec):
+                blocks.append(fast_features.transform(vec, docs))
+            else:
+                blocks.append(vec.transform(docs))
         return sp.hstack(blocks, format="csr") if len(blocks) > 1 else sp.csr_matrix(blocks[0])
 
     def feature_names(self) -> list[str]:

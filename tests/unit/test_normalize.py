@@ -33,3 +33,13 @@ def test_offsets_are_monotonic_and_in_range(text):
 def test_normalisation_is_idempotent(text):
     once = normalize(text)
     assert normalize(once) == once
+
+
+@given(st.text())
+def test_fast_path_equals_the_offset_tracking_definition(text):
+    assert normalize(text) == normalize_with_offsets(text).text
+
+
+def test_fast_path_on_awkward_characters():
+    for text in ["´", "a\u200bb", "ＡＢ　ＣＤ", "x\ty  z", "①②", "㎏装", "…", " 15 pro ", "𠀀 尾款", "a\x00b"]:
+        assert normalize(text) == normalize_with_offsets(text).text, text

@@ -1,0 +1,284 @@
+"""Benchmarks for complaintmine, with the do-it-yourself baseline measured in the same run.
+
+    .venv/bin/pip install -e '.[bench]' && .venv/bin/python benchmarks/run.py [--rows 1000000]
+
+Prints a table and writes benchmarks/results.md. Data: texts of ../shared/corpora/real_reviews.csv repeated to
+--rows rows (a generated stand-in from the team-written corpus when ../shared is absent, flagged as such).
+Every measurement runs the real command in a subprocess; peak memory is the summed resident set of the
+process tree, sampled every 50 ms. No figure here is asserted by a test: benchmarks measure, tests check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import io
+import json
+import os
+import platform
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data"
+POOL = ROOT.parent / "shared" / "corpora" / "real_reviews.csv"
+BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "complaintmine-zh-0.1.0"
+
+
+def run_measured(command: list[str]) -> dict[str, float]:
+    """Wall time and peak summed RSS (MB) of a command and all its children."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    parent = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [parent, *parent.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"command failed ({process.returncode}): {' '.join(command)}\n{err[-2000:]}")
+    return {"seconds": seconds, "peak_mb": peak / 2**20, "stdout": out, "stderr": err}  # type: ignore[dict-item]
+
+
+def texts_for_benchmark() -> tuple[list[str], bool]:
+    if POOL.exists():
+        csv.field_size_limit(1 << 30)
+        with open(POOL, encoding="utf-8", newline="") as handle:
+            return [row["text"] for row in csv.DictReader(handle) if row["text"].strip()], True
+    team = pd.read_csv(ROOT / "corpora" / "team_written.csv", dtype=str, keep_default_na=False)
+    return team["text"].tolist(), False
+
+
+def write_input(texts: list[str], rows: int) -> Path:
+    path = DATA / f"bench_{rows}.csv"
+    if not path.exists():
+        repeated = (texts * (rows // len(texts) + 1))[:rows]
+        pd.DataFrame({"id": [f"r{i}" for i in range(rows)], "text": repeated}).to_csv(path, index=False)
+    return path
+
+
+def write_training_file() -> Path:
+    import complaintmine as cm
+
+    path = DATA / "train.csv"
+    corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
+    corpus.frame[["text", "labels"]].to_csv(path, index=False)
+    return path
+
+
+def tokenizer_speed(texts: list[str]) -> list[dict[str, object]]:
+    from complaintmine.tokenizer import Tokenizer, TokenizerConfig
+
+    sample = texts[:20000]
+    megabytes = sum(len(t.encode("utf-8")) for t in sample) / 2**20
+    rows = []
+    for backend in ("jieba", "rjieba"):
+        tokenizer = Tokenizer(TokenizerConfig(backend=backend))
+        tokenizer.tokenize("预热")  # build the dictionary outside the timing
+        started = time.perf_counter()
+        count = sum(len(tokenizer.tokenize(text)) for text in sample)
+        seconds = time.perf_counter() - started
+        rows.append(
+            {
+                "backend": backend,
+                "tokens_per_s": count / seconds,
+                "mb_per_s": megabytes / seconds,
+                "texts_per_s": len(sample) / seconds,
+            }
+        )
+    return rows
+
+
+def profile_scoring(texts: list[str]) -> str:
+    import complaintmine as cm
+
+    model = cm.load_model(MODEL)
+    sample = texts[:20000]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    cm.classify_texts(model, sample)
+    profiler.disable()
+    buffer = io.StringIO()
+    pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(12)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the large file (default 1,000,000)")
+    parser.add_argument("--small-rows", type=int, default=100_000, help="rows of the small file (default 100,000)")
+    args = parser.parse_args()
+    DATA.mkdir(parents=True, exist_ok=True)
+    texts, real = texts_for_benchmark()
+    cores = len(os.sched_getaffinity(0))
+    big, small = write_input(texts, args.rows), write_input(texts, args.small_rows)
+    train = write_training_file()
+    results: dict[str, object] = {"rows": args.rows, "small_rows": args.small_rows, "real_texts": real, "cores": cores}
+    say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+
+    say("baseline script ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        base = run_measured(
+            [sys.executable, str(ROOT / "benchmarks" / "baseline_script.py"), str(train), str(big), f"{tmp}/out.csv"]
+        )
+    inner = json.loads(str(base["stdout"]))
+    results["baseline"] = {
+        "seconds": base["seconds"],
+        "score_seconds": inner["score_seconds"],
+        "train_seconds": inner["train_seconds"],
+        "peak_mb": base["peak_mb"],
+        "docs_per_s": args.rows / inner["score_seconds"],
+    }
+    for label, workers, path, rows in (
+        ("cm_1", 1, big, args.rows),
+        (f"cm_{cores}", cores, big, args.rows),
+        ("cm_small", cores, small, args.small_rows),
+    ):
+        say(f"complaintmine classify --workers {workers} on {rows:,} rows ...")
+        with tempfile.TemporaryDirectory() as tmp:
+            run = run_measured(
+                [
+                    str(BIN / "complaintmine"),
+                    "classify",
+                    str(path),
+                    "--id-column",
+                    "id",
+                    "-o",
+                    f"{tmp}/out.csv",
+                    "--workers",
+                    str(workers),
+                    "--quiet",
+                ]
+            )
+        results[label] = {
+            "seconds": run["seconds"],
+            "peak_mb": run["peak_mb"],
+            "docs_per_s": rows / run["seconds"],
+            "workers": workers,
+        }
+    say("cold start ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "one.csv"
+        one.write_text("text\n预售付了定金，尾款涨了五十\n", encoding="utf-8")
+        colds = [
+            run_measured([str(BIN / "complaintmine"), "classify", str(one), "--quiet", "--workers", "1"])["seconds"]
+            for _ in range(5)
+        ]
+        imports = [run_measured([sys.executable, "-c", "import complaintmine.cli"])["seconds"] for _ in range(3)]
+        bare = [run_measured([sys.executable, "-c", "pass"])["seconds"] for _ in range(3)]
+    results["cold_start"] = {
+        "median_seconds": statistics.median(colds),
+        "runs": colds,
+        "import_seconds": statistics.median(imports),
+        "python_seconds": statistics.median(bare),
+    }
+    say("training ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        trained = run_measured(
+            [
+                str(BIN / "complaintmine"),
+                "train",
+                str(ROOT / "corpora"),
+                "-o",
+                f"{tmp}/m",
+                "--config",
+                str(ROOT / "models" / "complaintmine-zh-0.1.0.train.json"),
+            ]
+        )
+    results["training"] = {"seconds": trained["seconds"], "peak_mb": trained["peak_mb"]}
+    say("tokenizers ...")
+    results["tokenizers"] = tokenizer_speed(texts)
+    say("profile ...")
+    results["profile"] = profile_scoring(texts)
+    report = render(results)
+    print(report)
+    (ROOT / "benchmarks" / "results.md").write_text(report, encoding="utf-8")
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+
+
+def render(r: dict) -> str:
+    cores = r["cores"]
+    base = r["baseline"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Generated by `benchmarks/run.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()},"
+        f" {cores} cores, Python {platform.python_version()}. Data: "
+        + (
+            "texts of ../shared/corpora/real_reviews.csv"
+            if r["real_texts"]
+            else "**stand-in: team-written texts (../shared absent)**"
+        )
+        + f" repeated to {r['rows']:,} rows (mean about 55 characters).",
+        "",
+        "| run | rows | wall s | docs/s | vs baseline | peak MB |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| baseline: pandas + jieba.lcut + TfidfVectorizer + LogisticRegression, 1 process (scoring only) | "
+        f"{r['rows']:,} | {base['score_seconds']:.1f} | {base['docs_per_s']:,.0f} | 1.00x | {base['peak_mb']:,.0f} |",
+    ]
+    for key, title in (
+        ("cm_1", "complaintmine classify --workers 1 (end to end)"),
+        (f"cm_{cores}", f"complaintmine classify --workers {cores} (end to end)"),
+    ):
+        run = r[key]
+        lines.append(
+            f"| {title} | {r['rows']:,} | {run['seconds']:.1f} | {run['docs_per_s']:,.0f} | "
+            f"{run['docs_per_s'] / base['docs_per_s']:.2f}x | {run['peak_mb']:,.0f} |"
+        )
+    small = r["cm_small"]
+    lines.append(
+        f"| complaintmine classify --workers {cores} (end to end) | {r['small_rows']:,} | "
+        f"{small['seconds']:.1f} | {small['docs_per_s']:,.0f} | | {small['peak_mb']:,.0f} |"
+    )
+    big = r[f"cm_{cores}"]
+    lines += [
+        "",
+        f"Peak memory, all cores: {small['peak_mb']:,.0f} MB at {r['small_rows']:,} rows and {big['peak_mb']:,.0f} MB at "
+        f"{r['rows']:,} rows ({(big['peak_mb'] / small['peak_mb'] - 1) * 100:+.1f}%).",
+        "",
+        f"Cold start (`complaintmine classify` on a one-row file, median of 5): **{r['cold_start']['median_seconds']:.2f} s**"
+        f" (runs: {', '.join(f'{s:.2f}' for s in r['cold_start']['runs'])}); of which `import complaintmine.cli` "
+        f"{r['cold_start']['import_seconds']:.2f} s and a bare Python start {r['cold_start']['python_seconds']:.2f} s.",
+        "",
+        f"Training the default model (`complaintmine train corpora`): {r['training']['seconds']:.1f} s, "
+        f"peak {r['training']['peak_mb']:,.0f} MB. The baseline script trains in {base['train_seconds']:.1f} s.",
+        "",
+        "## Tokenizer alone (20,000 texts, domain lexicon loaded)",
+        "",
+        "| backend | tokens/s | MB/s | texts/s |",
+        "|---|---:|---:|---:|",
+    ]
+    for row in r["tokenizers"]:
+        lines.append(
+            f"| {row['backend']} | {row['tokens_per_s']:,.0f} | {row['mb_per_s']:.2f} | {row['texts_per_s']:,.0f} |"
+        )
+    lines += [
+        "",
+        "## Profile of scoring 20,000 texts in one process (top 12 by own time)",
+        "",
+        "```",
+        r["profile"].strip(),
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

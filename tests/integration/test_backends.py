@@ -1,0 +1,71 @@
+"""jieba (reference) and rjieba (fast) must give the same tokens, and so the same scores."""
+
+import copy
+import csv
+import random
+
+import numpy as np
+import pytest
+
+import complaintmine as cm
+from complaintmine.tokenizer import Tokenizer, TokenizerConfig
+
+from ..conftest import DATA, ROOT
+
+pytest.importorskip("rjieba")
+
+
+@pytest.fixture(scope="module")
+def backends():
+    return Tokenizer(TokenizerConfig(backend="jieba")), Tokenizer(TokenizerConfig(backend="rjieba"))
+
+
+def _compare(backends, texts):
+    reference, fast = backends
+    differ = [(t, reference.tokens(t), fast.tokens(t)) for t in texts if reference.tokens(t) != fast.tokens(t)]
+    assert differ == [], differ[:3]
+
+
+@pytest.mark.shared
+def test_same_tokens_and_spans_on_real_texts(backends, shared_pool):
+    csv.field_size_limit(1 << 30)
+    with open(shared_pool, encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)]
+    random.Random(7).shuffle(texts)
+    _compare(backends, texts[:6000])
+
+
+def test_same_tokens_on_team_texts_and_known_differences(backends):
+    with open(ROOT / "corpora" / "team_written.csv", encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)]
+    # Where jieba-rs differs from jieba without reconciliation: ASCII runs and tie-prone repeats.
+    texts += [
+        "t.cn/abc 链接",
+        "3-4天到货",
+        "2.5d屏幕 4%电量...",
+        "wi-fi 和 type-c",
+        "好好好好货",
+        "不好不好不好，",
+        "呵呵呵呵呵",
+        "1.2.1版本",
+        "sm-g9550 手机",
+        "ＡＢＣ　１２３",
+    ]
+    _compare(backends, texts)
+
+
+def test_a_model_trained_with_jieba_scores_identically_with_rjieba(tmp_path):
+    corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
+    config = cm.TrainConfig(min_df=1, cv=2, tokenizer={"backend": "jieba"})
+    trained = cm.train_model(corpus, config)
+    fast = copy.copy(trained.classifier)
+    fast.tokenizer_config = TokenizerConfig(backend="rjieba")
+    fast._tokenizer_instance = None
+    assert fast._tokenizer().backend == "rjieba" and trained.classifier._tokenizer().backend == "jieba"
+    texts = [*corpus.texts, "3-4天才发货，好好好", "t.cn 链接里说全网最低"]
+    np.testing.assert_array_equal(trained.classifier.predict_proba(texts), fast.predict_proba(texts))
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(cm.ComplaintMineError, match="unknown tokenizer backend"):
+        Tokenizer(TokenizerConfig(backend="spacy"))
