@@ -28,6 +28,7 @@ from .errors import (
 )
 from .head import ThresholdedOneVsRest
 from .labels import ALL_LABELS, ISSUE_LABELS, OTHER
+from .privacy import MaskResult, PrivateSpan, find_private, mask, mask_text
 from .scoring import Prediction, classify_frame, classify_texts, predict_texts
 from .tokenizer import Token, Tokenizer, TokenizerConfig
 from .training import TrainConfig, evaluate, train_model
@@ -58,10 +59,12 @@ __all__ = [
     "CorpusError",
     "InputError",
     "MissingColumnError",
+    "MaskResult",
     "Model",
     "ModelError",
     "ModelVersionWarning",
     "Prediction",
+    "PrivateSpan",
     "ThresholdedOneVsRest",
     "Token",
     "Tokenizer",
@@ -73,8 +76,11 @@ __all__ = [
     "default_model_dir",
     "evaluate",
     "evaluate_model",
+    "find_private",
     "load_corpus",
     "load_model",
+    "mask",
+    "mask_text",
     "predict_texts",
     "save_model",
     "train_model",

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .artifact import Model, load_model
 from .errors import InputError, MissingColumnError
+from .privacy import mask_text
 from .readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
 from .scoring import classify_frame
 from .tables import ERROR_FIELD
@@ -47,6 +48,7 @@ class JobOptions:
     keep_columns: tuple[str, ...] = ()  # ("*",) keeps every input column
     explain: bool = False
     explain_top: int = 5
+    mask: bool = False  # mask private data in text written back out (kept columns)
     workers: int = 1
     chunk_rows: int = 2000
     resume: bool = False
@@ -140,7 +142,10 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
             name = column if column not in scored.columns else f"input_{column}"
             if column == id_name:
                 continue
-            scored.insert(position, name, chunk[column].to_numpy() if column in chunk else None)
+            values = chunk[column].to_numpy() if column in chunk else [None] * len(chunk)
+            if options.mask:
+                values = [mask_text(v) if isinstance(v, str) else v for v in values]
+            scored.insert(position, name, values)
     return scored
 
 
@@ -282,3 +287,45 @@ def model_directory(path: str | Path | None) -> str:
     from .defaults import default_model_dir
 
     return str(path if path is not None else default_model_dir())
+
+
+def run_mask_job(
+    input: str,
+    output: str,
+    columns: Sequence[str] = ("text",),
+    kinds: Sequence[str] | None = None,
+    input_format: str | None = None,
+    output_format_name: str | None = None,
+    encoding: str | None = None,
+    chunk_rows: int = 5000,
+) -> JobSummary:
+    """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
+    source = open_source(input, input_format, encoding)
+    fmt = output_format(output, output_format_name)
+    chunks = iter_chunks(source, chunk_rows)
+    writer: OutputWriter | None = None
+    summary = JobSummary(output=output, encoding=chosen_encoding(source))
+    try:
+        for chunk in chunks:
+            visible = [c for c in chunk.columns if c not in (LINE, ERROR)]
+            if writer is None:
+                for column in columns:
+                    if column not in visible:
+                        raise MissingColumnError(input, column, visible)
+                writer = OutputWriter(output, fmt, "mask")
+            masked = chunk[visible].copy()
+            for column in columns:
+                masked[column] = [mask_text(v, kinds) if isinstance(v, str) else v for v in masked[column]]
+            masked["error"] = [e or "" for e in chunk[ERROR]]
+            summary.errors.update(reason_of(e) for e in chunk[ERROR] if e)
+            writer.write(masked)
+            summary.rows = writer.progress.rows
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
+    finally:
+        chunks.close()  # type: ignore[attr-defined]
+    if writer is not None:
+        writer.finish()
+    return summary

@@ -109,6 +109,7 @@ def classify_cli(
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted job (CSV/TSV/JSONL output) from its last completed chunk.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.")] = False,
     explain_top: Annotated[int, typer.Option("--explain-top", min=1, help="Terms per label with --explain.")] = 5,
+    mask: Annotated[bool, typer.Option("--mask", help="Replace phone numbers, IDs, order numbers, addresses and names in kept columns with [PHONE], [ID], ...")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
@@ -125,7 +126,7 @@ def classify_cli(
     options = JobOptions(
         input=input, output=output, model_dir=model_directory(model), text_columns=tuple(text_column or ["text"]),
         id_column=id_column, input_format=input_format, output_format=output_format, encoding=encoding,
-        keep_columns=tuple(keep_columns or ()), explain=explain, explain_top=explain_top,
+        keep_columns=tuple(keep_columns or ()), explain=explain, explain_top=explain_top, mask=mask,
         workers=workers or default_workers(), chunk_rows=chunk_rows, resume=resume,
     )
     progress = _Progress(not quiet)
@@ -272,6 +273,32 @@ def corpus_cli(
     if not report.ok:
         raise CorpusError(f"{len(report.problems)} problem(s) in {directory}")
     typer.echo(f"{directory}: no problems found", err=True)
+
+
+@app.command("mask")
+@handle_errors
+def mask_cli(
+    input: Annotated[str, typer.Argument(help="CSV, TSV, JSONL, Excel or Parquet file, or - for standard input.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file (.csv, .tsv, .jsonl, .parquet). Default: CSV on standard output.")] = "-",
+    column: Annotated[list[str] | None, typer.Option("--column", help="Column to mask; repeatable. Default: text.")] = None,
+    kinds: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds: PHONE, ID, ORDER, CARD, EMAIL, ADDRESS, NAME; repeatable. Default: all.")] = None,
+    input_format: Annotated[str | None, typer.Option("--format", help="Input format when the suffix does not say.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding. Default: detected.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,
+) -> None:
+    """Copy a table with private data in its text columns replaced by typed placeholders ([PHONE], [ID], ...).
+
+    Masks mainland mobile and landline numbers, 18-digit IDs with a valid check digit, order and tracking
+    numbers, bank cards, e-mail addresses, street addresses and names in context; prices, dates and model
+    numbers stay. Every row is kept, in order.
+
+    Example: complaintmine mask complaints.csv --column text -o masked.csv
+    """
+    from .batch import run_mask_job
+
+    summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding)
+    if not quiet:
+        typer.echo(f"masked {summary.rows:,} rows" + ("" if output == "-" else f" to {output}"), err=True)
 
 
 @app.command("tokenize")

@@ -139,3 +139,25 @@ def _docstring_summary(name):
 def test_version():
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith("complaintmine 0.1.0")
+
+
+def test_mask_command_keeps_rows_and_masks_only_private_data(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n1,我的手机13812345678，订单号 123456789012345678 还没发货\n2,iPhone 15 售价5999元\n3,\n",
+                      encoding="utf-8")
+    out = tmp_path / "masked.jsonl"
+    result = run("mask", source, "-o", out)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["text"] == "我的手机[PHONE]，订单号 [ORDER] 还没发货"
+    assert rows[1]["text"] == "iPhone 15 售价5999元"
+    assert "13812345678" not in out.read_text(encoding="utf-8")
+
+
+def test_classify_mask_applies_to_kept_columns(tmp_path, tiny_model):
+    source = tmp_path / "in.csv"
+    source.write_text("text\n收件人：王小明，电话13812345678，赠品没给\n", encoding="utf-8")
+    result = run("classify", source, "--model", tiny_model, "--keep-columns", "text", "--mask", "-q")
+    assert result.returncode == 0, result.stderr
+    assert "13812345678" not in result.stdout and "[PHONE]" in result.stdout and "[NAME]" in result.stdout
