@@ -142,7 +142,7 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
             name = column if column not in scored.columns else f"input_{column}"
             if column == id_name:
                 continue
-            values = chunk[column].to_numpy() if column in chunk else [None] * len(chunk)
+            values: Any = chunk[column].to_numpy() if column in chunk else [None] * len(chunk)
             if options.mask:
                 values = [mask_text(v) if isinstance(v, str) else v for v in values]
             scored.insert(position, name, values)

@@ -143,8 +143,10 @@ def test_version():
 
 def test_mask_command_keeps_rows_and_masks_only_private_data(tmp_path):
     source = tmp_path / "in.csv"
-    source.write_text("id,text\n1,我的手机13812345678，订单号 123456789012345678 还没发货\n2,iPhone 15 售价5999元\n3,\n",
-                      encoding="utf-8")
+    source.write_text(
+        "id,text\n1,我的手机13812345678，订单号 123456789012345678 还没发货\n2,iPhone 15 售价5999元\n3,\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "masked.jsonl"
     result = run("mask", source, "-o", out)
     assert result.returncode == 0, result.stderr
