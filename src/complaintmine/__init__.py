@@ -26,6 +26,7 @@ from .errors import (
     ModelError,
     TrainingError,
 )
+from .extract import Extraction, extract, parse_chinese_number
 from .head import ThresholdedOneVsRest
 from .labels import ALL_LABELS, ISSUE_LABELS, OTHER
 from .privacy import MaskResult, PrivateSpan, find_private, mask, mask_text
@@ -57,6 +58,7 @@ __all__ = [
     "ComplaintMineError",
     "Corpus",
     "CorpusError",
+    "Extraction",
     "InputError",
     "MaskResult",
     "MissingColumnError",
@@ -76,11 +78,13 @@ __all__ = [
     "default_model_dir",
     "evaluate",
     "evaluate_model",
+    "extract",
     "find_private",
     "load_corpus",
     "load_model",
     "mask",
     "mask_text",
+    "parse_chinese_number",
     "predict_texts",
     "save_model",
     "train_model",

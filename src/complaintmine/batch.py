@@ -49,6 +49,7 @@ class JobOptions:
     explain: bool = False
     explain_top: int = 5
     mask: bool = False  # mask private data in text written back out (kept columns)
+    extract: bool = False  # add evidence fields (money, times, gifts, platforms)
     workers: int = 1
     chunk_rows: int = 2000
     resume: bool = False
@@ -127,6 +128,11 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
         explain_top=options.explain_top,
         chunk_size=max(len(frame), 1),
     )
+    if options.extract:
+        position = len(scored.columns) - 1  # before "error"
+        for name, values in extraction_columns(texts).items():
+            scored.insert(position, name, values)
+            position += 1
     if options.id_column:
         scored = scored.rename(columns={"__id__": options.id_column})
     else:
@@ -289,36 +295,39 @@ def model_directory(path: str | Path | None) -> str:
     return str(path if path is not None else default_model_dir())
 
 
-def run_mask_job(
+def run_table_job(
     input: str,
     output: str,
-    columns: Sequence[str] = ("text",),
-    kinds: Sequence[str] | None = None,
+    required: Sequence[str],
+    transform: Callable[[pd.DataFrame, int], pd.DataFrame],
     input_format: str | None = None,
     output_format_name: str | None = None,
     encoding: str | None = None,
     chunk_rows: int = 5000,
 ) -> JobSummary:
-    """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
+    """Stream a table through ``transform(chunk, first_row)`` chunk by chunk: every row kept, in order.
+
+    ``required`` columns are checked on the first chunk (with a "did you mean" hint). The chunk passed to
+    ``transform`` still has the readers' ``__error__`` column; the result must have an ``error`` column.
+    """
     source = open_source(input, input_format, encoding)
     fmt = output_format(output, output_format_name)
     chunks = iter_chunks(source, chunk_rows)
     writer: OutputWriter | None = None
     summary = JobSummary(output=output, encoding=chosen_encoding(source))
+    offset = 0
     try:
         for chunk in chunks:
-            visible = [c for c in chunk.columns if c not in (LINE, ERROR)]
             if writer is None:
-                for column in columns:
+                visible = [c for c in chunk.columns if c not in (LINE, ERROR)]
+                for column in required:
                     if column not in visible:
                         raise MissingColumnError(input, column, visible)
-                writer = OutputWriter(output, fmt, "mask")
-            masked = chunk[visible].copy()
-            for column in columns:
-                masked[column] = [mask_text(v, kinds) if isinstance(v, str) else v for v in masked[column]]
-            masked["error"] = [e or "" for e in chunk[ERROR]]
-            summary.errors.update(reason_of(e) for e in chunk[ERROR] if e)
-            writer.write(masked)
+                writer = OutputWriter(output, fmt, "table-job")
+            result = transform(chunk, offset)
+            offset += len(chunk)
+            summary.errors.update(reason_of(e) for e in result["error"] if e)
+            writer.write(result)
             summary.rows = writer.progress.rows
     except BaseException:
         if writer is not None:
@@ -329,3 +338,75 @@ def run_mask_job(
     if writer is not None:
         writer.finish()
     return summary
+
+
+def run_mask_job(
+    input: str,
+    output: str,
+    columns: Sequence[str] = ("text",),
+    kinds: Sequence[str] | None = None,
+    input_format: str | None = None,
+    output_format_name: str | None = None,
+    encoding: str | None = None,
+) -> JobSummary:
+    """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
+
+    def masked(chunk: pd.DataFrame, _first_row: int) -> pd.DataFrame:
+        out = chunk[[c for c in chunk.columns if c not in (LINE, ERROR)]].copy()
+        for column in columns:
+            out[column] = [mask_text(v, kinds) if isinstance(v, str) else v for v in out[column]]
+        out["error"] = [e or "" for e in chunk[ERROR]]
+        return out
+
+    return run_table_job(input, output, columns, masked, input_format, output_format_name, encoding)
+
+
+def extraction_columns(texts: Sequence[Any]) -> dict[str, list[Any]]:
+    """Flat evidence columns for a spreadsheet, plus ``fields`` with everything (spans included)."""
+    from .extract import extract
+
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in ("difference", "money", "promised_days", "waited_days", "gifts", "platforms", "channels", "fields")
+    }
+    for text in texts:
+        found = extract(text).to_dict() if isinstance(text, str) and text.strip() else None
+        if found is None:
+            for values in columns.values():
+                values.append(None)
+            continue
+        columns["difference"].append(found["difference"])
+        columns["money"].append("|".join(f"{m['role'] or ''}{m['amount']:g}" for m in found["money"]) or None)
+        promised = [t["days"] for t in found["promised_time"] if t["days"] is not None]
+        waited = [t["days"] for t in found["waited"] if t["days"] is not None]
+        columns["promised_days"].append(min(promised) if promised else None)
+        columns["waited_days"].append(max(waited) if waited else None)
+        columns["gifts"].append("|".join(g["item"] for g in found["gifts"]) or None)
+        columns["platforms"].append("|".join(dict.fromkeys(p["name"] for p in found["platforms"])) or None)
+        columns["channels"].append("|".join(dict.fromkeys(c["name"] for c in found["channels"])) or None)
+        columns["fields"].append(found)
+    return columns
+
+
+def run_extract_job(
+    input: str,
+    output: str,
+    text_columns: Sequence[str] = ("text",),
+    id_column: str | None = None,
+    input_format: str | None = None,
+    output_format_name: str | None = None,
+    encoding: str | None = None,
+) -> JobSummary:
+    """Evidence fields per row (see :func:`extraction_columns`), with the row's id; every row kept, in order."""
+
+    def extracted(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+        texts = [_text_of(values) for values in zip(*(chunk[c] for c in text_columns))]
+        ids = chunk[id_column].tolist() if id_column else list(range(first_row, first_row + len(chunk)))
+        out = pd.DataFrame({id_column or "row": ids, **extraction_columns(texts)})
+        out["error"] = [
+            e or ("empty text" if not (isinstance(t, str) and t.strip()) else "") for e, t in zip(chunk[ERROR], texts)
+        ]
+        return out
+
+    required = [*text_columns, *([id_column] if id_column else [])]
+    return run_table_job(input, output, required, extracted, input_format, output_format_name, encoding)

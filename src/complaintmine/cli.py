@@ -110,6 +110,7 @@ def classify_cli(
     explain: Annotated[bool, typer.Option("--explain", help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.")] = False,
     explain_top: Annotated[int, typer.Option("--explain-top", min=1, help="Terms per label with --explain.")] = 5,
     mask: Annotated[bool, typer.Option("--mask", help="Replace phone numbers, IDs, order numbers, addresses and names in kept columns with [PHONE], [ID], ...")] = False,
+    extract: Annotated[bool, typer.Option("--extract", help="Add evidence fields: difference, money, promised_days, waited_days, gifts, platforms, channels, fields (JSON with spans).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
@@ -126,7 +127,7 @@ def classify_cli(
     options = JobOptions(
         input=input, output=output, model_dir=model_directory(model), text_columns=tuple(text_column or ["text"]),
         id_column=id_column, input_format=input_format, output_format=output_format, encoding=encoding,
-        keep_columns=tuple(keep_columns or ()), explain=explain, explain_top=explain_top, mask=mask,
+        keep_columns=tuple(keep_columns or ()), explain=explain, explain_top=explain_top, mask=mask, extract=extract,
         workers=workers or default_workers(), chunk_rows=chunk_rows, resume=resume,
     )
     progress = _Progress(not quiet)
@@ -273,6 +274,34 @@ def corpus_cli(
     if not report.ok:
         raise CorpusError(f"{len(report.problems)} problem(s) in {directory}")
     typer.echo(f"{directory}: no problems found", err=True)
+
+
+@app.command("extract")
+@handle_errors
+def extract_cli(
+    input: Annotated[str, typer.Argument(help="CSV, TSV, JSONL, Excel or Parquet file of complaints, or - for standard input.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file (.csv, .tsv, .jsonl, .parquet). Default: CSV on standard output.")] = "-",
+    text_column: Annotated[list[str] | None, typer.Option("--text-column", help="Text column; repeat to join several. Default: text.")] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column to copy as the row id. Default: 'row', the 0-based row number.")] = None,
+    input_format: Annotated[str | None, typer.Option("--format", help="Input format when the suffix does not say.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding. Default: detected.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,
+) -> None:
+    """Extract evidence fields from every complaint: amounts and their roles, the disputed difference, promised
+    and waited times in days, promised gifts, platforms and channels.
+
+    Flat columns for spreadsheets (difference, money, promised_days, waited_days, gifts, platforms, channels)
+    and 'fields', a JSON object with every value and its [start, end) span. Precision first: a field that is not
+    clearly in the text stays empty.
+
+    Example: complaintmine extract complaints.csv --id-column id -o fields.jsonl
+    """
+    from .batch import run_extract_job
+
+    summary = run_extract_job(input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding)
+    if not quiet:
+        typer.echo(f"extracted fields from {summary.rows - summary.failed:,} of {summary.rows:,} rows"
+                   + ("" if output == "-" else f" to {output}"), err=True)
 
 
 @app.command("mask")

@@ -21,6 +21,7 @@ import pandas as pd
 from .errors import InputError
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet")
+_FLOAT_COLUMNS = frozenset({"difference", "promised_days", "waited_days"})  # evidence fields (batch.py)
 _SUFFIXES = {
     "csv": "csv",
     "tsv": "tsv",
@@ -172,7 +173,7 @@ class OutputWriter:
             if name in ("presale", "row"):
                 kind: Any = pa.int64()
                 values = [None if _cell(v) == "" else int(v) for v in values]
-            elif name.startswith("p_"):
+            elif name.startswith("p_") or name in _FLOAT_COLUMNS:
                 kind = pa.float64()
                 values = [None if _cell(v) == "" else float(v) for v in values]
             else:

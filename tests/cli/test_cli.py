@@ -163,3 +163,26 @@ def test_classify_mask_applies_to_kept_columns(tmp_path, tiny_model):
     result = run("classify", source, "--model", tiny_model, "--keep-columns", "text", "--mask", "-q")
     assert result.returncode == 0, result.stderr
     assert "13812345678" not in result.stdout and "[PHONE]" in result.stdout and "[NAME]" in result.stdout
+
+
+def test_extract_command_and_classify_extract(tmp_path, tiny_model):
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "id,text\na,双十一付了定金100，尾款599，说好48小时内发货，等了半个月还没发\nb,好评\nc,\n", encoding="utf-8"
+    )
+    out = tmp_path / "fields.jsonl"
+    result = run("extract", source, "--id-column", "id", "-o", out)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b", "c"]
+    assert rows[0]["promised_days"] == 2.0 and rows[0]["waited_days"] == 15.0
+    assert rows[0]["money"] == "定金100|尾款599"
+    assert rows[1]["money"] is None and rows[2]["error"] == "empty text"
+    parquet = tmp_path / "scored.parquet"
+    result = run("classify", source, "--model", tiny_model, "--extract", "-o", parquet, "-q")
+    assert result.returncode == 0, result.stderr
+    import pandas as pd
+
+    frame = pd.read_parquet(parquet)
+    assert frame["waited_days"].tolist()[0] == 15.0
+    assert json.loads(frame["fields"][0])["money"][0]["role"] == "定金"
