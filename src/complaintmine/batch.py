@@ -130,8 +130,8 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
     )
     if options.extract:
         position = len(scored.columns) - 1  # before "error"
-        for name, values in extraction_columns(texts).items():
-            scored.insert(position, name, values)
+        for field_name, field_values in extraction_columns(texts).items():
+            scored.insert(position, field_name, field_values)
             position += 1
     if options.id_column:
         scored = scored.rename(columns={"__id__": options.id_column})
