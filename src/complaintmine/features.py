@@ -114,14 +114,15 @@ def _char_counts(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
     )
 
 
-def _word_counts(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
+def _counts_by_dict(vectorizer: Any, documents: Sequence[str], grams: Any) -> sp.csr_matrix:
+    """Count each document's n-grams with ``grams(document, low, high)`` and look each up once."""
     low, high = vectorizer.ngram_range
     get = vectorizer.vocabulary_.get
     indptr = [0]
     indices: list[int] = []
     counts: list[int] = []
     for document in documents:
-        for gram, count in _word_grams(document, low, high).items():
+        for gram, count in grams(document, low, high).items():
             index = get(gram)
             if index is not None:
                 indices.append(index)
@@ -133,16 +134,18 @@ def _word_counts(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
     )
 
 
+def _spaced_char_grams(document: str, low: int, high: int) -> Counter[str]:
+    return _char_grams(_WHITE_SPACES.sub(" ", document), low, high)
+
+
 def transform(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
     """TF-IDF rows for ``documents`` exactly as ``vectorizer.transform`` would compute them."""
     if vectorizer.analyzer == "char" and vectorizer.ngram_range[1] <= 3:
         matrix = _char_counts(vectorizer, documents)
+    elif vectorizer.analyzer == "char":  # n-grams longer than 3 do not pack into a uint64
+        matrix = _counts_by_dict(vectorizer, documents, _spaced_char_grams)
     else:
-        matrix = (
-            _counts_by_dict(vectorizer, documents)
-            if vectorizer.analyzer == "char"
-            else _word_counts(vectorizer, documents)
-        )
+        matrix = _counts_by_dict(vectorizer, documents, _word_grams)
     matrix.sum_duplicates()
     data = matrix.data
     if vectorizer.sublinear_tf:
@@ -156,21 +159,3 @@ def transform(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
     return matrix
 
 
-def _counts_by_dict(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
-    """Character n-grams longer than 3 do not pack into a uint64: count them per document."""
-    low, high = vectorizer.ngram_range
-    get = vectorizer.vocabulary_.get
-    indptr = [0]
-    indices: list[int] = []
-    counts: list[int] = []
-    for document in documents:
-        for gram, count in _char_grams(_WHITE_SPACES.sub(" ", document), low, high).items():
-            index = get(gram)
-            if index is not None:
-                indices.append(index)
-                counts.append(count)
-        indptr.append(len(indices))
-    return sp.csr_matrix(
-        (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(documents), len(vectorizer.vocabulary_)),
-    )

@@ -47,8 +47,8 @@ _SAMPLE = 1 << 20  # bytes given to the encoding detector
 csv.field_size_limit(1 << 30)  # a 5 MB complaint is one cell; the default limit is 128 KB
 
 
-def detect_format(path: str, explicit: str | None = None) -> str:
-    """The format from ``explicit`` or the file suffix; standard input defaults to CSV."""
+def format_of(path: str, explicit: str | None, allowed: tuple[str, ...], what: str = "format") -> str:
+    """The table format from ``explicit`` or the file suffix (``-`` means CSV), checked against ``allowed``."""
     if explicit:
         fmt = _SUFFIXES.get(explicit.lower().lstrip("."), explicit.lower())
     elif path == "-":
@@ -56,9 +56,14 @@ def detect_format(path: str, explicit: str | None = None) -> str:
     else:
         suffix = Path(path).suffix.lower().lstrip(".")
         fmt = _SUFFIXES.get(suffix, suffix or "(none)")
-    if fmt not in FORMATS:
-        raise InputError(path, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)} (by suffix or --format)")
+    if fmt not in allowed:
+        raise InputError(path, f"unknown {what} {fmt!r}; use one of {', '.join(allowed)} (by suffix or option)")
     return fmt
+
+
+def detect_format(path: str, explicit: str | None = None) -> str:
+    """The input format from ``explicit`` (--format) or the file suffix; standard input defaults to CSV."""
+    return format_of(path, explicit, FORMATS)
 
 
 @dataclass(frozen=True)

@@ -19,31 +19,15 @@ from typing import IO, Any
 import pandas as pd
 
 from .errors import InputError
+from .readers import format_of
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet")
 _FLOAT_COLUMNS = frozenset({"difference", "promised_days", "waited_days"})  # evidence fields (batch.py)
-_SUFFIXES = {
-    "csv": "csv",
-    "tsv": "tsv",
-    "tab": "tsv",
-    "jsonl": "jsonl",
-    "json": "jsonl",
-    "ndjson": "jsonl",
-    "parquet": "parquet",
-    "pq": "parquet",
-}
 
 
 def output_format(path: str, explicit: str | None = None) -> str:
-    if explicit:
-        fmt = _SUFFIXES.get(explicit.lower().lstrip("."), explicit.lower())
-    elif path == "-":
-        return "csv"
-    else:
-        fmt = _SUFFIXES.get(Path(path).suffix.lower().lstrip("."), Path(path).suffix.lower() or "(none)")
-    if fmt not in OUTPUT_FORMATS:
-        raise InputError(path, f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
-    return fmt
+    """The output format from ``explicit`` (--output-format) or the suffix; standard output is CSV."""
+    return format_of(path, explicit, OUTPUT_FORMATS, "output format")
 
 
 @dataclass
