@@ -330,6 +330,53 @@ def mask_cli(
         typer.echo(f"masked {summary.rows:,} rows" + ("" if output == "-" else f" to {output}"), err=True)
 
 
+@app.command("report")
+@handle_errors
+def report_cli(
+    scored: Annotated[str, typer.Argument(help="A file written by 'complaintmine classify' (CSV, TSV, JSONL or Parquet).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("report.html"),
+    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the complaint text (carry it with classify --keep-columns text).")] = "text",
+    date_column: Annotated[str | None, typer.Option("--date-column", help="Column of dates: complaints per week or month, per issue type.")] = None,
+    group_column: Annotated[str | None, typer.Option("--group-column", help="Column to break complaints down by (merchant, platform, ...): the top 20.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Model directory the file was scored with, for its name and version. Default: the shipped default model.")] = None,
+    mask: Annotated[bool, typer.Option("--mask/--no-mask", help="Replace phone numbers, IDs, addresses and names in the shown texts, ids and groups (default: on).")] = True,
+    title: Annotated[str | None, typer.Option("--title", help="Report title.")] = None,
+    input_format: Annotated[str | None, typer.Option("--format", help="Format of the scored file when the suffix does not say.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Encoding of the scored file. Default: detected.")] = None,
+) -> None:
+    """Write one self-contained HTML report of a scored file (opens offline; charts are inline SVG).
+
+    It shows complaints per issue type and the pre-sale share, trends per week or month (--date-column), the
+    top 20 groups (--group-column), distinctive terms per issue type, money and waiting-time distributions,
+    representative complaints with their evidence highlighted (masked unless --no-mask), and the model and
+    when the file was scored.
+
+    Example: complaintmine report scored.csv --date-column date --group-column merchant -o report.html
+    """
+    from datetime import UTC, datetime
+
+    from .artifact import read_manifest
+    from .batch import model_directory
+    from .errors import ModelError
+    from .report import DEFAULT_TITLE, build_report, write_report
+    from .tables import read_table
+
+    frame = read_table(scored, input_format, encoding)
+    try:
+        manifest = read_manifest(model_directory(model))
+    except ModelError:
+        if model is not None:
+            raise
+        manifest = {}  # no default model here: the report says the model is unknown
+    scored_at = None if scored == "-" else datetime.fromtimestamp(Path(scored).stat().st_mtime, tz=UTC)
+    html = build_report(
+        frame, text_column=text_column, date_column=date_column, group_column=group_column, mask=mask,
+        model_name=str(manifest.get("name", "")), model_version=str(manifest.get("version", "")),
+        scored_at=scored_at, title=title or DEFAULT_TITLE, source=scored,
+    )
+    typer.echo(str(write_report(output, html)))
+
+
 @app.command("tokenize")
 @handle_errors
 def tokenize_cli(

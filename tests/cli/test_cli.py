@@ -186,3 +186,22 @@ def test_extract_command_and_classify_extract(tmp_path, tiny_model):
     frame = pd.read_parquet(parquet)
     assert frame["waited_days"].tolist()[0] == 15.0
     assert json.loads(frame["fields"][0])["money"][0]["role"] == "定金"
+
+
+def test_report_command_writes_a_self_contained_page(tmp_path, tiny_model):
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "text,date,merchant\n尾款涨了五十，电话13812345678,2026-11-01,甲店\n赠品没给,2026-11-02,乙店\n好评,2026-11-09,甲店\n",
+        encoding="utf-8",
+    )
+    scored = tmp_path / "scored.csv"
+    result = run("classify", source, "--model", tiny_model, "--keep-columns", "*", "--explain", "-o", scored, "-q")
+    assert result.returncode == 0, result.stderr
+    page = tmp_path / "report.html"
+    result = run(
+        "report", scored, "--date-column", "date", "--group-column", "merchant", "--model", tiny_model, "-o", page
+    )
+    assert result.returncode == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "<svg" in html and "甲店" in html
+    assert "13812345678" not in html and "http://" not in html and "https://" not in html
