@@ -37,7 +37,8 @@ MODEL = ROOT / "models" / "complaintmine-zh-0.1.0"
 
 
 def run_measured(command: list[str]) -> dict[str, float]:
-    """Wall time and peak summed RSS (MB) of a command and all its children."""
+    """Wall time and peak memory (MB) of a command and all its children: the sum of their proportional set sizes
+    (PSS: a page shared by forked workers counts once in all, not once per process); RSS where PSS is missing."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     parent = psutil.Process(process.pid)
@@ -45,7 +46,7 @@ def run_measured(command: list[str]) -> dict[str, float]:
     while process.poll() is None:
         try:
             tree = [parent, *parent.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            peak = max(peak, sum(_pss(p) for p in tree if p.is_running()))
         except psutil.Error:
             pass
         time.sleep(0.05)
@@ -54,6 +55,13 @@ def run_measured(command: list[str]) -> dict[str, float]:
     if process.returncode != 0:
         raise SystemExit(f"command failed ({process.returncode}): {' '.join(command)}\n{err[-2000:]}")
     return {"seconds": seconds, "peak_mb": peak / 2**20, "stdout": out, "stderr": err}  # type: ignore[dict-item]
+
+
+def _pss(process: psutil.Process) -> int:
+    try:
+        return int(process.memory_full_info().pss)
+    except (AttributeError, psutil.AccessDenied):
+        return int(process.memory_info().rss)
 
 
 def texts_for_benchmark() -> tuple[list[str], bool]:
@@ -129,7 +137,13 @@ def main() -> None:
     cores = len(os.sched_getaffinity(0))
     big, small = write_input(texts, args.rows), write_input(texts, args.small_rows)
     train = write_training_file()
-    results: dict[str, object] = {"rows": args.rows, "small_rows": args.small_rows, "real_texts": real, "cores": cores}
+    results: dict[str, object] = {
+        "rows": args.rows,
+        "small_rows": args.small_rows,
+        "real_texts": real,
+        "cores": cores,
+        "load_before": os.getloadavg()[0],
+    }
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
 
     say("baseline script ...")
@@ -206,6 +220,7 @@ def main() -> None:
     results["tokenizers"] = tokenizer_speed(texts)
     say("profile ...")
     results["profile"] = profile_scoring(texts)
+    results["load_after"] = os.getloadavg()[0]
     report = render(results)
     print(report)
     (ROOT / "benchmarks" / "results.md").write_text(report, encoding="utf-8")
@@ -225,7 +240,8 @@ def render(r: dict) -> str:
             if r["real_texts"]
             else "**stand-in: team-written texts (../shared absent)**"
         )
-        + f" repeated to {r['rows']:,} rows (mean about 55 characters).",
+        + f" repeated to {r['rows']:,} rows (mean about 55 characters). 1-minute load average before/after: "
+        f"{r['load_before']:.1f}/{r['load_after']:.1f} (other work on the shared machine slows every run alike).",
         "",
         "| run | rows | wall s | docs/s | vs baseline | peak MB |",
         "|---|---:|---:|---:|---:|---:|",

@@ -18,8 +18,9 @@ def _tool(name):
 
 
 def test_ruff_is_clean():
-    result = subprocess.run([_tool("ruff"), "check", "src", "tests"], cwd=ROOT, capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [_tool("ruff"), "check", "src", "tests"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

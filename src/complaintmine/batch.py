@@ -114,7 +114,7 @@ def _text_of(values: Sequence[Any]) -> Any:
 def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
     """Score one chunk; ``first_row`` is the 0-based number of its first row in the whole input."""
     texts = [_text_of(values) for values in zip(*(chunk.get(c, [None] * len(chunk)) for c in options.text_columns))]
-    frame = pd.DataFrame({TEXT: texts}, index=chunk.index)
+    frame = pd.DataFrame({TEXT: texts}, index=chunk.index, dtype=object)
     frame[ERROR_FIELD] = chunk[ERROR].to_numpy() if ERROR in chunk else None
     if options.id_column:
         frame["__id__"] = ["" if v is None else v for v in chunk.get(options.id_column, [None] * len(chunk))]
@@ -155,12 +155,14 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
     return scored
 
 
-# Worker processes load the model once, in their initializer, from the model directory.
+# The model each worker process scores with. Forked workers inherit the parent's loaded model (shared
+# copy-on-write, so loaded once in all); spawned workers load it once, in their initializer.
 _worker_state: dict[str, Any] = {}
 
 
 def _init_worker(model_dir: str, options: JobOptions) -> None:
-    _worker_state["model"] = load_model(model_dir)
+    if "model" not in _worker_state:
+        _worker_state["model"] = load_model(model_dir)
     _worker_state["options"] = options
 
 
@@ -250,7 +252,7 @@ def _run(
             for chunk, offset in work:
                 record(score_chunk(model, options, chunk, offset))
         else:
-            _run_parallel(options, work, record)
+            _run_parallel(options, model, work, record)
     except BaseException:
         writer.abandon()
         raise
@@ -259,20 +261,29 @@ def _run(
 
 
 def _run_parallel(
-    options: JobOptions, work: Iterator[tuple[pd.DataFrame, int]], record: Callable[[pd.DataFrame], None]
+    options: JobOptions,
+    model: Model,
+    work: Iterator[tuple[pd.DataFrame, int]],
+    record: Callable[[pd.DataFrame], None],
 ) -> None:
     """Score chunks in worker processes, at most 2 x workers in flight, writing results in input order."""
     method = "fork" if "fork" in _start_methods() else "spawn"
-    with get_context(method).Pool(
-        options.workers, initializer=_init_worker, initargs=(options.model_dir, options)
-    ) as pool:
-        in_flight: deque[Any] = deque()
-        for chunk, offset in work:
-            in_flight.append(pool.apply_async(_score_in_worker, (chunk, offset)))
-            if len(in_flight) >= 2 * options.workers:
+    if method == "fork":
+        model.classifier._tokenizer().tokenize("预热")  # build the segmenter once, before it is shared
+        _worker_state["model"] = model
+    try:
+        with get_context(method).Pool(
+            options.workers, initializer=_init_worker, initargs=(options.model_dir, options)
+        ) as pool:
+            in_flight: deque[Any] = deque()
+            for chunk, offset in work:
+                in_flight.append(pool.apply_async(_score_in_worker, (chunk, offset)))
+                if len(in_flight) >= 2 * options.workers:
+                    record(in_flight.popleft().get())
+            while in_flight:
                 record(in_flight.popleft().get())
-        while in_flight:
-            record(in_flight.popleft().get())
+    finally:
+        _worker_state.clear()
 
 
 def _start_methods() -> list[str]:

@@ -95,22 +95,91 @@ def _root(
 @app.command("classify")
 @handle_errors
 def classify_cli(
-    input: Annotated[str, typer.Argument(help="CSV, TSV, JSONL, Excel (.xlsx) or Parquet file of complaints, or - for standard input.")],
-    output: Annotated[str, typer.Option("--output", "-o", help="Output file; .csv, .tsv, .jsonl or .parquet by suffix. Default: CSV on standard output.")] = "-",
-    text_column: Annotated[list[str] | None, typer.Option("--text-column", help="Column holding the complaint text; repeat it to join several (title and body).")] = None,
-    id_column: Annotated[str | None, typer.Option("--id-column", help="Column to copy to the output as the row id. Default: 'row', the 0-based row number.")] = None,
-    model: Annotated[Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")] = None,
-    input_format: Annotated[str | None, typer.Option("--format", help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say.")] = None,
-    output_format: Annotated[str | None, typer.Option("--output-format", help="Output format (csv, tsv, jsonl, parquet) when the suffix does not say.")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding, e.g. gb18030. Default: detected (BOM, UTF-8, else charset-normalizer).")] = None,
-    keep_columns: Annotated[list[str] | None, typer.Option("--keep-columns", help="Input columns to carry into the output; '*' for all. Repeatable.")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Processes scoring chunks in parallel. Default: all cores. Output is identical for any number.")] = None,
-    chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows per chunk (memory use grows with it).")] = 2000,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted job (CSV/TSV/JSONL output) from its last completed chunk.")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.")] = False,
+    input: Annotated[
+        str,
+        typer.Argument(help="CSV, TSV, JSONL, Excel (.xlsx) or Parquet file of complaints, or - for standard input."),
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output file; .csv, .tsv, .jsonl or .parquet by suffix. Default: CSV on standard output.",
+        ),
+    ] = "-",
+    text_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--text-column", help="Column holding the complaint text; repeat it to join several (title and body)."
+        ),
+    ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column", help="Column to copy to the output as the row id. Default: 'row', the 0-based row number."
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--format", help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say."),
+    ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--output-format", help="Output format (csv, tsv, jsonl, parquet) when the suffix does not say."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="Input encoding, e.g. gb18030. Default: detected (BOM, UTF-8, else charset-normalizer)."
+        ),
+    ] = None,
+    keep_columns: Annotated[
+        list[str] | None,
+        typer.Option("--keep-columns", help="Input columns to carry into the output; '*' for all. Repeatable."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-j",
+            min=1,
+            help="Processes scoring chunks in parallel. Default: all cores. Output is identical for any number.",
+        ),
+    ] = None,
+    chunk_rows: Annotated[
+        int, typer.Option("--chunk-rows", min=1, help="Rows per chunk (memory use grows with it).")
+    ] = 2000,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Continue an interrupted job (CSV/TSV/JSONL output) from its last completed chunk."
+        ),
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.",
+        ),
+    ] = False,
     explain_top: Annotated[int, typer.Option("--explain-top", min=1, help="Terms per label with --explain.")] = 5,
-    mask: Annotated[bool, typer.Option("--mask", help="Replace phone numbers, IDs, order numbers, addresses and names in kept columns with [PHONE], [ID], ...")] = False,
-    extract: Annotated[bool, typer.Option("--extract", help="Add evidence fields: difference, money, promised_days, waited_days, gifts, platforms, channels, fields (JSON with spans).")] = False,
+    mask: Annotated[
+        bool,
+        typer.Option(
+            "--mask",
+            help="Replace phone numbers, IDs, order numbers, addresses and names in kept columns with [PHONE], [ID], ...",
+        ),
+    ] = False,
+    extract: Annotated[
+        bool,
+        typer.Option(
+            "--extract",
+            help="Add evidence fields: difference, money, promised_days, waited_days, gifts, platforms, channels, fields (JSON with spans).",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
@@ -125,10 +194,22 @@ def classify_cli(
     from .batch import JobOptions, default_workers, model_directory, run_job
 
     options = JobOptions(
-        input=input, output=output, model_dir=model_directory(model), text_columns=tuple(text_column or ["text"]),
-        id_column=id_column, input_format=input_format, output_format=output_format, encoding=encoding,
-        keep_columns=tuple(keep_columns or ()), explain=explain, explain_top=explain_top, mask=mask, extract=extract,
-        workers=workers or default_workers(), chunk_rows=chunk_rows, resume=resume,
+        input=input,
+        output=output,
+        model_dir=model_directory(model),
+        text_columns=tuple(text_column or ["text"]),
+        id_column=id_column,
+        input_format=input_format,
+        output_format=output_format,
+        encoding=encoding,
+        keep_columns=tuple(keep_columns or ()),
+        explain=explain,
+        explain_top=explain_top,
+        mask=mask,
+        extract=extract,
+        workers=workers or default_workers(),
+        chunk_rows=chunk_rows,
+        resume=resume,
     )
     progress = _Progress(not quiet)
     summary = run_job(options, progress=progress)
@@ -136,8 +217,11 @@ def classify_cli(
     if not quiet:
         where = "" if output == "-" else f" to {output}"
         resumed = f" (resumed after {summary.resumed_chunks} chunk(s))" if summary.resumed_chunks else ""
-        typer.echo(f"classified {summary.rows - summary.failed:,} of {summary.rows:,} rows{where}{resumed}; "
-                   f"{summary.failed:,} row(s) could not be scored", err=True)
+        typer.echo(
+            f"classified {summary.rows - summary.failed:,} of {summary.rows:,} rows{where}{resumed}; "
+            f"{summary.failed:,} row(s) could not be scored",
+            err=True,
+        )
         for reason, count in summary.errors.most_common():
             typer.echo(f"  {count:,} {reason}", err=True)
 
@@ -163,7 +247,12 @@ def train_cli(
         ),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Override the config's seed.")] = None,
-    comparison: Annotated[Path | None, typer.Option("--comparison", help="Results of models/compare.py (comparison.json) to include in the model card.")] = None,
+    comparison: Annotated[
+        Path | None,
+        typer.Option(
+            "--comparison", help="Results of models/compare.py (comparison.json) to include in the model card."
+        ),
+    ] = None,
 ) -> None:
     """Train a model on the corpus's train split and write a model directory with manifest and model card.
 
@@ -279,11 +368,25 @@ def corpus_cli(
 @app.command("extract")
 @handle_errors
 def extract_cli(
-    input: Annotated[str, typer.Argument(help="CSV, TSV, JSONL, Excel or Parquet file of complaints, or - for standard input.")],
-    output: Annotated[str, typer.Option("--output", "-o", help="Output file (.csv, .tsv, .jsonl, .parquet). Default: CSV on standard output.")] = "-",
-    text_column: Annotated[list[str] | None, typer.Option("--text-column", help="Text column; repeat to join several. Default: text.")] = None,
-    id_column: Annotated[str | None, typer.Option("--id-column", help="Column to copy as the row id. Default: 'row', the 0-based row number.")] = None,
-    input_format: Annotated[str | None, typer.Option("--format", help="Input format when the suffix does not say.")] = None,
+    input: Annotated[
+        str, typer.Argument(help="CSV, TSV, JSONL, Excel or Parquet file of complaints, or - for standard input.")
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", "-o", help="Output file (.csv, .tsv, .jsonl, .parquet). Default: CSV on standard output."
+        ),
+    ] = "-",
+    text_column: Annotated[
+        list[str] | None, typer.Option("--text-column", help="Text column; repeat to join several. Default: text.")
+    ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option("--id-column", help="Column to copy as the row id. Default: 'row', the 0-based row number."),
+    ] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--format", help="Input format when the suffix does not say.")
+    ] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding. Default: detected.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,
 ) -> None:
@@ -300,18 +403,35 @@ def extract_cli(
 
     summary = run_extract_job(input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding)
     if not quiet:
-        typer.echo(f"extracted fields from {summary.rows - summary.failed:,} of {summary.rows:,} rows"
-                   + ("" if output == "-" else f" to {output}"), err=True)
+        typer.echo(
+            f"extracted fields from {summary.rows - summary.failed:,} of {summary.rows:,} rows"
+            + ("" if output == "-" else f" to {output}"),
+            err=True,
+        )
 
 
 @app.command("mask")
 @handle_errors
 def mask_cli(
     input: Annotated[str, typer.Argument(help="CSV, TSV, JSONL, Excel or Parquet file, or - for standard input.")],
-    output: Annotated[str, typer.Option("--output", "-o", help="Output file (.csv, .tsv, .jsonl, .parquet). Default: CSV on standard output.")] = "-",
-    column: Annotated[list[str] | None, typer.Option("--column", help="Column to mask; repeatable. Default: text.")] = None,
-    kinds: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds: PHONE, ID, ORDER, CARD, EMAIL, ADDRESS, NAME; repeatable. Default: all.")] = None,
-    input_format: Annotated[str | None, typer.Option("--format", help="Input format when the suffix does not say.")] = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output", "-o", help="Output file (.csv, .tsv, .jsonl, .parquet). Default: CSV on standard output."
+        ),
+    ] = "-",
+    column: Annotated[
+        list[str] | None, typer.Option("--column", help="Column to mask; repeatable. Default: text.")
+    ] = None,
+    kinds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind", help="Only these kinds: PHONE, ID, ORDER, CARD, EMAIL, ADDRESS, NAME; repeatable. Default: all."
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--format", help="Input format when the suffix does not say.")
+    ] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding. Default: detected.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,
 ) -> None:
@@ -333,16 +453,46 @@ def mask_cli(
 @app.command("report")
 @handle_errors
 def report_cli(
-    scored: Annotated[str, typer.Argument(help="A file written by 'complaintmine classify' (CSV, TSV, JSONL or Parquet).")],
+    scored: Annotated[
+        str, typer.Argument(help="A file written by 'complaintmine classify' (CSV, TSV, JSONL or Parquet).")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("report.html"),
-    text_column: Annotated[str, typer.Option("--text-column", help="Column holding the complaint text (carry it with classify --keep-columns text).")] = "text",
-    date_column: Annotated[str | None, typer.Option("--date-column", help="Column of dates: complaints per week or month, per issue type.")] = None,
-    group_column: Annotated[str | None, typer.Option("--group-column", help="Column to break complaints down by (merchant, platform, ...): the top 20.")] = None,
-    model: Annotated[Path | None, typer.Option("--model", help="Model directory the file was scored with, for its name and version. Default: the shipped default model.")] = None,
-    mask: Annotated[bool, typer.Option("--mask/--no-mask", help="Replace phone numbers, IDs, addresses and names in the shown texts, ids and groups (default: on).")] = True,
+    text_column: Annotated[
+        str,
+        typer.Option(
+            "--text-column", help="Column holding the complaint text (carry it with classify --keep-columns text)."
+        ),
+    ] = "text",
+    date_column: Annotated[
+        str | None, typer.Option("--date-column", help="Column of dates: complaints per week or month, per issue type.")
+    ] = None,
+    group_column: Annotated[
+        str | None,
+        typer.Option(
+            "--group-column", help="Column to break complaints down by (merchant, platform, ...): the top 20."
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="Model directory the file was scored with, for its name and version. Default: the shipped default model.",
+        ),
+    ] = None,
+    mask: Annotated[
+        bool,
+        typer.Option(
+            "--mask/--no-mask",
+            help="Replace phone numbers, IDs, addresses and names in the shown texts, ids and groups (default: on).",
+        ),
+    ] = True,
     title: Annotated[str | None, typer.Option("--title", help="Report title.")] = None,
-    input_format: Annotated[str | None, typer.Option("--format", help="Format of the scored file when the suffix does not say.")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Encoding of the scored file. Default: detected.")] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--format", help="Format of the scored file when the suffix does not say.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Encoding of the scored file. Default: detected.")
+    ] = None,
 ) -> None:
     """Write one self-contained HTML report of a scored file (opens offline; charts are inline SVG).
 
@@ -370,9 +520,16 @@ def report_cli(
         manifest = {}  # no default model here: the report says the model is unknown
     scored_at = None if scored == "-" else datetime.fromtimestamp(Path(scored).stat().st_mtime, tz=UTC)
     html = build_report(
-        frame, text_column=text_column, date_column=date_column, group_column=group_column, mask=mask,
-        model_name=str(manifest.get("name", "")), model_version=str(manifest.get("version", "")),
-        scored_at=scored_at, title=title or DEFAULT_TITLE, source=scored,
+        frame,
+        text_column=text_column,
+        date_column=date_column,
+        group_column=group_column,
+        mask=mask,
+        model_name=str(manifest.get("name", "")),
+        model_version=str(manifest.get("version", "")),
+        scored_at=scored_at,
+        title=title or DEFAULT_TITLE,
+        source=scored,
     )
     typer.echo(str(write_report(output, html)))
 

@@ -103,14 +103,8 @@ def _char_counts(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
         hit = slots >= 0
         found_docs.append(doc_of_char[starts[hit]])
         found_features.append(vocab_index[slots[hit]])
-    width = len(vectorizer.vocabulary_)
-    pairs = np.concatenate(found_docs) * width + np.concatenate(found_features)
-    unique, counts = np.unique(pairs, return_counts=True)
-    rows = unique // width
-    indptr = np.zeros(len(documents) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=len(documents)), out=indptr[1:])
-    return sp.csr_matrix(
-        (counts.astype(np.float64), (unique % width).astype(np.int32), indptr), shape=(len(documents), width)
+    return _csr_from_pairs(
+        np.concatenate(found_docs), np.concatenate(found_features), len(documents), len(vectorizer.vocabulary_)
     )
 
 
@@ -138,12 +132,77 @@ def _spaced_char_grams(document: str, low: int, high: int) -> Counter[str]:
     return _char_grams(_WHITE_SPACES.sub(" ", document), low, high)
 
 
+def _word_keys(vectorizer: Any) -> tuple[pd.Index, np.ndarray, pd.Index, np.ndarray]:
+    """Hash indexes of unigram strings and of bigrams packed as (unigram slot, unigram slot) pairs (cached)."""
+    cached = getattr(vectorizer, "_complaintmine_words", None)
+    if cached is None or cached[4] is not vectorizer.vocabulary_:
+        unigrams = {term: index for term, index in vectorizer.vocabulary_.items() if " " not in term}
+        uni_index = pd.Index(list(unigrams))
+        uni_features = np.fromiter(unigrams.values(), dtype=np.int64, count=len(unigrams))
+        keys, features = [], []
+        for term, index in vectorizer.vocabulary_.items():
+            if term.count(" ") == 1:
+                left, right = term.split(" ")
+                # min_df keeps a bigram only if both of its words are kept too (no max_df/max_features here)
+                keys.append(uni_index.get_loc(left) * len(unigrams) + uni_index.get_loc(right))
+                features.append(index)
+        cached = (
+            uni_index,
+            uni_features,
+            pd.Index(np.asarray(keys, dtype=np.int64)),
+            np.asarray(features, dtype=np.int64),
+            vectorizer.vocabulary_,
+        )
+        vectorizer._complaintmine_words = cached
+    return cached[0], cached[1], cached[2], cached[3]
+
+
+def _packable_words(vectorizer: Any) -> bool:
+    """Bigrams pack as word-slot pairs only if both of their words are in the vocabulary (always, with min_df
+    alone; max_df or max_features could drop a word and keep its bigram)."""
+    try:
+        _word_keys(vectorizer)
+    except KeyError:
+        return False
+    return True
+
+
+def _word_counts(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
+    uni_index, uni_features, bi_index, bi_features = _word_keys(vectorizer)
+    split = [document.split() for document in documents]
+    lengths = np.fromiter((len(tokens) for tokens in split), dtype=np.int64, count=len(split))
+    slots = uni_index.get_indexer(pd.Index([token for tokens in split for token in tokens], dtype=object))
+    doc_of_token = np.repeat(np.arange(len(split), dtype=np.int64), lengths)
+    known = slots >= 0
+    found_docs = [doc_of_token[known]]
+    found_features = [uni_features[slots[known]]]
+    same_doc = doc_of_token[1:] == doc_of_token[:-1]
+    pairs = same_doc & known[1:] & known[:-1]
+    bi_slots = bi_index.get_indexer(slots[:-1][pairs] * len(uni_index) + slots[1:][pairs])
+    hit = bi_slots >= 0
+    found_docs.append(doc_of_token[:-1][pairs][hit])
+    found_features.append(bi_features[bi_slots[hit]])
+    return _csr_from_pairs(
+        np.concatenate(found_docs), np.concatenate(found_features), len(documents), len(vectorizer.vocabulary_)
+    )
+
+
+def _csr_from_pairs(docs: np.ndarray, feature_ids: np.ndarray, n_docs: int, width: int) -> sp.csr_matrix:
+    """Counts of (document, feature) pairs as a CSR matrix with sorted rows."""
+    unique, counts = np.unique(docs * width + feature_ids, return_counts=True)
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(unique // width, minlength=n_docs), out=indptr[1:])
+    return sp.csr_matrix((counts.astype(np.float64), (unique % width).astype(np.int32), indptr), shape=(n_docs, width))
+
+
 def transform(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
     """TF-IDF rows for ``documents`` exactly as ``vectorizer.transform`` would compute them."""
     if vectorizer.analyzer == "char" and vectorizer.ngram_range[1] <= 3:
         matrix = _char_counts(vectorizer, documents)
     elif vectorizer.analyzer == "char":  # n-grams longer than 3 do not pack into a uint64
         matrix = _counts_by_dict(vectorizer, documents, _spaced_char_grams)
+    elif tuple(vectorizer.ngram_range) in ((1, 1), (1, 2)) and _packable_words(vectorizer):
+        matrix = _word_counts(vectorizer, documents)
     else:
         matrix = _counts_by_dict(vectorizer, documents, _word_grams)
     matrix.sum_duplicates()
@@ -157,5 +216,3 @@ def transform(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
     matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
     matrix.sort_indices()
     return matrix
-
-

@@ -171,8 +171,11 @@ class Tokenizer:
         if self.backend == "jieba" or _TIE_PRONE.search(text):
             return list(self._segmenter().tokenize(text, HMM=self.config.hmm))
         segments: list[tuple[str, int, int]] = []
-        for word, start, _end in self._fast_segmenter().tokenize(text, "default", self.config.hmm):
-            segments.extend(_split_like_jieba(word, start))
+        for word, start, end in self._fast_segmenter().tokenize(text, "default", self.config.hmm):
+            if len(word) > 1 and word.isascii():
+                segments.extend(_split_like_jieba(word, start))
+            else:
+                segments.append((word, start, end))
         return segments
 
     def tokens(self, text: str) -> list[Token]:
@@ -192,8 +195,10 @@ class Tokenizer:
 
     def tokenize_normalized(self, normalized: str) -> list[str]:
         """Tokens of a text already passed through :func:`~complaintmine.normalize.normalize`."""
-        drop = self.config.drop_punctuation
-        return [w for w, _, _ in self._segments(normalized) if w.strip() and not (drop and _is_punctuation(w))]
+        if self.config.drop_punctuation:
+            wordlike = _WORDLIKE.search
+            return [w for w, _, _ in self._segments(normalized) if wordlike(w) is not None]
+        return [w for w, _, _ in self._segments(normalized) if w.strip()]
 
     def __getstate__(self) -> dict[str, Any]:
         # The jieba instance is rebuilt on demand in another process; never ship it around.

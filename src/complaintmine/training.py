@@ -157,8 +157,10 @@ def _errors(model: Model, corpus: Corpus, quote: bool, per_kind: int = 3) -> dic
     explainer: Explainer | None = None
     found: dict[str, Any] = {}
     for j, label in enumerate(TARGETS[:-1]):
-        for kind, mask in (("false_positive", (proba[:, j] >= thresholds[j]) & (truth[:, j] == 0)),
-                           ("false_negative", (proba[:, j] < thresholds[j]) & (truth[:, j] == 1))):
+        for kind, mask in (
+            ("false_positive", (proba[:, j] >= thresholds[j]) & (truth[:, j] == 0)),
+            ("false_negative", (proba[:, j] < thresholds[j]) & (truth[:, j] == 1)),
+        ):
             rows = np.flatnonzero(mask)
             # The most confident mistakes first.
             rows = rows[np.argsort(-np.abs(proba[rows, j] - thresholds[j]))]
