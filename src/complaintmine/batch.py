@@ -23,7 +23,7 @@ import pandas as pd
 
 from .artifact import Model, load_model
 from .errors import InputError, MissingColumnError
-from .privacy import mask_text
+from .privacy import find_private, mask_text
 from .readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
 from .scoring import classify_frame
 from .tables import ERROR_FIELD
@@ -128,6 +128,8 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
         explain_top=options.explain_top,
         chunk_size=max(len(frame), 1),
     )
+    if options.mask and options.explain:
+        scored["evidence"] = [_without_private_spans(found, text) for found, text in zip(scored["evidence"], texts)]
     if options.extract:
         position = len(scored.columns) - 1  # before "error"
         for field_name, field_values in extraction_columns(texts).items():
@@ -153,6 +155,20 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
                 values = [mask_text(v) if isinstance(v, str) else v for v in values]
             scored.insert(position, name, values)
     return scored
+
+
+def _without_private_spans(evidence: Any, text: Any) -> Any:
+    """With --mask, evidence must not quote private data: drop terms whose spans touch a phone, ID, name..."""
+    if not evidence or not isinstance(text, str):
+        return evidence
+    private = [(span.start, span.end) for span in find_private(text)]
+    if not private:
+        return evidence
+
+    def clean(item: dict[str, Any]) -> bool:
+        return not any(a < e and s < b for a, b in item["spans"] for s, e in private)
+
+    return {label: [item for item in items if clean(item)] for label, items in evidence.items()}
 
 
 # The model each worker process scores with. Forked workers inherit the parent's loaded model (shared

@@ -10,6 +10,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -17,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import ComplaintMineError
+from .errors import ComplaintMineError, InputError
 
 app = typer.Typer(
     name="complaintmine",
@@ -28,6 +29,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Engine(StrEnum):
+    """Where `classify` runs: on this machine, or on a Dask cluster (complaintmine.distributed)."""
+
+    local = "local"
+    dask = "dask"
 
 
 def _fail(message: str, code: int) -> None:
@@ -180,6 +188,20 @@ def classify_cli(
             help="Add evidence fields: difference, money, promised_days, waited_days, gifts, platforms, channels, fields (JSON with spans).",
         ),
     ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="local: this machine. dask: a Dask cluster (pip install 'complaintmine[dask]'); INPUT may be a quoted glob of CSV/TSV/Parquet files, -o names a directory of part files, --output-format is parquet (default) or csv.",
+        ),
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="With --engine dask: address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786. Default: start a local cluster of --workers processes and print its dashboard address.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
@@ -190,7 +212,31 @@ def classify_cli(
     A row with an error keeps its id and the job goes on; the summary on standard error counts them.
 
     Example: complaintmine classify examples/complaints.csv --id-column id -o scored.csv
+
+    On a Dask cluster: complaintmine classify 'exports/*.csv' --engine dask -o scored/
     """
+    if engine is Engine.dask:
+        _classify_on_dask(
+            input,
+            output,
+            model,
+            scheduler,
+            text_column,
+            id_column,
+            output_format,
+            workers,
+            encoding,
+            quiet,
+            {
+                "--format": input_format,
+                "--keep-columns": keep_columns,
+                "--resume": resume,
+                "--explain": explain,
+                "--mask": mask,
+                "--extract": extract,
+            },
+        )
+        return
     from .batch import JobOptions, default_workers, model_directory, run_job
 
     options = JobOptions(
@@ -224,6 +270,44 @@ def classify_cli(
         )
         for reason, count in summary.errors.most_common():
             typer.echo(f"  {count:,} {reason}", err=True)
+
+
+def _classify_on_dask(
+    input: str,
+    output: str,
+    model: Path | None,
+    scheduler: str | None,
+    text_column: list[str] | None,
+    id_column: str | None,
+    output_format: str | None,
+    workers: int | None,
+    encoding: str | None,
+    quiet: bool,
+    local_only: dict[str, Any],
+) -> None:
+    from .distributed import run as run_on_dask
+
+    if any(local_only.values()):
+        used = ", ".join(flag for flag, value in local_only.items() if value)
+        raise InputError(input, f"{used} cannot be used with --engine dask")
+    done = run_on_dask(
+        input,
+        output,
+        model,
+        scheduler,
+        tuple(text_column or ["text"]),
+        id_column,
+        output_format or "parquet",
+        workers,
+        encoding=encoding,
+        on_dashboard=None if quiet else lambda link: typer.echo(f"dask dashboard: {link}", err=True),
+    )
+    if not quiet:
+        typer.echo(
+            f"classified {done.rows - done.failed:,} of {done.rows:,} rows to {done.output_dir} "
+            f"({done.partitions:,} part files); {done.failed:,} row(s) could not be scored",
+            err=True,
+        )
 
 
 @app.command("train")

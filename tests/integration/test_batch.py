@@ -293,3 +293,38 @@ def test_xlsx_zip_is_really_truncated():
     data = xlsx_bytes([["text"], ["好评"]])
     with pytest.raises(zipfile.BadZipFile):
         zipfile.ZipFile(io.BytesIO(data[:300]))
+
+
+def test_mask_drops_evidence_that_quotes_private_data(tmp_path, tiny_model):
+    text = "尾款涨了13812345678"
+    _, rows = job(
+        tmp_path,
+        tiny_model,
+        "p.csv",
+        f"text\n{text}\n",
+        explain=True,
+        explain_top=50,
+        keep_columns=("text",),
+        mask=True,
+    )
+    evidence = rows[0]["evidence"]
+    assert rows[0]["text"] == "尾款涨了[PHONE]"
+    for items in evidence.values():
+        for item in items:
+            assert all(end <= 4 for _, end in item["spans"]), item  # nothing from the phone number's span
+
+
+def test_evidence_filter_keeps_only_spans_clear_of_private_data():
+    from complaintmine.batch import _without_private_spans
+
+    text = "尾款涨了，电话13812345678"
+    evidence = {
+        "price_hike": [
+            {"term": "尾款", "weight": 1.0, "spans": [[0, 2]]},
+            {"term": "138", "weight": 0.5, "spans": [[7, 10]]},
+            {"term": "8 尾", "weight": 0.1, "spans": [[17, 18], [0, 1]]},
+        ]
+    }
+    kept = _without_private_spans(evidence, text)
+    assert [item["term"] for item in kept["price_hike"]] == ["尾款"]
+    assert _without_private_spans(evidence, "尾款涨了") == evidence
