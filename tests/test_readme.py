@@ -1,0 +1,15 @@
+"""The README's quick start is what CI runs: its test command must be the one in .ci/run."""
+
+import re
+
+from .conftest import ROOT
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.+?)\n```", quick_start)
+    assert len(commands) == 2, commands
+    assert "complaintmine classify examples/complaints.csv" in commands[0]
+    assert commands[1].endswith("python -m pytest")
+    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
