@@ -31,6 +31,29 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Options several commands share, declared once (as spaCy's CLI does with its Arg/Opt helpers).
+TableInput = Annotated[
+    str, typer.Argument(help="CSV, TSV, JSONL, Excel (.xlsx) or Parquet file of complaints, or - for standard input.")
+]
+TableOutput = Annotated[
+    str,
+    typer.Option(
+        "--output", "-o", help="Output file; .csv, .tsv, .jsonl or .parquet by suffix. Default: CSV on standard output."
+    ),
+]
+InputFormat = Annotated[
+    str | None,
+    typer.Option("--format", help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say."),
+]
+InputEncoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="Input encoding, e.g. gb18030. Default: detected (BOM, UTF-8, else charset-normalizer)."
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")]
+
+
 class Engine(StrEnum):
     """Where `classify` runs: on this machine, or on a Dask cluster (complaintmine.distributed)."""
 
@@ -103,18 +126,8 @@ def _root(
 @app.command("classify")
 @handle_errors
 def classify_cli(
-    input: Annotated[
-        str,
-        typer.Argument(help="CSV, TSV, JSONL, Excel (.xlsx) or Parquet file of complaints, or - for standard input."),
-    ],
-    output: Annotated[
-        str,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Output file; .csv, .tsv, .jsonl or .parquet by suffix. Default: CSV on standard output.",
-        ),
-    ] = "-",
+    input: TableInput,
+    output: TableOutput = "-",
     text_column: Annotated[
         list[str] | None,
         typer.Option(
@@ -130,20 +143,12 @@ def classify_cli(
     model: Annotated[
         Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")
     ] = None,
-    input_format: Annotated[
-        str | None,
-        typer.Option("--format", help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say."),
-    ] = None,
+    input_format: InputFormat = None,
     output_format: Annotated[
         str | None,
         typer.Option("--output-format", help="Output format (csv, tsv, jsonl, parquet) when the suffix does not say."),
     ] = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding", help="Input encoding, e.g. gb18030. Default: detected (BOM, UTF-8, else charset-normalizer)."
-        ),
-    ] = None,
+    encoding: InputEncoding = None,
     keep_columns: Annotated[
         list[str] | None,
         typer.Option("--keep-columns", help="Input columns to carry into the output; '*' for all. Repeatable."),
@@ -202,7 +207,7 @@ def classify_cli(
             help="With --engine dask: address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786. Default: start a local cluster of --workers processes and print its dashboard address.",
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
 
@@ -452,15 +457,8 @@ def corpus_cli(
 @app.command("extract")
 @handle_errors
 def extract_cli(
-    input: Annotated[
-        str, typer.Argument(help="CSV, TSV, JSONL, Excel or Parquet file of complaints, or - for standard input.")
-    ],
-    output: Annotated[
-        str,
-        typer.Option(
-            "--output", "-o", help="Output file (.csv, .tsv, .jsonl, .parquet). Default: CSV on standard output."
-        ),
-    ] = "-",
+    input: TableInput,
+    output: TableOutput = "-",
     text_column: Annotated[
         list[str] | None, typer.Option("--text-column", help="Text column; repeat to join several. Default: text.")
     ] = None,
@@ -468,11 +466,9 @@ def extract_cli(
         str | None,
         typer.Option("--id-column", help="Column to copy as the row id. Default: 'row', the 0-based row number."),
     ] = None,
-    input_format: Annotated[
-        str | None, typer.Option("--format", help="Input format when the suffix does not say.")
-    ] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding. Default: detected.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,
+    input_format: InputFormat = None,
+    encoding: InputEncoding = None,
+    quiet: Quiet = False,
 ) -> None:
     """Extract evidence fields from every complaint: amounts and their roles, the disputed difference, promised
     and waited times in days, promised gifts, platforms and channels.
@@ -497,13 +493,8 @@ def extract_cli(
 @app.command("mask")
 @handle_errors
 def mask_cli(
-    input: Annotated[str, typer.Argument(help="CSV, TSV, JSONL, Excel or Parquet file, or - for standard input.")],
-    output: Annotated[
-        str,
-        typer.Option(
-            "--output", "-o", help="Output file (.csv, .tsv, .jsonl, .parquet). Default: CSV on standard output."
-        ),
-    ] = "-",
+    input: TableInput,
+    output: TableOutput = "-",
     column: Annotated[
         list[str] | None, typer.Option("--column", help="Column to mask; repeatable. Default: text.")
     ] = None,
@@ -513,11 +504,9 @@ def mask_cli(
             "--kind", help="Only these kinds: PHONE, ID, ORDER, CARD, EMAIL, ADDRESS, NAME; repeatable. Default: all."
         ),
     ] = None,
-    input_format: Annotated[
-        str | None, typer.Option("--format", help="Input format when the suffix does not say.")
-    ] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Input encoding. Default: detected.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on standard error.")] = False,
+    input_format: InputFormat = None,
+    encoding: InputEncoding = None,
+    quiet: Quiet = False,
 ) -> None:
     """Copy a table with private data in its text columns replaced by typed placeholders ([PHONE], [ID], ...).
 
@@ -571,12 +560,8 @@ def report_cli(
         ),
     ] = True,
     title: Annotated[str | None, typer.Option("--title", help="Report title.")] = None,
-    input_format: Annotated[
-        str | None, typer.Option("--format", help="Format of the scored file when the suffix does not say.")
-    ] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Encoding of the scored file. Default: detected.")
-    ] = None,
+    input_format: InputFormat = None,
+    encoding: InputEncoding = None,
 ) -> None:
     """Write one self-contained HTML report of a scored file (opens offline; charts are inline SVG).
 
