@@ -285,7 +285,9 @@ def _run_parallel(
     """Score chunks in worker processes, at most 2 x workers in flight, writing results in input order."""
     method = "fork" if "fork" in _start_methods() else "spawn"
     if method == "fork":
-        model.classifier._tokenizer().tokenize("预热")  # build the segmenter once, before it is shared
+        # Build both segmenters (rjieba, and jieba for tie-prone texts) once, before the fork shares them.
+        model.classifier._tokenizer().tokenize("预热")
+        model.classifier._tokenizer()._segmenter()
         _worker_state["model"] = model
     try:
         with get_context(method).Pool(
