@@ -158,25 +158,9 @@ def main(workdir: str, shared: str = str(ROOT.parent / "shared")) -> None:
                     "author": "team-writer-" + path.stem.replace("_", "-"),
                 }
             )
-    seed = ROOT / "corpora" / "scripts" / "seed_texts.tsv"
-    if seed.exists():
-        for line in open(seed, encoding="utf-8"):
-            if line.strip() and not line.startswith("#"):
-                tid, text, labels, presale = line.rstrip("\n").split("\t")
-                team.append(
-                    {
-                        "id": tid,
-                        "text": text,
-                        "labels": format_labels(parse_labels(labels)),
-                        "presale": presale,
-                        "kind": "seed",
-                        "author": "team-core",
-                    }
-                )
     team = drop_team_texts_like_real(team, [r["text"] for r in rows])
     strata = [stratum(parse_labels(r["labels"]), int(r["presale"])) + ":" + r["kind"] for r in team]
     # Stratify team texts by label and by the writer's assignment, so both test parts mirror training.
-    splits = []
     by_kind: dict[str, list[int]] = {}
     for i, s in enumerate(strata):
         by_kind.setdefault(s, []).append(i)

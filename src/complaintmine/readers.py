@@ -240,7 +240,7 @@ def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[pd.Da
                 if isinstance(value, dict):
                     for key, cell in value.items():
                         columns.setdefault(str(key))
-                        record[str(key)] = _json_cell(cell)
+                        record[str(key)] = cell  # non-strings stay, so the scorer can say they are not text
                 else:
                     record[ERROR] = f"line {number}: expected a JSON object, found {type(value).__name__}"
         records.append(record)
@@ -251,11 +251,6 @@ def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[pd.Da
         yield _finish(records, list(columns))
     elif not seen_any:
         raise InputError(path, "file has no JSON lines", line=1)
-
-
-def _json_cell(value: Any) -> Any:
-    """Strings stay strings; numbers and booleans are kept as they are so the scorer can say they are not text."""
-    return value
 
 
 def _xlsx_chunks(path: str, chunk_rows: int) -> Iterator[pd.DataFrame]:

@@ -99,10 +99,6 @@ def _rjieba_available() -> bool:
 _WORDLIKE = re.compile(r"[^\W_]|%")  # [^\W_] is str.isalnum() as a regex
 
 
-def _is_punctuation(token: str) -> bool:
-    return _WORDLIKE.search(token) is None
-
-
 @contextmanager
 def _quiet_jieba() -> Iterator[None]:
     """jieba logs 'Building prefix dict...' at DEBUG to stderr; hush it for the duration, then restore."""
@@ -182,9 +178,7 @@ class Tokenizer:
         """Tokens of the normalised text, each with its span in the original text."""
         normalized = normalize_with_offsets(text)
         result = []
-        for word, start, end in self._segments(normalized.text):
-            if not word.strip() or (self.config.drop_punctuation and _is_punctuation(word)):
-                continue
+        for word, start, end in self._kept_segments(normalized.text):
             source_start, source_end = normalized.source_span(start, end)
             result.append(Token(word, source_start, source_end))
         return result
@@ -195,10 +189,14 @@ class Tokenizer:
 
     def tokenize_normalized(self, normalized: str) -> list[str]:
         """Tokens of a text already passed through :func:`~complaintmine.normalize.normalize`."""
+        return [word for word, _, _ in self._kept_segments(normalized)]
+
+    def _kept_segments(self, normalized: str) -> list[tuple[str, int, int]]:
+        """Segments minus whitespace and, with ``drop_punctuation``, punctuation-only tokens: the one filter."""
         if self.config.drop_punctuation:
-            wordlike = _WORDLIKE.search
-            return [w for w, _, _ in self._segments(normalized) if wordlike(w) is not None]
-        return [w for w, _, _ in self._segments(normalized) if w.strip()]
+            wordlike = _WORDLIKE.search  # a word-like character implies a non-blank token
+            return [s for s in self._segments(normalized) if wordlike(s[0]) is not None]
+        return [s for s in self._segments(normalized) if s[0].strip()]
 
     def __getstate__(self) -> dict[str, Any]:
         # The jieba instance is rebuilt on demand in another process; never ship it around.
