@@ -10,12 +10,12 @@ Importing the package changes no global state (jieba is imported only when a tok
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .artifact import Model, ModelVersionWarning, save_model
 from .artifact import load_model as _load_model_dir
-from .classifier import TARGETS, ComplaintClassifier
 from .corpus import Corpus, load_corpus
 from .defaults import DEFAULT_MODEL_NAME, default_model_dir
 from .errors import (
@@ -27,14 +27,35 @@ from .errors import (
     TrainingError,
 )
 from .extract import Extraction, extract, parse_chinese_number
-from .head import ThresholdedOneVsRest
-from .labels import ALL_LABELS, ISSUE_LABELS, OTHER
+from .labels import ALL_LABELS, ISSUE_LABELS, OTHER, TARGETS
 from .privacy import MaskResult, PrivateSpan, find_private, mask, mask_text
 from .scoring import Prediction, classify_frame, classify_texts, predict_texts
 from .tokenizer import Token, Tokenizer, TokenizerConfig
-from .training import TrainConfig, evaluate, train_model
+
+if TYPE_CHECKING:
+    from .classifier import ComplaintClassifier
+    from .head import ThresholdedOneVsRest
+    from .training import TrainConfig, evaluate, train_model
 
 __version__ = "0.1.0"
+
+# Names whose modules import scikit-learn (about 0.5 s): imported on first use, so that scoring, which needs
+# only NumPy (see inference.py), starts fast.
+_LAZY = {
+    "ComplaintClassifier": ".classifier",
+    "ThresholdedOneVsRest": ".head",
+    "TrainConfig": ".training",
+    "evaluate": ".training",
+    "train_model": ".training",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_model(path: str | Path | None = None) -> Model:
@@ -44,6 +65,8 @@ def load_model(path: str | Path | None = None) -> Model:
 
 def evaluate_model(model: Model, data: Corpus | str | Path, split: str | None = None, **kwargs: Any) -> dict[str, Any]:
     """Metrics of ``model`` on a corpus (or a labelled file / corpus directory), optionally one split of it."""
+    from .training import evaluate
+
     corpus = data if isinstance(data, Corpus) else load_corpus(data, **kwargs)
     return evaluate(model, corpus.select(split=split) if split else corpus)
 

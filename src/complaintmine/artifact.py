@@ -1,30 +1,39 @@
-"""Model directories: weights in skops format, the lexicon, and a ``model.json`` manifest.
+"""Model directories: weights in skops format, scoring arrays, the lexicon, and a ``model.json`` manifest.
 
 Loading never unpickles: skops rebuilds only types on an explicit trusted list (plus scikit-learn, NumPy and
-SciPy types skops itself trusts) and refuses anything else, naming it. Every file's SHA-256 is checked against
-the manifest before it is read, and manifests from a newer format are refused with a message saying so.
+SciPy types skops itself trusts) and refuses anything else, naming it; the scoring arrays (``scorer.npz``,
+see inference.py) are read with ``allow_pickle=False``. Every file's SHA-256 is checked against the manifest
+before it is read, and manifests from a newer format are refused with a message saying so.
+
+Scoring uses the arrays alone, so ``complaintmine classify`` never imports scikit-learn. The full classifier
+(for explanations, retraining, or a model without arrays) is loaded from the skops file on first use.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import warnings
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .classifier import TARGETS, ComplaintClassifier
 from .errors import ModelError
-from .tokenizer import TokenizerConfig
+from .inference import LinearScorer
+from .labels import TARGETS
+from .tokenizer import Tokenizer, TokenizerConfig
+
+if TYPE_CHECKING:
+    from .classifier import ComplaintClassifier
 
 FORMAT_NAME = "complaintmine-model"
 FORMAT_VERSION = 1
 MANIFEST = "model.json"
 WEIGHTS = "weights.skops"
+SCORER = "scorer.npz"
 LEXICON = "lexicon.txt"
 
 # Types outside scikit-learn/NumPy/SciPy that a complaintmine model file may contain.
@@ -40,13 +49,26 @@ class ModelVersionWarning(UserWarning):
     """A model was written with other library versions than the ones loading it."""
 
 
-@dataclass
 class Model:
-    """A trained classifier together with its manifest (name, version, labels, thresholds, metrics ...)."""
+    """A trained classifier with its manifest (name, version, labels, thresholds, metrics ...).
 
-    classifier: ComplaintClassifier
-    manifest: dict[str, Any] = field(default_factory=dict)
-    path: Path | None = None
+    Scores with the NumPy arrays of inference.py when the model has them; ``classifier`` (the scikit-learn
+    estimator) is loaded from the model directory only when something asks for it.
+    """
+
+    def __init__(
+        self,
+        classifier: ComplaintClassifier | None = None,
+        manifest: dict[str, Any] | None = None,
+        path: Path | None = None,
+        scorer: LinearScorer | None = None,
+    ):
+        if classifier is None and path is None:
+            raise ValueError("a Model needs a classifier or the directory to load it from")
+        self._classifier = classifier
+        self.manifest: dict[str, Any] = manifest if manifest is not None else {}
+        self.path = path
+        self.scorer = scorer
 
     @property
     def name(self) -> str:
@@ -55,6 +77,31 @@ class Model:
     @property
     def version(self) -> str:
         return str(self.manifest.get("version", "0"))
+
+    @property
+    def classifier(self) -> ComplaintClassifier:
+        """The full estimator; loading it from disk imports scikit-learn and skops (about a second)."""
+        if self._classifier is None:
+            assert self.path is not None  # guaranteed by __init__
+            self._classifier = _load_classifier(self.path, self.manifest, self.tokenizer)
+        return self._classifier
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        if self.scorer is not None:
+            return self.scorer.tokenizer
+        return self.classifier._tokenizer()
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Probabilities, shape (n_texts, len(TARGETS)), from the arrays when there are any."""
+        if self.scorer is not None:
+            return self.scorer.predict_proba(texts)
+        return self.classifier.predict_proba(texts)
+
+    def thresholds(self) -> np.ndarray:
+        if self.scorer is not None:
+            return self.scorer.thresholds
+        return self.classifier.thresholds()
 
 
 def sha256_file(path: Path) -> str:
@@ -65,11 +112,14 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def library_versions() -> dict[str, str]:
+LIBRARIES = ("complaintmine", "scikit-learn", "jieba", "numpy", "scipy", "skops")
+
+
+def library_versions(packages: tuple[str, ...] = LIBRARIES) -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {}
-    for package in ("complaintmine", "scikit-learn", "jieba", "numpy", "scipy", "skops"):
+    for package in packages:
         try:
             versions[package] = version(package)
         except PackageNotFoundError:
@@ -86,6 +136,12 @@ def save_model(model: Model, directory: str | Path) -> Path:
     clf = model.classifier
     tokenizer = clf._tokenizer()
     (target / LEXICON).write_text(tokenizer.lexicon_text, encoding="utf-8")
+    scorer = LinearScorer.from_classifier(clf)
+    files = [WEIGHTS, LEXICON]
+    (target / SCORER).unlink(missing_ok=True)
+    if scorer is not None:
+        np.savez_compressed(target / SCORER, allow_pickle=False, **scorer.arrays)
+        files.append(SCORER)
     sio.dump(
         {
             "word_vectorizer": _vectorizer_state(clf.word_vectorizer_),
@@ -108,11 +164,11 @@ def save_model(model: Model, directory: str | Path) -> Path:
         "classifier_params": params,
         "tokenizer": {**config, "lexicon": LEXICON, "lexicon_sha256": tokenizer.lexicon_sha256},
         "library_versions": library_versions(),
-        "files": {name: sha256_file(target / name) for name in (WEIGHTS, LEXICON)},
+        "files": {name: sha256_file(target / name) for name in files},
     }
     path = target / MANIFEST
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    model.manifest, model.path = manifest, target
+    model.manifest, model.path, model.scorer = manifest, target, scorer
     return path
 
 
@@ -182,13 +238,42 @@ def _verified_bytes(directory: Path, name: str, manifest: dict[str, Any]) -> byt
 
 
 def load_model(directory: str | Path) -> Model:
-    """Load a model directory safely (see module docstring)."""
-    import skops.io as sio
-
+    """Load a model directory safely (see module docstring): its scoring arrays when it has them, else the
+    full classifier."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    weights = _verified_bytes(directory, WEIGHTS, manifest)
     _verified_bytes(directory, LEXICON, manifest)
+    _verified_bytes(directory, WEIGHTS, manifest)  # a damaged directory fails now, not on first explanation
+    if manifest.get("targets", list(TARGETS)) != list(TARGETS):
+        raise ModelError(f"{directory / MANIFEST}: targets {manifest['targets']} differ from this version's {TARGETS}")
+    tokenizer = Tokenizer(_tokenizer_config(directory, manifest))
+    _warn_on_version_drift(directory, manifest, ("jieba",))  # jieba decides every token
+    if SCORER not in manifest.get("files", {}):
+        model = Model(None, manifest, directory)
+        model._classifier = _load_classifier(directory, manifest, tokenizer)
+        return model
+    data = _verified_bytes(directory, SCORER, manifest)
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"{directory / SCORER}: cannot read scoring arrays: {exc}") from None
+    scorer = LinearScorer.from_arrays(arrays, tokenizer, manifest.get("classifier_params", {}))
+    return Model(None, manifest, directory, scorer)
+
+
+def _tokenizer_config(directory: Path, manifest: dict[str, Any]) -> TokenizerConfig:
+    fields = {k: v for k, v in manifest["tokenizer"].items() if k in ("hmm", "drop_punctuation")}
+    return TokenizerConfig(lexicon=str(directory / LEXICON), **fields)
+
+
+def _load_classifier(directory: Path, manifest: dict[str, Any], tokenizer: Tokenizer) -> ComplaintClassifier:
+    """The scikit-learn classifier from the skops weights, sharing ``tokenizer`` with the scoring arrays."""
+    import skops.io as sio
+
+    from .classifier import ComplaintClassifier
+
+    weights = _verified_bytes(directory, WEIGHTS, manifest)
     untrusted = [name for name in sio.get_untrusted_types(data=weights) if name not in TRUSTED_TYPES]
     if untrusted:
         raise ModelError(f"{directory / WEIGHTS}: refusing to load untrusted types: {', '.join(untrusted)}")
@@ -196,30 +281,25 @@ def load_model(directory: str | Path) -> Model:
         parts = sio.loads(weights, trusted=list(TRUSTED_TYPES))
     except Exception as exc:  # skops raises many types for damaged files; report them all the same way
         raise ModelError(f"{directory / WEIGHTS}: cannot read weights: {exc}") from None
-    _warn_on_version_drift(directory, manifest)
-    tokenizer_fields = {k: v for k, v in manifest["tokenizer"].items() if k in ("hmm", "drop_punctuation")}
+    _warn_on_version_drift(directory, manifest, ("scikit-learn",))
     params = dict(manifest.get("classifier_params", {}))
     for key in ("word_ngram_range", "char_ngram_range"):
         if key in params:
             params[key] = tuple(params[key])
-    clf = ComplaintClassifier(
-        **params,
-        tokenizer_config=TokenizerConfig(lexicon=str(directory / LEXICON), **tokenizer_fields),
-    )
+    clf = ComplaintClassifier(**params, tokenizer_config=tokenizer.config)
+    clf._tokenizer_instance = tokenizer
     words, chars = clf._vectorizers()
     clf.word_vectorizer_ = _restore_vectorizer(words, parts["word_vectorizer"])
     clf.char_vectorizer_ = _restore_vectorizer(chars, parts["char_vectorizer"])
     clf.head_ = parts["head"]
     clf.targets_ = tuple(manifest["targets"])
-    if clf.targets_ != TARGETS:
-        raise ModelError(f"{directory / MANIFEST}: targets {clf.targets_} differ from this version's {TARGETS}")
-    return Model(clf, manifest, directory)
+    return clf
 
 
-def _warn_on_version_drift(directory: Path, manifest: dict[str, Any]) -> None:
+def _warn_on_version_drift(directory: Path, manifest: dict[str, Any], packages: tuple[str, ...]) -> None:
     saved = manifest.get("library_versions", {})
-    current = library_versions()
-    for package in ("scikit-learn", "jieba"):
+    current = library_versions(packages)
+    for package in packages:
         if saved.get(package) not in (None, current[package]):
             warnings.warn(
                 f"{directory}: model was trained with {package} {saved[package]}, this is {current[package]}; "

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .classifier import TARGETS
+from .labels import TARGETS
 
 KEYWORD_RULES: dict[str, str] = {
     "price_hike": r"尾款.{0,6}(涨|贵|多)|涨价|加价|多付|多收|没有?抵扣|定金.{0,6}没.{0,2}(抵|膨胀)",

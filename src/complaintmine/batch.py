@@ -244,9 +244,14 @@ def _run(
     summary.encoding = chosen_encoding(source)
     size = source.size
 
+    # A job of one chunk is scored here: starting worker processes would cost more than it saves.
+    second = next(chunks, None)
+
     def pending() -> Iterator[tuple[pd.DataFrame, int]]:
         yield first, first_offset
-        yield from chunks
+        if second is not None:
+            yield second
+            yield from chunks
 
     def skip_done(items: Iterator[tuple[pd.DataFrame, int]]) -> Iterator[tuple[pd.DataFrame, int]]:
         for index, item in enumerate(items):
@@ -264,7 +269,7 @@ def _run(
 
     try:
         work = skip_done(pending())
-        if options.workers == 1:
+        if options.workers == 1 or second is None:
             for chunk, offset in work:
                 record(score_chunk(model, options, chunk, offset))
         else:
@@ -286,8 +291,8 @@ def _run_parallel(
     method = "fork" if "fork" in _start_methods() else "spawn"
     if method == "fork":
         # Build both segmenters (rjieba, and jieba for tie-prone texts) once, before the fork shares them.
-        model.classifier._tokenizer().tokenize("预热")
-        model.classifier._tokenizer()._segmenter()
+        model.tokenizer.tokenize("预热")
+        model.tokenizer._segmenter()
         _worker_state["model"] = model
     try:
         with get_context(method).Pool(

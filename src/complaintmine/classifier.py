@@ -8,7 +8,6 @@ Targets are the five issue labels plus ``presale``, as columns of a 0/1 matrix.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,12 +23,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import features as fast_features
 from .head import ThresholdedOneVsRest
-from .labels import ISSUE_LABELS, PRESALE
-from .normalize import normalize
+from .inference import mask_digits, prepare_inputs
+from .labels import TARGETS
 from .tokenizer import Tokenizer, TokenizerConfig
 
-TARGETS: tuple[str, ...] = (*ISSUE_LABELS, PRESALE)
-_DIGIT = re.compile(r"\d")
 FEATURE_KINDS = ("words", "chars", "both")
 MODEL_KINDS = ("logreg", "svm", "cnb")
 
@@ -131,17 +128,10 @@ class ComplaintClassifier(BaseEstimator):
 
     def mask(self, text: str) -> str:
         """What features see of a normalised text or token: digits become 0 when ``mask_digits`` is on."""
-        return _DIGIT.sub("0", text) if self.mask_digits else text
+        return mask_digits(text) if self.mask_digits else text
 
     def _inputs(self, texts: Sequence[str]) -> tuple[list[str], list[str]]:
-        normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
-        tokenizer = self._tokenizer()
-        tokenized = (
-            [self.mask(" ".join(tokenizer.tokenize_normalized(text))) for text in normalized]
-            if self.features != "chars"
-            else []
-        )
-        return tokenized, [self.mask(text) for text in normalized] if self.features != "words" else []
+        return prepare_inputs(texts, self._tokenizer(), self.features, bool(self.mask_digits))
 
     def _matrix(self, texts: Sequence[str], fit: bool = False) -> sp.csr_matrix:
         tokenized, normalized = self._inputs(texts)

@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .classifier import TARGETS
 from .corpus_keys import text_sha1
 from .errors import CorpusError, InputError, MissingColumnError
-from .labels import ISSUE_LABELS, format_labels, parse_labels
+from .labels import ISSUE_LABELS, TARGETS, format_labels, parse_labels
 from .tables import read_table
 
 TEAM_FILE = "team_written.csv"

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from .artifact import Model
-from .classifier import TARGETS
 from .errors import ModelError
+from .labels import TARGETS
 from .normalize import normalize_with_offsets
 
 

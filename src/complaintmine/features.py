@@ -10,7 +10,6 @@ vocabulary, same sublinear tf, idf weighting and L2 normalisation. Fitting still
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's own pattern: runs of 2+, a lone tab stays
+from .inference import WHITE_SPACE_RUNS, pack_char_ngram, pack_char_ngrams
 
 
 def _char_grams(text: str, low: int, high: int) -> Counter[str]:
@@ -57,18 +56,6 @@ def supported(vectorizer: Any) -> bool:
     )
 
 
-_BITS = 21  # every Unicode code point fits in 21 bits; three of them fit in a uint64
-
-
-def _pack(codes: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
-    keys = codes[starts] << np.uint64(_BITS * 2)
-    if n >= 2:
-        keys |= codes[starts + 1] << np.uint64(_BITS)
-    if n == 3:
-        keys |= codes[starts + 2]
-    return np.asarray(keys, dtype=np.uint64)
-
-
 def _vocabulary_keys(vectorizer: Any) -> tuple[pd.Index, np.ndarray]:
     """A hash index of the packed vocabulary keys and their feature indices (cached on the vectoriser).
 
@@ -79,10 +66,7 @@ def _vocabulary_keys(vectorizer: Any) -> tuple[pd.Index, np.ndarray]:
         keys = np.empty(len(vectorizer.vocabulary_), dtype=np.uint64)
         indices = np.empty(len(vectorizer.vocabulary_), dtype=np.int64)
         for position, (term, index) in enumerate(vectorizer.vocabulary_.items()):
-            key = 0
-            for offset, char in enumerate(term):
-                key |= ord(char) << (_BITS * (2 - offset))
-            keys[position], indices[position] = key, index
+            keys[position], indices[position] = pack_char_ngram(term), index
         cached = (pd.Index(keys), indices, vectorizer.vocabulary_)
         vectorizer._complaintmine_keys = cached
     return cached[0], cached[1]
@@ -90,7 +74,7 @@ def _vocabulary_keys(vectorizer: Any) -> tuple[pd.Index, np.ndarray]:
 
 def _char_counts(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
     low, high = vectorizer.ngram_range
-    documents = [_WHITE_SPACES.sub(" ", document) for document in documents]
+    documents = [WHITE_SPACE_RUNS.sub(" ", document) for document in documents]
     lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
     codes = np.frombuffer("".join(documents).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     doc_of_char = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
@@ -99,7 +83,7 @@ def _char_counts(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
     found_docs, found_features = [], []
     for n in range(low, high + 1):
         starts = np.flatnonzero(room >= n)
-        slots = vocab_keys.get_indexer(pd.Index(_pack(codes, starts, n)))
+        slots = vocab_keys.get_indexer(pd.Index(pack_char_ngrams(codes, starts, n)))
         hit = slots >= 0
         found_docs.append(doc_of_char[starts[hit]])
         found_features.append(vocab_index[slots[hit]])
@@ -129,7 +113,7 @@ def _counts_by_dict(vectorizer: Any, documents: Sequence[str], grams: Any) -> sp
 
 
 def _spaced_char_grams(document: str, low: int, high: int) -> Counter[str]:
-    return _char_grams(_WHITE_SPACES.sub(" ", document), low, high)
+    return _char_grams(WHITE_SPACE_RUNS.sub(" ", document), low, high)
 
 
 def _word_keys(vectorizer: Any) -> tuple[pd.Index, np.ndarray, pd.Index, np.ndarray]:

@@ -14,6 +14,7 @@ ISSUE_LABELS: tuple[str, ...] = (
 OTHER = "other"
 ALL_LABELS: tuple[str, ...] = (*ISSUE_LABELS, OTHER)
 PRESALE = "presale"
+TARGETS: tuple[str, ...] = (*ISSUE_LABELS, PRESALE)  # the columns of every model's output
 SEPARATOR = "|"
 
 

@@ -39,9 +39,8 @@ class Prediction:
 
 def predict_texts(model: Model, texts: Sequence[str]) -> list[Prediction]:
     """Classify texts; every text gets a Prediction, in order."""
-    clf = model.classifier
-    proba = clf.predict_proba(list(texts))
-    decided = proba >= clf.thresholds()
+    proba = model.predict_proba(list(texts))
+    decided = proba >= model.thresholds()
     result = []
     for row in range(len(texts)):
         issues = tuple(name for i, name in enumerate(ISSUE_LABELS) if decided[row, i])

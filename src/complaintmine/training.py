@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 
 from .artifact import Model
-from .classifier import TARGETS, ComplaintClassifier
+from .classifier import ComplaintClassifier
 from .corpus import Corpus
 from .errors import TrainingError
 from .evaluation import compute_metrics
-from .labels import ALL_LABELS
+from .inference import LinearScorer
+from .labels import ALL_LABELS, TARGETS
 from .tokenizer import TokenizerConfig
 
 
@@ -117,15 +118,15 @@ def train_model(corpus: Corpus, config: TrainConfig | None = None) -> Model:
         },
         "metrics": {"train": compute_metrics(Y, fitted)},
     }
-    return Model(classifier, manifest)
+    return Model(classifier, manifest, scorer=LinearScorer.from_classifier(classifier))
 
 
 def evaluate(model: Model, corpus: Corpus) -> dict[str, Any]:
     """Metrics of ``model`` on every row of ``corpus`` (select the split you want first)."""
     if len(corpus) == 0:
         raise TrainingError("nothing to evaluate: the data has no rows")
-    proba = model.classifier.predict_proba(corpus.texts)
-    predicted = (proba >= model.classifier.thresholds()).astype(int)
+    proba = model.predict_proba(corpus.texts)
+    predicted = (proba >= model.thresholds()).astype(int)
     # A text predicted with no issue is "other"; the presale column is decided on its own.
     return compute_metrics(corpus.targets(), predicted, proba)
 
@@ -151,8 +152,8 @@ def train_and_report(corpus: Corpus, config: TrainConfig | None = None) -> Model
 def _errors(model: Model, corpus: Corpus, quote: bool, per_kind: int = 3) -> dict[str, Any]:
     from .explain import Explainer
 
-    proba = model.classifier.predict_proba(corpus.texts)
-    thresholds = model.classifier.thresholds()
+    proba = model.predict_proba(corpus.texts)
+    thresholds = model.thresholds()
     truth = corpus.targets()
     explainer: Explainer | None = None
     found: dict[str, Any] = {}

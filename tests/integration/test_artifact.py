@@ -9,7 +9,15 @@ import pytest
 import skops.io as sio
 
 import complaintmine as cm
-from complaintmine.artifact import FORMAT_VERSION, MANIFEST, TRUSTED_TYPES, WEIGHTS, ModelVersionWarning
+from complaintmine.artifact import (
+    FORMAT_VERSION,
+    MANIFEST,
+    SCORER,
+    TRUSTED_TYPES,
+    WEIGHTS,
+    ModelVersionWarning,
+    sha256_file,
+)
 
 from ..conftest import DATA
 
@@ -87,11 +95,31 @@ def test_untrusted_types_are_refused_by_name_even_with_a_matching_hash(model_cop
     parts["extra"] = Boom()
     sio.dump(parts, model_copy / WEIGHTS)
     manifest = json.loads((model_copy / MANIFEST).read_text(encoding="utf-8"))
-    from complaintmine.artifact import sha256_file
-
     manifest["files"][WEIGHTS] = sha256_file(model_copy / WEIGHTS)  # an attacker can recompute hashes
     (model_copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(cm.ModelError, match=r"untrusted types: .*Boom"):
+        assert (
+            cm.load_model(model_copy).classifier is None
+        )  # never reached: the weights are read when the full classifier is first needed
+
+
+def test_a_model_without_scoring_arrays_loads_its_classifier_and_scores_the_same(model_copy, tiny_model):
+    manifest = json.loads((model_copy / MANIFEST).read_text(encoding="utf-8"))
+    del manifest["files"][SCORER]
+    (model_copy / SCORER).unlink()
+    (model_copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    old_style = cm.load_model(model_copy)
+    assert old_style.scorer is None
+    texts = ["预售尾款涨了五十", "赠品没收到", "好评"]
+    assert np.allclose(old_style.predict_proba(texts), cm.load_model(tiny_model).predict_proba(texts), atol=1e-12)
+
+
+def test_damaged_scoring_arrays_are_refused(model_copy):
+    (model_copy / SCORER).write_bytes(b"not a zip file")
+    manifest = json.loads((model_copy / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][SCORER] = sha256_file(model_copy / SCORER)
+    (model_copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(cm.ModelError, match=r"scorer\.npz: cannot read scoring arrays"):
         cm.load_model(model_copy)
 
 
@@ -110,12 +138,14 @@ def test_damaged_directories_give_clear_errors(model_copy, damage):
         cm.load_model(path)
 
 
-def test_library_version_drift_warns_naming_both_versions(model_copy):
+@pytest.mark.parametrize("package", ["jieba", "scikit-learn"])
+def test_library_version_drift_warns_naming_both_versions(model_copy, package):
     manifest = json.loads((model_copy / MANIFEST).read_text(encoding="utf-8"))
-    manifest["library_versions"]["scikit-learn"] = "0.0.1"
+    manifest["library_versions"][package] = "0.0.1"
     (model_copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        cm.load_model(model_copy)
+        # jieba decides the tokens of every score; scikit-learn matters once the full classifier loads
+        assert cm.load_model(model_copy).classifier is not None
     messages = [str(w.message) for w in caught if issubclass(w.category, ModelVersionWarning)]
-    assert messages and "0.0.1" in messages[0]
+    assert messages and "0.0.1" in messages[0] and package in messages[0]

@@ -1,0 +1,285 @@
+"""Scoring a trained model with NumPy alone: the arrays of a logistic-regression ComplaintClassifier.
+
+Loading the full classifier means importing scikit-learn and having skops rebuild its estimators (about
+1.3 s and 90 MB per process); scoring needs none of that. A fitted model reduces to, per feature kind, a
+lookup from n-gram to feature index, the idf of each feature and the coefficients of each target. Those are
+plain arrays here, saved with ``numpy.save`` (no pickles), and scored as scikit-learn would:
+
+    p = sigmoid(words_row @ coef_words + chars_row @ coef_chars + intercept)
+
+where each row is the L2-normalised sublinear TF-IDF vector of its feature kind. Tests check the result
+against ``ComplaintClassifier.predict_proba``.
+
+N-gram lookups use an open-addressing hash table of uint64 keys probed with vectorised NumPy: character
+n-grams of up to three code points pack into one key (21 bits each); word bigrams pack as a pair of unigram
+slots. The tables live in NumPy arrays, so forked workers share them page for page (a Python dict's
+reference counts would copy its pages into every worker).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .normalize import normalize
+from .tokenizer import Tokenizer
+
+_DIGIT = re.compile(r"\d")
+WHITE_SPACE_RUNS = re.compile(r"\s\s+")  # scikit-learn's char analyzer squeezes these to one space
+_BITS = 21  # every Unicode code point fits in 21 bits; three of them fit in a uint64
+_EMPTY = np.uint64(0xFFFF_FFFF_FFFF_FFFF)  # packed keys use at most 63 bits, so this never collides
+_MULTIPLIER = np.uint64(0x9E37_79B9_7F4A_7C15)  # Fibonacci hashing: spreads packed keys over the table
+
+
+def mask_digits(text: str) -> str:
+    """Every digit becomes 0 (a model's ``mask_digits`` option): amounts and dates count as "a number"."""
+    return _DIGIT.sub("0", text)
+
+
+def prepare_inputs(
+    texts: Sequence[str], tokenizer: Tokenizer, features: str, masked: bool
+) -> tuple[list[str], list[str]]:
+    """What the two vectorisers read: space-joined tokens and the normalised text (each digit-masked if asked).
+
+    The single definition for training and both scoring paths, so they cannot drift apart.
+    """
+    normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
+    mask = mask_digits if masked else (lambda text: text)
+    words = [mask(" ".join(tokenizer.tokenize_normalized(t))) for t in normalized] if features != "chars" else []
+    chars = [mask(text) for text in normalized] if features != "words" else []
+    return words, chars
+
+
+def pack_char_ngram(term: str) -> int:
+    """The uint64 key of a character n-gram of 1 to 3 code points (left-aligned, 21 bits each)."""
+    key = 0
+    for offset, char in enumerate(term):
+        key |= ord(char) << (_BITS * (2 - offset))
+    return key
+
+
+def pack_char_ngrams(codes: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Keys of the n-grams starting at ``starts`` in ``codes`` (uint64 code points), as :func:`pack_char_ngram`."""
+    keys = codes[starts] << np.uint64(_BITS * 2)
+    if n >= 2:
+        keys |= codes[starts + 1] << np.uint64(_BITS)
+    if n == 3:
+        keys |= codes[starts + 2]
+    return np.asarray(keys, dtype=np.uint64)
+
+
+def build_table(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An open-addressing (linear probing) table of ``keys`` -> ``values``, at most half full."""
+    size = 1 << max(4, (3 * max(len(keys), 1) // 2).bit_length())  # load factor 0.33 to 0.67
+    table_keys = np.full(size, _EMPTY, dtype=np.uint64)
+    table_values = np.full(size, -1, dtype=np.int32)
+    shift = np.uint64(64 - (size.bit_length() - 1))
+    mask = size - 1
+    slots = ((np.asarray(keys, dtype=np.uint64) * _MULTIPLIER) >> shift).astype(np.int64)
+    for key, value, slot in zip(keys.tolist(), values.tolist(), slots.tolist()):
+        while table_keys[slot] != _EMPTY:
+            if int(table_keys[slot]) == key:
+                raise ValueError(f"duplicate key {key} in hash table")
+            slot = (slot + 1) & mask
+        table_keys[slot], table_values[slot] = key, value
+    return table_keys, table_values
+
+
+def lookup(table_keys: np.ndarray, table_values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The value of each key in a :func:`build_table` table, or -1 where absent (vectorised probing)."""
+    size = len(table_keys)
+    shift = np.uint64(64 - (size.bit_length() - 1))
+    found = np.full(len(keys), -1, dtype=np.int64)
+    pending = np.arange(len(keys))
+    keys = np.asarray(keys, dtype=np.uint64)
+    slots = ((keys * _MULTIPLIER) >> shift).astype(np.int64)
+    while pending.size:
+        stored = table_keys[slots]
+        hit = stored == keys
+        found[pending[hit]] = table_values[slots[hit]]
+        going_on = ~hit & (stored != _EMPTY)
+        pending, keys, slots = pending[going_on], keys[going_on], (slots[going_on] + 1) & (size - 1)
+    return found
+
+
+def _weighted_sums(
+    docs: np.ndarray, feature_ids: np.ndarray, n_docs: int, idf: np.ndarray, coef: np.ndarray
+) -> np.ndarray:
+    """Per document: (its L2-normalised sublinear TF-IDF row) @ coef, from (document, feature) occurrences."""
+    width = len(idf)
+    pairs, counts = np.unique(docs * width + feature_ids, return_counts=True)
+    doc, feature = pairs // width, pairs % width
+    values = (np.log(counts) + 1.0) * idf[feature]
+    norms = np.sqrt(np.bincount(doc, weights=values * values, minlength=n_docs))
+    norms[norms == 0.0] = 1.0
+    scaled = values / norms[doc]
+    return np.column_stack(
+        [np.bincount(doc, weights=scaled * coef[feature, t], minlength=n_docs) for t in range(coef.shape[1])]
+    )
+
+
+class LinearScorer:
+    """Probabilities of a logistic-regression ComplaintClassifier from its arrays (see the module docstring).
+
+    Build with :meth:`from_classifier` (at save time) or :meth:`from_arrays` (at load time).
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray], tokenizer: Tokenizer, features: str, masked: bool):
+        self.arrays = arrays
+        self.tokenizer = tokenizer
+        self.features = features
+        self.masked = masked
+        self.thresholds = np.asarray(arrays["thresholds"], dtype=np.float64)
+        terms = arrays.get("word_terms")
+        # Unigram slots: a dict here because tokens are Python strings already; bigrams use the hash table.
+        self._slots = {term: slot for slot, term in enumerate(terms.tolist())} if terms is not None else {}
+
+    # -- building ----------------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_classifier(cls, classifier: Any) -> LinearScorer | None:
+        """The scorer of a fitted classifier, or None when its configuration has no array form here
+        (a calibrated SVM or naive Bayes head, word n-grams beyond bigrams, character n-grams beyond 3)."""
+        arrays = classifier_arrays(classifier)
+        if arrays is None:
+            return None
+        return cls(arrays, classifier._tokenizer(), classifier.features, bool(classifier.mask_digits))
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], tokenizer: Tokenizer, params: dict[str, Any]) -> LinearScorer:
+        return cls(arrays, tokenizer, str(params.get("features", "both")), bool(params.get("mask_digits", False)))
+
+    # -- scoring -----------------------------------------------------------------------------------------------
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, shape (n_texts, n_targets), as ``ComplaintClassifier.predict_proba`` gives them."""
+        a = self.arrays
+        n = len(texts)
+        logits = np.tile(a["intercept"], (n, 1)).astype(np.float64)
+        if n == 0:
+            return logits
+        words, chars = prepare_inputs(texts, self.tokenizer, self.features, self.masked)
+        if "word_idf" in a:
+            docs, feature_ids = self._word_occurrences(words)
+            logits += _weighted_sums(docs, feature_ids, n, a["word_idf"], a["word_coef"])
+        if "char_idf" in a:
+            docs, feature_ids = self._char_occurrences(chars)
+            logits += _weighted_sums(docs, feature_ids, n, a["char_idf"], a["char_coef"])
+        proba = 1.0 / (1.0 + np.exp(-logits))
+        constant = ~np.isnan(a["constant"])
+        proba[:, constant] = a["constant"][constant]
+        return proba
+
+    def _char_occurrences(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        low, high = (int(v) for v in self.arrays["char_ngram_range"])
+        documents = [WHITE_SPACE_RUNS.sub(" ", document) for document in documents]
+        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+        codes = np.frombuffer("".join(documents).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        doc_of_char = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+        room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes), dtype=np.int64)  # chars left
+        found_docs, found_features = [], []
+        for n in range(low, high + 1):
+            starts = np.flatnonzero(room >= n)
+            features = lookup(self.arrays["char_keys"], self.arrays["char_values"], pack_char_ngrams(codes, starts, n))
+            hit = features >= 0
+            found_docs.append(doc_of_char[starts[hit]])
+            found_features.append(features[hit])
+        return np.concatenate(found_docs), np.concatenate(found_features)
+
+    def _word_occurrences(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        a = self.arrays
+        split = [document.split() for document in documents]
+        lengths = np.fromiter((len(tokens) for tokens in split), dtype=np.int64, count=len(split))
+        get = self._slots.get
+        slots = np.fromiter((get(t, -1) for tokens in split for t in tokens), dtype=np.int64, count=int(lengths.sum()))
+        doc_of_token = np.repeat(np.arange(len(split), dtype=np.int64), lengths)
+        known = slots >= 0
+        found_docs = [doc_of_token[known]]
+        found_features = [a["word_features"][slots[known]].astype(np.int64)]
+        if "bigram_keys" in a:
+            pairs = (doc_of_token[1:] == doc_of_token[:-1]) & known[1:] & known[:-1]
+            keys = slots[:-1][pairs].astype(np.uint64) * np.uint64(len(self._slots)) + slots[1:][pairs].astype(
+                np.uint64
+            )
+            features = lookup(a["bigram_keys"], a["bigram_values"], keys)
+            hit = features >= 0
+            found_docs.append(doc_of_token[:-1][pairs][hit])
+            found_features.append(features[hit])
+        return np.concatenate(found_docs), np.concatenate(found_features)
+
+
+def classifier_arrays(classifier: Any) -> dict[str, np.ndarray] | None:
+    """The arrays of a fitted ComplaintClassifier with a logistic-regression head, or None (see
+    :meth:`LinearScorer.from_classifier`)."""
+    head = classifier.head_
+    names = {type(est).__name__ for est in head.estimators_}
+    if not names <= {"LogisticRegression", "_ConstantProbability"} or not getattr(head, "_multilabel", True):
+        return None
+    words, chars = classifier.word_vectorizer_, classifier.char_vectorizer_
+    arrays: dict[str, np.ndarray] = {}
+    offset = 0
+    coef, intercept, constant = _head_weights(head)
+    if words is not None:
+        word_arrays = _word_arrays(words)
+        if word_arrays is None:
+            return None
+        width = len(words.vocabulary_)
+        arrays.update(word_arrays, word_idf=np.asarray(words.idf_, dtype=np.float64))
+        arrays["word_coef"] = coef[offset : offset + width]
+        offset += width
+    if chars is not None:
+        low, high = chars.ngram_range
+        if high > 3:
+            return None
+        terms = list(chars.vocabulary_)
+        keys = np.fromiter((pack_char_ngram(t) for t in terms), dtype=np.uint64, count=len(terms))
+        values = np.fromiter((chars.vocabulary_[t] for t in terms), dtype=np.int32, count=len(terms))
+        arrays["char_keys"], arrays["char_values"] = build_table(keys, values)
+        arrays["char_ngram_range"] = np.asarray([low, high], dtype=np.int64)
+        arrays["char_idf"] = np.asarray(chars.idf_, dtype=np.float64)
+        arrays["char_coef"] = coef[offset : offset + len(chars.vocabulary_)]
+    arrays.update(intercept=intercept, constant=constant, thresholds=np.asarray(head.thresholds_, dtype=np.float64))
+    return arrays
+
+
+def _head_weights(head: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coefficients (n_features, n_targets), intercepts, and the fixed probability of constant targets (else NaN)."""
+    width = head.n_features_in_
+    coef = np.zeros((width, len(head.estimators_)), dtype=np.float64)
+    intercept = np.zeros(len(head.estimators_), dtype=np.float64)
+    constant = np.full(len(head.estimators_), np.nan)
+    for t, est in enumerate(head.estimators_):
+        if type(est).__name__ == "_ConstantProbability":
+            constant[t] = est.positive
+        else:
+            coef[:, t] = np.asarray(est.coef_, dtype=np.float64).ravel()
+            intercept[t] = float(np.asarray(est.intercept_).ravel()[0])
+    return coef, intercept, constant
+
+
+def _word_arrays(words: Any) -> dict[str, np.ndarray] | None:
+    low, high = words.ngram_range
+    if (low, high) not in ((1, 1), (1, 2)):
+        return None
+    unigrams = [term for term in words.vocabulary_ if " " not in term]
+    slot_of = {term: slot for slot, term in enumerate(unigrams)}
+    keys, values = [], []
+    for term, index in words.vocabulary_.items():
+        if " " in term:
+            left, right = term.split(" ")
+            if left not in slot_of or right not in slot_of:
+                return None  # only min_df prunes here, which keeps a bigram's words; anything else: no arrays
+            keys.append(slot_of[left] * len(unigrams) + slot_of[right])
+            values.append(index)
+    arrays = {
+        "word_terms": np.asarray(unigrams, dtype=str),
+        "word_features": np.asarray([words.vocabulary_[t] for t in unigrams], dtype=np.int32),
+    }
+    if high == 2:
+        arrays["bigram_keys"], arrays["bigram_values"] = build_table(
+            np.asarray(keys, dtype=np.uint64), np.asarray(values, dtype=np.int32)
+        )
+    return arrays

@@ -1,0 +1,112 @@
+"""The NumPy scorer (inference.py) against the scikit-learn classifier it was built from."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import complaintmine as cm
+from complaintmine.inference import LinearScorer, build_table, lookup, pack_char_ngram, pack_char_ngrams
+
+from ..conftest import DATA, POOL, ROOT
+
+TEXTS = [
+    "预售尾款涨了五十，定金膨胀也没用上",
+    "买完第二天就降价200，客服说不能保价",
+    "说好的赠品没收到",
+    "付款一周了还没发货！！！",
+    "号称全网最低价，结果别家便宜30",
+    "好评  好评\t好评",  # whitespace runs: the character vectoriser squeezes them
+    "iPhone15 售价5999元 3-4天到",
+    "好好好好好好",  # tie-prone repeats go to the reference jieba
+    "🙂",
+    "",
+]
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=(1 << 63) - 1), unique=True, max_size=300),
+    st.lists(st.integers(min_value=0, max_value=(1 << 63) - 1), max_size=50),
+)
+@settings(max_examples=60, deadline=None)
+def test_hash_table_finds_every_key_and_nothing_else(keys, probes):
+    table_keys, table_values = build_table(np.asarray(keys, dtype=np.uint64), np.arange(len(keys), dtype=np.int32))
+    wanted = keys + probes
+    found = lookup(table_keys, table_values, np.asarray(wanted, dtype=np.uint64))
+    position = {key: i for i, key in enumerate(keys)}
+    assert found.tolist() == [position.get(key, -1) for key in wanted]
+
+
+def test_hash_table_refuses_duplicate_keys():
+    with pytest.raises(ValueError, match="duplicate"):
+        build_table(np.asarray([5, 7, 5], dtype=np.uint64), np.arange(3, dtype=np.int32))
+
+
+@given(st.text(min_size=3, max_size=40))
+def test_vectorised_packing_equals_packing_one_term(text):
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    for n in (1, 2, 3):
+        starts = np.arange(len(text) - n + 1)
+        assert pack_char_ngrams(codes, starts, n).tolist() == [pack_char_ngram(text[i : i + n]) for i in starts]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"features": "words"},
+        {"features": "chars", "char_ngram_range": (2, 3)},
+        {"word_ngram_range": (1, 1), "mask_digits": True},
+    ],
+    ids=["both", "words", "chars-2-3", "unigrams-masked"],
+)
+def test_scorer_equals_the_classifier(params):
+    corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
+    clf = cm.ComplaintClassifier(min_df=1, tune_thresholds=False, **params).fit(corpus.texts, corpus.targets())
+    scorer = LinearScorer.from_classifier(clf)
+    assert scorer is not None
+    texts = TEXTS + corpus.texts
+    assert np.allclose(scorer.predict_proba(texts), clf.predict_proba(texts), rtol=0, atol=1e-12)
+    assert scorer.thresholds.tolist() == clf.thresholds().tolist()
+
+
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=8))
+@settings(max_examples=40, deadline=None)
+def test_scorer_equals_the_classifier_on_any_unicode(tiny_model, texts):
+    model = cm.load_model(tiny_model)
+    assert model.scorer is not None
+    assert np.allclose(model.predict_proba(texts), model.classifier.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+def test_heads_without_an_array_form_fall_back_to_the_classifier():
+    corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
+    clf = cm.ComplaintClassifier(min_df=1, model="cnb", tune_thresholds=False).fit(corpus.texts, corpus.targets())
+    assert LinearScorer.from_classifier(clf) is None
+
+
+def test_scoring_a_saved_model_never_imports_scikit_learn(tiny_model):
+    code = (
+        "import sys, complaintmine as cm\n"
+        f"m = cm.load_model({str(tiny_model)!r})\n"
+        "out = cm.classify_texts(m, ['赠品没收到', '好评'])\n"
+        "assert len(out) == 2\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'sklearn', 'skops', 'scipy'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_shipped_model_scorer_equals_its_classifier_on_real_reviews():
+    if not POOL.exists():
+        pytest.skip(f"{POOL} not available")
+    with open(POOL, encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for _, row in zip(range(3000), csv.DictReader(handle))]
+    model = cm.load_model(ROOT / "models" / "complaintmine-zh-0.1.0")
+    assert model.scorer is not None
+    assert np.allclose(model.predict_proba(texts), model.classifier.predict_proba(texts), rtol=0, atol=1e-12)
