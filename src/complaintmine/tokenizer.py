@@ -77,6 +77,18 @@ _ASCII_PIECES = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _TIE_PRONE = re.compile(r"([\u3400-\u9fff]{1,3})\1\1")
 
 
+# An ASCII letter or digit next to other ASCII (punctuation, space): the only place _split_like_jieba can split.
+_ASCII_SEAM = re.compile(
+    r"[a-zA-Z0-9][\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]|[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f][a-zA-Z0-9]"
+)
+
+
+def _split_word_like_jieba(word: str) -> list[str]:
+    if len(word) == 1 or not word.isascii():
+        return [word]
+    return [piece for piece in _ASCII_PIECES.split(word) if piece]
+
+
 def _split_like_jieba(word: str, start: int) -> list[tuple[str, int, int]]:
     if len(word) == 1 or not word.isascii():
         return [(word, start, start + len(word))]
@@ -188,8 +200,21 @@ class Tokenizer:
         return self.tokenize_normalized(normalize(text))
 
     def tokenize_normalized(self, normalized: str) -> list[str]:
-        """Tokens of a text already passed through :func:`~complaintmine.normalize.normalize`."""
-        return [word for word, _, _ in self._kept_segments(normalized)]
+        """Tokens of a text already passed through :func:`~complaintmine.normalize.normalize`.
+
+        The scoring hot path: the same tokens as :meth:`tokens`, without computing spans. rjieba's ``cut``
+        (words only) is twice as fast as its ``tokenize``, and ASCII runs need re-splitting only where an
+        ASCII letter or digit touches other ASCII (no other word can change; see ``_split_like_jieba``).
+        """
+        if self.backend == "jieba" or _TIE_PRONE.search(normalized):
+            return [word for word, _, _ in self._kept_segments(normalized)]
+        words = self._fast_segmenter().cut(normalized, self.config.hmm)
+        if _ASCII_SEAM.search(normalized):
+            words = [piece for word in words for piece in _split_word_like_jieba(word)]
+        if self.config.drop_punctuation:
+            wordlike = _WORDLIKE.search
+            return [w for w in words if w.isalnum() or wordlike(w) is not None]  # isalnum() is [^\W_]+
+        return [w for w in words if w.strip()]
 
     def _kept_segments(self, normalized: str) -> list[tuple[str, int, int]]:
         """Segments minus whitespace and, with ``drop_punctuation``, punctuation-only tokens: the one filter."""

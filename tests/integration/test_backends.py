@@ -6,6 +6,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import complaintmine as cm
 from complaintmine.tokenizer import Tokenizer, TokenizerConfig
@@ -24,6 +26,16 @@ def _compare(backends, texts):
     reference, fast = backends
     differ = [(t, reference.tokens(t), fast.tokens(t)) for t in texts if reference.tokens(t) != fast.tokens(t)]
     assert differ == [], differ[:3]
+    # The scoring path (words without spans, rjieba's cut) must agree too.
+    words = [[token.text for token in reference.tokens(t)] for t in texts]
+    differ = [(t, w, fast.tokenize(t)) for t, w in zip(texts, words) if fast.tokenize(t) != w]
+    assert differ == [], differ[:3]
+
+
+@given(st.text(alphabet=st.sampled_from([*"ab19 .-_%/:@#+&~!,，。好价降天到货了元", "\t", "\n"]), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_same_tokens_on_ascii_seams(backends, text):
+    _compare(backends, [text])
 
 
 @pytest.mark.shared
