@@ -258,7 +258,10 @@ def load_model(directory: str | Path) -> Model:
             arrays = {name: stored[name] for name in stored.files}
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"{directory / SCORER}: cannot read scoring arrays: {exc}") from None
-    scorer = LinearScorer.from_arrays(arrays, tokenizer, manifest.get("classifier_params", {}))
+    try:
+        scorer = LinearScorer.from_arrays(arrays, tokenizer, manifest.get("classifier_params", {}))
+    except (KeyError, ValueError) as exc:
+        raise ModelError(f"{directory / SCORER}: inconsistent scoring arrays ({exc})") from None
     return Model(None, manifest, directory, scorer)
 
 

@@ -61,6 +61,7 @@ def _map_char(char: str) -> str:
 
 _TABLE: dict[int, str] = {}
 _RUNS = re.compile(r" +")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # outside the table: emoji, rare Han (slow path)
 _SPACE_NOT_BETWEEN_WORDS = re.compile(r"(?<![0-9a-z]) | (?![0-9a-z])")
 
 
@@ -82,7 +83,7 @@ def _translation_table() -> dict[int, str]:
 def normalize(text: str) -> str:
     """Return the normalised form of ``text``: the same string as ``normalize_with_offsets(text).text``, computed
     with ``str.translate`` (the hot path when scoring; offsets are only needed for explanations)."""
-    if not text.isascii() and max(text) > "\uffff":
+    if not text.isascii() and _ASTRAL.search(text):
         return normalize_with_offsets(text).text
     collapsed = _RUNS.sub(" ", text.translate(_translation_table())).strip(" ")
     return _SPACE_NOT_BETWEEN_WORDS.sub("", collapsed)

@@ -50,6 +50,14 @@ def predict_texts(model: Model, texts: Sequence[str]) -> list[Prediction]:
     return result
 
 
+# The label string of every combination of issue decisions, indexed by the decisions as bits.
+_LABEL_BITS = 1 << np.arange(len(ISSUE_LABELS))
+_LABEL_STRINGS = np.array(
+    [format_labels(n for i, n in enumerate(ISSUE_LABELS) if code >> i & 1) for code in range(1 << len(ISSUE_LABELS))],
+    dtype=object,
+)
+
+
 def _cell_problem(value: object) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "empty text"
@@ -93,21 +101,30 @@ def classify_frame(
             errors[i] = reason
         else:
             scoreable.append(i)
-    labels: list[str] = [""] * n
-    presale = pd.array([pd.NA] * n, dtype="Int64")
+    labels = np.full(n, "", dtype=object)
+    presale = np.zeros(n, dtype=np.int64)
+    presale_missing = np.ones(n, dtype=bool)
     proba = np.full((n, len(ISSUE_LABELS)), np.nan)
     texts = frame[text_column].tolist()
+    thresholds = model.thresholds()
     done = 0
     for start in range(0, len(scoreable), chunk_size):
-        rows = scoreable[start : start + chunk_size]
-        for row, prediction in zip(rows, predict_texts(model, [texts[i] for i in rows])):
-            labels[row] = prediction.label_string
-            presale[row] = int(prediction.presale)
-            proba[row] = [prediction.probabilities[name] for name in ISSUE_LABELS]
+        rows = np.asarray(scoreable[start : start + chunk_size], dtype=np.int64)
+        scores = model.predict_proba([texts[i] for i in rows])
+        decided = scores >= thresholds
+        labels[rows] = _LABEL_STRINGS[decided[:, : len(ISSUE_LABELS)] @ _LABEL_BITS]
+        presale[rows], presale_missing[rows] = decided[:, -1], False
+        proba[rows] = scores[:, : len(ISSUE_LABELS)]
         done += len(rows)
         if progress:
             progress(done, len(scoreable))
-    out = pd.DataFrame({id_column or "row": ids, "labels": labels, "presale": presale})
+    out = pd.DataFrame(
+        {
+            id_column or "row": ids,
+            "labels": labels,
+            "presale": pd.arrays.IntegerArray(presale, presale_missing),
+        }
+    )
     for i, column in enumerate(PROBABILITY_COLUMNS):
         out[column] = np.round(proba[:, i], 6)
     out["error"] = errors

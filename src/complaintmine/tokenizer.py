@@ -77,10 +77,9 @@ _ASCII_PIECES = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _TIE_PRONE = re.compile(r"([\u3400-\u9fff]{1,3})\1\1")
 
 
-# An ASCII letter or digit next to other ASCII (punctuation, space): the only place _split_like_jieba can split.
-_ASCII_SEAM = re.compile(
-    r"[a-zA-Z0-9][\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]|[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f][a-zA-Z0-9]"
-)
+# jieba-rs keeps a run of [a-zA-Z0-9+#&._%-] whole (other ASCII comes one character at a time), so a word
+# that _split_like_jieba splits has a letter or digit next to one of +#&._%- : without one, nothing changes.
+_ASCII_SEAM = re.compile(r"[a-zA-Z0-9][+#&._%\-]|[+#&._%\-][a-zA-Z0-9]")
 
 
 def _split_word_like_jieba(word: str) -> list[str]:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import complaintmine as cm
-from complaintmine.inference import LinearScorer, build_table, lookup, pack_char_ngram, pack_char_ngrams
+from complaintmine.inference import KeyIndex, LinearScorer, pack_char_ngram, pack_char_ngrams
 
 from ..conftest import DATA, POOL, ROOT
 
@@ -35,17 +35,16 @@ TEXTS = [
     st.lists(st.integers(min_value=0, max_value=(1 << 63) - 1), max_size=50),
 )
 @settings(max_examples=60, deadline=None)
-def test_hash_table_finds_every_key_and_nothing_else(keys, probes):
-    table_keys, table_values = build_table(np.asarray(keys, dtype=np.uint64), np.arange(len(keys), dtype=np.int32))
+def test_key_index_finds_every_key_and_nothing_else(keys, probes):
+    index = KeyIndex(np.asarray(keys, dtype=np.uint64), np.arange(len(keys), dtype=np.int32) * 3)
     wanted = keys + probes
-    found = lookup(table_keys, table_values, np.asarray(wanted, dtype=np.uint64))
-    position = {key: i for i, key in enumerate(keys)}
-    assert found.tolist() == [position.get(key, -1) for key in wanted]
+    position = {key: i * 3 for i, key in enumerate(keys)}
+    assert index.lookup(np.asarray(wanted, dtype=np.uint64)).tolist() == [position.get(key, -1) for key in wanted]
 
 
-def test_hash_table_refuses_duplicate_keys():
+def test_key_index_refuses_duplicate_keys():
     with pytest.raises(ValueError, match="duplicate"):
-        build_table(np.asarray([5, 7, 5], dtype=np.uint64), np.arange(3, dtype=np.int32))
+        KeyIndex(np.asarray([5, 7, 5], dtype=np.uint64), np.arange(3, dtype=np.int32))
 
 
 @given(st.text(min_size=3, max_size=40))
