@@ -7,7 +7,10 @@ The work folder (not committed: its batch files hold research-only texts) has:
   written/*.tsv         id, text, labels, presale                     (team-written texts)
 
 Splits: 20% of near-duplicate groups go to `test`, stratified by the group's rarest label, chosen by a hash of the
-group's first text so the choice is stable when more labels arrive. Near-duplicates never straddle splits.
+group's first text. Near-duplicates never straddle splits. Texts already in the committed corpus keep their split
+(a held-out text must never move into training); new texts join the split of a near-duplicate already there, and
+the rest are split among themselves by the same rule. A new text that is a near-duplicate of both a training and a
+test text is left out: it cannot be placed without leaking.
 
     python corpora/scripts/build_corpus.py WORKDIR [../shared]
 """
@@ -33,6 +36,8 @@ KINDS = {
     "false_lowest_price": "false_lowest_price",
     "presale": "presale",
     "hard_negative": "hard_negative",
+    "complaint_post": "complaint_post",
+    "complaint_negative": "complaint_negative",
 }
 
 
@@ -43,16 +48,26 @@ def stratum(labels: list[str], presale: int) -> str:
     return "presale" if presale else "other"
 
 
-def assign_splits(texts: list[str], strata: list[str]) -> list[str]:
+def assign_splits(texts: list[str], strata: list[str], fixed: list[str | None] | None = None) -> list[str | None]:
+    """Split per near-duplicate group; ``fixed`` holds the committed split of texts that already have one.
+
+    None in the result marks a text left out (it bridges a training and a test group)."""
+    fixed = fixed or [None] * len(texts)
     groups = near_duplicate_groups(texts)
     members: dict[int, list[int]] = {}
     for i, g in enumerate(groups):
         members.setdefault(g, []).append(i)
+    split: list[str | None] = ["train"] * len(texts)
     by_stratum: dict[str, list[int]] = {}
     for g, idx in members.items():
+        known = {fixed[i] for i in idx if fixed[i] is not None}
+        if known:
+            joined = known.pop() if len(known) == 1 else None
+            for i in idx:
+                split[i] = fixed[i] if fixed[i] is not None else joined
+            continue
         rarest = min((strata[i] for i in idx), key=lambda s: (PRIORITY + ["presale", "other"]).index(s))
         by_stratum.setdefault(rarest, []).append(g)
-    split = ["train"] * len(texts)
     for group_ids in by_stratum.values():
         ordered = sorted(group_ids, key=lambda g: hashlib.sha1(texts[g].encode("utf-8")).hexdigest())
         for rank, g in enumerate(ordered):
@@ -109,6 +124,27 @@ def drop_team_texts_like_real(team: list[dict[str, str]], real_texts: list[str])
     return [r for i, r in enumerate(team) if i not in clash]
 
 
+def _committed_splits(path: Path, key: str) -> dict[str, str]:
+    """The split of every row of the committed corpus file (empty on the first build)."""
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {row[key]: row["split"] for row in csv.DictReader(handle)}
+
+
+def drop_new_team_near_duplicates(team: list[dict[str, str]], committed: dict[str, str]) -> list[dict[str, str]]:
+    """Drop a newly written team text that is a near-duplicate of another team text (committed or written
+    earlier): it would add little, and its split could not be chosen freely."""
+    clash = set()
+    for i, j, _ in near_duplicate_pairs([r["text"] for r in team]):
+        newer = j if team[j]["id"] not in committed else i
+        if team[newer]["id"] not in committed:
+            clash.add(newer)
+    for i in sorted(clash):
+        print(f"dropping team text {team[i]['id']}: near-duplicate of another team text")
+    return [r for i, r in enumerate(team) if i not in clash]
+
+
 def main(workdir: str, shared: str = str(ROOT.parent / "shared")) -> None:
     work = Path(workdir)
     csv.field_size_limit(1 << 30)
@@ -135,8 +171,15 @@ def main(workdir: str, shared: str = str(ROOT.parent / "shared")) -> None:
             )
     rows = drop_double_labelled(rows)
     strata = [stratum(parse_labels(r["labels"]), int(r["presale"])) for r in rows]
-    for r, s in zip(rows, assign_splits([r["text"] for r in rows], strata)):
+    committed = _committed_splits(ROOT / "corpora" / "real_labels.csv", "text_sha1")
+    fixed = [committed.get(r["text_sha1"]) for r in rows]
+    for r, s in zip(rows, assign_splits([r["text"] for r in rows], strata, fixed)):
         r["split"] = s
+    left_out = [r for r in rows if r["split"] is None]
+    if left_out:
+        print(f"left out {len(left_out)} new texts that are near-duplicates of both a train and a test text")
+    keep = [i for i, r in enumerate(rows) if r["split"] is not None]
+    rows, strata = [rows[i] for i in keep], [strata[i] for i in keep]
     with open(ROOT / "corpora" / "real_labels.csv", "w", encoding="utf-8", newline="") as fh:
         fields = ["source", "source_id", "text_sha1", "labels", "presale", "split", "proposer", "annotator"]
         writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
@@ -159,11 +202,16 @@ def main(workdir: str, shared: str = str(ROOT.parent / "shared")) -> None:
                 }
             )
     team = drop_team_texts_like_real(team, [r["text"] for r in rows])
+    committed_team = _committed_splits(ROOT / "corpora" / "team_written.csv", "id")
+    team = drop_new_team_near_duplicates(team, committed_team)
     strata = [stratum(parse_labels(r["labels"]), int(r["presale"])) + ":" + r["kind"] for r in team]
-    # Stratify team texts by label and by the writer's assignment, so both test parts mirror training.
+    # Stratify new team texts by label and by the writer's assignment, so both test parts mirror training.
     by_kind: dict[str, list[int]] = {}
     for i, s in enumerate(strata):
-        by_kind.setdefault(s, []).append(i)
+        if team[i]["id"] in committed_team:
+            team[i]["split"] = committed_team[team[i]["id"]]
+        else:
+            by_kind.setdefault(s, []).append(i)
     texts = [r["text"] for r in team]
     for s, idx in by_kind.items():
         ordered = sorted(idx, key=lambda i: hashlib.sha1(texts[i].encode("utf-8")).hexdigest())
