@@ -59,7 +59,13 @@ def render_model_card(model: Model) -> str:
         f"- Features: {cfg['features']} (word n-grams {tuple(cfg['word_ngram_range'])} over jieba tokens with the "
         f"domain lexicon, character n-grams {tuple(cfg['char_ngram_range'])}), min_df {cfg['min_df']}, TF-IDF.",
         f"- Classifier: one-vs-rest {cfg['model']} (C={cfg['C']}, class_weight={cfg['class_weight']}), "
-        f"seed {cfg['seed']}; per-label thresholds tuned by {cfg['cv']}-fold cross-validation on the training split.",
+        f"seed {cfg['seed']}; "
+        + (
+            f"per-label thresholds tuned by {cfg['cv']}-fold cross-validation on the training split."
+            if cfg.get("tune_thresholds", True)
+            else "fixed decision thresholds."
+        )
+        + (" Digits are masked (every digit reads as 0)." if cfg.get("mask_digits") else ""),
         "- Thresholds: " + ", ".join(f"{k} {v:.3f}" for k, v in m["thresholds"].items()),
         f"- Trained {m['created']} in {m['training_seconds']} s with "
         + ", ".join(f"{k} {v}" for k, v in m["library_versions"].items()),
