@@ -178,6 +178,29 @@ def _finish(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     return frame.astype({LINE: "int64"})
 
 
+def _csv_frame(header: list[str], lines: list[int], rows: list[list[str] | None], errors: list[Any]) -> pd.DataFrame:
+    """A chunk of CSV rows as a frame, column by column (a dict per row was a third of the reading time).
+
+    ``rows[i]`` is None for a row with the wrong number of fields; its cells stay empty and its error says why.
+    Undecodable bytes are looked for in the whole chunk at once and row by row only where there are some.
+    """
+    width = len(header)
+    if _UNDECODABLE.search("".join(map("".join, filter(None, rows)))):
+        for i, row in enumerate(rows):
+            if row is None:
+                continue
+            bad = [name for name, value in zip(header, row) if _has_undecodable(value)]
+            if bad:
+                errors[i] = f"line {lines[i]}: bytes that are not valid text in column {bad[0]!r}"
+                rows[i] = [_replace_undecodable(value) for value in row]
+    filled = [row if row is not None else [None] * width for row in rows]
+    columns = list(zip(*filled)) if filled else [()] * width
+    frame = pd.DataFrame({name: pd.Series(columns[j], dtype=object) for j, name in enumerate(header)})
+    frame[LINE] = pd.Series(lines, dtype="int64")
+    frame[ERROR] = pd.Series(errors, dtype=object)
+    return frame
+
+
 def _csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
     reader = csv.reader(stream, delimiter=delimiter)
     try:
@@ -189,7 +212,18 @@ def _csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> 
     header = [name.strip() for name in header]
     if not any(header):
         raise InputError(path, "the header line is blank; expected column names", line=1)
-    records: list[dict[str, Any]] = []
+    twice = [name for i, name in enumerate(header) if name in header[:i]]
+    if twice:
+        columns = [i + 1 for i, name in enumerate(header) if name == twice[0]]
+        raise InputError(
+            path,
+            f"column name {twice[0]!r} appears twice in the header (fields {columns[0]} and {columns[1]})",
+            line=1,
+            column=columns[1],
+        )
+    lines: list[int] = []
+    rows: list[list[str] | None] = []
+    errors: list[Any] = []
     emitted = False
     start = reader.line_num + 1
     while True:
@@ -198,25 +232,24 @@ def _csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> 
         except StopIteration:
             break
         except csv.Error as exc:  # e.g. an unterminated quote at the end of the file
-            records.append({LINE: start, ERROR: f"malformed row: {exc}"})
+            lines.append(start)
+            rows.append(None)
+            errors.append(f"malformed row: {exc}")
             break
         if row or reader.line_num != start:  # a truly blank line is not a row
-            record: dict[str, Any] = {LINE: start, ERROR: None}
+            lines.append(start)
             if len(row) != len(header):
-                record[ERROR] = f"line {start}: expected {len(header)} fields, found {len(row)}"
+                rows.append(None)
+                errors.append(f"line {start}: expected {len(header)} fields, found {len(row)}")
             else:
-                bad = [name for name, value in zip(header, row) if _has_undecodable(value)]
-                if bad:
-                    record[ERROR] = f"line {start}: bytes that are not valid text in column {bad[0]!r}"
-                    row = [_replace_undecodable(value) for value in row]
-                record.update(zip(header, row))
-            records.append(record)
+                rows.append(row)
+                errors.append(None)
         start = reader.line_num + 1
-        if len(records) >= chunk_rows:
-            yield _finish(records, header)
-            emitted, records = True, []
-    if records or not emitted:  # a header-only file still yields its (empty) columns
-        yield _finish(records, header)
+        if len(rows) >= chunk_rows:
+            yield _csv_frame(header, lines, rows, errors)
+            emitted, lines, rows, errors = True, [], [], []
+    if rows or not emitted:  # a header-only file still yields its (empty) columns
+        yield _csv_frame(header, lines, rows, errors)
 
 
 def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[pd.DataFrame]:

@@ -149,6 +149,7 @@ FAILURES = [
     ("bad-parquet", "b.parquet", b"PAR1 not really", {}, "not a readable Parquet file"),
     ("empty-jsonl", "e.jsonl", "\n\n", {}, "no JSON lines"),
     ("bad-encoding-name", "x.csv", "text\n好评\n", {"encoding": "klingon"}, "unknown encoding"),
+    ("duplicate-header", "d.csv", "id,text,text\n1,a,b\n", {}, r"d\.csv:1:3: column name 'text' appears twice"),
 ]
 
 
