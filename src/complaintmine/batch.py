@@ -8,6 +8,7 @@ complete (see writers.py), and ``resume`` continues an interrupted job from its 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -294,10 +295,15 @@ def _run_parallel(
         model.tokenizer.tokenize("预热")
         model.tokenizer._segmenter()
         _worker_state["model"] = model
+        # Move every object alive now out of the collector's sight: otherwise each worker's garbage collection
+        # writes to the header of every inherited object and so copies the parent's whole heap, page by page.
+        gc.collect()
+        gc.freeze()
     try:
         with get_context(method).Pool(
             options.workers, initializer=_init_worker, initargs=(options.model_dir, options)
         ) as pool:
+            gc.unfreeze()  # the workers exist; the parent may collect its own garbage again
             in_flight: deque[Any] = deque()
             for chunk, offset in work:
                 in_flight.append(pool.apply_async(_score_in_worker, (chunk, offset)))
