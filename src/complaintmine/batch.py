@@ -291,9 +291,7 @@ def _run_parallel(
     """Score chunks in worker processes, at most 2 x workers in flight, writing results in input order."""
     method = "fork" if "fork" in _start_methods() else "spawn"
     if method == "fork":
-        # Build both segmenters (rjieba, and jieba for tie-prone texts) once, before the fork shares them.
-        model.tokenizer.tokenize("预热")
-        model.tokenizer._segmenter()
+        model.tokenizer.warm_up()  # segmenters built once, before the fork shares them
         _worker_state["model"] = model
         # Move every object alive now out of the collector's sight: otherwise each worker's garbage collection
         # writes to the header of every inherited object and so copies the parent's whole heap, page by page.

@@ -8,7 +8,8 @@ Two backends give the same tokens. ``jieba`` is the reference (pure Python). ``r
 dictionary and algorithm through jieba-rs, about 25 times faster; two known differences are reconciled:
 ASCII runs (jieba-rs keeps "3-4", "t.cn", "2.5d" whole) are re-split with jieba's own rule, and texts with a
 unit of 1-3 characters repeated three times (好好好, 不好不好不好), where equally probable segmentations tie and
-the two implementations break the tie differently, go to the reference. ``auto`` picks rjieba when installed.
+the two implementations break the tie differently, go to jieba's own code (jieba_fallback.py, with its dictionary
+held compactly). ``auto`` picks rjieba when installed.
 """
 
 from __future__ import annotations
@@ -138,6 +139,7 @@ class Tokenizer:
         self._cache_dir = Path(cache_dir) if cache_dir else Path(tempfile.gettempdir())
         self._jieba: Any = None
         self._rjieba: Any = None
+        self._fallback: Any = None
         if self.config.backend not in BACKENDS:
             raise ComplaintMineError(f"unknown tokenizer backend {self.config.backend!r}; use one of {BACKENDS}")
         if self.config.backend == "rjieba" and not _rjieba_available():
@@ -173,10 +175,28 @@ class Tokenizer:
             self._rjieba = segmenter
         return self._rjieba
 
+    def _tie_breaker(self) -> Any:
+        """jieba itself, for the tie-prone texts of the rjieba backend, with a compact dictionary."""
+        if self._fallback is None:
+            from .jieba_fallback import CompactJieba
+
+            with _quiet_jieba():
+                self._fallback = CompactJieba(self.lexicon)
+        return self._fallback
+
+    def warm_up(self) -> None:
+        """Build every segmenter this backend may need now (before worker processes fork and share them)."""
+        self.tokenize("预热")
+        if self.backend == "rjieba":
+            self._tie_breaker()
+
     def _segments(self, text: str) -> list[tuple[str, int, int]]:
         """(word, start, end) over the normalised text, identical for both backends."""
-        if self.backend == "jieba" or _TIE_PRONE.search(text):
+        if self.backend == "jieba":
             return list(self._segmenter().tokenize(text, HMM=self.config.hmm))
+        if _TIE_PRONE.search(text):
+            tokens: list[tuple[str, int, int]] = self._tie_breaker().tokenize(text, self.config.hmm)
+            return tokens
         segments: list[tuple[str, int, int]] = []
         for word, start, end in self._fast_segmenter().tokenize(text, "default", self.config.hmm):
             if len(word) > 1 and word.isascii():
@@ -227,4 +247,5 @@ class Tokenizer:
         state = self.__dict__.copy()
         state["_jieba"] = None
         state["_rjieba"] = None
+        state["_fallback"] = None
         return state

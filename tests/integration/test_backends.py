@@ -84,3 +84,41 @@ def test_a_model_trained_with_jieba_scores_identically_with_rjieba(tmp_path):
 def test_unknown_backend_is_refused():
     with pytest.raises(cm.ComplaintMineError, match="unknown tokenizer backend"):
         Tokenizer(TokenizerConfig(backend="spacy"))
+
+
+@pytest.fixture(scope="module")
+def compact(backends):
+    from complaintmine.jieba_fallback import CompactJieba
+
+    return CompactJieba(backends[0].lexicon)
+
+
+@pytest.mark.shared
+def test_compact_jieba_equals_jieba_on_every_tie_prone_real_text(backends, compact, shared_pool):
+    from complaintmine.normalize import normalize
+    from complaintmine.tokenizer import _TIE_PRONE
+
+    reference = backends[0]._segmenter()
+    with open(shared_pool, encoding="utf-8", newline="") as handle:
+        texts = [normalize(row["text"]) for row in csv.DictReader(handle)]
+    tie_prone = [t for t in texts if _TIE_PRONE.search(t)]
+    assert len(tie_prone) > 1000
+    for hmm in (True, False):
+        differ = [t for t in tie_prone if compact.tokenize(t, hmm) != list(reference.tokenize(t, HMM=hmm))]
+        assert differ == [], differ[:3]
+
+
+PIECES = ["好", "好好", "不好", "哈", "呵", "价保", "尾款", "降价了", "送", "赠品", "x1", "，"]
+REPEATS = st.lists(st.sampled_from(PIECES))
+
+
+@given(REPEATS.map("".join), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_compact_jieba_equals_jieba_on_generated_repeats(backends, compact, text, hmm):
+    assert compact.tokenize(text, hmm) == list(backends[0]._segmenter().tokenize(text, HMM=hmm))
+
+
+def test_the_fast_backend_never_loads_jieba_s_full_dictionary():
+    fast = Tokenizer(TokenizerConfig(backend="rjieba"))
+    assert fast.tokenize("好好好好货，不好不好不好") == [t.text for t in fast.tokens("好好好好货，不好不好不好")]
+    assert fast._jieba is None and fast._fallback is not None

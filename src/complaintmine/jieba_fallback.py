@@ -1,0 +1,91 @@
+"""jieba's own segmentation for the texts jieba-rs would break ties on differently, with a compact dictionary.
+
+The rjieba backend hands texts with a repeated unit (好好好) to pure-Python jieba, whose prefix dictionary
+is a Python dict of about 600,000 strings: 82 MB in every scoring process, and pages that workers copy as
+they read it. jieba only ever looks up substrings of the sentence it segments, so this class keeps the
+dictionary as one sorted NumPy array of words (22 MB, shared by forked workers untouched), and before each
+text gives a ``jieba.Tokenizer`` a small dict of exactly that text's substrings that jieba's dictionary
+holds: the words with their frequencies and the prefixes of words with 0, as jieba's ``FREQ`` has them.
+jieba's code then runs unchanged (DAG, route, HMM for unknown words), so the tokens are jieba's by
+construction; tests compare them with the full jieba on real texts.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+
+def _jieba_dictionary() -> tuple[dict[str, int], int]:
+    """Words and frequencies of jieba's default dictionary, read as ``jieba.Tokenizer.gen_pfdict`` reads it
+    (a word listed twice keeps its last frequency; the total counts both)."""
+    import jieba
+
+    frequencies: dict[str, int] = {}
+    total = 0
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip()
+            if not line:
+                continue
+            word, frequency = line.split(" ")[:2]
+            frequencies[word] = int(frequency)
+            total += int(frequency)
+    return frequencies, total
+
+
+class CompactJieba:
+    """``tokenize(text, hmm)`` exactly as a ``jieba.Tokenizer`` with ``lexicon`` added would give it."""
+
+    def __init__(self, lexicon: list[tuple[str, int, str | None]]):
+        import jieba
+
+        frequencies, total = _jieba_dictionary()
+        for word, frequency, _tag in lexicon:  # what jieba.Tokenizer.add_word does to FREQ and total
+            frequencies[word] = frequency
+            total += frequency
+        words = sorted(frequencies)
+        self.longest = max(map(len, words))
+        self._words = np.array(words, dtype=f"U{self.longest}")
+        self._frequencies = np.fromiter((frequencies[w] for w in words), dtype=np.int64, count=len(words))
+        segmenter: Any = jieba.Tokenizer()
+        segmenter.initialized = True  # never load jieba's own dictionary: FREQ is set per text below
+        segmenter.total = total
+        self._segmenter = segmenter
+
+    def lookups(self, text: str) -> dict[str, int]:
+        """jieba's FREQ restricted to the substrings of ``text``: word -> frequency, word prefix -> 0."""
+        size = len(text)
+        # Substrings of up to 4 characters from every position, then longer ones only where the 4-character
+        # one is a known prefix (nearly all dictionary words are short): a fifth of the lookups of all lengths.
+        short = min(4, self.longest)
+        queries = [text[k : k + n] for k in range(size) for n in range(1, min(short, size - k) + 1)]
+        found = self._look_up(queries)
+        longer = [
+            text[k : k + n]
+            for k in range(size - short)
+            if text[k : k + short] in found
+            for n in range(short + 1, min(self.longest, size - k) + 1)
+        ]
+        if longer:
+            found.update(self._look_up(longer))
+        return found
+
+    def _look_up(self, queries: list[str]) -> dict[str, int]:
+        if not queries:
+            return {}
+        wanted = np.array(queries, dtype=self._words.dtype)
+        at = np.minimum(np.searchsorted(self._words, wanted), len(self._words) - 1)
+        nearest = self._words[at]
+        known = np.strings.startswith(nearest, wanted)
+        frequencies = np.where(nearest == wanted, self._frequencies[at], 0)
+        return {queries[i]: int(frequencies[i]) for i in np.flatnonzero(known)}
+
+    def tokenize(self, text: str, hmm: bool) -> list[tuple[str, int, int]]:
+        self._segmenter.FREQ = self.lookups(text)
+        try:
+            return list(self._segmenter.tokenize(text, HMM=hmm))
+        finally:
+            self._segmenter.FREQ = {}
