@@ -45,10 +45,17 @@ def prepare_inputs(
     The single definition for training and both scoring paths, so they cannot drift apart.
     """
     normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
-    mask = mask_digits if masked else (lambda text: text)
-    words = [mask(" ".join(tokenizer.tokenize_normalized(t))) for t in normalized] if features != "chars" else []
-    chars = [mask(text) for text in normalized] if features != "words" else []
+    words = [" ".join(tokenizer.tokenize_normalized(t)) for t in normalized] if features != "chars" else []
+    chars = normalized if features != "words" else []
+    if masked:
+        words, chars = _mask_all(words), _mask_all(chars)
     return words, chars
+
+
+def _mask_all(texts: list[str]) -> list[str]:
+    """mask_digits over many texts with one regex pass: normalised texts never hold NUL (a control character)."""
+    masked = mask_digits("\x00".join(texts)).split("\x00")
+    return masked if len(masked) == len(texts) else [mask_digits(text) for text in texts]
 
 
 def pack_char_ngram(term: str) -> int:
@@ -162,7 +169,9 @@ class LinearScorer:
     def _char_occurrences(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
         assert self._chars is not None  # only called for models with character features
         low, high = (int(v) for v in self.arrays["char_ngram_range"])
-        documents = [WHITE_SPACE_RUNS.sub(" ", document) for document in documents]
+        # One regex pass over the batch: NUL is not whitespace, so no run spans two documents.
+        squeezed = WHITE_SPACE_RUNS.sub(" ", "\x00".join(documents)).split("\x00")
+        documents = squeezed if len(squeezed) == len(documents) else [WHITE_SPACE_RUNS.sub(" ", d) for d in documents]
         lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
         codes = np.frombuffer("".join(documents).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         doc_of_char = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)

@@ -4,15 +4,17 @@ The rjieba backend hands texts with a repeated unit (好好好) to pure-Python j
 is a Python dict of about 600,000 strings: 82 MB in every scoring process, and pages that workers copy as
 they read it. jieba only ever looks up substrings of the sentence it segments, so this class keeps the
 dictionary as one sorted NumPy array of words (22 MB, shared by forked workers untouched), and before each
-text gives a ``jieba.Tokenizer`` a small dict of exactly that text's substrings that jieba's dictionary
-holds: the words with their frequencies and the prefixes of words with 0, as jieba's ``FREQ`` has them.
-jieba's code then runs unchanged (DAG, route, HMM for unknown words), so the tokens are jieba's by
-construction; tests compare them with the full jieba on real texts.
+block of text gives a ``jieba.Tokenizer`` a small dict of exactly that block's substrings that jieba's
+dictionary holds: the words with their frequencies and the prefixes of words with 0, as jieba's ``FREQ`` has
+them. jieba's code then runs unchanged (DAG, route, HMM for unknown words), so the tokens are jieba's by
+construction; tests compare them with the full jieba on real texts. Only the blocks with a repeated unit
+need this; the rest of such a text goes to rjieba.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -83,9 +85,38 @@ class CompactJieba:
         frequencies = np.where(nearest == wanted, self._frequencies[at], 0)
         return {queries[i]: int(frequencies[i]) for i in np.flatnonzero(known)}
 
-    def tokenize(self, text: str, hmm: bool) -> list[tuple[str, int, int]]:
-        self._segmenter.FREQ = self.lookups(text)
-        try:
-            return list(self._segmenter.tokenize(text, HMM=hmm))
-        finally:
-            self._segmenter.FREQ = {}
+    def tokenize(
+        self,
+        text: str,
+        hmm: bool,
+        fast_words: Callable[[str], list[str]] | None = None,
+        needs_jieba: Callable[[str], bool] | None = None,
+    ) -> list[tuple[str, int, int]]:
+        """(word, start, end) as ``jieba.Tokenizer.tokenize`` gives them.
+
+        jieba segments each run of Han characters and ASCII word characters (a block) on its own. With
+        ``fast_words`` and ``needs_jieba``, only blocks that ``needs_jieba`` flags go through jieba's code; other
+        blocks go to ``fast_words`` (rjieba, which gives jieba's words wherever no tie arises).
+        """
+        import jieba
+
+        words: list[str] = []
+        for block in jieba.re_han_default.split(text):
+            if not block:
+                continue
+            if not jieba.re_han_default.match(block):  # jieba's own handling of the rest: whitespace, 1 char each
+                for piece in jieba.re_skip_default.split(block):
+                    words.extend([piece] if jieba.re_skip_default.match(piece) else piece)
+            elif fast_words is not None and needs_jieba is not None and not needs_jieba(block):
+                words.extend(fast_words(block))
+            else:
+                self._segmenter.FREQ = self.lookups(block)
+                try:
+                    words.extend(self._segmenter.cut(block, HMM=hmm))
+                finally:
+                    self._segmenter.FREQ = {}
+        spans, start = [], 0
+        for word in words:
+            spans.append((word, start, start + len(word)))
+            start += len(word)
+        return spans

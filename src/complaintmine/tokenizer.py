@@ -195,7 +195,9 @@ class Tokenizer:
         if self.backend == "jieba":
             return list(self._segmenter().tokenize(text, HMM=self.config.hmm))
         if _TIE_PRONE.search(text):
-            tokens: list[tuple[str, int, int]] = self._tie_breaker().tokenize(text, self.config.hmm)
+            tokens: list[tuple[str, int, int]] = self._tie_breaker().tokenize(
+                text, self.config.hmm, self._fast_words, _TIE_PRONE.search
+            )
             return tokens
         segments: list[tuple[str, int, int]] = []
         for word, start, end in self._fast_segmenter().tokenize(text, "default", self.config.hmm):
@@ -227,13 +229,18 @@ class Tokenizer:
         """
         if self.backend == "jieba" or _TIE_PRONE.search(normalized):
             return [word for word, _, _ in self._kept_segments(normalized)]
-        words = self._fast_segmenter().cut(normalized, self.config.hmm)
-        if _ASCII_SEAM.search(normalized):
-            words = [piece for word in words for piece in _split_word_like_jieba(word)]
+        words = self._fast_words(normalized)
         if self.config.drop_punctuation:
             wordlike = _WORDLIKE.search
             return [w for w in words if w.isalnum() or wordlike(w) is not None]  # isalnum() is [^\W_]+
         return [w for w in words if w.strip()]
+
+    def _fast_words(self, text: str) -> list[str]:
+        """rjieba's words, with ASCII runs re-split as jieba splits them (see the module docstring)."""
+        words: list[str] = self._fast_segmenter().cut(text, self.config.hmm)
+        if _ASCII_SEAM.search(text):
+            words = [piece for word in words for piece in _split_word_like_jieba(word)]
+        return words
 
     def _kept_segments(self, normalized: str) -> list[tuple[str, int, int]]:
         """Segments minus whitespace and, with ``drop_punctuation``, punctuation-only tokens: the one filter."""

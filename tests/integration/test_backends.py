@@ -106,6 +106,8 @@ def test_compact_jieba_equals_jieba_on_every_tie_prone_real_text(backends, compa
     for hmm in (True, False):
         differ = [t for t in tie_prone if compact.tokenize(t, hmm) != list(reference.tokenize(t, HMM=hmm))]
         assert differ == [], differ[:3]
+    # and the fast backend, which sends only the tie-prone blocks of these texts to jieba's code
+    _compare(backends, tie_prone)
 
 
 PIECES = ["好", "好好", "不好", "哈", "呵", "价保", "尾款", "降价了", "送", "赠品", "x1", "，"]
