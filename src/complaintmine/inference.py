@@ -112,6 +112,22 @@ def _weighted_sums(
     return sums
 
 
+BATCH_CHARACTERS = 50_000
+
+
+def _spans_of_at_most(budget: int, lengths: list[int]) -> list[tuple[int, int]]:
+    """Consecutive [start, end) spans whose lengths sum to at most ``budget`` (or a single longer item)."""
+    spans, start, used = [], 0, 0
+    for i, length in enumerate(lengths):
+        if i > start and used + length > budget:
+            spans.append((start, i))
+            start, used = i, 0
+        used += length
+    if start < len(lengths):
+        spans.append((start, len(lengths)))
+    return spans
+
+
 class LinearScorer:
     """Probabilities of a logistic-regression ComplaintClassifier from its arrays (see the module docstring).
 
@@ -155,12 +171,15 @@ class LinearScorer:
         if n == 0:
             return logits
         words, chars = prepare_inputs(texts, self.tokenizer, self.features, self.masked)
-        if "word_idf" in a:
-            docs, feature_ids = self._word_occurrences(words)
-            logits += _weighted_sums(docs, feature_ids, n, a["word_idf"], a["word_coef"])
-        if "char_idf" in a:
-            docs, feature_ids = self._char_occurrences(chars)
-            logits += _weighted_sums(docs, feature_ids, n, a["char_idf"], a["char_coef"])
+        # A batch's n-gram arrays take about 50 bytes per character: bound them, so that a chunk of long texts
+        # does not raise the job's peak memory.
+        for start, end in _spans_of_at_most(BATCH_CHARACTERS, [len(text) for text in chars or words]):
+            if "word_idf" in a:
+                docs, feature_ids = self._word_occurrences(words[start:end])
+                logits[start:end] += _weighted_sums(docs, feature_ids, end - start, a["word_idf"], a["word_coef"])
+            if "char_idf" in a:
+                docs, feature_ids = self._char_occurrences(chars[start:end])
+                logits[start:end] += _weighted_sums(docs, feature_ids, end - start, a["char_idf"], a["char_coef"])
         proba = 1.0 / (1.0 + np.exp(-logits))
         constant = ~np.isnan(a["constant"])
         proba[:, constant] = a["constant"][constant]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import complaintmine as cm
-from complaintmine.inference import KeyIndex, LinearScorer, pack_char_ngram, pack_char_ngrams
+from complaintmine.inference import KeyIndex, LinearScorer, _spans_of_at_most, pack_char_ngram, pack_char_ngrams
 
 from ..conftest import DATA, POOL, ROOT
 
@@ -109,3 +109,17 @@ def test_shipped_model_scorer_equals_its_classifier_on_real_reviews():
     model = cm.load_model(ROOT / "models" / "complaintmine-zh-0.1.0")
     assert model.scorer is not None
     assert np.allclose(model.predict_proba(texts), model.classifier.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=50), max_size=60), st.integers(min_value=1, max_value=80))
+def test_batches_cover_every_text_in_order_within_the_budget(lengths, budget):
+    spans = _spans_of_at_most(budget, lengths)
+    assert [i for start, end in spans for i in range(start, end)] == list(range(len(lengths)))
+    assert all(end - start == 1 or sum(lengths[start:end]) <= budget for start, end in spans)
+
+
+def test_scoring_in_small_batches_changes_nothing(tiny_model, monkeypatch):
+    model = cm.load_model(tiny_model)
+    whole = model.predict_proba(TEXTS)
+    monkeypatch.setattr("complaintmine.inference.BATCH_CHARACTERS", 10)
+    assert np.array_equal(model.predict_proba(TEXTS), whole)
