@@ -43,3 +43,13 @@ def test_fast_path_equals_the_offset_tracking_definition(text):
 def test_fast_path_on_awkward_characters():
     for text in ["´", "a\u200bb", "ＡＢ　ＣＤ", "x\ty  z", "①②", "㎏装", "…", " 15 pro ", "𠀀 尾款", "a\x00b"]:
         assert normalize(text) == normalize_with_offsets(text).text, text
+
+
+def test_translation_table_is_the_per_character_definition_for_every_bmp_character():
+    from complaintmine.normalize import _map_char, _translation_table
+
+    expected = {}
+    for code in range(0x10000):
+        if not 0xD800 <= code <= 0xDFFF and (_map_char(chr(code)) or " ") != chr(code):
+            expected[code] = _map_char(chr(code)) or " "
+    assert _translation_table() == expected
