@@ -24,7 +24,6 @@ import pandas as pd
 
 from .artifact import Model, load_model
 from .errors import InputError, MissingColumnError
-from .privacy import find_private, mask_text
 from .readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
 from .scoring import classify_frame
 from .tables import ERROR_FIELD
@@ -153,6 +152,8 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
                 continue
             values: Any = chunk[column].to_numpy() if column in chunk else [None] * len(chunk)
             if options.mask:
+                from .privacy import mask_text
+
                 values = [mask_text(v) if isinstance(v, str) else v for v in values]
             scored.insert(position, name, values)
     return scored
@@ -162,6 +163,8 @@ def _without_private_spans(evidence: Any, text: Any) -> Any:
     """With --mask, evidence must not quote private data: drop terms whose spans touch a phone, ID, name..."""
     if not evidence or not isinstance(text, str):
         return evidence
+    from .privacy import find_private
+
     private = [(span.start, span.end) for span in find_private(text)]
     if not private:
         return evidence
@@ -388,6 +391,7 @@ def run_mask_job(
     encoding: str | None = None,
 ) -> JobSummary:
     """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
+    from .privacy import mask_text
 
     def masked(chunk: pd.DataFrame, _first_row: int) -> pd.DataFrame:
         out = chunk[[c for c in chunk.columns if c not in (LINE, ERROR)]].copy()

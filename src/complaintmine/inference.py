@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -206,11 +207,15 @@ class LinearScorer:
 
     def _word_occurrences(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
         a = self.arrays
-        split = [document.split() for document in documents]
-        lengths = np.fromiter((len(tokens) for tokens in split), dtype=np.int64, count=len(split))
-        get = self._slots.get
-        slots = np.fromiter((get(t, -1) for tokens in split for t in tokens), dtype=np.int64, count=int(lengths.sum()))
-        doc_of_token = np.repeat(np.arange(len(split), dtype=np.int64), lengths)
+        # Documents are tokens joined by single spaces: one split of the whole batch, and dict lookups driven
+        # by map() (no Python frame per token).
+        lengths = np.fromiter((d.count(" ") + 1 if d else 0 for d in documents), dtype=np.int64, count=len(documents))
+        tokens = " ".join(d for d in documents if d).split(" ") if lengths.any() else []
+        if len(tokens) != lengths.sum():  # not single-spaced after all: split each document
+            tokens = [t for d in documents for t in d.split()]
+            lengths = np.fromiter((len(d.split()) for d in documents), dtype=np.int64, count=len(documents))
+        slots = np.fromiter(map(self._slots.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        doc_of_token = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
         known = slots >= 0
         found_docs = [doc_of_token[known]]
         found_features = [a["word_features"][slots[known]].astype(np.int64)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -118,16 +119,17 @@ def classify_frame(
         done += len(rows)
         if progress:
             progress(done, len(scoreable))
-    out = pd.DataFrame(
-        {
-            id_column or "row": ids,
-            "labels": labels,
-            "presale": pd.arrays.IntegerArray(presale, presale_missing),
-        }
-    )
+    # Text columns stay object arrays: pandas would infer Arrow-backed strings, which writers then iterate
+    # cell by cell several times slower.
+    columns: dict[str, Any] = {
+        id_column or "row": pd.Series(ids, dtype=object) if id_column else ids,
+        "labels": pd.Series(labels, dtype=object),
+        "presale": pd.arrays.IntegerArray(presale, presale_missing),
+    }
     for i, column in enumerate(PROBABILITY_COLUMNS):
-        out[column] = np.round(proba[:, i], 6)
-    out["error"] = errors
+        columns[column] = np.round(proba[:, i], 6)
+    columns["error"] = pd.Series(errors, dtype=object)
+    out = pd.DataFrame(columns)
     if explain:
         from .explain import Explainer
 
