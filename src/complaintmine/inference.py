@@ -31,6 +31,7 @@ from .tokenizer import Tokenizer
 _DIGIT = re.compile(r"\d")
 WHITE_SPACE_RUNS = re.compile(r"\s\s+")  # scikit-learn's char analyzer squeezes these to one space
 _BITS = 21  # every Unicode code point fits in 21 bits; three of them fit in a uint64
+_BMP = 0x10000
 
 
 def mask_digits(text: str) -> str:
@@ -146,6 +147,12 @@ class LinearScorer:
         self._slots = {term: slot for slot, term in enumerate(terms.tolist())} if terms is not None else {}
         self._chars = KeyIndex(arrays["char_keys"], arrays["char_values"]) if "char_keys" in arrays else None
         self._bigrams = KeyIndex(arrays["bigram_keys"], arrays["bigram_values"]) if "bigram_keys" in arrays else None
+        self._dense_unigrams = np.full(_BMP, -1, dtype=np.int64)  # feature of each BMP character, -1 if none
+        if "char_keys" in arrays:
+            keys = np.asarray(arrays["char_keys"], dtype=np.uint64)
+            codes = keys >> np.uint64(2 * _BITS)
+            single = (keys == codes << np.uint64(2 * _BITS)) & (codes < _BMP)
+            self._dense_unigrams[codes[single].astype(np.int64)] = arrays["char_values"][single]
 
     # -- building ----------------------------------------------------------------------------------------------
 
@@ -186,6 +193,14 @@ class LinearScorer:
         proba[:, constant] = a["constant"][constant]
         return proba
 
+    def _unigram_features(self, codes: np.ndarray) -> np.ndarray:
+        assert self._chars is not None
+        features: np.ndarray = self._dense_unigrams[np.minimum(codes, _BMP - 1).astype(np.int64)]
+        beyond = codes >= _BMP
+        if beyond.any():  # emoji and rare Han: through the hash index like any other n-gram
+            features[beyond] = self._chars.lookup(codes[beyond] << np.uint64(2 * _BITS))
+        return features
+
     def _char_occurrences(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
         assert self._chars is not None  # only called for models with character features
         low, high = (int(v) for v in self.arrays["char_ngram_range"])
@@ -199,7 +214,10 @@ class LinearScorer:
         found_docs, found_features = [], []
         for n in range(low, high + 1):
             starts = np.flatnonzero(room >= n)
-            features = self._chars.lookup(pack_char_ngrams(codes, starts, n))
+            if n == 1:  # a third of all lookups: index the dense table by code point instead of hashing
+                features = self._unigram_features(codes)
+            else:
+                features = self._chars.lookup(pack_char_ngrams(codes, starts, n))
             hit = features >= 0
             found_docs.append(doc_of_char[starts[hit]])
             found_features.append(features[hit])
