@@ -554,8 +554,8 @@ def _difference(t: _Text, money: list[_MoneyHit]) -> float | None:
     text contrasts. None when it cannot be told for sure."""
     exact = [m for m in money if not m.approx]
     explicit = {m.amount for m in exact if m.role == "差价" or m.change}
-    if explicit:
-        return explicit.pop() if len(explicit) == 1 else None
+    if explicit:  # a stated difference of zero (零块差价) is no difference to report
+        return (explicit.pop() or None) if len(explicit) == 1 else None
     if any(m.approx and (m.role == "差价" or m.change) for m in money):
         return None
     if not _CONTRAST.search(t.s):
@@ -580,7 +580,7 @@ def _difference(t: _Text, money: list[_MoneyHit]) -> float | None:
         return None
     amounts = sorted({m.amount for m in prices})
     if len(amounts) == 2:
-        return round(amounts[1] - amounts[0], 2)
+        return round(amounts[1] - amounts[0], 2) or None
     return None
 
 

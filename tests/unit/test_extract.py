@@ -211,6 +211,7 @@ def test_difference(text, difference):
         "花了599买的，质量很好",
         "我买贵了一百多，气死",  # approximate: not computable
         "客服态度很差",
+        "零块差价",  # a stated difference of zero (found by the property test below)
     ],
 )
 def test_difference_is_none_when_unclear(text):
