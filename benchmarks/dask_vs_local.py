@@ -25,29 +25,61 @@ def main() -> None:
     source = write_input(texts, args.rows)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        local = run_measured([str(BIN / "complaintmine"), "classify", str(source), "--id-column", "id", "-o",
-                              f"{tmp}/local.csv", "--workers", "2", "--quiet"])
-        dask = run_measured([str(BIN / "complaintmine"), "classify", str(source), "--id-column", "id", "-o",
-                             f"{tmp}/dask", "--output-format", "csv", "--engine", "dask", "--workers", "2", "--quiet"])
+        local = run_measured(
+            [
+                str(BIN / "complaintmine"),
+                "classify",
+                str(source),
+                "--id-column",
+                "id",
+                "-o",
+                f"{tmp}/local.csv",
+                "--workers",
+                "2",
+                "--quiet",
+            ]
+        )
+        dask = run_measured(
+            [
+                str(BIN / "complaintmine"),
+                "classify",
+                str(source),
+                "--id-column",
+                "id",
+                "-o",
+                f"{tmp}/dask",
+                "--output-format",
+                "csv",
+                "--engine",
+                "dask",
+                "--workers",
+                "2",
+                "--quiet",
+            ]
+        )
     for name, run in (("classify --workers 2", local), ("classify --engine dask, 2-worker LocalCluster", dask)):
-        rows.append(f"| {name} | {args.rows:,} | {run['seconds']:.1f} | {args.rows / run['seconds']:,.0f} | "
-                    f"{run['peak_mb']:,.0f} |")
+        rows.append(
+            f"| {name} | {args.rows:,} | {run['seconds']:.1f} | {args.rows / run['seconds']:,.0f} | "
+            f"{run['peak_mb']:,.0f} |"
+        )
     overhead = dask["seconds"] / local["seconds"] - 1
-    text = "\n".join([
-        "",
-        f"## Dask engine against the local pool ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, `benchmarks/dask_vs_local.py`)",
-        "",
-        ("Same file (" + ("real texts" if real else "**stand-in texts**") + "), CSV output, both end to end."),
-        "",
-        "| run | rows | wall s | docs/s | peak MB |",
-        "|---|---:|---:|---:|---:|",
-        *rows,
-        "",
-        f"The Dask engine took {overhead:+.0%} the time of the local pool on one 2-core machine: cluster start-up, "
-        "splitting the file on the client, and shipping partitions to workers are its overhead here; it pays off "
-        "only across machines.",
-        "",
-    ])
+    text = "\n".join(
+        [
+            "",
+            f"## Dask engine against the local pool ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, `benchmarks/dask_vs_local.py`)",
+            "",
+            ("Same file (" + ("real texts" if real else "**stand-in texts**") + "), CSV output, both end to end."),
+            "",
+            "| run | rows | wall s | docs/s | peak MB |",
+            "|---|---:|---:|---:|---:|",
+            *rows,
+            "",
+            f"The Dask engine took {overhead:+.0%} the time of the local pool on one 2-core machine: cluster start-up, "
+            "splitting the file on the client, and shipping partitions to workers are its overhead here; it pays off "
+            "only across machines.",
+            "",
+        ]
+    )
     print(text)
     with open(ROOT / "benchmarks" / "results.md", "a", encoding="utf-8") as handle:
         handle.write(text)

@@ -39,7 +39,7 @@ import pandas as pd
 from .artifact import Model, load_model
 from .batch import JobOptions, score_chunk
 from .errors import ComplaintMineError, InputError, MissingColumnError
-from .readers import ERROR, LINE, _csv_chunks, detect_encoding, detect_format
+from .readers import ERROR, LINE, csv_chunks, detect_encoding, detect_format
 from .scoring import OUTPUT_COLUMNS, PROBABILITY_COLUMNS
 from .writers import OutputWriter
 
@@ -420,7 +420,7 @@ def _read_text_block(block: _TextBlock) -> pd.DataFrame:
         io.BytesIO(block.header + body), encoding=block.encoding, errors="surrogateescape", newline=""
     )
     try:
-        chunks = list(_csv_chunks(block.path, stream, block.delimiter, chunk_rows=1 << 62))
+        chunks = list(csv_chunks(block.path, stream, block.delimiter, chunk_rows=1 << 62))
     except InputError as exc:
         raise _BlockError(block.path, exc.reason) from None
     frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
@@ -505,7 +505,7 @@ def _empty_frame(block: _TextBlock) -> pd.DataFrame:
     with io.TextIOWrapper(
         open(block.path, "rb"), encoding=block.encoding, errors="surrogateescape", newline=""
     ) as text:
-        return next(_csv_chunks(block.path, text, block.delimiter, chunk_rows=1)).iloc[:0]
+        return next(csv_chunks(block.path, text, block.delimiter, chunk_rows=1)).iloc[:0]
 
 
 def _match_files(pattern: str) -> tuple[list[Path], str]:

@@ -201,7 +201,9 @@ def _csv_frame(header: list[str], lines: list[int], rows: list[list[str] | None]
     return frame
 
 
-def _csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """CSV or TSV records from an open text stream, in chunks of at most ``chunk_rows`` rows, with the columns
+    of :func:`iter_chunks`; ``path`` names the file in errors. The Dask engine reads byte ranges with it."""
     reader = csv.reader(stream, delimiter=delimiter)
     try:
         header = next(reader)
@@ -378,7 +380,7 @@ def iter_chunks(source: Source, chunk_rows: int = 5000, bytes_read: list[int] | 
         if source.fmt == "jsonl":
             yield from _jsonl_chunks(source.path, stream, chunk_rows)
         else:
-            yield from _csv_chunks(source.path, stream, "\t" if source.fmt == "tsv" else ",", chunk_rows)
+            yield from csv_chunks(source.path, stream, "\t" if source.fmt == "tsv" else ",", chunk_rows)
     finally:
         if source.path != "-":
             stream.close()
