@@ -38,6 +38,7 @@ KINDS = {
     "hard_negative": "hard_negative",
     "complaint_post": "complaint_post",
     "complaint_negative": "complaint_negative",
+    "price_negative": "price_negative",
 }
 
 
