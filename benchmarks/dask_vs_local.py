@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BIN, DATA, ROOT, run_measured, texts_for_benchmark, write_input
+from run import DATA, ROOT, classify_command, run_measured, texts_for_benchmark, write_input
 
 
 def main() -> None:
@@ -25,37 +25,9 @@ def main() -> None:
     source = write_input(texts, args.rows)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        local = run_measured(
-            [
-                str(BIN / "complaintmine"),
-                "classify",
-                str(source),
-                "--id-column",
-                "id",
-                "-o",
-                f"{tmp}/local.csv",
-                "--workers",
-                "2",
-                "--quiet",
-            ]
-        )
+        local = run_measured(classify_command(source, f"{tmp}/local.csv", "--workers", "2"))
         dask = run_measured(
-            [
-                str(BIN / "complaintmine"),
-                "classify",
-                str(source),
-                "--id-column",
-                "id",
-                "-o",
-                f"{tmp}/dask",
-                "--output-format",
-                "csv",
-                "--engine",
-                "dask",
-                "--workers",
-                "2",
-                "--quiet",
-            ]
+            classify_command(source, f"{tmp}/dask", "--output-format", "csv", "--engine", "dask", "--workers", "2")
         )
     for name, run in (("classify --workers 2", local), ("classify --engine dask, 2-worker LocalCluster", dask)):
         rows.append(

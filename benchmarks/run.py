@@ -129,6 +129,11 @@ def profile_scoring(texts: list[str]) -> str:
     return buffer.getvalue()
 
 
+def classify_command(path: Path, output: str, *options: str) -> list[str]:
+    """`complaintmine classify` on a benchmark file (ids in column `id`), quietly, plus ``options``."""
+    return [str(BIN / "complaintmine"), "classify", str(path), "--id-column", "id", "-o", output, "--quiet", *options]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the large file (default 1,000,000)")
@@ -168,20 +173,7 @@ def main() -> None:
     ):
         say(f"complaintmine classify --workers {workers} on {rows:,} rows ...")
         with tempfile.TemporaryDirectory() as tmp:
-            run = run_measured(
-                [
-                    str(BIN / "complaintmine"),
-                    "classify",
-                    str(path),
-                    "--id-column",
-                    "id",
-                    "-o",
-                    f"{tmp}/out.csv",
-                    "--workers",
-                    str(workers),
-                    "--quiet",
-                ]
-            )
+            run = run_measured(classify_command(path, f"{tmp}/out.csv", "--workers", str(workers)))
         results[label] = {
             "seconds": run["seconds"],
             "peak_mb": run["peak_mb"],
