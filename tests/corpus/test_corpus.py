@@ -150,3 +150,20 @@ def test_validator_catches_bad_rows(tmp_path):
         "outside 5..400",
     ]:
         assert expected in problems
+
+
+def test_adjudication_log_matches_the_labels_and_never_touches_test(real):
+    log = pd.read_csv(CORPUS / "adjudication.csv", dtype=str, keep_default_na=False)
+    merged = log.merge(real, on=["source", "source_id", "text_sha1"], how="left", validate="one_to_one")
+    assert merged["split"].eq("train").all()  # every logged text exists, and only training texts are re-decided
+    assert merged["labels"].eq(merged["adjudicated"]).all()
+    changed = merged[merged["first"] != merged["adjudicated"]]
+    assert changed["annotator"].str.endswith("+adjudicated").all()
+    assert changed["kind"].eq("disputed").all()
+    for cell in ("first", "second", "model", "adjudicated"):
+        log[cell].map(parse_labels)  # raises on an unknown label or 'other' mixed with an issue
+    # A per-label majority of three: the decision never holds a label that only one reading gave.
+    for row in changed.itertuples():
+        votes = [set(parse_labels(getattr(row, cell))) for cell in ("first", "second", "model")]
+        for label in parse_labels(row.adjudicated):
+            assert sum(label in v for v in votes) >= 2, row

@@ -1,0 +1,143 @@
+"""A second, blind reading of the training texts the model disputes most, settled by a per-label majority vote.
+
+Round by round:
+
+1. ``propose WORKDIR ROUND N`` scores the training split out of fold (3 folds grouped by near-duplicates, the
+   default model's configuration, as ``models/compare.py``), takes the N real training texts whose prediction
+   disagrees most confidently with their label (texts read twice in an earlier round are skipped), mixes in
+   N/8 control texts where model and label agree, shuffles them and writes two batches
+   ``rROUND_1.tsv`` / ``rROUND_2.tsv`` (item, text) plus ``meta_rROUND.csv`` (item, key, kind d|c, model).
+2. Annotator sessions label each batch reading LABELS.md, blind to the first label and to the model, into
+   ``rROUND_*_labels.tsv`` (item, labels, presale, note).
+3. ``apply WORKDIR ROUND`` decides each issue label of a disputed text by the majority of the three readings
+   (first label, second reading, model); controls and ``presale`` keep the first label. It appends the round to
+   ``corpora/adjudication.csv`` and updates the changed rows of ``corpora/real_labels.csv``.
+
+The test split is never proposed or changed: its labels were audited blind, at random, instead
+(corpora/README.md). Texts stay in WORKDIR, outside the repository: they are research-only.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+ISSUES = ["price_hike", "no_price_protection", "gift_not_honored", "late_shipping", "false_lowest_price"]
+TAG = "+adjudicated"
+LOG = ROOT / "corpora" / "adjudication.csv"
+
+
+def as_set(labels: str) -> set[str]:
+    return set(labels.split("|")) - {"other"}
+
+
+def as_labels(issues: set[str]) -> str:
+    return "|".join(label for label in ISSUES if label in issues) or "other"
+
+
+def out_of_fold(corpus) -> np.ndarray:
+    sys.path.insert(0, str(ROOT / "models"))
+    from compare import FOLDS, SEED, strata
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    import complaintmine as cm
+    from complaintmine.dedup import near_duplicate_groups
+
+    config_path = ROOT / "models" / "complaintmine-zh-0.1.0.train.json"
+    config = cm.TrainConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+    texts, Y = corpus.texts, corpus.targets()
+    proba = np.zeros(Y.shape, dtype=float)
+    folds = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED)
+    for train_idx, test_idx in folds.split(texts, strata(Y), near_duplicate_groups(texts)):
+        clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
+        proba[test_idx] = clf.predict_proba([texts[i] for i in test_idx])
+    return proba
+
+
+def propose(workdir: str, round_: str, n: str) -> None:
+    import complaintmine as cm
+
+    work, count = Path(workdir), int(n)
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
+    Y, keys = corpus.targets()[:, :5], corpus.frame["key"].tolist()
+    proba = out_of_fold(corpus)[:, :5]
+    done = set()
+    if LOG.exists():
+        log = pd.read_csv(LOG, dtype=str)
+        done = {f"real:{s}:{i}" for s, i in zip(log["source"], log["source_id"])}
+    real = (corpus.frame["origin"] == "real").to_numpy() & np.array([k not in done for k in keys])
+    wrong = (proba >= 0.5) != (Y == 1)
+    dispute = np.where(wrong, np.abs(proba - Y), 0.0).max(axis=1)  # how confidently the model disagrees
+    disputed = np.flatnonzero(real & (dispute > 0))
+    disputed = disputed[np.argsort(-dispute[disputed], kind="stable")][:count]
+    rng = random.Random(7)
+    controls = rng.sample(sorted(np.flatnonzero(real & (dispute == 0))), count // 8)
+    rows = [(int(i), "d") for i in disputed] + [(int(i), "c") for i in controls]
+    rng.shuffle(rows)
+    meta, half = [], (len(rows) + 1) // 2
+    for b, chunk in enumerate((rows[:half], rows[half:]), start=1):
+        with open(work / f"r{round_}_{b}.tsv", "w", encoding="utf-8") as fh:
+            fh.write("item\ttext\n")
+            for k, (i, kind) in enumerate(chunk):
+                item = f"r{round_}_{b}-{k:04d}"
+                fh.write(f"{item}\t{' '.join(corpus.texts[i].split())}\n")
+                model = as_labels({ISSUES[j] for j in range(5) if proba[i, j] >= 0.5})
+                meta.append({"item": item, "key": keys[i], "kind": kind, "model": model})
+    pd.DataFrame(meta).to_csv(work / f"meta_r{round_}.csv", index=False)
+    print(
+        f"round {round_}: {len(disputed)} disputed + {len(controls)} controls, lowest dispute {dispute[disputed].min():.2f}"
+    )
+
+
+def apply(workdir: str, round_: str) -> None:
+    work = Path(workdir)
+    meta = pd.read_csv(work / f"meta_r{round_}.csv", dtype=str)
+    second = pd.concat([pd.read_csv(p, sep="\t", dtype=str) for p in sorted(work.glob(f"r{round_}_*_labels.tsv"))])
+    readings = meta.merge(second[["item", "labels"]], on="item", validate="one_to_one")
+    assert len(readings) == len(meta), "every proposed text needs a second reading"
+    real = pd.read_csv(ROOT / "corpora" / "real_labels.csv", dtype=str, keep_default_na=False)
+    index = {f"real:{s}:{i}": n for n, (s, i) in enumerate(zip(real["source"], real["source_id"]))}
+    out, changed = [], 0
+    for r in readings.itertuples():
+        n = index[r.key]
+        assert real.at[n, "split"] == "train", "the test split is never adjudicated"
+        first, again, model = as_set(real.at[n, "labels"]), as_set(r.labels), as_set(r.model)
+        voted = {label for label in ISSUES if (label in first) + (label in again) + (label in model) >= 2}
+        decided = as_labels(voted if r.kind == "d" else first)
+        out.append(
+            {
+                "round": round_,
+                "source": real.at[n, "source"],
+                "source_id": real.at[n, "source_id"],
+                "text_sha1": real.at[n, "text_sha1"],
+                "kind": "disputed" if r.kind == "d" else "control",
+                "first": as_labels(first),
+                "second": as_labels(again),
+                "model": as_labels(model),
+                "adjudicated": decided,
+            }
+        )
+        if decided != real.at[n, "labels"]:
+            real.at[n, "labels"] = decided
+            if not real.at[n, "annotator"].endswith(TAG):
+                real.at[n, "annotator"] += TAG
+            changed += 1
+    table = pd.DataFrame(out).sort_values(["source", "source_id"], kind="stable")
+    if LOG.exists():
+        earlier = pd.read_csv(LOG, dtype=str, keep_default_na=False)
+        table = pd.concat([earlier[earlier["round"] != round_], table])
+    table.to_csv(LOG, index=False, lineterminator="\n")
+    real.to_csv(ROOT / "corpora" / "real_labels.csv", index=False, lineterminator="\n")
+    print(f"round {round_}: {len(readings)} texts read twice, {changed} label sets changed")
+
+
+if __name__ == "__main__":
+    commands = {"propose": propose, "apply": apply}
+    commands[sys.argv[1]](*sys.argv[2:])
