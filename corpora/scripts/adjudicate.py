@@ -27,14 +27,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from complaintmine.labels import ISSUE_LABELS as ISSUES
+from complaintmine.labels import parse_labels
+
 ROOT = Path(__file__).resolve().parents[2]
-ISSUES = ["price_hike", "no_price_protection", "gift_not_honored", "late_shipping", "false_lowest_price"]
 TAG = "+adjudicated"
 LOG = ROOT / "corpora" / "adjudication.csv"
 
 
 def as_set(labels: str) -> set[str]:
-    return set(labels.split("|")) - {"other"}
+    """The issue labels of a cell; raises ValueError on an unknown label, an empty cell or 'other' mixed in."""
+    return set(parse_labels(labels))
 
 
 def as_labels(issues: set[str]) -> str:
@@ -70,7 +73,7 @@ def propose(workdir: str, round_: str, n: str) -> None:
     proba = out_of_fold(corpus)[:, :5]
     done = set()
     if LOG.exists():
-        log = pd.read_csv(LOG, dtype=str)
+        log = pd.read_csv(LOG, dtype=str, keep_default_na=False)
         done = {f"real:{s}:{i}" for s, i in zip(log["source"], log["source_id"])}
     real = (corpus.frame["origin"] == "real").to_numpy() & np.array([k not in done for k in keys])
     wrong = (proba >= 0.5) != (Y == 1)
@@ -98,8 +101,19 @@ def propose(workdir: str, round_: str, n: str) -> None:
 
 def apply(workdir: str, round_: str) -> None:
     work = Path(workdir)
+    earlier = pd.read_csv(LOG, dtype=str, keep_default_na=False) if LOG.exists() else None
+    if earlier is not None and (earlier["round"] == round_).any():
+        # The first readings are taken from real_labels.csv, which this round already changed.
+        raise SystemExit(
+            f"round {round_} is in {LOG.name} already; applying it twice would log decided labels as first"
+        )
     meta = pd.read_csv(work / f"meta_r{round_}.csv", dtype=str)
-    second = pd.concat([pd.read_csv(p, sep="\t", dtype=str) for p in sorted(work.glob(f"r{round_}_*_labels.tsv"))])
+    second = pd.concat(
+        [
+            pd.read_csv(p, sep="\t", dtype=str, keep_default_na=False)
+            for p in sorted(work.glob(f"r{round_}_*_labels.tsv"))
+        ]
+    )
     readings = meta.merge(second[["item", "labels"]], on="item", validate="one_to_one")
     assert len(readings) == len(meta), "every proposed text needs a second reading"
     real = pd.read_csv(ROOT / "corpora" / "real_labels.csv", dtype=str, keep_default_na=False)
@@ -130,9 +144,8 @@ def apply(workdir: str, round_: str) -> None:
                 real.at[n, "annotator"] += TAG
             changed += 1
     table = pd.DataFrame(out).sort_values(["source", "source_id"], kind="stable")
-    if LOG.exists():
-        earlier = pd.read_csv(LOG, dtype=str, keep_default_na=False)
-        table = pd.concat([earlier[earlier["round"] != round_], table])
+    if earlier is not None:
+        table = pd.concat([earlier, table])
     table.to_csv(LOG, index=False, lineterminator="\n")
     real.to_csv(ROOT / "corpora" / "real_labels.csv", index=False, lineterminator="\n")
     print(f"round {round_}: {len(readings)} texts read twice, {changed} label sets changed")

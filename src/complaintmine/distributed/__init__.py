@@ -4,7 +4,7 @@ One per-partition function, :func:`score_partition`, does the work for Dask's ``
 ``mapInPandas`` alike. It scores rows with the function ``complaintmine classify`` uses for each chunk
 (``batch.score_chunk``, which calls ``scoring.classify_frame``), so the output has exactly the CLI's columns and
 values. Only the model's *path* travels with a task: each worker process loads the model the first time it needs
-it, keeps it in this module's process-local cache, and reuses it for every later partition.
+it, keeps it in a process-local cache (``distributed.cache``), and reuses it for every later partition.
 
 Same results as the single-machine path: CSV/TSV files are read with the same parser (``readers``) over byte
 ranges that end exactly where a record ends, so ragged rows and undecodable bytes become the same error rows

@@ -35,7 +35,7 @@ class BlockError(Exception):
 def import_dask_dataframe() -> Any:
     """``dask.dataframe``, or a DistributedError with an install hint when the dask extra is missing.
 
-    Typed ``Any`` on purpose, like every Dask object inside this module: Dask's DataFrame methods carry no
+    Typed ``Any`` on purpose, like every Dask object inside this package: Dask's DataFrame methods carry no
     annotations, so mypy --strict would reject each call into them. Public signatures still name the types.
     """
     try:

@@ -55,9 +55,6 @@ __all__ = [
 ]
 
 
-# -------------------------------------------------------------------------------------------------- entry
-
-
 def _mapped(t: Text, hits: list[Hit] | list[MoneyHit]) -> Iterator[tuple[Any, int, int, str]]:
     """Each hit with its span in the original text and the original characters of that span."""
     for hit in hits:

@@ -6,15 +6,13 @@ import re
 
 from .spans import CLAUSE_END, Hit, Text, non_overlapping, word_list
 
-# ------------------------------------------------------------------------------------------------- gifts
-
-GIFT_TRIGGER = re.compile(r"赠品|增品|赠送|附赠|加赠|送的|送了|送")
-NOT_GIFT_SEND = re.compile(r"货|到|达|上门|回|错|来|过|人|给|去|走|出|完|我|你|他|她|修|检|医|洗|件|餐|礼|快递|外卖")
-GIFT_LEAD = ("写的是", "就是", "是", "为", ":", "有", "的", "(", "（")
-CLASSIFIERS = "个件套瓶包盒支只条张双袋罐片台把份本斤桶箱对副款"
-QUANTIFIER = re.compile(rf"(?:[0-9一二两三四五六七八九十几]+|[这那每])[{CLASSIFIERS}]|个")
-GIFT_VALUE = re.compile(r"价值[^，,。!?！？；;的]{1,8}的")
-GIFT_STOP = word_list(
+_GIFT_TRIGGER = re.compile(r"赠品|增品|赠送|附赠|加赠|送的|送了|送")
+_NOT_GIFT_SEND = re.compile(r"货|到|达|上门|回|错|来|过|人|给|去|走|出|完|我|你|他|她|修|检|医|洗|件|餐|礼|快递|外卖")
+_GIFT_LEAD = ("写的是", "就是", "是", "为", ":", "有", "的", "(", "（")
+_CLASSIFIERS = "个件套瓶包盒支只条张双袋罐片台把份本斤桶箱对副款"
+_QUANTIFIER = re.compile(rf"(?:[0-9一二两三四五六七八九十几]+|[这那每])[{_CLASSIFIERS}]|个")
+_GIFT_VALUE = re.compile(r"价值[^，,。!?！？；;的]{1,8}的")
+_GIFT_STOP = word_list(
     "到现在 一直 一起 根本 竟然 居然 结果 已经 怎么 什么 另外 单独 随机 可以 需要 后来 之后 以后 不退 没 不 未 也 都"
     " 还 呢 吗 啊 吧 呀 了 是 到 就 只 给 在 跟 和 与 及 或 、 被 说 要 会 能 影 等 少 太 很 真 全 才 又 再 却 而 但 可"
     " 这 那 的 呗 已 比"
@@ -27,7 +25,7 @@ _LIST_JOIN = ("和", "跟", "与", "及", "、")
 
 def _gift_item(s: str, pos: int) -> tuple[int, int] | None:
     """The item starting at ``pos`` (after quantifiers), up to a stop word, punctuation or digit."""
-    if (q := QUANTIFIER.match(s, pos)) and q.end() < len(s) and not s.startswith(("个子", "款式"), pos):
+    if (q := _QUANTIFIER.match(s, pos)) and q.end() < len(s) and not s.startswith(("个子", "款式"), pos):
         if s[pos] in "这那":
             return None
         pos = q.end()
@@ -38,9 +36,9 @@ def _gift_item(s: str, pos: int) -> tuple[int, int] | None:
             break
         if not (char.isalpha() or char == "-"):
             break
-        if pos > start and s.startswith(GIFT_STOP, pos):
+        if pos > start and s.startswith(_GIFT_STOP, pos):
             break
-        if pos == start and s.startswith(GIFT_STOP, pos):
+        if pos == start and s.startswith(_GIFT_STOP, pos):
             return None
         pos += 1
     if pos == start or s[start:pos] in _GIFT_GENERIC or pos - start >= 10:
@@ -51,20 +49,20 @@ def _gift_item(s: str, pos: int) -> tuple[int, int] | None:
 def find_gift_hits(t: Text) -> list[Hit]:
     s = t.s
     hits: list[Hit] = []
-    for match in GIFT_TRIGGER.finditer(s):
+    for match in _GIFT_TRIGGER.finditer(s):
         trigger, pos = match[0], match.end()
         if trigger == "送":
             if s.endswith(("配", "运", "快递", "派", "护", "接", "赠", "发", "递", "欢"), 0, match.start()):
                 continue
-            if NOT_GIFT_SEND.match(s, pos):
+            if _NOT_GIFT_SEND.match(s, pos):
                 continue
-        if trigger == "送了" and NOT_GIFT_SEND.match(s, pos):
+        if trigger == "送了" and _NOT_GIFT_SEND.match(s, pos):
             continue
-        for lead in GIFT_LEAD:
+        for lead in _GIFT_LEAD:
             if s.startswith(lead, pos):
                 pos += len(lead)
                 break
-        if value := GIFT_VALUE.match(s, pos):
+        if value := _GIFT_VALUE.match(s, pos):
             pos = value.end()
         while (span := _gift_item(s, pos)) is not None:
             hits.append(Hit(span[0], span[1], None))

@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from .numbers import parse_chinese_number
 from .spans import CLAUSE_END, Text, word_list
 
-# ------------------------------------------------------------------------------------------------- money
-
 # Keywords right before an amount (fillers allowed in between). role None: it marks money but names no role.
-CHANGE = word_list(
+_CHANGE = word_list(
     "贵了 涨了 涨价 降价 降了 便宜了 便宜 多付了 多付 多收了 多收 多花了 多扣了 多出来 多出 多了 差了 亏了 高了 加了"
     " 补差价 贵 涨 差"
 )
-ROLE_WORDS: tuple[tuple[str | None, str], ...] = (
-    ("差价", " ".join(CHANGE) + " 差价"),
+_ROLE_WORDS: tuple[tuple[str | None, str], ...] = (
+    ("差价", " ".join(_CHANGE) + " 差价"),
     ("定金", "定金 订金"),
     ("尾款", "尾款"),
     ("原价", "原价 原本"),
@@ -30,7 +28,7 @@ ROLE_WORDS: tuple[tuple[str | None, str], ...] = (
     (None, "只要 要 卖 才 变成 变 改成 涨到 从 当时 平时 是 显示 共 总价 价格 标价 售价 会员价 最低价 吊牌价"),
     (None, "福利价 本来 价"),
 )
-_KEYWORD_ROLE: dict[str, str | None] = {word: role for role, words in ROLE_WORDS for word in words.split()}
+_KEYWORD_ROLE: dict[str, str | None] = {word: role for role, words in _ROLE_WORDS for word in words.split()}
 _KEYWORDS = tuple(sorted(_KEYWORD_ROLE, key=len, reverse=True))  # longest first: 现在卖 before 卖, 降价 before 价
 # Keywords after which an amount is money but not a price the buyer paid (for ``difference``).
 _NON_PRICE = ("满", "立减", "减", "抵了", "抵", "手续费", "优惠券", "券", "红包")
@@ -146,7 +144,7 @@ def find_money_hits(t: Text) -> list[MoneyHit]:
         floor = t.clause_start(start)
         kw_money, role, strong, non_price = _keyword_before(s, start, max(floor, start - 12))
         left = s[max(floor, start - 8) : start]
-        change = any(left.endswith(k) or left.rstrip("了的我给").endswith(k) for k in CHANGE)
+        change = any(left.endswith(k) or left.rstrip("了的我给").endswith(k) for k in _CHANGE)
         after_role = _AFTER_ROLE.match(s, match.end())
         after_money = _AFTER_MONEY.match(s, match.end())
         # "1.2万的空调": an amount in 万/k sizing a product is its price

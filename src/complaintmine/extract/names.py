@@ -7,8 +7,6 @@ from collections.abc import Callable
 
 from .spans import Hit, non_overlapping, simplify
 
-# ------------------------------------------------------------------------------------ platforms, channels
-
 PLATFORM_SURFACES: tuple[tuple[str, str], ...] = tuple(
     (surface, name)
     for name, surfaces in (

@@ -9,27 +9,27 @@ from .spans import simplify
 
 # ------------------------------------------------------------------------------------------------ numbers
 
-DIGITS = dict(zip("零〇一二两俩三四五六七八九", (0, 0, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9)))
-SMALL_UNITS = {"十": 10, "百": 100, "千": 1000, "k": 1000}
-BIG_UNITS = {"万": 10_000, "w": 10_000, "亿": 100_000_000}
-NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九]|[十百千k]|[万w亿]")
-ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-CN_DIGIT = "0-9一二两三四五六七八九"
-YUAN_FORM = re.compile(
-    rf"(?P<main>[^元块圆毛角]+)[元块圆](?:(?P<jiao>[{CN_DIGIT}])[毛角]?(?P<fen>(?<=[毛角])[{CN_DIGIT}])?)?"
+_DIGITS = dict(zip("零〇一二两俩三四五六七八九", (0, 0, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9)))
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000, "k": 1000}
+_BIG_UNITS = {"万": 10_000, "w": 10_000, "亿": 100_000_000}
+_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九]|[十百千k]|[万w亿]")
+_ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_CN_DIGIT = "0-9一二两三四五六七八九"
+_YUAN_FORM = re.compile(
+    rf"(?P<main>[^元块圆毛角]+)[元块圆](?:(?P<jiao>[{_CN_DIGIT}])[毛角]?(?P<fen>(?<=[毛角])[{_CN_DIGIT}])?)?"
 )
-_JIAO_FORM = re.compile(rf"(?P<jiao>[{CN_DIGIT}])[毛角](?P<fen>[{CN_DIGIT}])?")
+_JIAO_FORM = re.compile(rf"(?P<jiao>[{_CN_DIGIT}])[毛角](?P<fen>[{_CN_DIGIT}])?")
 
 
 def _digit_value(char: str) -> Decimal:
-    return Decimal(DIGITS[char]) if char in DIGITS else Decimal(char)
+    return Decimal(_DIGITS[char]) if char in _DIGITS else Decimal(char)
 
 
 def _parse_plain(text: str) -> Decimal | None:
     """A bare number: Arabic (with thousands commas), Chinese numerals, or Arabic with 万/千/w/k."""
-    if ARABIC.fullmatch(text):
+    if _ARABIC.fullmatch(text):
         return Decimal(text.replace(",", ""))
-    tokens = NUMBER_TOKEN.findall(text)
+    tokens = _NUMBER_TOKEN.findall(text)
     if not tokens or "".join(tokens) != text:
         return None
     total = Decimal(0)
@@ -41,8 +41,8 @@ def _parse_plain(text: str) -> Decimal | None:
     last_unit: int | None = None
     zero_seen = False
     for token in tokens:
-        if token in SMALL_UNITS:
-            unit = SMALL_UNITS[token]
+        if token in _SMALL_UNITS:
+            unit = _SMALL_UNITS[token]
             if current is None:
                 if token != "十" or section or total:
                     return None  # "百", "千万": a unit with nothing to multiply
@@ -51,8 +51,8 @@ def _parse_plain(text: str) -> Decimal | None:
                 return None  # units must fall within a section: "五十五十" is not a number
             section += current * unit
             small_order, last_unit, current, zero_seen = unit, unit, None, False
-        elif token in BIG_UNITS:
-            unit = BIG_UNITS[token]
+        elif token in _BIG_UNITS:
+            unit = _BIG_UNITS[token]
             if current is not None:
                 section += current
                 current = None
@@ -98,7 +98,7 @@ def parse_chinese_number(s: str) -> float | None:
             if match["fen"]:
                 value += _digit_value(match["fen"]) / 100
             return float(value)
-        if match := YUAN_FORM.fullmatch(text):
+        if match := _YUAN_FORM.fullmatch(text):
             main = _parse_plain(match["main"])
             if main is None:
                 return None

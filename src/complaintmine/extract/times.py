@@ -9,18 +9,18 @@ from .spans import Hit, Text, non_overlapping, spans_overlap, word_list
 
 # ----------------------------------------------------------------------------------------- promised time
 
-PREFIX = r"(?:(?:支付|付|交)完?(?:尾款|全款|款)?后|下单后|付款后|拍下后|购买后)?"
-SHIP = r"(?:发货|发出|出库|寄出|送达|到货|送到|到达|发|达|到)"
-PROMISE_CUE = re.compile(
+_PREFIX = r"(?:(?:支付|付|交)完?(?:尾款|全款|款)?后|下单后|付款后|拍下后|购买后)?"
+_SHIP = r"(?:发货|发出|出库|寄出|送达|到货|送到|到达|发|达|到)"
+_PROMISE_CUE = re.compile(
     r"说好|承诺|保证|写着|写的|显示|预计|约定|答应|标着|标注|标明|页面|详情|宣传|号称|预售|规定|最晚|说|写"
 )
-NO_PROMISE_BEFORE = ("等了", "拖了", "过了", "才", "用了")
-PROMISE_FORMS: tuple[tuple[re.Pattern[str], bool], ...] = (
-    (re.compile(rf"{PREFIX}(?:{DUR_ANY})(?:之内|以内|内)(?:就|会|可|将|必)?{SHIP}"), False),
+_NO_PROMISE_BEFORE = ("等了", "拖了", "过了", "才", "用了")
+_PROMISE_FORMS: tuple[tuple[re.Pattern[str], bool], ...] = (
+    (re.compile(rf"{_PREFIX}(?:{DUR_ANY})(?:之内|以内|内)(?:就|会|可|将|必)?{_SHIP}"), False),
     (re.compile(r"次日达|当日达|隔日达|次日送达|当日送达|次日发货|隔日发货"), False),
-    (re.compile(rf"(?:{DATE})(?:之前|以前|前){SHIP}"), False),
-    (re.compile(rf"{PREFIX}(?:{DUR_ANY})(?:左右)?(?:发货|发出|出库|寄出|送达|到货|发)(?!了)"), True),
-    (re.compile(rf"{PREFIX}(?:当天|当日)就?(?:发货|发出|发)(?!了)"), True),
+    (re.compile(rf"(?:{DATE})(?:之前|以前|前){_SHIP}"), False),
+    (re.compile(rf"{_PREFIX}(?:{DUR_ANY})(?:左右)?(?:发货|发出|出库|寄出|送达|到货|发)(?!了)"), True),
+    (re.compile(rf"{_PREFIX}(?:当天|当日)就?(?:发货|发出|发)(?!了)"), True),
     (re.compile(rf"(?:{DATE})(?:发货|发出|到货|送达|发)(?!了)"), True),
     (re.compile(rf"预售期?(?:是|为)?(?:{DUR_ANY})(?![了后内])"), False),
 )
@@ -28,13 +28,13 @@ PROMISE_FORMS: tuple[tuple[re.Pattern[str], bool], ...] = (
 
 def find_promised_hits(t: Text) -> list[Hit]:
     hits: list[Hit] = []
-    for pattern, needs_cue in PROMISE_FORMS:
+    for pattern, needs_cue in _PROMISE_FORMS:
         for match in pattern.finditer(t.s):
             start = match.start()
             prefix = t.s[t.clause_start(start) : start]
-            if needs_cue and not PROMISE_CUE.search(prefix):
+            if needs_cue and not _PROMISE_CUE.search(prefix):
                 continue
-            if prefix.endswith(NO_PROMISE_BEFORE) or prefix.endswith(("第", "月")):
+            if prefix.endswith(_NO_PROMISE_BEFORE) or prefix.endswith(("第", "月")):
                 continue
             hits.append(Hit(start, match.end(), parse_duration_days(match[0])))
     return non_overlapping(hits)
