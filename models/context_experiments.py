@@ -6,10 +6,14 @@ regression C=10 with balanced class weights, fixed 0.5 thresholds, digits masked
 - ``cues``: an extra block of "cue>word" pairs, each word after a negation or promise cue (没有, 不给, 说好,
   承诺, 结果 ...) in the same clause, for "no gift was promised" vs "the promised gift is missing";
 - ``word trigrams``; ``team texts weighted 0.5``; ``word block x1.5``; ``min_df 1``; ``C=3`` and ``C=30``;
+- ``domain copies``: every feature twice, once shared and once only for real texts (Daume's "frustratingly
+  easy" domain adaptation); every text being scored takes the real copy, as unseen complaints would;
+- ``real texts only``: the team-written texts left out of training;
 - ``stacked``: out-of-fold probabilities of the base model plus counts of spec cue words (promise, gift,
   remedy, courier, seller, ...) and the length, into gradient-boosted trees that can combine them.
 
     .venv/bin/python models/context_experiments.py      # about 3 minutes on 2 cores
+    .venv/bin/python models/context_experiments.py base "domain copies"     # only the named variants
 """
 
 from __future__ import annotations
@@ -85,6 +89,8 @@ class Data:
 
 
 def linear_probabilities(d: Data, variant: str, train: np.ndarray, test: np.ndarray) -> np.ndarray:
+    if variant == "real texts only":
+        train = train[d.origin[train] == "real"]
     min_df = 1 if variant == "min_df 1" else 2
     high = 3 if variant == "word trigrams" else 2
     blocks = [
@@ -106,7 +112,12 @@ def linear_probabilities(d: Data, variant: str, train: np.ndarray, test: np.ndar
         fitted[0] = (fitted[0][0] * 1.5, fitted[0][1] * 1.5)
     X_train = sp.hstack([a for a, _ in fitted], format="csr")
     X_test = sp.hstack([b for _, b in fitted], format="csr")
+    if variant == "domain copies":
+        real_rows = sp.diags((d.origin[train] == "real").astype(float))
+        X_train = sp.hstack([X_train, real_rows @ X_train], format="csr")
+        X_test = sp.hstack([X_test, X_test], format="csr")
     weight = np.where(d.origin[train] == "team", 0.5, 1.0) if variant == "team texts weighted 0.5" else None
+
     C = {"C=3": 3.0, "C=30": 30.0}.get(variant, 10.0)
     P = np.zeros((len(test), d.Y.shape[1]))
     for j in range(d.Y.shape[1]):
@@ -129,7 +140,19 @@ def stacked_predictions(d: Data, train: np.ndarray, test: np.ndarray) -> np.ndar
     return decided
 
 
-VARIANTS = ["base", "cues", "word trigrams", "team texts weighted 0.5", "word block x1.5", "min_df 1", "C=3", "C=30"]
+VARIANTS = [
+    "base",
+    "cues",
+    "word trigrams",
+    "team texts weighted 0.5",
+    "word block x1.5",
+    "min_df 1",
+    "C=3",
+    "C=30",
+    "domain copies",
+    "real texts only",
+    "stacked",
+]
 
 
 def run(d: Data, variant: str, train: np.ndarray, test: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
@@ -141,7 +164,8 @@ def run(d: Data, variant: str, train: np.ndarray, test: np.ndarray) -> tuple[str
 def main() -> None:
     d = Data()
     folds = d.folds(np.arange(len(d.texts)))
-    jobs = [(v, a, b) for v in [*VARIANTS, "stacked"] for a, b in folds]
+    chosen = [v for v in VARIANTS if v in sys.argv[1:]] or VARIANTS
+    jobs = [(v, a, b) for v in chosen for a, b in folds]
     predictions: dict[str, np.ndarray] = {}
     for variant, test, decided in Parallel(n_jobs=2)(delayed(run)(d, v, a, b) for v, a, b in jobs):
         predictions.setdefault(variant, np.zeros_like(d.Y))[test] = decided
