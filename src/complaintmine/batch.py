@@ -65,6 +65,7 @@ class JobSummary:
     resumed_chunks: int = 0
     encoding: str | None = None
     output: str = "-"
+    model: str = ""  # name and version of the model that scored the rows
 
     @property
     def failed(self) -> int:
@@ -243,8 +244,15 @@ def _run(
     except StopIteration:  # readers always yield at least the header chunk; keep mypy and readers honest
         raise InputError(options.input, "no rows and no header") from None
     _check_columns(options, list(first.columns))
-    writer = OutputWriter(options.output, out_fmt, _fingerprint(options, source, model), options.resume, stream)
-    summary = JobSummary(output=options.output, resumed_chunks=writer.progress.chunks)
+    from . import __version__
+
+    scored_with = {"model": model.name, "model_version": model.version, "complaintmine_version": __version__}
+    writer = OutputWriter(
+        options.output, out_fmt, _fingerprint(options, source, model), options.resume, stream, metadata=scored_with
+    )
+    summary = JobSummary(
+        output=options.output, resumed_chunks=writer.progress.chunks, model=f"{model.name} {model.version}"
+    )
     summary.encoding = chosen_encoding(source)
     size = source.size
 

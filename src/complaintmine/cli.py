@@ -269,8 +269,8 @@ def classify_cli(
         where = "" if output == "-" else f" to {output}"
         resumed = f" (resumed after {summary.resumed_chunks} chunk(s))" if summary.resumed_chunks else ""
         typer.echo(
-            f"classified {summary.rows - summary.failed:,} of {summary.rows:,} rows{where}{resumed}; "
-            f"{summary.failed:,} row(s) could not be scored",
+            f"classified {summary.rows - summary.failed:,} of {summary.rows:,} rows{where} with {summary.model}"
+            f"{resumed}; {summary.failed:,} row(s) could not be scored",
             err=True,
         )
         for reason, count in summary.errors.most_common():
@@ -549,7 +549,7 @@ def report_cli(
         Path | None,
         typer.Option(
             "--model",
-            help="Model directory the file was scored with, for its name and version. Default: the shipped default model.",
+            help="Model directory the file was scored with, for its name and version. Default: the model a Parquet file from 'classify' records, else the shipped default model.",
         ),
     ] = None,
     mask: Annotated[
@@ -579,14 +579,19 @@ def report_cli(
     from .errors import ModelError
     from .report import DEFAULT_TITLE, build_report, write_report
     from .tables import read_table
+    from .writers import scored_by
 
     frame = read_table(scored, input_format, encoding)
-    try:
-        manifest = read_manifest(model_directory(model))
-    except ModelError:
-        if model is not None:
-            raise
-        manifest = {}  # no default model here: the report says the model is unknown
+    recorded = scored_by(scored) if model is None and scored != "-" else {}
+    if recorded:  # a Parquet file from 'classify' names the model that scored it
+        manifest = {"name": recorded.get("model", ""), "version": recorded.get("model_version", "")}
+    else:
+        try:
+            manifest = read_manifest(model_directory(model))
+        except ModelError:
+            if model is not None:
+                raise
+            manifest = {}  # no default model here: the report says the model is unknown
     scored_at = None if scored == "-" else datetime.fromtimestamp(Path(scored).stat().st_mtime, tz=UTC)
     html = build_report(
         frame,

@@ -24,6 +24,7 @@ from .errors import InputError
 from .readers import format_of
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet")
+PARQUET_METADATA_KEY = "complaintmine"
 _FLOAT_COLUMNS = frozenset({"difference", "promised_days", "waited_days"})  # evidence fields (batch.py)
 
 
@@ -118,9 +119,19 @@ CHECKPOINT_SECONDS = 1.0  # how often --resume progress is made durable
 class OutputWriter:
     """Write chunks to ``path`` (``-`` for standard output) atomically; see the module docstring."""
 
-    def __init__(self, path: str, fmt: str, fingerprint: str, resume: bool = False, stream: IO[str] | None = None):
+    def __init__(
+        self,
+        path: str,
+        fmt: str,
+        fingerprint: str,
+        resume: bool = False,
+        stream: IO[str] | None = None,
+        metadata: dict[str, str] | None = None,
+    ):
         self.path = path
         self.fmt = fmt
+        # Parquet files carry this (which model scored them) in their schema; the text formats have no place for it.
+        self.metadata = {PARQUET_METADATA_KEY: json.dumps(metadata, sort_keys=True)} if metadata else None
         self.partial = Path(f"{path}.partial")
         self.state_path = Path(f"{path}.progress.json")
         self.progress = Progress(fingerprint)
@@ -202,7 +213,7 @@ class OutputWriter:
                 ]
             arrays.append(pa.array(values, type=kind))
             fields.append(pa.field(str(name), kind))
-        table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+        table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=self.metadata))
         if self._parquet is None:
             self._parquet = pq.ParquetWriter(str(self.partial), table.schema)
         self._parquet.write_table(table)
@@ -218,7 +229,7 @@ class OutputWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            pq.write_table(pa.table({}), str(self.partial))
+            pq.write_table(pa.table({}).replace_schema_metadata(self.metadata), str(self.partial))
         if self._handle is not None:
             self._handle.close()
         os.replace(self.partial, self.path)
@@ -231,3 +242,19 @@ class OutputWriter:
             self._handle.close()
         if self._parquet is not None:
             self._parquet.close()
+
+
+def scored_by(path: str) -> dict[str, str]:
+    """What a Parquet file written by ``classify`` says about the model that scored it; {} for anything else."""
+    try:
+        import pyarrow.parquet as pq
+
+        metadata = pq.read_schema(path).metadata or {}
+    except Exception:  # not Parquet, unreadable, or no pyarrow: nothing recorded
+        return {}
+    raw = metadata.get(PARQUET_METADATA_KEY.encode())
+    try:
+        found = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}

@@ -205,3 +205,38 @@ def test_report_command_writes_a_self_contained_page(tmp_path, tiny_model):
     html = page.read_text(encoding="utf-8")
     assert "<svg" in html and "甲店" in html
     assert "13812345678" not in html and "http://" not in html and "https://" not in html
+
+
+def test_parquet_output_records_the_model_and_report_names_it(tmp_path, tiny_model):
+    import pandas as pd
+
+    from complaintmine.artifact import read_manifest
+    from complaintmine.writers import OutputWriter, scored_by
+
+    manifest = read_manifest(tiny_model)
+    scored = tmp_path / "scored.parquet"
+    result = run("classify", EXAMPLES, "--id-column", "id", "--model", tiny_model, "-o", scored)
+    assert result.returncode == 0, result.stderr
+    assert f"with {manifest['name']} {manifest['version']}" in result.stderr
+    assert scored_by(str(scored))["model"] == manifest["name"]
+    assert scored_by(str(scored))["model_version"] == manifest["version"]
+    assert scored_by(str(EXAMPLES)) == {}  # a CSV has no place for it
+
+    # The report takes the model from the file, not from the default model, when --model is not given.
+    other = tmp_path / "other.parquet"
+    writer = OutputWriter(str(other), "parquet", "test", metadata={"model": "other-model", "model_version": "2.0"})
+    writer.write(pd.read_parquet(scored))
+    writer.finish()
+    page = tmp_path / "report.html"
+    result = run("report", other, "--text-column", "id", "-o", page)
+    assert result.returncode == 0, result.stderr
+    assert "other-model 2.0" in page.read_text(encoding="utf-8")
+
+
+def test_an_empty_parquet_output_still_records_the_model(tmp_path):
+    from complaintmine.writers import OutputWriter, scored_by
+
+    empty = tmp_path / "empty.parquet"
+    writer = OutputWriter(str(empty), "parquet", "test", metadata={"model": "m", "model_version": "1"})
+    writer.finish()
+    assert scored_by(str(empty)) == {"model": "m", "model_version": "1"}
