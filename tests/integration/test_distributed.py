@@ -34,6 +34,7 @@ from complaintmine.cli import app
 from complaintmine.readers import iter_chunks, open_source
 from complaintmine.scoring import PROBABILITY_COLUMNS
 from complaintmine.tables import read_table, write_table
+from complaintmine.writers import scored_by
 
 from ..conftest import ROOT, entry_point
 
@@ -241,6 +242,8 @@ def test_run_without_a_scheduler_starts_a_local_cluster_and_announces_its_dashbo
     assert summary.started_cluster and summary.dashboard_link is not None
     assert links == [summary.dashboard_link] and summary.dashboard_link.startswith("http://")
     assert (summary.rows, summary.partitions, summary.model_name) == (200, 1, "complaintmine-zh")
+    recorded = scored_by(str(tmp_path / "out" / summary.files[0]))  # Parquet parts name the model, as classify does
+    assert (recorded["model"], recorded["model_version"]) == (summary.model_name, summary.model_version)
     assert_same_rows(_read_parts(tmp_path / "out", summary.files), expected.iloc[:200])
 
 

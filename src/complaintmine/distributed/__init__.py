@@ -187,7 +187,8 @@ def run(
         # (re)starts, and a Client in it cannot be pickled, so a dead worker could not be replaced.
         with client.as_current():
             scored = classify_dask(ddf, model, text_column, id_column, source=input_pattern)
-            counts = write_outputs(scored, target, fmt)
+            scored_with = {"model": name, "model_version": version, "complaintmine_version": _installed_version()}
+            counts = write_outputs(scored, target, fmt, metadata=scored_with)
         return RunSummary(
             rows=int(counts["rows"].sum()),
             failed=int(counts["failed"].sum()),

@@ -24,7 +24,12 @@ def _part_name(number: int, width: int, fmt: str) -> str:
 
 
 def _write_partition(
-    frame: pd.DataFrame, out_dir: str, fmt: str, width: int, partition_info: dict[str, Any] | None = None
+    frame: pd.DataFrame,
+    out_dir: str,
+    fmt: str,
+    width: int,
+    metadata: dict[str, str] | None = None,
+    partition_info: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Write one scored partition to ``part-<number>.<fmt>`` with the CLI's writer; report its row counts.
 
@@ -38,7 +43,7 @@ def _write_partition(
     temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     target.parent.mkdir(parents=True, exist_ok=True)
     plain = frame.reset_index(drop=True)
-    writer = OutputWriter(str(temporary), fmt, fingerprint="")
+    writer = OutputWriter(str(temporary), fmt, fingerprint="", metadata=metadata)
     writer.write(plain)
     writer.finish()
     os.replace(temporary, target)
@@ -72,20 +77,28 @@ def check_output_dir(out_dir: str | os.PathLike[str], fmt: str) -> Path:
     return target
 
 
-def write_outputs(ddf: dd.DataFrame, out_dir: str | os.PathLike[str], fmt: str = "parquet") -> pd.DataFrame:
+def write_outputs(
+    ddf: dd.DataFrame,
+    out_dir: str | os.PathLike[str],
+    fmt: str = "parquet",
+    metadata: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """Compute ``ddf`` and write one ``part-NNNNN.<fmt>`` file per partition into ``out_dir`` (new or empty).
 
     Part numbers follow partition order, so reading the files in name order gives the rows in input order;
     each file is what ``complaintmine classify -o FILE.<fmt>`` writes for its rows (CSV parts each have a
-    header). Returns one row per partition: ``partition``, ``rows``, ``failed`` (rows with an error) and
-    ``file``. Uses the current Dask scheduler.
+    header; Parquet parts carry ``metadata``, which model scored them, as ``classify`` does). Returns one row
+    per partition: ``partition``, ``rows``, ``failed`` (rows with an error) and ``file``. Uses the current Dask
+    scheduler.
     """
     import_dask_dataframe()
     target = check_output_dir(out_dir, fmt)
     target.mkdir(parents=True, exist_ok=True)
     frame: Any = ddf
     width = max(5, len(str(frame.npartitions - 1)))
-    written = frame.map_partitions(_write_partition, str(target.resolve()), fmt, width, meta=_counts_meta())
+    written = frame.map_partitions(
+        _write_partition, str(target.resolve()), fmt, width, metadata=metadata, meta=_counts_meta()
+    )
     with task_errors():
         counts = cast(pd.DataFrame, written.compute())
     for leftover in target.glob(".part-*.tmp*"):  # from attempts on workers that died mid-write
