@@ -70,6 +70,26 @@ def strata(Y: np.ndarray) -> np.ndarray:
     return out
 
 
+def folds(texts, Y: np.ndarray, groups=None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The folds of every experiment here: stratified by ``strata``, near-duplicates kept together, seeded."""
+    groups = near_duplicate_groups(texts) if groups is None else groups
+    return list(StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(texts, strata(Y), groups))
+
+
+def default_out_of_fold(texts, Y: np.ndarray, fold_list=None) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities and decision thresholds of the default model's configuration, on ``folds``
+    (pass them as ``fold_list`` when they are computed already)."""
+    config_path = ROOT / "models" / "complaintmine-zh-0.1.0.train.json"
+    config = cm.TrainConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+    proba = np.zeros(Y.shape, dtype=float)
+    thresholds = np.zeros(Y.shape, dtype=float)
+    for train_idx, test_idx in fold_list if fold_list is not None else folds(texts, Y):
+        clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
+        proba[test_idx] = clf.predict_proba([texts[i] for i in test_idx])
+        thresholds[test_idx] = clf.thresholds()
+    return proba, thresholds
+
+
 def run_fold(name: str, make, texts, Y, origin, train_idx, test_idx):
     model = make().fit([texts[i] for i in train_idx], Y[train_idx])
     pred = model.predict([texts[i] for i in test_idx])
@@ -81,14 +101,12 @@ def main() -> None:
     for note in corpus.notes:
         print("note:", note, file=sys.stderr)
     texts, Y, origin = corpus.texts, corpus.targets(), corpus.frame["origin"].to_numpy()
-    groups = near_duplicate_groups(texts)
-    folds = list(StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(texts, strata(Y), groups))
     makers = {
         name: (lambda p=params: ComplaintClassifier(cv=3, random_state=SEED, **p)) for name, params in VARIANTS.items()
     }
     makers.update(BASELINES)
     started = time.time()
-    jobs = [(name, make, tr, te) for name, make in makers.items() for tr, te in folds]
+    jobs = [(name, make, tr, te) for name, make in makers.items() for tr, te in folds(texts, Y)]
     results = Parallel(n_jobs=2, verbose=5)(delayed(run_fold)(n, m, texts, Y, origin, tr, te) for n, m, tr, te in jobs)
     predictions = {name: np.zeros_like(Y) for name in makers}
     for name, test_idx, pred in results:

@@ -28,10 +28,9 @@ from joblib import Parallel, delayed
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare import FOLDS, ROOT, SEED, strata
+from compare import ROOT, folds
 
 import complaintmine as cm
 from complaintmine.dedup import near_duplicate_groups
@@ -84,8 +83,7 @@ class Data:
         self.groups = np.asarray(near_duplicate_groups(self.texts))
 
     def folds(self, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        splitter = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-        return [(rows[a], rows[b]) for a, b in splitter.split(rows, strata(self.Y[rows]), self.groups[rows])]
+        return [(rows[a], rows[b]) for a, b in folds(rows, self.Y[rows], self.groups[rows])]
 
 
 def linear_probabilities(d: Data, variant: str, train: np.ndarray, test: np.ndarray) -> np.ndarray:

@@ -8,35 +8,22 @@ are research-only, so nothing here is written into the repository: only counts p
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "models"))
-from compare import FOLDS, SEED, strata  # noqa: E402
+from compare import default_out_of_fold  # noqa: E402
 
 import complaintmine as cm  # noqa: E402
-from complaintmine.dedup import near_duplicate_groups  # noqa: E402
 
 
 def main(n: int = 30) -> None:
-    config_path = ROOT / "models" / "complaintmine-zh-0.1.0.train.json"
-    config = cm.TrainConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     texts, Y = corpus.texts, corpus.targets()
-    groups = near_duplicate_groups(texts)
-    proba = np.zeros(Y.shape, dtype=float)
-    thresholds = np.zeros(Y.shape, dtype=float)
-    for train_idx, test_idx in StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED).split(
-        texts, strata(Y), groups
-    ):
-        clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
-        proba[test_idx] = clf.predict_proba([texts[i] for i in test_idx])
-        thresholds[test_idx] = clf.thresholds()
+    proba, thresholds = default_out_of_fold(texts, Y)
     real = corpus.frame["origin"].to_numpy() == "real"
     errors = []
     for i in np.flatnonzero(real):

@@ -30,11 +30,9 @@ from torch import nn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "models"))
-from compare import FOLDS, SEED, strata  # noqa: E402
-from sklearn.model_selection import StratifiedGroupKFold  # noqa: E402
+from compare import SEED, default_out_of_fold, folds  # noqa: E402
 
 import complaintmine as cm  # noqa: E402
-from complaintmine.dedup import near_duplicate_groups  # noqa: E402
 from complaintmine.evaluation import compute_metrics  # noqa: E402
 from complaintmine.inference import mask_digits  # noqa: E402
 from complaintmine.normalize import normalize  # noqa: E402
@@ -189,14 +187,11 @@ def main() -> None:
     )
     pretrained_state = {k: v.clone() for k, v in pretrained.state_dict().items()}
 
-    config_path = ROOT / "models" / "complaintmine-zh-0.1.0.train.json"
-    config = cm.TrainConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
-    folds = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED)
     variants = ["n-grams + logreg (default)", "char CNN", "char BiGRU", "char BiGRU, pretrained"]
     proba = {name: np.zeros(Y.shape) for name in variants}
-    for fold, (train_idx, test_idx) in enumerate(folds.split(texts, strata(Y), near_duplicate_groups(texts))):
-        clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
-        proba[variants[0]][test_idx] = clf.predict_proba([texts[i] for i in test_idx])
+    fold_list = folds(texts, Y)
+    proba[variants[0]] = default_out_of_fold(texts, Y, fold_list)[0]
+    for fold, (train_idx, test_idx) in enumerate(fold_list):
         for name, epochs in (("char CNN", 6), ("char BiGRU", 5), ("char BiGRU, pretrained", 5)):
             model = CharCNN(len(vocab) + 3) if name == "char CNN" else CharGRU(len(vocab) + 3)
             if name.endswith("pretrained"):

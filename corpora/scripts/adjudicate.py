@@ -19,7 +19,6 @@ The test split is never proposed or changed: its labels were audited blind, at r
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from pathlib import Path
@@ -45,22 +44,11 @@ def as_labels(issues: set[str]) -> str:
 
 
 def out_of_fold(corpus) -> np.ndarray:
+    """The default configuration's out-of-fold probabilities, on the folds of models/compare.py."""
     sys.path.insert(0, str(ROOT / "models"))
-    from compare import FOLDS, SEED, strata
-    from sklearn.model_selection import StratifiedGroupKFold
+    from compare import default_out_of_fold
 
-    import complaintmine as cm
-    from complaintmine.dedup import near_duplicate_groups
-
-    config_path = ROOT / "models" / "complaintmine-zh-0.1.0.train.json"
-    config = cm.TrainConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
-    texts, Y = corpus.texts, corpus.targets()
-    proba = np.zeros(Y.shape, dtype=float)
-    folds = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED)
-    for train_idx, test_idx in folds.split(texts, strata(Y), near_duplicate_groups(texts)):
-        clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
-        proba[test_idx] = clf.predict_proba([texts[i] for i in test_idx])
-    return proba
+    return default_out_of_fold(corpus.texts, corpus.targets())[0]
 
 
 def propose(workdir: str, round_: str, n: str) -> None:
