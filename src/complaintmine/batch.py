@@ -27,7 +27,7 @@ from .errors import InputError, MissingColumnError
 from .readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
 from .scoring import classify_frame
 from .tables import ERROR_FIELD
-from .writers import OutputWriter, output_format
+from .writers import OutputWriter, output_format, scoring_metadata
 
 ProgressCallback = Callable[[int, float | None], None]  # rows done, fraction of input bytes read (if known)
 TEXT = "__text__"
@@ -244,9 +244,7 @@ def _run(
     except StopIteration:  # readers always yield at least the header chunk; keep mypy and readers honest
         raise InputError(options.input, "no rows and no header") from None
     _check_columns(options, list(first.columns))
-    from . import __version__
-
-    scored_with = {"model": model.name, "model_version": model.version, "complaintmine_version": __version__}
+    scored_with = scoring_metadata(model.name, model.version)
     writer = OutputWriter(
         options.output, out_fmt, _fingerprint(options, source, model), options.resume, stream, metadata=scored_with
     )

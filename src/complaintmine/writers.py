@@ -244,6 +244,13 @@ class OutputWriter:
             self._parquet.close()
 
 
+def scoring_metadata(model_name: str, model_version: str) -> dict[str, str]:
+    """What an output records about how it was scored; :func:`scored_by` reads it back."""
+    from . import __version__
+
+    return {"model": model_name, "model_version": model_version, "complaintmine_version": __version__}
+
+
 def scored_by(path: str) -> dict[str, str]:
     """What a Parquet file written by ``classify`` says about the model that scored it; {} for anything else."""
     try:

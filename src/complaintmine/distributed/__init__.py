@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..writers import scoring_metadata
 from .cache import cached_model, clear_model_cache, model_cache_info
 from .common import INSTALL_HINT, DistributedError, import_distributed
 from .inputs import DEFAULT_BLOCKSIZE, match_files, read_inputs
@@ -187,8 +188,7 @@ def run(
         # (re)starts, and a Client in it cannot be pickled, so a dead worker could not be replaced.
         with client.as_current():
             scored = classify_dask(ddf, model, text_column, id_column, source=input_pattern)
-            scored_with = {"model": name, "model_version": version, "complaintmine_version": _installed_version()}
-            counts = write_outputs(scored, target, fmt, metadata=scored_with)
+            counts = write_outputs(scored, target, fmt, metadata=scoring_metadata(name, version))
         return RunSummary(
             rows=int(counts["rows"].sum()),
             failed=int(counts["failed"].sum()),
