@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from complaintmine.labels import ISSUE_LABELS as ISSUES
-from complaintmine.labels import parse_labels
+from complaintmine.labels import format_labels, parse_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "+adjudicated"
@@ -37,10 +37,6 @@ LOG = ROOT / "corpora" / "adjudication.csv"
 def as_set(labels: str) -> set[str]:
     """The issue labels of a cell; raises ValueError on an unknown label, an empty cell or 'other' mixed in."""
     return set(parse_labels(labels))
-
-
-def as_labels(issues: set[str]) -> str:
-    return "|".join(label for label in ISSUES if label in issues) or "other"
 
 
 def out_of_fold(corpus) -> np.ndarray:
@@ -79,7 +75,7 @@ def propose(workdir: str, round_: str, n: str) -> None:
             for k, (i, kind) in enumerate(chunk):
                 item = f"r{round_}_{b}-{k:04d}"
                 fh.write(f"{item}\t{' '.join(corpus.texts[i].split())}\n")
-                model = as_labels({ISSUES[j] for j in range(5) if proba[i, j] >= 0.5})
+                model = format_labels({ISSUES[j] for j in range(5) if proba[i, j] >= 0.5})
                 meta.append({"item": item, "key": keys[i], "kind": kind, "model": model})
     pd.DataFrame(meta).to_csv(work / f"meta_r{round_}.csv", index=False)
     print(
@@ -112,7 +108,7 @@ def apply(workdir: str, round_: str) -> None:
         assert real.at[n, "split"] == "train", "the test split is never adjudicated"
         first, again, model = as_set(real.at[n, "labels"]), as_set(r.labels), as_set(r.model)
         voted = {label for label in ISSUES if (label in first) + (label in again) + (label in model) >= 2}
-        decided = as_labels(voted if r.kind == "d" else first)
+        decided = format_labels(voted if r.kind == "d" else first)
         out.append(
             {
                 "round": round_,
@@ -120,9 +116,9 @@ def apply(workdir: str, round_: str) -> None:
                 "source_id": real.at[n, "source_id"],
                 "text_sha1": real.at[n, "text_sha1"],
                 "kind": "disputed" if r.kind == "d" else "control",
-                "first": as_labels(first),
-                "second": as_labels(again),
-                "model": as_labels(model),
+                "first": format_labels(first),
+                "second": format_labels(again),
+                "model": format_labels(model),
                 "adjudicated": decided,
             }
         )
