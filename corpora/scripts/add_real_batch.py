@@ -18,7 +18,6 @@ For a gap found by error analysis on the training split, when the original annot
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from collections import Counter
@@ -37,7 +36,6 @@ LABELS = ROOT / "corpora" / "real_labels.csv"
 
 
 def _pool(shared: Path) -> pd.DataFrame:
-    csv.field_size_limit(1 << 30)
     pool = pd.read_csv(shared / "corpora" / "real_reviews.csv", dtype=str, keep_default_na=False)
     return pool[["source", "source_id", "text"]]
 
