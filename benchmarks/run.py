@@ -91,7 +91,7 @@ def write_training_file() -> Path:
 
 
 def tokenizer_speed(texts: list[str]) -> list[dict[str, object]]:
-    from complaintmine.tokenizer import Tokenizer, TokenizerConfig
+    from complaintmine.text.tokenizer import Tokenizer, TokenizerConfig
 
     sample = texts[:20000]
     megabytes = sum(len(t.encode("utf-8")) for t in sample) / 2**20

@@ -22,10 +22,10 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 ROOT = Path(__file__).resolve().parents[1]
 import complaintmine as cm  # noqa: E402
-from complaintmine.baselines import DiyTfidfLogreg, KeywordRules  # noqa: E402
-from complaintmine.classifier import ComplaintClassifier  # noqa: E402
-from complaintmine.dedup import near_duplicate_groups  # noqa: E402
-from complaintmine.evaluation import compute_metrics  # noqa: E402
+from complaintmine.corpus.dedup import near_duplicate_groups  # noqa: E402
+from complaintmine.model.baselines import DiyTfidfLogreg, KeywordRules  # noqa: E402
+from complaintmine.model.classifier import ComplaintClassifier  # noqa: E402
+from complaintmine.model.evaluation import compute_metrics  # noqa: E402
 
 SEED = 0
 FOLDS = 3
@@ -119,7 +119,7 @@ def main() -> None:
 
 
 def write_table(table: dict, n: int, seconds: int) -> None:
-    from complaintmine.model_card import comparison_table
+    from complaintmine.model.model_card import comparison_table
 
     lines = [
         f"{FOLDS}-fold cross-validation on the training split ({n:,} texts; folds group near-duplicates; seed {SEED}; "

@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import ROOT, folds
 
 import complaintmine as cm
-from complaintmine.dedup import near_duplicate_groups
-from complaintmine.evaluation import compute_metrics
-from complaintmine.inference import prepare_inputs
-from complaintmine.normalize import normalize
-from complaintmine.tokenizer import Tokenizer
+from complaintmine.corpus.dedup import near_duplicate_groups
+from complaintmine.model.evaluation import compute_metrics
+from complaintmine.model.scorer import prepare_inputs
+from complaintmine.text.normalize import normalize
+from complaintmine.text.tokenizer import Tokenizer
 
 CUE_WORDS = {"没", "没有", "不", "未", "无", "别", "不是", "并没有", "没给", "不给", "没送", "不送", "还没", "还没有"}
 CUE_WORDS |= {"根本", "居然", "竟然", "说好", "说好的", "承诺", "答应", "保证", "结果", "却", "但是", "可是", "又"}

@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT / "models"))
 from compare import SEED, default_out_of_fold, folds  # noqa: E402
 
 import complaintmine as cm  # noqa: E402
-from complaintmine.evaluation import compute_metrics  # noqa: E402
-from complaintmine.inference import mask_digits  # noqa: E402
-from complaintmine.normalize import normalize  # noqa: E402
+from complaintmine.model.evaluation import compute_metrics  # noqa: E402
+from complaintmine.model.scorer import mask_digits  # noqa: E402
+from complaintmine.text.normalize import normalize  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 MAX_CHARS = 200

@@ -21,8 +21,8 @@ def tiny_corpus_path() -> Path:
 def tiny_model(tmp_path_factory: pytest.TempPathFactory):
     """A model trained on the tiny team-written corpus and saved to disk (train -> save)."""
     import complaintmine as cm
-    from complaintmine.model_card import write_model_card
-    from complaintmine.training import train_and_report
+    from complaintmine.model.model_card import write_model_card
+    from complaintmine.model.training import train_and_report
 
     trained = train_and_report(cm.load_corpus(DATA / "tiny_corpus.csv"), cm.TrainConfig(min_df=1, cv=2))
     directory = tmp_path_factory.mktemp("models") / "tiny"

@@ -18,7 +18,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 import complaintmine as cm  # noqa: E402
-from complaintmine.corpus_keys import text_sha1  # noqa: E402
+from complaintmine.corpus.keys import text_sha1  # noqa: E402
 
 
 def main(model_dir: str, out_path: str, top: str = "250", unsure: str = "150") -> None:

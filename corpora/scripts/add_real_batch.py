@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "corpora" / "scripts"))
 from build_corpus import assign_splits, stratum  # noqa: E402
 
-from complaintmine.corpus_keys import text_sha1  # noqa: E402
+from complaintmine.corpus.keys import text_sha1  # noqa: E402
 from complaintmine.labels import format_labels, parse_labels  # noqa: E402
 
 LABELS = ROOT / "corpora" / "real_labels.csv"

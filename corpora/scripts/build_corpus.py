@@ -25,8 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
-from complaintmine.corpus_keys import text_sha1  # noqa: E402
-from complaintmine.dedup import near_duplicate_groups, near_duplicate_pairs  # noqa: E402
+from complaintmine.corpus.dedup import near_duplicate_groups, near_duplicate_pairs  # noqa: E402
+from complaintmine.corpus.keys import text_sha1  # noqa: E402
 from complaintmine.labels import format_labels, parse_labels  # noqa: E402
 
 PRIORITY = ["false_lowest_price", "price_hike", "late_shipping", "gift_not_honored", "no_price_protection"]

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-from complaintmine.corpus_keys import text_sha1
+from complaintmine.corpus.keys import text_sha1
 
 SEED = 20261125
 RANDOM_SAMPLE = 1600

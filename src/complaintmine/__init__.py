@@ -14,10 +14,7 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .artifact import Model, ModelVersionWarning, save_model
-from .artifact import load_model as _load_model_dir
-from .corpus import Corpus, load_corpus
-from .defaults import DEFAULT_MODEL_NAME, default_model_dir
+from .corpus.load import Corpus, load_corpus
 from .errors import (
     ComplaintMineError,
     CorpusError,
@@ -27,34 +24,37 @@ from .errors import (
     TrainingError,
 )
 from .labels import ALL_LABELS, ISSUE_LABELS, OTHER, TARGETS
-from .scoring import Prediction, classify_frame, classify_texts, predict_texts
-from .tokenizer import Token, Tokenizer, TokenizerConfig
+from .model.artifact import Model, ModelVersionWarning, save_model
+from .model.artifact import load_model as _load_model_dir
+from .model.defaults import DEFAULT_MODEL_NAME, default_model_dir
+from .scoring.frame import Prediction, classify_frame, classify_texts, predict_texts
+from .text.tokenizer import Token, Tokenizer, TokenizerConfig
 
 if TYPE_CHECKING:
-    from .classifier import ComplaintClassifier
-    from .extract import Extraction, extract, parse_chinese_number
-    from .head import ThresholdedOneVsRest
-    from .privacy import MaskResult, PrivateSpan, find_private, mask, mask_text
-    from .training import TrainConfig, evaluate, train_model
+    from .mining.extract import Extraction, extract, parse_chinese_number
+    from .mining.privacy import MaskResult, PrivateSpan, find_private, mask, mask_text
+    from .model.classifier import ComplaintClassifier
+    from .model.head import ThresholdedOneVsRest
+    from .model.training import TrainConfig, evaluate, train_model
 
 __version__ = "0.1.0"
 
 # Names whose modules import scikit-learn (about 0.5 s) or compile many patterns (extract, privacy: 40 ms):
-# imported on first use, so that scoring, which needs neither (see inference.py), starts fast.
+# imported on first use, so that scoring, which needs neither (see model/scorer.py), starts fast.
 _LAZY = {
-    "Extraction": ".extract",
-    "extract": ".extract",
-    "parse_chinese_number": ".extract",
-    "MaskResult": ".privacy",
-    "PrivateSpan": ".privacy",
-    "find_private": ".privacy",
-    "mask": ".privacy",
-    "mask_text": ".privacy",
-    "ComplaintClassifier": ".classifier",
-    "ThresholdedOneVsRest": ".head",
-    "TrainConfig": ".training",
-    "evaluate": ".training",
-    "train_model": ".training",
+    "Extraction": ".mining.extract",
+    "extract": ".mining.extract",
+    "parse_chinese_number": ".mining.extract",
+    "MaskResult": ".mining.privacy",
+    "PrivateSpan": ".mining.privacy",
+    "find_private": ".mining.privacy",
+    "mask": ".mining.privacy",
+    "mask_text": ".mining.privacy",
+    "ComplaintClassifier": ".model.classifier",
+    "ThresholdedOneVsRest": ".model.head",
+    "TrainConfig": ".model.training",
+    "evaluate": ".model.training",
+    "train_model": ".model.training",
 }
 
 
@@ -73,7 +73,7 @@ def load_model(path: str | Path | None = None) -> Model:
 
 def evaluate_model(model: Model, data: Corpus | str | Path, split: str | None = None, **kwargs: Any) -> dict[str, Any]:
     """Metrics of ``model`` on a corpus (or a labelled file / corpus directory), optionally one split of it."""
-    from .training import evaluate
+    from .model.training import evaluate
 
     corpus = data if isinstance(data, Corpus) else load_corpus(data, **kwargs)
     return evaluate(model, corpus.select(split=split) if split else corpus)

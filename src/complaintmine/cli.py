@@ -242,7 +242,7 @@ def classify_cli(
             },
         )
         return
-    from .batch import JobOptions, default_workers, model_directory, run_job
+    from .scoring.batch import JobOptions, default_workers, model_directory, run_job
 
     options = JobOptions(
         input=input,
@@ -290,7 +290,7 @@ def _classify_on_dask(
     quiet: bool,
     local_only: dict[str, Any],
 ) -> None:
-    from .distributed import run as run_on_dask
+    from .scoring.dask import run as run_on_dask
 
     if any(local_only.values()):
         used = ", ".join(flag for flag, value in local_only.items() if value)
@@ -349,11 +349,11 @@ def train_cli(
 
     Example: complaintmine train corpora -o models/my-model
     """
-    from .artifact import save_model
-    from .corpus import load_corpus
+    from .corpus.load import load_corpus
     from .errors import TrainingError
-    from .model_card import write_model_card
-    from .training import TrainConfig, train_and_report
+    from .model.artifact import save_model
+    from .model.model_card import write_model_card
+    from .model.training import TrainConfig, train_and_report
 
     values: dict[str, Any] = {}
     if config is not None:
@@ -368,7 +368,7 @@ def train_cli(
         typer.echo(f"note: {note}", err=True)
     trained = train_and_report(data, TrainConfig.from_dict(values))
     if comparison is not None:
-        from .model_card import comparison_table
+        from .model.model_card import comparison_table
 
         try:
             trained.manifest["comparison"] = comparison_table(json.loads(comparison.read_text(encoding="utf-8")))
@@ -412,10 +412,10 @@ def evaluate_cli(
 
     Example: complaintmine evaluate models/complaintmine-zh-0.1.0 corpora --split test --origin real
     """
-    from .artifact import load_model
-    from .corpus import load_corpus
-    from .evaluation import format_metrics
-    from .training import evaluate
+    from .corpus.load import load_corpus
+    from .model.artifact import load_model
+    from .model.evaluation import format_metrics
+    from .model.training import evaluate
 
     loaded = load_model(model_dir)
     corpus = load_corpus(data, shared).select(split=split, origin=origin)
@@ -440,7 +440,7 @@ def corpus_cli(
 
     Example: complaintmine corpus corpora
     """
-    from .corpus_check import check_corpus
+    from .corpus.check import check_corpus
     from .errors import CorpusError
 
     report = check_corpus(directory, shared, progress=lambda message: typer.echo(message + " ...", err=True))
@@ -479,7 +479,7 @@ def extract_cli(
 
     Example: complaintmine extract complaints.csv --id-column id -o fields.jsonl
     """
-    from .batch import run_extract_job
+    from .scoring.batch import run_extract_job
 
     summary = run_extract_job(input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding)
     if not quiet:
@@ -516,7 +516,7 @@ def mask_cli(
 
     Example: complaintmine mask complaints.csv --column text -o masked.csv
     """
-    from .batch import run_mask_job
+    from .scoring.batch import run_mask_job
 
     summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding)
     if not quiet:
@@ -574,12 +574,12 @@ def report_cli(
     """
     from datetime import UTC, datetime
 
-    from .artifact import read_manifest
-    from .batch import model_directory
     from .errors import ModelError
-    from .report import DEFAULT_TITLE, build_report, write_report
-    from .tables import read_table
-    from .writers import scored_by
+    from .io.tables import read_table
+    from .io.writers import scored_by
+    from .mining.report import DEFAULT_TITLE, build_report, write_report
+    from .model.artifact import read_manifest
+    from .scoring.batch import model_directory
 
     frame = read_table(scored, input_format, encoding)
     recorded = scored_by(scored) if model is None and scored != "-" else {}
@@ -620,7 +620,7 @@ def tokenize_cli(
 
     Example: complaintmine tokenize "付了定金，尾款涨了50"
     """
-    from .tokenizer import Tokenizer
+    from .text.tokenizer import Tokenizer
 
     tokenizer = Tokenizer()
     for text in texts:

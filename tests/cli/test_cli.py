@@ -210,8 +210,8 @@ def test_report_command_writes_a_self_contained_page(tmp_path, tiny_model):
 def test_parquet_output_records_the_model_and_report_names_it(tmp_path, tiny_model):
     import pandas as pd
 
-    from complaintmine.artifact import read_manifest
-    from complaintmine.writers import OutputWriter, scored_by
+    from complaintmine.io.writers import OutputWriter, scored_by
+    from complaintmine.model.artifact import read_manifest
 
     manifest = read_manifest(tiny_model)
     scored = tmp_path / "scored.parquet"
@@ -234,7 +234,7 @@ def test_parquet_output_records_the_model_and_report_names_it(tmp_path, tiny_mod
 
 
 def test_an_empty_parquet_output_still_records_the_model(tmp_path):
-    from complaintmine.writers import OutputWriter, scored_by
+    from complaintmine.io.writers import OutputWriter, scored_by
 
     empty = tmp_path / "empty.parquet"
     writer = OutputWriter(str(empty), "parquet", "test", metadata={"model": "m", "model_version": "1"})

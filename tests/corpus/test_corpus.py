@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 import complaintmine as cm
-from complaintmine.corpus_check import check_corpus
-from complaintmine.dedup import near_duplicate_pairs, shared_phrases
+from complaintmine.corpus.check import check_corpus
+from complaintmine.corpus.dedup import near_duplicate_pairs, shared_phrases
 from complaintmine.labels import ISSUE_LABELS, parse_labels
 
 from ..conftest import ROOT

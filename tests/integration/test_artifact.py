@@ -9,7 +9,7 @@ import pytest
 import skops.io as sio
 
 import complaintmine as cm
-from complaintmine.artifact import (
+from complaintmine.model.artifact import (
     FORMAT_VERSION,
     MANIFEST,
     SCORER,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import complaintmine as cm
-from complaintmine.tokenizer import Tokenizer, TokenizerConfig
+from complaintmine.text.tokenizer import Tokenizer, TokenizerConfig
 
 from ..conftest import DATA, ROOT
 
@@ -88,15 +88,15 @@ def test_unknown_backend_is_refused():
 
 @pytest.fixture(scope="module")
 def compact(backends):
-    from complaintmine.jieba_fallback import CompactJieba
+    from complaintmine.text.jieba_fallback import CompactJieba
 
     return CompactJieba(backends[0].lexicon)
 
 
 @pytest.mark.shared
 def test_compact_jieba_equals_jieba_on_every_tie_prone_real_text(backends, compact, shared_pool):
-    from complaintmine.normalize import normalize
-    from complaintmine.tokenizer import _TIE_PRONE
+    from complaintmine.text.normalize import normalize
+    from complaintmine.text.tokenizer import _TIE_PRONE
 
     reference = backends[0]._segmenter()
     with open(shared_pool, encoding="utf-8", newline="") as handle:

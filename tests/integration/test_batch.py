@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import complaintmine as cm
-from complaintmine.batch import JobOptions, run_job
+from complaintmine.io.tables import read_table, write_table
+from complaintmine.scoring.batch import JobOptions, run_job
 
 from ..conftest import DATA
 
@@ -282,10 +283,10 @@ def test_scored_output_keeps_ids_order_and_count_for_arbitrary_content(tmp_path_
     tmp = tmp_path_factory.mktemp("prop")
     frame = pd.DataFrame({"id": [f"id-{i}" for i in range(len(texts))], "text": texts})
     source = tmp / f"in.{fmt}"
-    cm.tables.write_table(frame, str(source))
+    write_table(frame, str(source))
     out = tmp / f"out.{fmt}"
     summary = run_job(JobOptions(input=str(source), output=str(out), model_dir=str(tiny_model), id_column="id"))
-    back = cm.tables.read_table(str(out))
+    back = read_table(str(out))
     assert back["id"].tolist() == frame["id"].tolist()
     assert summary.rows == len(texts)
 
@@ -316,7 +317,7 @@ def test_mask_drops_evidence_that_quotes_private_data(tmp_path, tiny_model):
 
 
 def test_evidence_filter_keeps_only_spans_clear_of_private_data():
-    from complaintmine.batch import _without_private_spans
+    from complaintmine.scoring.batch import _without_private_spans
 
     text = "尾款涨了，电话13812345678"
     evidence = {

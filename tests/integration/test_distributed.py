@@ -28,13 +28,13 @@ import dask.dataframe as dd
 from distributed import Client, LocalCluster
 
 import complaintmine as cm
-from complaintmine import distributed as cmd
-from complaintmine.batch import JobOptions, run_job
 from complaintmine.cli import app
-from complaintmine.readers import iter_chunks, open_source
-from complaintmine.scoring import PROBABILITY_COLUMNS
-from complaintmine.tables import read_table, write_table
-from complaintmine.writers import scored_by
+from complaintmine.io.readers import iter_chunks, open_source
+from complaintmine.io.tables import read_table, write_table
+from complaintmine.io.writers import scored_by
+from complaintmine.scoring import dask as cmd
+from complaintmine.scoring.batch import JobOptions, run_job
+from complaintmine.scoring.frame import PROBABILITY_COLUMNS
 
 from ..conftest import ROOT, entry_point
 
@@ -432,7 +432,7 @@ def test_a_missing_dask_install_names_the_extra(monkeypatch, tmp_path):
 
 def test_importing_complaintmine_imports_no_dask_and_creates_no_cache():
     code = (
-        "import sys, complaintmine, complaintmine.distributed.cache as c; "
+        "import sys, complaintmine, complaintmine.scoring.dask.cache as c; "
         "assert not [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')], 'dask imported'; "
         "assert c._cache is None, 'cache created at import'"
     )

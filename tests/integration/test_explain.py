@@ -1,8 +1,8 @@
 """Explanations: evidence terms and spans that really point into the original text."""
 
 import complaintmine as cm
-from complaintmine.dedup import squash
-from complaintmine.explain import Explainer
+from complaintmine.corpus.dedup import squash
+from complaintmine.model.explain import Explainer
 
 
 def test_evidence_spans_point_at_the_terms_in_the_original_text(tiny_model):

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from complaintmine.defaults import DEFAULT_MODEL_NAME
+from complaintmine.model.defaults import DEFAULT_MODEL_NAME
 
 from ..conftest import ROOT
 

@@ -28,7 +28,7 @@ import pytest
 
 import complaintmine as cm
 from complaintmine.labels import ISSUE_LABELS
-from complaintmine.report import build_report, distinctive_terms, write_report
+from complaintmine.mining.report import build_report, distinctive_terms, write_report
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "complaintmine-zh-0.1.0"

@@ -1,4 +1,4 @@
-from complaintmine.dedup import near_duplicate_groups, near_duplicate_pairs, shared_phrases, squash
+from complaintmine.corpus.dedup import near_duplicate_groups, near_duplicate_pairs, shared_phrases, squash
 
 
 def test_squash_ignores_spaces_punctuation_and_width():

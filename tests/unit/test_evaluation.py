@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from complaintmine.evaluation import compute_metrics, expected_calibration_error, format_metrics
+from complaintmine.model.evaluation import compute_metrics, expected_calibration_error, format_metrics
 
 
 def test_ece_is_zero_for_perfect_calibration_and_large_for_confident_errors():

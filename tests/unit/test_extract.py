@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from complaintmine.errors import InputError
-from complaintmine.extract import (
+from complaintmine.mining.extract import (
     Extraction,
     Money,
     canonical_channel,
@@ -22,7 +22,7 @@ from complaintmine.extract import (
     parse_chinese_number,
     parse_duration_days,
 )
-from complaintmine.extract_eval import FIELD_TYPES, evaluate_extraction, evaluate_money_roles, read_gold
+from complaintmine.mining.extract_eval import FIELD_TYPES, evaluate_extraction, evaluate_money_roles, read_gold
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "extraction_gold.jsonl"
 

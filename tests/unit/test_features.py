@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from complaintmine import features
+from complaintmine.model import ngrams as features
 
 TRAIN = ["尾款 涨 了 五十", "赠品 没 收到", "发货 慢 了 五十 天", "a b c", "降价 不 保价 尾款"]
 

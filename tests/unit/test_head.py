@@ -5,7 +5,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from complaintmine.head import ThresholdedOneVsRest, best_f1_threshold
+from complaintmine.model.head import ThresholdedOneVsRest, best_f1_threshold
 
 
 # With tune_thresholds=True, predict() is by design not predict_proba().round(), which one multi-output check

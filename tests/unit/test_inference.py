@@ -1,4 +1,4 @@
-"""The NumPy scorer (inference.py) against the scikit-learn classifier it was built from."""
+"""The NumPy scorer (model/scorer.py) against the scikit-learn classifier it was built from."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import complaintmine as cm
-from complaintmine.inference import KeyIndex, LinearScorer, _spans_of_at_most, pack_char_ngram, pack_char_ngrams
+from complaintmine.model.scorer import KeyIndex, LinearScorer, _spans_of_at_most, pack_char_ngram, pack_char_ngrams
 
 from ..conftest import DATA, POOL, ROOT
 
@@ -121,5 +121,5 @@ def test_batches_cover_every_text_in_order_within_the_budget(lengths, budget):
 def test_scoring_in_small_batches_changes_nothing(tiny_model, monkeypatch):
     model = cm.load_model(tiny_model)
     whole = model.predict_proba(TEXTS)
-    monkeypatch.setattr("complaintmine.inference.BATCH_CHARACTERS", 10)
+    monkeypatch.setattr("complaintmine.model.scorer.BATCH_CHARACTERS", 10)
     assert np.array_equal(model.predict_proba(TEXTS), whole)

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaintmine.normalize import normalize, normalize_with_offsets
+from complaintmine.text.normalize import normalize, normalize_with_offsets
 
 
 def test_full_width_to_half_width_and_case():
@@ -46,7 +46,7 @@ def test_fast_path_on_awkward_characters():
 
 
 def test_translation_table_is_the_per_character_definition_for_every_bmp_character():
-    from complaintmine.normalize import _map_char, _translation_table
+    from complaintmine.text.normalize import _map_char, _translation_table
 
     expected = {}
     for code in range(0x10000):

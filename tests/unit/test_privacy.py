@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from complaintmine.errors import ComplaintMineError
-from complaintmine.privacy import (
+from complaintmine.mining.privacy import (
     ADDRESS_CONTEXTS,
     HONORIFICS,
     KINDS,

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaintmine.errors import InputError
-from complaintmine.tables import detect_format, read_table, write_table
+from complaintmine.io.tables import detect_format, read_table, write_table
 
 cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from complaintmine.errors import ComplaintMineError
-from complaintmine.tokenizer import Tokenizer, TokenizerConfig, builtin_lexicon_text, parse_lexicon
+from complaintmine.text.tokenizer import Tokenizer, TokenizerConfig, builtin_lexicon_text, parse_lexicon
 
 from ..conftest import DATA
 

@@ -1,0 +1,1 @@
+"""The labelled corpus: loading, checks, real-text keys, near-duplicates."""

@@ -1,0 +1,132 @@
+"""Validation of a corpus directory: what ``complaintmine corpus`` reports.
+
+Problems (any makes the check fail): unreadable labels (unknown names, ``other`` mixed with an issue), bad
+presale or split values, duplicate keys or texts, team-written texts sharing a 10-character phrase, real labels
+whose text hash no longer matches ../shared, and near-duplicates on both sides of the train/test split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import CorpusError
+from ..labels import ALL_LABELS, ISSUE_LABELS, parse_labels
+from .dedup import near_duplicate_pairs, shared_phrases
+from .keys import text_sha1
+from .load import REAL_FILE, SHARED_POOL, TEAM_FILE, default_shared_dir, read_shared_pool
+
+SPLITS = ("train", "test")
+MAX_LISTED = 10
+
+
+@dataclass
+class CorpusReport:
+    """Counts per label by origin and split, problems, and notes (such as a missing shared pool)."""
+
+    counts: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _check_rows(path: Path, frame: pd.DataFrame, problems: list[str]) -> None:
+    for number, (labels, presale, split) in enumerate(zip(frame["labels"], frame["presale"], frame["split"]), 2):
+        try:
+            parse_labels(labels)
+        except ValueError as exc:
+            problems.append(f"{path}:{number}: {exc}")
+        if presale not in ("0", "1"):
+            problems.append(f"{path}:{number}: presale must be 0 or 1, got {presale!r}")
+        if split not in SPLITS:
+            problems.append(f"{path}:{number}: split must be one of {SPLITS}, got {split!r}")
+
+
+def _duplicates(path: Path, values: pd.Series, what: str, problems: list[str]) -> None:
+    dup = values[values.duplicated(keep=False)]
+    for _value, rows in list(dup.groupby(dup).groups.items())[:MAX_LISTED]:
+        lines = ", ".join(str(i + 2) for i in rows)
+        problems.append(f"{path}: duplicate {what} on lines {lines}")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise CorpusError(f"{path}: missing from the corpus directory")
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def check_corpus(
+    directory: str | Path, shared_dir: str | Path | None = None, progress: Callable[[str], None] | None = None
+) -> CorpusReport:
+    """Validate ``directory`` (team_written.csv, real_labels.csv) against ``shared_dir`` when present."""
+    directory = Path(directory)
+    say = progress or (lambda _message: None)
+    problems: list[str] = []
+    notes: list[str] = []
+    team = _read(directory / TEAM_FILE)
+    _check_rows(directory / TEAM_FILE, team, problems)
+    _duplicates(directory / TEAM_FILE, team["id"], "id", problems)
+    for number, text in enumerate(team["text"], 2):
+        if not 5 <= len(text) <= 400:
+            problems.append(f"{directory / TEAM_FILE}:{number}: text length {len(text)} outside 5..400")
+    say("checking team-written texts for shared 10-character phrases")
+    overlaps = shared_phrases(team["text"].tolist(), length=10)
+    for a, b, phrase in overlaps[:MAX_LISTED]:
+        problems.append(f"{directory / TEAM_FILE}: lines {a + 2} and {b + 2} share the phrase {phrase!r}")
+    if len(overlaps) > MAX_LISTED:
+        problems.append(f"{directory / TEAM_FILE}: {len(overlaps) - MAX_LISTED} more shared phrases")
+
+    texts = team["text"].tolist()
+    splits = team["split"].tolist()
+    keys = [f"team {tid}" for tid in team["id"]]
+    frames = [team.assign(origin="team")]
+    real_path = directory / REAL_FILE
+    if real_path.exists():
+        real = _read(real_path)
+        _check_rows(real_path, real, problems)
+        _duplicates(real_path, real["source"] + ":" + real["source_id"], "source/source_id", problems)
+        _duplicates(real_path, real["text_sha1"], "text_sha1", problems)
+        shared = Path(shared_dir) if shared_dir else default_shared_dir(directory)
+        say(f"reading {shared / SHARED_POOL}")
+        pool = read_shared_pool(shared)
+        if pool is None:
+            notes.append(f"{shared / SHARED_POOL} not found: hashes and real-text leakage not checked")
+        else:
+            for number, (source, source_id, digest) in enumerate(
+                zip(real["source"], real["source_id"], real["text_sha1"]), 2
+            ):
+                text = pool.get((source, source_id))
+                if text is None:
+                    problems.append(f"{real_path}:{number}: {source} {source_id} is not in {shared / SHARED_POOL}")
+                elif text_sha1(text) != digest:
+                    problems.append(f"{real_path}:{number}: text hash mismatch for {source} {source_id}")
+                else:
+                    texts.append(text)
+                    splits.append(real["split"].iloc[number - 2])
+                    keys.append(f"real {source}:{source_id}")
+        frames.append(real.assign(origin="real"))
+    say(f"looking for near-duplicates among {len(texts):,} texts")
+    leaks = [(i, j) for i, j, _ in near_duplicate_pairs(texts) if splits[i] != splits[j]]
+    for i, j in leaks[:MAX_LISTED]:
+        problems.append(f"near-duplicate texts straddle the split: {keys[i]} ({splits[i]}) and {keys[j]} ({splits[j]})")
+    if len(leaks) > MAX_LISTED:
+        problems.append(f"{len(leaks) - MAX_LISTED} more near-duplicate pairs straddle the split")
+    return CorpusReport(_counts(pd.concat(frames, ignore_index=True)), problems, notes)
+
+
+def _counts(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for (origin, split), part in frame.groupby(["origin", "split"], sort=True):
+        cells = part["labels"].str.split("|")
+        row = {"origin": origin, "split": split, "texts": len(part)}
+        for name in ALL_LABELS:
+            row[name] = int(cells.map(lambda names, n=name: n in names).sum())
+        row["presale"] = int((part["presale"] == "1").sum())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["origin", "split", "texts", *ISSUE_LABELS, "other", "presale"])

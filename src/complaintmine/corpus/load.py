@@ -1,0 +1,197 @@
+"""Labelled corpora: a user's labelled file, or the project's ``corpora/`` directory joined with ../shared.
+
+The project's real texts are research-only and never committed: ``corpora/real_labels.csv`` keeps labels keyed
+by source, source_id and the sha1 of the whitespace-stripped text, and :func:`load_corpus` joins them with
+``shared/corpora/real_reviews.csv`` at training time. Without that file it trains on the team-written part and
+says so in ``Corpus.notes``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import CorpusError, InputError, MissingColumnError
+from ..io.tables import read_table
+from ..labels import ISSUE_LABELS, TARGETS, format_labels, parse_labels
+from .keys import text_sha1
+
+TEAM_FILE = "team_written.csv"
+REAL_FILE = "real_labels.csv"
+SHARED_POOL = Path("corpora") / "real_reviews.csv"
+COLUMNS = ["key", "text", "labels", "presale", "split", "origin", "kind"]
+
+
+@dataclass
+class Corpus:
+    """Texts with canonical labels (``a|b`` or ``other``), presale 0/1, split, origin (team/real/user)."""
+
+    frame: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def texts(self) -> list[str]:
+        return self.frame["text"].tolist()
+
+    def targets(self) -> np.ndarray:
+        """0/1 matrix with one column per name in ``TARGETS`` (five issues, then presale)."""
+        matrix = np.zeros((len(self.frame), len(TARGETS)), dtype=int)
+        for row, cell in enumerate(self.frame["labels"]):
+            for name in cell.split("|"):
+                if name in ISSUE_LABELS:
+                    matrix[row, ISSUE_LABELS.index(name)] = 1
+        matrix[:, -1] = self.frame["presale"].astype(int).to_numpy()
+        return matrix
+
+    def select(self, split: str | None = None, origin: str | None = None) -> Corpus:
+        mask = pd.Series(True, index=self.frame.index)
+        if split:
+            mask &= self.frame["split"] == split
+        if origin:
+            mask &= self.frame["origin"] == origin
+        return Corpus(self.frame[mask].reset_index(drop=True), list(self.notes))
+
+    def sha256(self) -> str:
+        """A hash of what training sees: text hashes, labels and presale, in order."""
+        digest = hashlib.sha256()
+        for text, labels, presale in zip(self.frame["text"], self.frame["labels"], self.frame["presale"]):
+            digest.update(f"{text_sha1(text)}\t{labels}\t{presale}\n".encode())
+        return digest.hexdigest()
+
+
+def default_shared_dir(corpus_dir: Path) -> Path:
+    """``$COMPLAINTMINE_SHARED`` if set, else the ``shared`` folder beside the repository."""
+    env = os.environ.get("COMPLAINTMINE_SHARED")
+    return Path(env) if env else corpus_dir.resolve().parent.parent / "shared"
+
+
+def _canonical(path: str | Path, frame: pd.DataFrame, label_column: str = "labels") -> pd.Series:
+    canonical = []
+    for number, cell in enumerate(frame[label_column], 2):
+        try:
+            canonical.append(format_labels(parse_labels(cell)))
+        except ValueError as exc:
+            raise CorpusError(f"{path}:{number}: {exc}") from None
+    return pd.Series(canonical, index=frame.index, dtype=object)
+
+
+def _presale(path: str | Path, frame: pd.DataFrame) -> pd.Series:
+    values = frame["presale"].astype(str).str.strip()
+    bad = ~values.isin(["0", "1"])
+    if bad.any():
+        number = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise CorpusError(f"{path}:{number}: presale must be 0 or 1, got {values[bad].iloc[0]!r}")
+    return values.astype(int)
+
+
+def load_labelled_file(path: str | Path, fmt: str | None = None) -> Corpus:
+    """A user's labelled table with columns ``text``, ``labels`` and ``presale`` (``split`` optional)."""
+    frame = read_table(str(path), fmt)
+    for column in ("text", "labels", "presale"):
+        if column not in frame.columns:
+            raise MissingColumnError(path, column, [c for c in frame.columns if not c.startswith("__")])
+    out = pd.DataFrame(
+        {
+            "key": [f"row{i}" for i in range(len(frame))],
+            "text": frame["text"].astype(str),
+            "labels": _canonical(path, frame),
+            "presale": _presale(path, frame),
+            "split": frame["split"].astype(str) if "split" in frame.columns else "train",
+            "origin": "user",
+            "kind": "",
+        }
+    )
+    return Corpus(out[COLUMNS])
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise CorpusError(f"{path}: missing from the corpus directory")
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def read_shared_pool(shared_dir: Path) -> dict[tuple[str, str], str] | None:
+    """Texts of the shared real-review pool keyed by (source, source_id), or None when it is absent."""
+    pool = shared_dir / SHARED_POOL
+    if not pool.exists():
+        return None
+    csv.field_size_limit(1 << 30)
+    with open(pool, encoding="utf-8", newline="") as handle:
+        return {(row["source"], row["source_id"]): row["text"] for row in csv.DictReader(handle)}
+
+
+def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None) -> Corpus:
+    """The project corpus: team-written texts plus real labels joined with the shared pool."""
+    directory = Path(directory)
+    team = _read_csv(directory / TEAM_FILE)
+    frames = [
+        pd.DataFrame(
+            {
+                "key": "team:" + team["id"],
+                "text": team["text"],
+                "labels": _canonical(directory / TEAM_FILE, team),
+                "presale": _presale(directory / TEAM_FILE, team),
+                "split": team["split"],
+                "origin": "team",
+                "kind": team["kind"],
+            }
+        )
+    ]
+    notes = []
+    real_path = directory / REAL_FILE
+    if real_path.exists():
+        real = _read_csv(real_path)
+        shared = Path(shared_dir) if shared_dir else default_shared_dir(directory)
+        pool = read_shared_pool(shared)
+        if pool is None:
+            notes.append(
+                f"{shared / SHARED_POOL} not found: using the {len(team)} team-written texts only, "
+                f"without the {len(real)} labelled real texts"
+            )
+        else:
+            texts, mismatched = [], []
+            for number, (source, source_id, digest) in enumerate(
+                zip(real["source"], real["source_id"], real["text_sha1"]), 2
+            ):
+                text = pool.get((source, source_id))
+                if text is None or text_sha1(text) != digest:
+                    mismatched.append(f"{real_path}:{number}")
+                texts.append(text or "")
+            if mismatched:
+                raise CorpusError(
+                    f"{len(mismatched)} labelled real text(s) missing from or changed in {shared / SHARED_POOL}, "
+                    f"first at {mismatched[0]}"
+                )
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "key": "real:" + real["source"] + ":" + real["source_id"],
+                        "text": texts,
+                        "labels": _canonical(real_path, real),
+                        "presale": _presale(real_path, real),
+                        "split": real["split"],
+                        "origin": "real",
+                        "kind": real["proposer"],
+                    }
+                )
+            )
+    return Corpus(pd.concat(frames, ignore_index=True)[COLUMNS], notes)
+
+
+def load_corpus(path: str | Path, shared_dir: str | Path | None = None) -> Corpus:
+    """A corpus directory (see :func:`load_corpus_dir`) or a labelled CSV/TSV/JSONL file."""
+    path = Path(path)
+    if path.is_dir():
+        return load_corpus_dir(path, shared_dir)
+    if not path.exists():
+        raise InputError(path, "no such file or directory")
+    return load_labelled_file(path)

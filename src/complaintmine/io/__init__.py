@@ -1,0 +1,1 @@
+"""Tables in and out: readers (format and encoding detection, chunked reading), writers, whole-table helpers."""

@@ -1,0 +1,208 @@
+"""The complaint classifier: jieba word n-grams and character n-grams into a thresholded one-vs-rest head.
+
+``ComplaintClassifier`` follows the scikit-learn estimator contract (``__init__`` stores, ``fit`` learns and
+returns ``self``, learned state ends in ``_``) but takes raw texts, so scikit-learn's generic checks apply to its
+numeric head (:class:`~complaintmine.head.ThresholdedOneVsRest`), which is tested with them.
+Targets are the five issue labels plus ``presale``, as columns of a 0/1 matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from ..labels import TARGETS
+from ..text.tokenizer import Tokenizer, TokenizerConfig
+from . import ngrams as fast_features
+from .head import ThresholdedOneVsRest
+from .scorer import mask_digits, prepare_inputs
+
+FEATURE_KINDS = ("words", "chars", "both")
+MODEL_KINDS = ("logreg", "svm", "cnb")
+
+
+class ComplaintClassifier(BaseEstimator):
+    """Multi-label complaint classifier over raw texts.
+
+    Parameters
+    ----------
+    features : "words" (jieba tokens), "chars" (character n-grams) or "both".
+    word_ngram_range, char_ngram_range : n-gram ranges of the two vectorisers.
+    min_df : minimum document frequency of a feature.
+    model : "logreg" (logistic regression), "svm" (linear SVM, sigmoid-calibrated) or "cnb" (complement NB).
+    C : inverse regularisation strength (logreg, svm); alpha for cnb is 1/C.
+    class_weight : "balanced" or None.
+    tune_thresholds : learn per-target thresholds by cross-validation on the training data.
+    cv : folds for threshold tuning.
+    random_state : seed for every random choice.
+    tokenizer_config : how texts become tokens; None means the default config.
+    mask_digits : map every digit to 0 before building features, so amounts and dates count as "a number"
+        rather than as particular numbers (team-written texts use different amounts than real reviews).
+    """
+
+    def __init__(
+        self,
+        features: str = "both",
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (1, 3),
+        min_df: int = 2,
+        model: str = "logreg",
+        C: float = 10.0,
+        class_weight: str | None = "balanced",
+        tune_thresholds: bool = True,
+        cv: int = 5,
+        random_state: int | None = 0,
+        tokenizer_config: TokenizerConfig | None = None,
+        mask_digits: bool = False,
+    ):
+        self.features = features
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.model = model
+        self.C = C
+        self.class_weight = class_weight
+        self.tune_thresholds = tune_thresholds
+        self.cv = cv
+        self.random_state = random_state
+        self.tokenizer_config = tokenizer_config
+        self.mask_digits = mask_digits
+
+    # -- building blocks -------------------------------------------------------------------------------------
+
+    def _make_tokenizer(self) -> Tokenizer:
+        return Tokenizer(self.tokenizer_config)
+
+    def _base_estimator(self) -> Any:
+        if self.model == "logreg":
+            return LogisticRegression(
+                C=self.C, class_weight=self.class_weight, max_iter=2000, random_state=self.random_state
+            )
+        if self.model == "svm":
+            svm = LinearSVC(C=self.C / 10.0, class_weight=self.class_weight, random_state=self.random_state)
+            return CalibratedClassifierCV(svm, method="sigmoid", cv=3)
+        if self.model == "cnb":
+            return ComplementNB(alpha=1.0 / self.C)
+        raise ValueError(f"model must be one of {MODEL_KINDS}, got {self.model!r}")
+
+    def _vectorizers(self) -> tuple[TfidfVectorizer | None, TfidfVectorizer | None]:
+        if self.features not in FEATURE_KINDS:
+            raise ValueError(f"features must be one of {FEATURE_KINDS}, got {self.features!r}")
+        words = chars = None
+        if self.features in ("words", "both"):
+            # Texts are pre-tokenised into space-joined jieba tokens, so the vectoriser holds no callable and
+            # can be saved in a safe format. token_pattern splits on those spaces only.
+            words = TfidfVectorizer(
+                token_pattern=r"\S+",
+                lowercase=False,
+                ngram_range=tuple(self.word_ngram_range),
+                min_df=self.min_df,
+                sublinear_tf=True,
+            )
+        if self.features in ("chars", "both"):
+            chars = TfidfVectorizer(
+                analyzer="char",
+                lowercase=False,
+                ngram_range=tuple(self.char_ngram_range),
+                min_df=self.min_df,
+                sublinear_tf=True,
+            )
+        return words, chars
+
+    # -- features ----------------------------------------------------------------------------------------------
+
+    def _tokenizer(self) -> Tokenizer:
+        if getattr(self, "_tokenizer_instance", None) is None:
+            self._tokenizer_instance = self._make_tokenizer()
+        return self._tokenizer_instance
+
+    def mask(self, text: str) -> str:
+        """What features see of a normalised text or token: digits become 0 when ``mask_digits`` is on."""
+        return mask_digits(text) if self.mask_digits else text
+
+    def _inputs(self, texts: Sequence[str]) -> tuple[list[str], list[str]]:
+        return prepare_inputs(texts, self._tokenizer(), self.features, bool(self.mask_digits))
+
+    def _matrix(self, texts: Sequence[str], fit: bool = False) -> sp.csr_matrix:
+        tokenized, normalized = self._inputs(texts)
+        blocks = []
+        for vec, docs in ((self.word_vectorizer_, tokenized), (self.char_vectorizer_, normalized)):
+            if vec is None:
+                continue
+            if fit:
+                blocks.append(vec.fit_transform(docs))
+            elif fast_features.supported(vec):
+                blocks.append(fast_features.transform(vec, docs))
+            else:
+                blocks.append(vec.transform(docs))
+        return sp.hstack(blocks, format="csr") if len(blocks) > 1 else sp.csr_matrix(blocks[0])
+
+    def feature_names(self) -> list[str]:
+        """Feature names, prefixed ``w:`` (word n-grams, tokens joined by spaces) or ``c:`` (characters)."""
+        check_is_fitted(self, "head_")
+        names: list[str] = []
+        if self.word_vectorizer_ is not None:
+            names += ["w:" + name for name in self.word_vectorizer_.get_feature_names_out()]
+        if self.char_vectorizer_ is not None:
+            names += ["c:" + name for name in self.char_vectorizer_.get_feature_names_out()]
+        return names
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The feature matrix of ``texts`` (rows in input order)."""
+        check_is_fitted(self, "head_")
+        return self._matrix(texts)
+
+    # -- estimator API -----------------------------------------------------------------------------------------
+
+    def fit(self, texts: Sequence[str], Y: Any) -> ComplaintClassifier:
+        """Learn from ``texts`` and ``Y``, a 0/1 matrix with one column per name in :data:`TARGETS`."""
+        Y = np.asarray(Y, dtype=int)
+        if Y.ndim != 2 or Y.shape != (len(texts), len(TARGETS)):
+            raise ValueError(f"Y must have shape (n_texts, {len(TARGETS)}) for targets {TARGETS}, got {Y.shape}")
+        self.word_vectorizer_, self.char_vectorizer_ = self._vectorizers()
+        X = self._matrix(texts, fit=True)
+        self.head_ = ThresholdedOneVsRest(
+            self._base_estimator(),
+            tune_thresholds=self.tune_thresholds,
+            cv=self.cv,
+            random_state=self.random_state,
+        ).fit(X, Y)
+        self.targets_ = TARGETS
+        return self
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, shape (n_texts, len(TARGETS))."""
+        check_is_fitted(self, "head_")
+        if len(texts) == 0:
+            return np.zeros((0, len(TARGETS)))
+        return np.asarray(self.head_.predict_proba(self._matrix(texts)))
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """0/1 decisions with the per-target thresholds, shape (n_texts, len(TARGETS))."""
+        return (self.predict_proba(texts) >= self.thresholds()).astype(int)
+
+    def thresholds(self) -> np.ndarray:
+        check_is_fitted(self, "head_")
+        return np.asarray(self.head_.thresholds_, dtype=float)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_tokenizer_instance", None)
+        return state
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.target_tags.multi_output = True
+        return tags

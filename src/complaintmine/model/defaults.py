@@ -1,0 +1,23 @@
+"""Where the shipped default model lives, for wheel and editable installs alike."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from ..errors import ModelError
+
+DEFAULT_MODEL_NAME = "complaintmine-zh-0.1.0"
+
+
+def default_model_dir() -> Path:
+    """The default model directory: packaged inside a wheel, or ``models/`` of a source checkout."""
+    packaged = Path(str(resources.files("complaintmine"))) / "models" / DEFAULT_MODEL_NAME
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3] / "models" / DEFAULT_MODEL_NAME
+    if checkout.is_dir():
+        return checkout
+    raise ModelError(
+        f"default model {DEFAULT_MODEL_NAME} not found (looked in {packaged} and {checkout}); pass --model DIR"
+    )

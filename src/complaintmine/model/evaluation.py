@@ -1,0 +1,87 @@
+"""Metrics: per-label precision/recall/F1 with support, micro/macro F1 over the five issues, presale accuracy,
+and expected calibration error per label (scikit-learn's metric functions throughout)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+from ..labels import ISSUE_LABELS
+
+N_ISSUES = len(ISSUE_LABELS)
+
+
+def expected_calibration_error(y_true: np.ndarray, proba: np.ndarray, bins: int = 10) -> float:
+    """ECE with equal-width probability bins: sum over bins of |accuracy - confidence| weighted by bin size."""
+    y_true = np.asarray(y_true, dtype=float)
+    proba = np.asarray(proba, dtype=float)
+    if len(proba) == 0:
+        return 0.0
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    index = np.clip(np.digitize(proba, edges[1:-1], right=True), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            total += mask.mean() * abs(y_true[mask].mean() - proba[mask].mean())
+    return float(total)
+
+
+def compute_metrics(Y_true: np.ndarray, Y_pred: np.ndarray, proba: np.ndarray | None = None) -> dict[str, Any]:
+    """Metrics for target matrices laid out as ``TARGETS`` (five issue columns, then presale)."""
+    Y_true = np.asarray(Y_true, dtype=int)
+    Y_pred = np.asarray(Y_pred, dtype=int)
+    issues_true, issues_pred = Y_true[:, :N_ISSUES], Y_pred[:, :N_ISSUES]
+    precision, recall, f1, support = precision_recall_fscore_support(issues_true, issues_pred, zero_division=0.0)
+    per_label = {}
+    for i, name in enumerate(ISSUE_LABELS):
+        per_label[name] = {
+            "precision": float(precision[i]),
+            "recall": float(recall[i]),
+            "f1": float(f1[i]),
+            "support": int(support[i]),
+            "predicted": int(issues_pred[:, i].sum()),
+        }
+        if proba is not None:
+            per_label[name]["ece"] = expected_calibration_error(issues_true[:, i], proba[:, i])
+    other_true = issues_true.sum(axis=1) == 0
+    other_pred = issues_pred.sum(axis=1) == 0
+    p, r, f, _ = precision_recall_fscore_support(other_true, other_pred, average="binary", zero_division=0.0)
+    per_label["other"] = {
+        "precision": float(p),
+        "recall": float(r),
+        "f1": float(f),
+        "support": int(other_true.sum()),
+        "predicted": int(other_pred.sum()),
+    }
+    return {
+        "n_texts": len(Y_true),
+        "labels": per_label,
+        "micro_f1": float(f1_score(issues_true, issues_pred, average="micro", zero_division=0.0)),
+        "macro_f1": float(f1_score(issues_true, issues_pred, average="macro", zero_division=0.0)),
+        "exact_match": float(accuracy_score(issues_true, issues_pred)),
+        "presale_accuracy": float(accuracy_score(Y_true[:, -1], Y_pred[:, -1])),
+        "presale_f1": float(f1_score(Y_true[:, -1], Y_pred[:, -1], zero_division=0.0)),
+        "presale_support": int(Y_true[:, -1].sum()),
+    }
+
+
+def format_metrics(metrics: dict[str, Any]) -> str:
+    """A plain-text table of :func:`compute_metrics` output."""
+    lines = [f"{'label':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
+    for name, row in metrics["labels"].items():
+        lines.append(
+            f"{name:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10d}"
+        )
+    lines.append("")
+    lines.append(
+        f"micro-F1 (5 issues) {metrics['micro_f1']:.3f}   macro-F1 {metrics['macro_f1']:.3f}   "
+        f"exact match {metrics['exact_match']:.3f}"
+    )
+    lines.append(
+        f"presale accuracy {metrics['presale_accuracy']:.3f}   presale F1 {metrics['presale_f1']:.3f} "
+        f"(support {metrics['presale_support']})   texts {metrics['n_texts']}"
+    )
+    return "\n".join(lines)

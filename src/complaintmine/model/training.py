@@ -1,0 +1,180 @@
+"""Training: one configuration dataclass, saved in each model's manifest, and ``train_model``."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from ..corpus.load import Corpus
+from ..errors import TrainingError
+from ..labels import ALL_LABELS, TARGETS
+from ..text.tokenizer import TokenizerConfig
+from .artifact import Model
+from .classifier import ComplaintClassifier
+from .evaluation import compute_metrics
+from .scorer import LinearScorer
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
+
+    name, version : the model's name and version, written to the manifest and model card.
+    features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight, mask_digits : see
+        ComplaintClassifier.
+    tune_thresholds, cv : per-label thresholds from cross-validated probabilities.
+    seed : the one seed for every random choice.
+    train_split : rows of the corpus whose ``split`` equals this are trained on; "" trains on every row.
+    tokenizer : TokenizerConfig fields.
+    """
+
+    name: str = "complaintmine-zh"
+    version: str = "0.1.0"
+    features: str = "both"
+    word_ngram_range: tuple[int, int] = (1, 2)
+    char_ngram_range: tuple[int, int] = (1, 3)
+    min_df: int = 2
+    model: str = "logreg"
+    C: float = 10.0
+    class_weight: str | None = "balanced"
+    tune_thresholds: bool = True
+    cv: int = 5
+    seed: int = 0
+    mask_digits: bool = False
+    train_split: str = "train"
+    tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise TrainingError(f"unknown training option(s): {', '.join(sorted(unknown))}")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def classifier(self) -> ComplaintClassifier:
+        return ComplaintClassifier(
+            features=self.features,
+            word_ngram_range=_pair(self.word_ngram_range),
+            char_ngram_range=_pair(self.char_ngram_range),
+            min_df=self.min_df,
+            model=self.model,
+            C=self.C,
+            class_weight=self.class_weight,
+            tune_thresholds=self.tune_thresholds,
+            cv=self.cv,
+            random_state=self.seed,
+            tokenizer_config=TokenizerConfig(**self.tokenizer),
+            mask_digits=self.mask_digits,
+        )
+
+
+def _pair(values: Any) -> tuple[int, int]:
+    """JSON configs give n-gram ranges as lists; the classifier wants a pair."""
+    low, high = values
+    return int(low), int(high)
+
+
+def train_model(corpus: Corpus, config: TrainConfig | None = None) -> Model:
+    """Fit a classifier on the training rows of ``corpus``; the manifest records data, config and metrics.
+
+    Raises TrainingError when there is nothing to learn from (no rows, or a target with no positive example).
+    """
+    config = config or TrainConfig()
+    train = corpus.select(split=config.train_split) if config.train_split else corpus
+    if len(train) == 0:
+        raise TrainingError(f"the corpus has no rows with split == {config.train_split!r}")
+    Y = train.targets()
+    missing = [name for name, count in zip(TARGETS, Y.sum(axis=0)) if count == 0]
+    if missing:
+        raise TrainingError(f"no positive training example for: {', '.join(missing)}")
+    started = datetime.now(UTC)
+    classifier = config.classifier().fit(train.texts, Y)
+    fitted = classifier.predict(train.texts)
+    counts = {name: int(n) for name, n in zip(TARGETS, Y.sum(axis=0))}
+    counts["other"] = int((Y[:, :5].sum(axis=1) == 0).sum())
+    manifest = {
+        "name": config.name,
+        "version": config.version,
+        "labels": list(ALL_LABELS),
+        "created": started.isoformat(timespec="seconds"),
+        "training_seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
+        "training_config": config.to_dict(),
+        "seed": config.seed,
+        "python": platform.python_version(),
+        "corpus": {
+            "sha256": train.sha256(),
+            "n_texts": len(train),
+            "label_counts": counts,
+            "by_origin": {k: int(v) for k, v in train.frame["origin"].value_counts().sort_index().items()},
+            "notes": list(corpus.notes),
+        },
+        "metrics": {"train": compute_metrics(Y, fitted)},
+    }
+    return Model(classifier, manifest, scorer=LinearScorer.from_classifier(classifier))
+
+
+def evaluate(model: Model, corpus: Corpus) -> dict[str, Any]:
+    """Metrics of ``model`` on every row of ``corpus`` (select the split you want first)."""
+    if len(corpus) == 0:
+        raise TrainingError("nothing to evaluate: the data has no rows")
+    proba = model.predict_proba(corpus.texts)
+    predicted = (proba >= model.thresholds()).astype(int)
+    # A text predicted with no issue is "other"; the presale column is decided on its own.
+    return compute_metrics(corpus.targets(), predicted, proba)
+
+
+def train_and_report(corpus: Corpus, config: TrainConfig | None = None) -> Model:
+    """Train on the train split, then score every held-out test part (by origin) into the manifest.
+
+    ``manifest["errors"]`` lists, per test part and label, false positives and negatives: team-written and
+    user texts are quoted (shortened); real texts from the research-only pool are cited by key and by the
+    evidence terms that drove the decision, never quoted.
+    """
+    config = config or TrainConfig()
+    model = train_model(corpus, config)
+    model.manifest["errors"] = {}
+    for origin in sorted(corpus.frame["origin"].unique()):
+        held_out = corpus.select(split="test", origin=origin)
+        if len(held_out):
+            model.manifest["metrics"][f"test_{origin}"] = evaluate(model, held_out)
+            model.manifest["errors"][f"test_{origin}"] = _errors(model, held_out, quote=origin != "real")
+    return model
+
+
+def _errors(model: Model, corpus: Corpus, quote: bool, per_kind: int = 3) -> dict[str, Any]:
+    from .explain import Explainer
+
+    proba = model.predict_proba(corpus.texts)
+    thresholds = model.thresholds()
+    truth = corpus.targets()
+    explainer: Explainer | None = None
+    found: dict[str, Any] = {}
+    for j, label in enumerate(TARGETS[:-1]):
+        for kind, mask in (
+            ("false_positive", (proba[:, j] >= thresholds[j]) & (truth[:, j] == 0)),
+            ("false_negative", (proba[:, j] < thresholds[j]) & (truth[:, j] == 1)),
+        ):
+            rows = np.flatnonzero(mask)
+            # The most confident mistakes first.
+            rows = rows[np.argsort(-np.abs(proba[rows, j] - thresholds[j]))]
+            examples = []
+            for row in rows[:per_kind]:
+                example: dict[str, Any] = {"gold": corpus.frame["labels"][row], "p": round(float(proba[row, j]), 3)}
+                if quote:
+                    example["text"] = corpus.texts[row][:120]
+                else:
+                    explainer = explainer or Explainer(model)
+                    example["key"] = corpus.frame["key"][row]
+                    evidence = explainer.explain(corpus.texts[row], labels=[label], top=4)[label]
+                    example["evidence"] = [e.term for e in evidence]
+                examples.append(example)
+            found.setdefault(label, {})[kind] = {"count": int(mask.sum()), "examples": examples}
+    return found

@@ -1,0 +1,460 @@
+"""Batch scoring of files of any size: stream chunks in, score them (in worker processes), stream rows out.
+
+Guarantees: one output row per input row, in input order, with its id; a row that cannot be scored gets an
+``error`` and the job goes on; the output is byte-identical for any number of workers; memory stays flat
+because at most ``2 x workers`` chunks are in flight; the output appears under its name only when the job is
+complete (see writers.py), and ``resume`` continues an interrupted job from its last completed chunk.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError, MissingColumnError
+from ..io.readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
+from ..io.tables import ERROR_FIELD
+from ..io.writers import OutputWriter, output_format, scoring_metadata
+from ..model.artifact import Model, load_model
+from .frame import classify_frame
+
+ProgressCallback = Callable[[int, float | None], None]  # rows done, fraction of input bytes read (if known)
+TEXT = "__text__"
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """Everything ``complaintmine classify`` can be asked; ``model_dir`` is a path so workers can load it."""
+
+    input: str
+    output: str = "-"
+    model_dir: str = ""
+    text_columns: tuple[str, ...] = ("text",)
+    id_column: str | None = None
+    input_format: str | None = None
+    output_format: str | None = None
+    encoding: str | None = None
+    keep_columns: tuple[str, ...] = ()  # ("*",) keeps every input column
+    explain: bool = False
+    explain_top: int = 5
+    mask: bool = False  # mask private data in text written back out (kept columns)
+    extract: bool = False  # add evidence fields (money, times, gifts, platforms)
+    workers: int = 1
+    chunk_rows: int = 2000
+    resume: bool = False
+
+
+@dataclass
+class JobSummary:
+    """What a finished job did: rows written, rows with an error by reason, chunks, encoding, output path."""
+
+    rows: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    chunks: int = 0
+    resumed_chunks: int = 0
+    encoding: str | None = None
+    output: str = "-"
+    model: str = ""  # name and version of the model that scored the rows
+
+    @property
+    def failed(self) -> int:
+        return sum(self.errors.values())
+
+
+_REASONS = [
+    (re.compile(r"not valid JSON"), "line is not valid JSON"),
+    (re.compile(r"expected a JSON object"), "line is not a JSON object"),
+    (re.compile(r"expected \d+ fields"), "wrong number of fields"),
+    (re.compile(r"not valid text"), "undecodable bytes"),
+    (re.compile(r"^empty text"), "empty text"),
+    (re.compile(r"^text is a"), "text is not a string"),
+    (re.compile(r"malformed row"), "malformed row"),
+]
+
+
+def reason_of(message: str) -> str:
+    """A short category for an error message, for the summary."""
+    for pattern, reason in _REASONS:
+        if pattern.search(message):
+            return reason
+    return message
+
+
+def _check_columns(options: JobOptions, columns: Sequence[str]) -> None:
+    visible = [c for c in columns if c not in (LINE, ERROR)]
+    wanted = list(options.text_columns)
+    if options.id_column:
+        wanted.append(options.id_column)
+    wanted += [c for c in options.keep_columns if c != "*"]
+    for column in wanted:
+        if column not in visible:
+            raise MissingColumnError(options.input, column, visible)
+
+
+def _text_of(values: Sequence[Any]) -> Any:
+    """Join several text columns (title, body) with a newline; one column passes through unchanged."""
+    if len(values) == 1:
+        return values[0]
+    parts = [str(v) for v in values if isinstance(v, str) and v.strip()]
+    if parts:
+        return "\n".join(parts)
+    return next((v for v in values if v is not None and not isinstance(v, str)), "")
+
+
+def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """Score one chunk; ``first_row`` is the 0-based number of its first row in the whole input."""
+    texts = [_text_of(values) for values in zip(*(chunk.get(c, [None] * len(chunk)) for c in options.text_columns))]
+    frame = pd.DataFrame({TEXT: texts}, index=chunk.index, dtype=object)
+    frame[ERROR_FIELD] = chunk[ERROR].to_numpy() if ERROR in chunk else None
+    if options.id_column:
+        frame["__id__"] = ["" if v is None else v for v in chunk.get(options.id_column, [None] * len(chunk))]
+    scored = classify_frame(
+        model,
+        frame.reset_index(drop=True),
+        TEXT,
+        "__id__" if options.id_column else None,
+        source=options.input,
+        explain=options.explain,
+        explain_top=options.explain_top,
+        chunk_size=max(len(frame), 1),
+    )
+    if options.mask and options.explain:
+        scored["evidence"] = [_without_private_spans(found, text) for found, text in zip(scored["evidence"], texts)]
+    if options.extract:
+        position = len(scored.columns) - 1  # before "error"
+        for field_name, field_values in extraction_columns(texts).items():
+            scored.insert(position, field_name, field_values)
+            position += 1
+    if options.id_column:
+        scored = scored.rename(columns={"__id__": options.id_column})
+    else:
+        scored["row"] = range(first_row, first_row + len(scored))
+    if options.keep_columns:
+        kept = (
+            [c for c in chunk.columns if c not in (LINE, ERROR)]
+            if "*" in options.keep_columns
+            else list(options.keep_columns)
+        )
+        id_name = scored.columns[0]
+        for position, column in enumerate(kept, 1):
+            name = column if column not in scored.columns else f"input_{column}"
+            if column == id_name:
+                continue
+            values: Any = chunk[column].to_numpy() if column in chunk else [None] * len(chunk)
+            if options.mask:
+                from ..mining.privacy import mask_text
+
+                values = [mask_text(v) if isinstance(v, str) else v for v in values]
+            scored.insert(position, name, values)
+    return scored
+
+
+def _without_private_spans(evidence: Any, text: Any) -> Any:
+    """With --mask, evidence must not quote private data: drop terms whose spans touch a phone, ID, name..."""
+    if not evidence or not isinstance(text, str):
+        return evidence
+    from ..mining.privacy import find_private
+
+    private = [(span.start, span.end) for span in find_private(text)]
+    if not private:
+        return evidence
+
+    def clean(item: dict[str, Any]) -> bool:
+        return not any(a < e and s < b for a, b in item["spans"] for s, e in private)
+
+    return {label: [item for item in items if clean(item)] for label, items in evidence.items()}
+
+
+# The model each worker process scores with. Forked workers inherit the parent's loaded model (shared
+# copy-on-write, so loaded once in all); spawned workers load it once, in their initializer.
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(model_dir: str, options: JobOptions) -> None:
+    if "model" not in _worker_state:
+        _worker_state["model"] = load_model(model_dir)
+    _worker_state["options"] = options
+
+
+def _score_in_worker(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    return score_chunk(_worker_state["model"], _worker_state["options"], chunk, first_row)
+
+
+def _fingerprint(options: JobOptions, source: Source, model: Model) -> str:
+    """Identifies a job for --resume: same input file (size, mtime), model and options."""
+    stat = os.stat(source.path) if source.path != "-" else None
+    parts = {
+        "options": {k: v for k, v in asdict(options).items() if k not in ("workers", "resume", "output")},
+        "input": [stat.st_size, stat.st_mtime_ns] if stat else None,
+        "model": model.manifest.get("files", {}),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _chunks_with_offsets(
+    source: Source, options: JobOptions, bytes_read: list[int]
+) -> Generator[tuple[pd.DataFrame, int], None, None]:
+    offset = 0
+    for chunk in iter_chunks(source, options.chunk_rows, bytes_read):
+        yield chunk, offset
+        offset += len(chunk)
+
+
+def run_job(
+    options: JobOptions, model: Model | None = None, progress: ProgressCallback | None = None, stream: Any = None
+) -> JobSummary:
+    """Run a batch scoring job (see the module docstring). Raises InputError/ModelError before writing anything
+    when the job cannot start: missing file, unknown format, missing column, unreadable model."""
+    source = open_source(options.input, options.input_format, options.encoding)
+    out_fmt = output_format(options.output, options.output_format)  # fail on a bad output name before any work
+    if options.workers < 1:
+        raise InputError(options.input, f"--workers must be at least 1, got {options.workers}")
+    model = model or load_model(options.model_dir)
+    bytes_read = [0]
+    chunks = _chunks_with_offsets(source, options, bytes_read)
+    try:
+        return _run(options, out_fmt, source, model, chunks, bytes_read, progress, stream)
+    finally:
+        chunks.close()  # closes the input file even when the job stops early
+
+
+def _run(
+    options: JobOptions,
+    out_fmt: str,
+    source: Source,
+    model: Model,
+    chunks: Iterator[tuple[pd.DataFrame, int]],
+    bytes_read: list[int],
+    progress: ProgressCallback | None,
+    stream: Any,
+) -> JobSummary:
+    try:
+        first, first_offset = next(chunks)
+    except StopIteration:  # readers always yield at least the header chunk; keep mypy and readers honest
+        raise InputError(options.input, "no rows and no header") from None
+    _check_columns(options, list(first.columns))
+    scored_with = scoring_metadata(model.name, model.version)
+    writer = OutputWriter(
+        options.output, out_fmt, _fingerprint(options, source, model), options.resume, stream, metadata=scored_with
+    )
+    summary = JobSummary(
+        output=options.output, resumed_chunks=writer.progress.chunks, model=f"{model.name} {model.version}"
+    )
+    summary.encoding = chosen_encoding(source)
+    size = source.size
+
+    # A job of one chunk is scored here: starting worker processes would cost more than it saves.
+    second = next(chunks, None)
+
+    def pending() -> Iterator[tuple[pd.DataFrame, int]]:
+        yield first, first_offset
+        if second is not None:
+            yield second
+            yield from chunks
+
+    def skip_done(items: Iterator[tuple[pd.DataFrame, int]]) -> Iterator[tuple[pd.DataFrame, int]]:
+        for index, item in enumerate(items):
+            if index >= summary.resumed_chunks:
+                yield item
+
+    def record(scored: pd.DataFrame) -> None:
+        writer.write(scored)
+        summary.rows = writer.progress.rows
+        summary.chunks = writer.progress.chunks
+        summary.errors.update(reason_of(e) for e in scored["error"] if e)
+        if progress:
+            # Bytes read run ahead of rows written by the chunks in flight; good enough for an ETA.
+            progress(summary.rows, min(1.0, bytes_read[0] / size) if size and bytes_read[0] else None)
+
+    try:
+        work = skip_done(pending())
+        if options.workers == 1 or second is None:
+            for chunk, offset in work:
+                record(score_chunk(model, options, chunk, offset))
+        else:
+            _run_parallel(options, model, work, record)
+    except BaseException:
+        writer.abandon()
+        raise
+    writer.finish()
+    return summary
+
+
+def _run_parallel(
+    options: JobOptions,
+    model: Model,
+    work: Iterator[tuple[pd.DataFrame, int]],
+    record: Callable[[pd.DataFrame], None],
+) -> None:
+    """Score chunks in worker processes, at most 2 x workers in flight, writing results in input order."""
+    method = "fork" if "fork" in _start_methods() else "spawn"
+    if method == "fork":
+        model.tokenizer.warm_up()  # segmenters built once, before the fork shares them
+        _worker_state["model"] = model
+        # Move every object alive now out of the collector's sight: otherwise each worker's garbage collection
+        # writes to the header of every inherited object and so copies the parent's whole heap, page by page.
+        gc.collect()
+        gc.freeze()
+    try:
+        with get_context(method).Pool(
+            options.workers, initializer=_init_worker, initargs=(options.model_dir, options)
+        ) as pool:
+            gc.unfreeze()  # the workers exist; the parent may collect its own garbage again
+            in_flight: deque[Any] = deque()
+            for chunk, offset in work:
+                in_flight.append(pool.apply_async(_score_in_worker, (chunk, offset)))
+                if len(in_flight) >= 2 * options.workers:
+                    record(in_flight.popleft().get())
+            while in_flight:
+                record(in_flight.popleft().get())
+    finally:
+        _worker_state.clear()
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def model_directory(path: str | Path | None) -> str:
+    from ..model.defaults import default_model_dir
+
+    return str(path if path is not None else default_model_dir())
+
+
+def run_table_job(
+    input: str,
+    output: str,
+    required: Sequence[str],
+    transform: Callable[[pd.DataFrame, int], pd.DataFrame],
+    input_format: str | None = None,
+    output_format_name: str | None = None,
+    encoding: str | None = None,
+    chunk_rows: int = 5000,
+) -> JobSummary:
+    """Stream a table through ``transform(chunk, first_row)`` chunk by chunk: every row kept, in order.
+
+    ``required`` columns are checked on the first chunk (with a "did you mean" hint). The chunk passed to
+    ``transform`` still has the readers' ``__error__`` column; the result must have an ``error`` column.
+    """
+    source = open_source(input, input_format, encoding)
+    fmt = output_format(output, output_format_name)
+    chunks = iter_chunks(source, chunk_rows)
+    writer: OutputWriter | None = None
+    summary = JobSummary(output=output, encoding=chosen_encoding(source))
+    offset = 0
+    try:
+        for chunk in chunks:
+            if writer is None:
+                visible = [c for c in chunk.columns if c not in (LINE, ERROR)]
+                for column in required:
+                    if column not in visible:
+                        raise MissingColumnError(input, column, visible)
+                writer = OutputWriter(output, fmt, "table-job")
+            result = transform(chunk, offset)
+            offset += len(chunk)
+            summary.errors.update(reason_of(e) for e in result["error"] if e)
+            writer.write(result)
+            summary.rows = writer.progress.rows
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
+    finally:
+        chunks.close()  # type: ignore[attr-defined]
+    if writer is not None:
+        writer.finish()
+    return summary
+
+
+def run_mask_job(
+    input: str,
+    output: str,
+    columns: Sequence[str] = ("text",),
+    kinds: Sequence[str] | None = None,
+    input_format: str | None = None,
+    output_format_name: str | None = None,
+    encoding: str | None = None,
+) -> JobSummary:
+    """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
+    from ..mining.privacy import mask_text
+
+    def masked(chunk: pd.DataFrame, _first_row: int) -> pd.DataFrame:
+        out = chunk[[c for c in chunk.columns if c not in (LINE, ERROR)]].copy()
+        for column in columns:
+            out[column] = [mask_text(v, kinds) if isinstance(v, str) else v for v in out[column]]
+        out["error"] = [e or "" for e in chunk[ERROR]]
+        return out
+
+    return run_table_job(input, output, columns, masked, input_format, output_format_name, encoding)
+
+
+def extraction_columns(texts: Sequence[Any]) -> dict[str, list[Any]]:
+    """Flat evidence columns for a spreadsheet, plus ``fields`` with everything (spans included)."""
+    from ..mining.extract import extract
+
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in ("difference", "money", "promised_days", "waited_days", "gifts", "platforms", "channels", "fields")
+    }
+    for text in texts:
+        found = extract(text).to_dict() if isinstance(text, str) and text.strip() else None
+        if found is None:
+            for values in columns.values():
+                values.append(None)
+            continue
+        columns["difference"].append(found["difference"])
+        columns["money"].append("|".join(f"{m['role'] or ''}{m['amount']:g}" for m in found["money"]) or None)
+        promised = [t["days"] for t in found["promised_time"] if t["days"] is not None]
+        waited = [t["days"] for t in found["waited"] if t["days"] is not None]
+        columns["promised_days"].append(min(promised) if promised else None)
+        columns["waited_days"].append(max(waited) if waited else None)
+        columns["gifts"].append("|".join(g["item"] for g in found["gifts"]) or None)
+        columns["platforms"].append("|".join(dict.fromkeys(p["name"] for p in found["platforms"])) or None)
+        columns["channels"].append("|".join(dict.fromkeys(c["name"] for c in found["channels"])) or None)
+        columns["fields"].append(found)
+    return columns
+
+
+def run_extract_job(
+    input: str,
+    output: str,
+    text_columns: Sequence[str] = ("text",),
+    id_column: str | None = None,
+    input_format: str | None = None,
+    output_format_name: str | None = None,
+    encoding: str | None = None,
+) -> JobSummary:
+    """Evidence fields per row (see :func:`extraction_columns`), with the row's id; every row kept, in order."""
+
+    def extracted(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+        texts = [_text_of(values) for values in zip(*(chunk[c] for c in text_columns))]
+        ids = chunk[id_column].tolist() if id_column else list(range(first_row, first_row + len(chunk)))
+        out = pd.DataFrame({id_column or "row": ids, **extraction_columns(texts)})
+        out["error"] = [
+            e or ("empty text" if not (isinstance(t, str) and t.strip()) else "") for e, t in zip(chunk[ERROR], texts)
+        ]
+        return out
+
+    required = [*text_columns, *([id_column] if id_column else [])]
+    return run_table_job(input, output, required, extracted, input_format, output_format_name, encoding)

@@ -1,0 +1,77 @@
+"""What every part of the Dask engine shares: its errors, the lazy imports of Dask itself, the string dtype."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+
+from ...errors import ComplaintMineError, InputError
+
+INSTALL_HINT = "pip install 'complaintmine[dask]'"
+
+
+class DistributedError(ComplaintMineError):
+    """Dask is not installed, the cluster cannot be reached, or workers kept dying on a partition."""
+
+    exit_code = 6
+
+
+class BlockError(Exception):
+    """Raised inside a worker for an unreadable block; the client turns it into an InputError.
+
+    complaintmine's own errors take several constructor arguments and so do not survive the trip from a worker
+    back to the client (pickle re-creates exceptions from ``args``); this one keeps ``args == (path, reason)``.
+    """
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+
+def import_dask_dataframe() -> Any:
+    """``dask.dataframe``, or a DistributedError with an install hint when the dask extra is missing.
+
+    Typed ``Any`` on purpose, like every Dask object inside this package: Dask's DataFrame methods carry no
+    annotations, so mypy --strict would reject each call into them. Public signatures still name the types.
+    """
+    try:
+        import dask.dataframe
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise DistributedError(
+            f"the Dask engine needs the optional dask extra ({exc.name or exc} is missing): {INSTALL_HINT}"
+        ) from None
+    return dask.dataframe
+
+
+def import_distributed() -> Any:
+    """``distributed`` (Client, LocalCluster, KilledWorker), typed ``Any`` like the rest of Dask here."""
+    import_dask_dataframe()
+    import distributed
+
+    return distributed
+
+
+def string_dtype() -> Any:
+    """The dtype pandas gives a column of Python strings (``str`` from pandas 3, ``object`` before), which is what
+    the scorer's ``labels`` and ``error`` columns have."""
+    return pd.Series([""]).dtype
+
+
+@contextmanager
+def task_errors() -> Iterator[None]:
+    """Turn errors raised inside tasks into complaintmine errors on the client."""
+    killed_worker = import_distributed().KilledWorker
+    try:
+        yield
+    except BlockError as exc:
+        raise InputError(exc.path, exc.reason) from None
+    except killed_worker as exc:
+        raise DistributedError(
+            f"workers kept dying while running a task ({exc}); they may be running out of memory: "
+            "use fewer threads per worker, more memory per worker, or a smaller blocksize"
+        ) from None

@@ -1,0 +1,1 @@
+"""Text before the model: normalisation with offsets, the jieba tokenizer with the domain lexicon."""
