@@ -24,9 +24,10 @@ from .errors import (
     TrainingError,
 )
 from .labels import ALL_LABELS, ISSUE_LABELS, OTHER, TARGETS
-from .model.artifact import Model, ModelVersionWarning, save_model
+from .model.artifact import ModelVersionWarning, save_model
 from .model.artifact import load_model as _load_model_dir
 from .model.defaults import DEFAULT_MODEL_NAME, default_model_dir
+from .model.runtime import Model
 from .scoring.frame import Prediction, classify_frame, classify_texts, predict_texts
 from .text.tokenizer import Token, Tokenizer, TokenizerConfig
 

@@ -43,3 +43,35 @@ def test_masked_digits_still_locate_spans(tmp_path):
                 seen = squash(text[start:end])
                 assert len(seen) == len(squash(evidence.term))
                 assert all(a == b or (a.isdigit() and b == "0") for a, b in zip(seen, squash(evidence.term)))
+
+
+def test_the_explainer_is_built_once_per_job_and_explains_the_decided_labels(tiny_model, monkeypatch):
+    import numpy as np
+    import pandas as pd
+
+    from complaintmine.model import explain
+    from complaintmine.model.runtime import score_texts
+
+    built = []
+    original = explain.Explainer.__init__
+
+    def counting(self, model):
+        built.append(model)
+        original(self, model)
+
+    monkeypatch.setattr(explain.Explainer, "__init__", counting)
+    model = cm.load_model(tiny_model)
+    texts = ["尾款涨了五十", "赠品没收到", "一周没发货", "好评"]
+    out = cm.classify_frame(model, pd.DataFrame({"text": texts}), explain=True, chunk_size=1)
+    assert len(built) == 1, "one explainer for all chunks"
+    for found, labels, presale in zip(out["evidence"], out["labels"], out["presale"]):
+        decided = (set(labels.split("|")) - {"other"}) | ({"presale"} if presale else set())
+        assert set(found) == decided
+
+    explainer = model.explainer()
+    featurized = explainer.space.featurize(texts[:1])
+    handed = np.zeros((1, len(cm.TARGETS)), dtype=bool)
+    handed[0, cm.TARGETS.index("gift_not_honored")] = True  # not what the model decides: explained as handed
+    assert set(explainer.explain_decided(texts[:1], featurized, handed)[0]) == {"gift_not_honored"}
+    scores = score_texts(model, texts, explain=True)
+    assert np.array_equal(scores.proba, model.predict_proba(texts))

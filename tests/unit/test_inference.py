@@ -123,3 +123,57 @@ def test_scoring_in_small_batches_changes_nothing(tiny_model, monkeypatch):
     whole = model.predict_proba(TEXTS)
     monkeypatch.setattr("complaintmine.model.scorer.BATCH_CHARACTERS", 10)
     assert np.array_equal(model.predict_proba(TEXTS), whole)
+
+
+def test_scorer_classifier_and_plain_scikit_learn_agree_on_the_shipped_configuration():
+    """One n-gram engine serves the classifier's transform and the scorer; both must equal a pipeline built from
+    scikit-learn alone (its own vectorisers and logistic regressions), on the shipped training configuration."""
+    import json
+
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from complaintmine.model.ngrams import prepare_inputs
+
+    config = json.loads((ROOT / "models" / "complaintmine-zh-0.1.0.train.json").read_text(encoding="utf-8"))
+    for key in ("name", "version", "train_split"):
+        config.pop(key)
+    corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
+    clf = cm.TrainConfig(**config).classifier().fit(corpus.texts, corpus.targets())
+    scorer = LinearScorer.from_classifier(clf)
+    assert scorer is not None
+    texts = [*corpus.texts[:10], "预售付了定金，尾款涨了50元，赠品也没有", "１２３  ａｂｃ 发货", "", "🙂价保"]
+
+    words_fit, chars_fit = prepare_inputs(corpus.texts, clf._tokenizer(), "both", True)
+    words, chars = prepare_inputs(texts, clf._tokenizer(), "both", True)
+    common = {"lowercase": False, "min_df": config["min_df"], "sublinear_tf": True}
+    word_vec = TfidfVectorizer(token_pattern=r"\S+", ngram_range=tuple(config["word_ngram_range"]), **common)
+    char_vec = TfidfVectorizer(analyzer="char", ngram_range=tuple(config["char_ngram_range"]), **common)
+    X_fit = sp.hstack([word_vec.fit_transform(words_fit), char_vec.fit_transform(chars_fit)], format="csr")
+    X = sp.hstack([word_vec.transform(words), char_vec.transform(chars)], format="csr")
+    plain = np.column_stack(
+        [
+            LogisticRegression(C=config["C"], class_weight=config["class_weight"], max_iter=2000, random_state=0)
+            .fit(X_fit, y)
+            .predict_proba(X)[:, 1]
+            for y in corpus.targets().T
+        ]
+    )
+    np.testing.assert_allclose(clf.predict_proba(texts), plain, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(scorer.predict_proba(texts), plain, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(clf.transform(texts).toarray(), X.toarray(), rtol=0, atol=1e-12)
+
+
+def test_explaining_a_saved_model_never_imports_scikit_learn(tiny_model):
+    code = (
+        "import sys, complaintmine as cm\n"
+        f"m = cm.load_model({str(tiny_model)!r})\n"
+        "out = cm.classify_texts(m, ['预售尾款涨了五十', '赠品没收到'])\n"
+        "import pandas as pd\n"
+        "out = cm.classify_frame(m, pd.DataFrame({'text': ['预售尾款涨了五十', '赠品没收到']}), explain=True)\n"
+        "assert out['evidence'][0], out\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'sklearn', 'skops', 'scipy'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -23,9 +23,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..labels import TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
-from . import ngrams as fast_features
+from . import ngrams
 from .head import ThresholdedOneVsRest
-from .scorer import mask_digits, prepare_inputs
+from .ngrams import mask_digits, prepare_inputs
 
 FEATURE_KINDS = ("words", "chars", "both")
 MODEL_KINDS = ("logreg", "svm", "cnb")
@@ -141,8 +141,8 @@ class ComplaintClassifier(BaseEstimator):
                 continue
             if fit:
                 blocks.append(vec.fit_transform(docs))
-            elif fast_features.supported(vec):
-                blocks.append(fast_features.transform(vec, docs))
+            elif ngrams.supported(vec):  # the n-gram engine that scoring and explanations use
+                blocks.append(ngrams.transform(vec, docs))
             else:
                 blocks.append(vec.transform(docs))
         return sp.hstack(blocks, format="csr") if len(blocks) > 1 else sp.csr_matrix(blocks[0])

@@ -1,12 +1,15 @@
 """Evidence for a decision: the features that pushed a label up, with their weights and where they occur.
 
 For a linear head the contribution of feature f to label l is ``x_f * w_lf`` (TF-IDF value times weight).
-Word features (``w:`` jieba n-grams) are located by matching consecutive tokens; character features (``c:``)
-by searching the normalised text. Spans are half-open [start, end) offsets into the ORIGINAL text.
+The explainer is built once per job from the scorer's arrays (no scikit-learn) and reads the TF-IDF rows the
+scorer computed for the same texts, for the labels already decided, so explaining tokenises nothing again.
+Word features are located by finding the text's tokens in its normalised text in order; character features by
+searching the normalised text. Spans are half-open [start, end) offsets into the ORIGINAL text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +17,10 @@ import numpy as np
 
 from ..errors import ModelError
 from ..labels import TARGETS
-from ..text.normalize import normalize_with_offsets
-from .artifact import Model
+from ..text.normalize import Normalized, normalize_with_offsets
+from .ngrams import mask_digits
+from .runtime import Model
+from .scorer import FeatureKind, Featurized, LinearFeatures
 
 
 @dataclass(frozen=True)
@@ -40,60 +45,97 @@ def linear_weights(estimator: Any) -> np.ndarray | None:
     return None
 
 
-def _word_spans(tokens: list[Any], term: str, mask: Any) -> list[tuple[int, int]]:
-    words = term.split(" ")
-    spans = []
-    for i in range(len(tokens) - len(words) + 1):
-        if all(mask(tokens[i + k].text) == words[k] for k in range(len(words))):
-            spans.append((tokens[i].start, tokens[i + len(words) - 1].end))
-    return spans
+def _classifier_features(model: Model) -> LinearFeatures:
+    """The linear features of a model without scoring arrays (an SVM head, longer n-grams): from its classifier."""
+    from .ngrams import engine_of
 
-
-def _char_spans(text: str, term: str, mask: Any) -> list[tuple[int, int]]:
-    normalized = normalize_with_offsets(text)
-    seen = mask(normalized.text)  # masking maps character to character, so offsets still line up
-    spans, start = [], seen.find(term)
-    while start != -1:
-        spans.append(normalized.source_span(start, start + len(term)))
-        start = seen.find(term, start + 1)
-    return spans
+    clf = model.classifier
+    weights = [linear_weights(est) for est in clf.head_.estimators_]
+    if any(w is None for w in weights[:-1]):
+        raise ModelError(f"{model.name}: explanations need a linear model (logreg or svm), not {clf.model!r}")
+    width = clf.head_.n_features_in_
+    coef = np.column_stack([w if w is not None else np.zeros(width) for w in weights])
+    kinds: list[FeatureKind | None] = []
+    offset = 0
+    for vectorizer in (clf.word_vectorizer_, clf.char_vectorizer_):
+        if vectorizer is None:
+            kinds.append(None)
+            continue
+        size = len(vectorizer.vocabulary_)
+        idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        kinds.append(FeatureKind(engine_of(vectorizer), idf, coef[offset : offset + size]))
+        offset += size
+    return LinearFeatures(clf._tokenizer(), clf.features, bool(clf.mask_digits), kinds[0], kinds[1])
 
 
 class Explainer:
-    """Explains a model's decisions. Build once per model; it caches the weight matrix and feature names."""
+    """Explains a linear model's decisions. Build once per model (or job): it holds the weights and n-grams."""
 
     def __init__(self, model: Model):
-        clf = model.classifier
         self.model = model
-        self.names = clf.feature_names()
-        weights = [linear_weights(est) for est in clf.head_.estimators_]
-        if any(w is None for w in weights[:-1]):
-            raise ModelError(f"{model.name}: explanations need a linear model (logreg or svm), not {clf.model!r}")
-        self.weights = [w if w is not None else np.zeros(len(self.names)) for w in weights]
+        self.space = model.scorer.space if model.scorer is not None else _classifier_features(model)
+
+    def warm_up(self) -> None:
+        """Build the feature-to-term tables now (before worker processes fork and share them)."""
+        for kind in (self.space.word, self.space.char):
+            if kind is not None and len(kind.idf):
+                kind.ngrams.term(0)
+
+    def _mask(self, text: str) -> str:
+        return mask_digits(text) if self.space.masked else text
 
     def explain(self, text: str, labels: list[str] | None = None, top: int = 5) -> dict[str, list[Evidence]]:
         """Evidence per label (default: the labels the model predicts for ``text``), strongest first."""
-        clf = self.model.classifier
-        row = clf.transform([text]).tocsr()
+        featurized = self.space.featurize([text])
         if labels is None:
-            decided = clf.head_.predict_proba(row)[0] >= clf.thresholds()
+            decided = self.model.predict_proba([text])[0] >= self.model.thresholds()
             labels = [name for name, on in zip(TARGETS, decided) if on]
-        tokens = clf._tokenizer().tokens(text)
+        return self._explain_row(text, featurized, 0, labels, top)
+
+    def explain_decided(
+        self, texts: Sequence[str], featurized: Featurized, decided: np.ndarray, top: int = 5
+    ) -> list[dict[str, list[Evidence]]]:
+        """Evidence for the labels already decided (``decided``: one row of booleans per text, TARGETS order),
+        from the rows the scorer computed for these texts."""
+        return [
+            self._explain_row(text, featurized, i, [n for n, on in zip(TARGETS, decided[i]) if on], top)
+            for i, text in enumerate(texts)
+        ]
+
+    def _explain_row(
+        self, text: str, featurized: Featurized, i: int, labels: list[str], top: int
+    ) -> dict[str, list[Evidence]]:
+        if not labels:
+            return {}
+        parts = []  # (prefix, kind, feature indices, TF-IDF values) of the row, per feature kind
+        kinds = (("w", self.space.word, featurized.word_rows), ("c", self.space.char, featurized.char_rows))
+        for prefix, kind, rows in kinds:
+            if kind is not None and rows is not None:
+                indices, values = rows.row(i)
+                parts.append((prefix, kind, indices, values))
+        part_of = np.concatenate([np.full(len(p[2]), k) for k, p in enumerate(parts)] or [np.zeros(0, dtype=int)])
+        features = np.concatenate([p[2] for p in parts] or [np.zeros(0, dtype=np.int64)])
+        normalized: Normalized | None = None
+        word_tokens: list[tuple[str, int, int]] | None = None
         result: dict[str, list[Evidence]] = {}
         for label in labels:
-            w = self.weights[TARGETS.index(label)]
-            contributions = row.data * w[row.indices]
-            order = np.argsort(-contributions)
+            target = TARGETS.index(label)
+            contributions = np.concatenate([p[3] * p[1].coef[p[2], target] for p in parts] or [np.zeros(0)])
             evidence: list[Evidence] = []
             seen_spans: set[tuple[tuple[int, int], ...]] = set()
-            for k in order:
+            for k in np.argsort(-contributions, kind="stable"):
                 if contributions[k] <= 0 or len(evidence) >= top:
                     break
-                name = self.names[row.indices[k]]
-                kind, term = name[:2], name[2:]
-                spans = tuple(
-                    _word_spans(tokens, term, clf.mask) if kind == "w:" else _char_spans(text, term, clf.mask)
-                )
+                prefix, kind = parts[int(part_of[k])][:2]
+                term = kind.ngrams.term(int(features[k]))
+                if normalized is None:
+                    normalized = normalize_with_offsets(text)
+                if prefix == "w":
+                    if word_tokens is None:
+                        word_tokens = self._tokens(text, normalized, featurized.words[i])
+                    spans = tuple(_word_spans(word_tokens, term))
+                else:
+                    spans = tuple(_char_spans(normalized, self._mask(normalized.text), term))
                 if spans in seen_spans:  # 尾款 as a word and as characters point at the same place
                     continue
                 seen_spans.add(spans)
@@ -101,3 +143,35 @@ class Explainer:
                 evidence.append(Evidence(term, float(contributions[k]), spans))
             result[label] = evidence
         return result
+
+    def _tokens(self, text: str, normalized: Normalized, words: str) -> list[tuple[str, int, int]]:
+        """The tokens the model read (as it read them) with their spans in the original text: each found in the
+        normalised text after the previous one, since tokens are consecutive pieces of it."""
+        seen = self._mask(normalized.text)
+        tokens, position = [], 0
+        for token in words.split():
+            start = seen.find(token, position)
+            if start < 0:  # not a piece of the text after all: segment it again
+                return [(self._mask(t.text), t.start, t.end) for t in self.space.tokenizer.tokens(text)]
+            position = start + len(token)
+            tokens.append((token, *normalized.source_span(start, position)))
+        return tokens
+
+
+def _word_spans(tokens: list[tuple[str, int, int]], term: str) -> list[tuple[int, int]]:
+    words = term.split(" ")
+    spans = []
+    for i in range(len(tokens) - len(words) + 1):
+        if all(tokens[i + k][0] == words[k] for k in range(len(words))):
+            spans.append((tokens[i][1], tokens[i + len(words) - 1][2]))
+    return spans
+
+
+def _char_spans(normalized: Normalized, seen: str, term: str) -> list[tuple[int, int]]:
+    """Spans of ``term`` in ``seen`` (the normalised text, digit-masked if the model masks: masking maps character
+    to character, so offsets still line up)."""
+    spans, start = [], seen.find(term)
+    while start != -1:
+        spans.append(normalized.source_span(start, start + len(term)))
+        start = seen.find(term, start + 1)
+    return spans

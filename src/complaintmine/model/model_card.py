@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..labels import ISSUE_LABELS
-from .artifact import Model
+from .runtime import Model
 
 _SPLIT_TITLES = {
     "test_real": "Held-out real texts (test split, never trained or tuned on)",

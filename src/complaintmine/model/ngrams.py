@@ -1,43 +1,385 @@
-"""A faster ``TfidfVectorizer.transform`` for the two fitted vectorisers of a ComplaintClassifier.
+"""The n-gram engine: (document, feature) occurrences of word and character n-grams, and their TF-IDF rows.
 
-scikit-learn counts n-grams in a Python loop with a try/except per n-gram; after segmentation that loop was
-two thirds of scoring time. Character n-grams (n <= 3) are counted here without a Python loop per n-gram: each
-n-gram of up to three code points (21 bits each) packs into one uint64 key, all keys of a batch are looked up
-in the sorted vocabulary keys with ``searchsorted`` and counted with ``unique``. Word n-grams are counted per
-document with ``collections.Counter``. The result equals scikit-learn's transform (tests compare them): same
-vocabulary, same sublinear tf, idf weighting and L2 normalisation. Fitting still uses scikit-learn.
+Training fits scikit-learn's ``TfidfVectorizer`` (vocabulary and idf). Everything after that counts n-grams
+here: the classifier's transform, the NumPy scorer and explanations, so the three agree by construction. The
+result equals scikit-learn's transform (tests compare them): same analyzers, sublinear tf, idf weighting and
+L2 normalisation. Imports NumPy and pandas only (scipy only to hand the classifier a sparse matrix).
+
+Lookups avoid a Python step per n-gram: character n-grams of up to three code points (21 bits each) pack into
+one uint64 key, word bigrams into a pair of unigram slots, and all keys of a batch are looked up at once in a
+pandas hash index. Longer n-grams (other configurations than the shipped one) are counted per document.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from typing import Any
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from .scorer import WHITE_SPACE_RUNS, pack_char_ngram, pack_char_ngrams
+from ..text.normalize import normalize
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from ..text.tokenizer import Tokenizer
+
+_DIGIT = re.compile(r"\d")
+WHITE_SPACE_RUNS = re.compile(r"\s\s+")  # scikit-learn's char analyzer squeezes these to one space
+_NOT_SINGLE_SPACED = re.compile(r"[^\S ]|  |^ | $")
+_BITS = 21  # every Unicode code point fits in 21 bits; three of them fit in a uint64
+_BMP = 0x10000
+_MASK = (1 << _BITS) - 1
 
 
-def _char_grams(text: str, low: int, high: int) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    size = len(text)
-    for n in range(low, min(high, size) + 1):
-        counts.update(text[i : i + n] for i in range(size - n + 1))
-    return counts
+# -- what the n-grams are read from ------------------------------------------------------------------------------
 
 
-def _word_grams(text: str, low: int, high: int) -> Counter[str]:
-    tokens = text.split()
-    counts: Counter[str] = Counter()
-    for n in range(low, min(high, len(tokens)) + 1):
-        if n == 1:
-            counts.update(tokens)
-        else:
-            counts.update(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-    return counts
+def mask_digits(text: str) -> str:
+    """Every digit becomes 0 (a model's ``mask_digits`` option): amounts and dates count as "a number"."""
+    return _DIGIT.sub("0", text)
+
+
+def prepare_inputs(
+    texts: Sequence[str], tokenizer: Tokenizer, features: str, masked: bool
+) -> tuple[list[str], list[str]]:
+    """What the two feature kinds read: space-joined tokens and the normalised text (each digit-masked if asked).
+
+    The single definition for training, scoring and explanations, so they cannot drift apart.
+    """
+    normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
+    words = [" ".join(tokenizer.tokenize_normalized(t)) for t in normalized] if features != "chars" else []
+    chars = normalized if features != "words" else []
+    if masked:
+        words, chars = _mask_all(words), _mask_all(chars)
+    return words, chars
+
+
+def _mask_all(texts: list[str]) -> list[str]:
+    """mask_digits over many texts with one regex pass: normalised texts never hold NUL (a control character)."""
+    masked = mask_digits("\x00".join(texts)).split("\x00")
+    return masked if len(masked) == len(texts) else [mask_digits(text) for text in texts]
+
+
+# -- keys --------------------------------------------------------------------------------------------------------
+
+
+def pack_char_ngram(term: str) -> int:
+    """The uint64 key of a character n-gram of 1 to 3 code points (left-aligned, 21 bits each)."""
+    key = 0
+    for offset, char in enumerate(term):
+        key |= ord(char) << (_BITS * (2 - offset))
+    return key
+
+
+def unpack_char_ngram(key: int) -> str:
+    """The n-gram of a key from :func:`pack_char_ngram` (code point 0 never occurs in normalised text)."""
+    codes = [(key >> (_BITS * (2 - offset))) & _MASK for offset in range(3)]
+    return "".join(chr(code) for code in codes if code)
+
+
+def pack_char_ngrams(codes: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Keys of the n-grams starting at ``starts`` in ``codes`` (uint64 code points), as :func:`pack_char_ngram`."""
+    keys = codes[starts] << np.uint64(_BITS * 2)
+    if n >= 2:
+        keys |= codes[starts + 1] << np.uint64(_BITS)
+    if n == 3:
+        keys |= codes[starts + 2]
+    return np.asarray(keys, dtype=np.uint64)
+
+
+def bigram_keys(left: np.ndarray, right: np.ndarray, n_unigrams: int) -> np.ndarray:
+    """Keys of word bigrams from the slots of their two words (the one packing of bigrams)."""
+    return np.asarray(left, dtype=np.uint64) * np.uint64(n_unigrams) + np.asarray(right, dtype=np.uint64)
+
+
+class KeyIndex:
+    """uint64 keys -> int values (feature indices); -1 for a key not present."""
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        self.values = np.asarray(values, dtype=np.int64)
+        self._index = pd.Index(np.asarray(keys, dtype=np.uint64))
+        if not self._index.is_unique:
+            raise ValueError("duplicate keys")
+        self._index.get_indexer(self._index[:1])  # builds the hash table now, before any fork shares it
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        positions = self._index.get_indexer(pd.Index(np.asarray(keys, dtype=np.uint64)))
+        found = np.full(len(positions), -1, dtype=np.int64)
+        hit = positions >= 0
+        found[hit] = self.values[positions[hit]]
+        return found
+
+
+Occurrences = tuple[np.ndarray, np.ndarray]  # (document, feature) of every n-gram found in the vocabulary
+
+
+def _long_occurrences(
+    documents: Sequence[str], terms: dict[str, int], sizes: Iterable[int], grams: Any
+) -> tuple[list[int], list[int]]:
+    """Occurrences of vocabulary n-grams that have no packed key, counted per document."""
+    docs: list[int] = []
+    found: list[int] = []
+    get = terms.get
+    for doc, document in enumerate(documents):
+        for n in sizes:
+            for gram in grams(document, n):
+                feature = get(gram)
+                if feature is not None:
+                    docs.append(doc)
+                    found.append(feature)
+    return docs, found
+
+
+def _sizes(terms: Iterable[str], size: Any) -> list[int]:
+    return sorted({size(term) for term in terms})
+
+
+class CharNgrams:
+    """Character n-grams of a vocabulary: n-grams of up to 3 code points as packed keys, longer ones by string."""
+
+    def __init__(self, keys: np.ndarray, features: np.ndarray, ngram_range: Any, long: dict[str, int]):
+        self.keys = np.asarray(keys, dtype=np.uint64)
+        self.features = np.asarray(features, dtype=np.int64)
+        self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
+        self.long = long
+        self._long_sizes = _sizes(long, len)
+        self._index = KeyIndex(self.keys, self.features)
+        self._dense_unigrams = np.full(_BMP, -1, dtype=np.int64)  # feature of each BMP character, -1 if none
+        codes = self.keys >> np.uint64(2 * _BITS)
+        single = (self.keys == codes << np.uint64(2 * _BITS)) & (codes < _BMP)
+        self._dense_unigrams[codes[single].astype(np.int64)] = self.features[single]
+
+    @classmethod
+    def from_vocabulary(cls, vocabulary: dict[str, int], ngram_range: Sequence[int]) -> CharNgrams:
+        short = [term for term in vocabulary if len(term) <= 3]
+        keys = np.fromiter((pack_char_ngram(t) for t in short), dtype=np.uint64, count=len(short))
+        features = np.fromiter((vocabulary[t] for t in short), dtype=np.int64, count=len(short))
+        return cls(keys, features, ngram_range, {t: i for t, i in vocabulary.items() if len(t) > 3})
+
+    def term(self, feature: int) -> str:
+        """The n-gram of a feature index (for explanations)."""
+        position = _position_of(self, self.features, feature)
+        if position >= 0:
+            return unpack_char_ngram(int(self.keys[position]))
+        return _long_term(self, feature)
+
+    def _unigram_features(self, codes: np.ndarray) -> np.ndarray:
+        features: np.ndarray = self._dense_unigrams[np.minimum(codes, _BMP - 1).astype(np.int64)]
+        beyond = codes >= _BMP
+        if beyond.any():  # emoji and rare Han: through the hash index like any other n-gram
+            features[beyond] = self._index.lookup(codes[beyond] << np.uint64(2 * _BITS))
+        return features
+
+    def occurrences(self, documents: Sequence[str]) -> Occurrences:
+        low, high = self.ngram_range
+        # One regex pass over the batch: NUL is not whitespace, so no run spans two documents.
+        squeezed = WHITE_SPACE_RUNS.sub(" ", "\x00".join(documents)).split("\x00")
+        documents = squeezed if len(squeezed) == len(documents) else [WHITE_SPACE_RUNS.sub(" ", d) for d in documents]
+        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+        codes = np.frombuffer("".join(documents).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        doc_of_char = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+        room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes), dtype=np.int64)  # chars left
+        found_docs, found_features = [], []
+        for n in range(low, min(high, 3) + 1):
+            starts = np.flatnonzero(room >= n)
+            if n == 1:  # a third of all lookups: index the dense table by code point instead of hashing
+                features = self._unigram_features(codes)
+            else:
+                features = self._index.lookup(pack_char_ngrams(codes, starts, n))
+            hit = features >= 0
+            found_docs.append(doc_of_char[starts[hit]])
+            found_features.append(features[hit])
+        if self._long_sizes:
+            docs, long_features = _long_occurrences(
+                documents, self.long, self._long_sizes, lambda d, n: (d[i : i + n] for i in range(len(d) - n + 1))
+            )
+            found_docs.append(np.asarray(docs, dtype=np.int64))
+            found_features.append(np.asarray(long_features, dtype=np.int64))
+        return np.concatenate(found_docs), np.concatenate(found_features)
+
+
+class WordNgrams:
+    """Word n-grams of a vocabulary over space-joined tokens: unigrams by dict, bigrams as packed slot pairs
+    (when both words are in the vocabulary, as ``min_df`` alone ensures), anything else by string."""
+
+    def __init__(
+        self,
+        unigrams: Sequence[str],
+        unigram_features: np.ndarray,
+        bigram_keys: np.ndarray | None,
+        bigram_features: np.ndarray | None,
+        long: dict[str, int],
+    ):
+        self.unigrams = list(unigrams)
+        self.unigram_features = np.asarray(unigram_features, dtype=np.int64)
+        # Unigram slots: a dict, the fastest lookup for tokens that are Python strings already.
+        self._slots = {term: slot for slot, term in enumerate(self.unigrams)}
+        self.bigram_keys = bigram_keys
+        self.bigram_features = bigram_features
+        self._bigrams = (
+            KeyIndex(bigram_keys, bigram_features) if bigram_keys is not None and bigram_features is not None else None
+        )
+        self.long = long
+        self._long_sizes = _sizes(long, lambda term: term.count(" ") + 1)
+
+    @classmethod
+    def from_vocabulary(cls, vocabulary: dict[str, int], ngram_range: Sequence[int]) -> WordNgrams:
+        unigrams = [term for term in vocabulary if " " not in term]
+        slot_of = {term: slot for slot, term in enumerate(unigrams)}
+        left, right, features, long = [], [], [], {}
+        for term, index in vocabulary.items():
+            words = term.split(" ")
+            if len(words) == 2 and words[0] in slot_of and words[1] in slot_of:
+                left.append(slot_of[words[0]])
+                right.append(slot_of[words[1]])
+                features.append(index)
+            elif len(words) > 1:
+                long[term] = index
+        packed = int(ngram_range[1]) >= 2
+        return cls(
+            unigrams,
+            np.asarray([vocabulary[t] for t in unigrams], dtype=np.int64),
+            bigram_keys(np.asarray(left), np.asarray(right), len(unigrams)) if packed else None,
+            np.asarray(features, dtype=np.int64) if packed else None,
+            long,
+        )
+
+    @property
+    def packable(self) -> bool:
+        """Whether every n-gram has a packed key (what the scorer's arrays can hold)."""
+        return not self.long
+
+    def term(self, feature: int) -> str:
+        """The n-gram of a feature index, tokens joined by a space (for explanations)."""
+        slot = _position_of(self, self.unigram_features, feature, "_unigram_positions")
+        if slot >= 0:
+            return self.unigrams[slot]
+        if self.bigram_keys is not None and self.bigram_features is not None:
+            position = _position_of(self, self.bigram_features, feature, "_bigram_positions")
+            if position >= 0:
+                key, n = int(self.bigram_keys[position]), len(self.unigrams)
+                return f"{self.unigrams[key // n]} {self.unigrams[key % n]}"
+        return _long_term(self, feature)
+
+    def occurrences(self, documents: Sequence[str]) -> Occurrences:
+        # Documents are tokens joined by single spaces: one split of the whole batch, and dict lookups driven
+        # by map() (no Python frame per token).
+        lengths = np.fromiter((d.count(" ") + 1 if d else 0 for d in documents), dtype=np.int64, count=len(documents))
+        joined = " ".join(d for d in documents if d)
+        tokens = joined.split(" ") if lengths.any() else []
+        if _NOT_SINGLE_SPACED.search(joined):  # other white space, or empty tokens: split each document
+            tokens = [t for d in documents for t in d.split()]
+            lengths = np.fromiter((len(d.split()) for d in documents), dtype=np.int64, count=len(documents))
+        slots = np.fromiter(map(self._slots.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        doc_of_token = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+        known = slots >= 0
+        found_docs = [doc_of_token[known]]
+        found_features = [self.unigram_features[slots[known]]]
+        if self._bigrams is not None:
+            pairs = (doc_of_token[1:] == doc_of_token[:-1]) & known[1:] & known[:-1]
+            features = self._bigrams.lookup(bigram_keys(slots[:-1][pairs], slots[1:][pairs], len(self._slots)))
+            hit = features >= 0
+            found_docs.append(doc_of_token[:-1][pairs][hit])
+            found_features.append(features[hit])
+        if self._long_sizes:
+
+            def grams(document: str, n: int) -> Iterable[str]:
+                words = document.split()
+                return (" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+
+            docs, found = _long_occurrences(documents, self.long, self._long_sizes, grams)
+            found_docs.append(np.asarray(docs, dtype=np.int64))
+            found_features.append(np.asarray(found, dtype=np.int64))
+        return np.concatenate(found_docs), np.concatenate(found_features)
+
+
+def _position_of(owner: Any, features: np.ndarray, feature: int, cache: str = "_positions") -> int:
+    """Where ``feature`` is in ``features`` (-1 if absent), through an inverse array built on first use."""
+    positions = owner.__dict__.get(cache)
+    if positions is None:
+        positions = np.full(int(features.max()) + 1 if len(features) else 0, -1, dtype=np.int64)
+        positions[features] = np.arange(len(features))
+        owner.__dict__[cache] = positions
+    return int(positions[feature]) if 0 <= feature < len(positions) else -1
+
+
+def _long_term(owner: Any, feature: int) -> str:
+    inverse = owner.__dict__.get("_long_inverse")
+    if inverse is None:
+        inverse = owner.__dict__["_long_inverse"] = {index: term for term, index in owner.long.items()}
+    return str(inverse[feature])
+
+
+# -- TF-IDF rows -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TfidfRows:
+    """L2-normalised TF-IDF rows in CSR parts (columns sorted within each row), without scipy."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    width: int
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.indptr) - 1
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Feature indices and values of row ``i``."""
+        start, end = self.indptr[i], self.indptr[i + 1]
+        return self.indices[start:end], self.data[start:end]
+
+    def dot(self, coef: np.ndarray) -> np.ndarray:
+        """``rows @ coef`` for a dense (width, k) ``coef``."""
+        sums = np.zeros((self.n_rows, coef.shape[1]))
+        if len(self.indices):
+            starts = self.indptr[:-1]
+            present = np.flatnonzero(self.indptr[1:] > starts)
+            rows = np.take(coef, self.indices, axis=0)  # several times faster than coef[idx] for 2-D gathers
+            sums[present] = np.add.reduceat(rows * self.data[:, None], starts[present], axis=0)
+        return sums
+
+    def to_csr(self) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
+        return sp.csr_matrix(
+            (self.data, self.indices.astype(np.int32), self.indptr), shape=(self.n_rows, self.width)
+        )
+
+    @staticmethod
+    def concat(parts: Sequence[TfidfRows], width: int) -> TfidfRows:
+        if len(parts) == 1:
+            return parts[0]
+        offsets = np.cumsum([0] + [len(p.indices) for p in parts])
+        indptr = np.concatenate([p.indptr[:-1] + o for p, o in zip(parts, offsets)] + [offsets[-1:]])
+        indices = np.concatenate([p.indices for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        data = np.concatenate([p.data for p in parts]) if parts else np.zeros(0)
+        return TfidfRows(indptr.astype(np.int64), indices, data, width)
+
+
+def tfidf_rows(occurrences: Occurrences, n_docs: int, idf: np.ndarray, sublinear: bool = True) -> TfidfRows:
+    """TF-IDF rows from (document, feature) occurrences: (sublinear) tf times idf, L2-normalised per row."""
+    docs, feature_ids = occurrences
+    width = len(idf)
+    pairs, counts = np.unique(docs * width + feature_ids, return_counts=True)  # sorted by document, then feature
+    doc, feature = pairs // width, pairs % width
+    tf = np.log(counts) + 1.0 if sublinear else counts.astype(np.float64)
+    values = tf * idf[feature]
+    norms = np.sqrt(np.bincount(doc, weights=values * values, minlength=n_docs))
+    norms[norms == 0.0] = 1.0
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(doc, minlength=n_docs), out=indptr[1:])
+    return TfidfRows(indptr, feature.astype(np.int64), values / norms[doc], width)
+
+
+# -- scikit-learn's vectorisers ----------------------------------------------------------------------------------
 
 
 def supported(vectorizer: Any) -> bool:
@@ -56,147 +398,18 @@ def supported(vectorizer: Any) -> bool:
     )
 
 
-def _vocabulary_keys(vectorizer: Any) -> tuple[pd.Index, np.ndarray]:
-    """A hash index of the packed vocabulary keys and their feature indices (cached on the vectoriser).
-
-    pandas' hash-table lookup (``get_indexer``) is about four times faster here than ``searchsorted``.
-    """
-    cached = getattr(vectorizer, "_complaintmine_keys", None)
-    if cached is None or cached[2] is not vectorizer.vocabulary_:
-        keys = np.empty(len(vectorizer.vocabulary_), dtype=np.uint64)
-        indices = np.empty(len(vectorizer.vocabulary_), dtype=np.int64)
-        for position, (term, index) in enumerate(vectorizer.vocabulary_.items()):
-            keys[position], indices[position] = pack_char_ngram(term), index
-        cached = (pd.Index(keys), indices, vectorizer.vocabulary_)
-        vectorizer._complaintmine_keys = cached
-    return cached[0], cached[1]
-
-
-def _char_counts(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
-    low, high = vectorizer.ngram_range
-    documents = [WHITE_SPACE_RUNS.sub(" ", document) for document in documents]
-    lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
-    codes = np.frombuffer("".join(documents).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    doc_of_char = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
-    room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes), dtype=np.int64)  # chars left in doc
-    vocab_keys, vocab_index = _vocabulary_keys(vectorizer)
-    found_docs, found_features = [], []
-    for n in range(low, high + 1):
-        starts = np.flatnonzero(room >= n)
-        slots = vocab_keys.get_indexer(pd.Index(pack_char_ngrams(codes, starts, n)))
-        hit = slots >= 0
-        found_docs.append(doc_of_char[starts[hit]])
-        found_features.append(vocab_index[slots[hit]])
-    return _csr_from_pairs(
-        np.concatenate(found_docs), np.concatenate(found_features), len(documents), len(vectorizer.vocabulary_)
-    )
-
-
-def _counts_by_dict(vectorizer: Any, documents: Sequence[str], grams: Any) -> sp.csr_matrix:
-    """Count each document's n-grams with ``grams(document, low, high)`` and look each up once."""
-    low, high = vectorizer.ngram_range
-    get = vectorizer.vocabulary_.get
-    indptr = [0]
-    indices: list[int] = []
-    counts: list[int] = []
-    for document in documents:
-        for gram, count in grams(document, low, high).items():
-            index = get(gram)
-            if index is not None:
-                indices.append(index)
-                counts.append(count)
-        indptr.append(len(indices))
-    return sp.csr_matrix(
-        (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(documents), len(vectorizer.vocabulary_)),
-    )
-
-
-def _spaced_char_grams(document: str, low: int, high: int) -> Counter[str]:
-    return _char_grams(WHITE_SPACE_RUNS.sub(" ", document), low, high)
-
-
-def _word_keys(vectorizer: Any) -> tuple[pd.Index, np.ndarray, pd.Index, np.ndarray]:
-    """Hash indexes of unigram strings and of bigrams packed as (unigram slot, unigram slot) pairs (cached)."""
-    cached = getattr(vectorizer, "_complaintmine_words", None)
-    if cached is None or cached[4] is not vectorizer.vocabulary_:
-        unigrams = {term: index for term, index in vectorizer.vocabulary_.items() if " " not in term}
-        uni_index = pd.Index(list(unigrams))
-        uni_features = np.fromiter(unigrams.values(), dtype=np.int64, count=len(unigrams))
-        keys, features = [], []
-        for term, index in vectorizer.vocabulary_.items():
-            if term.count(" ") == 1:
-                left, right = term.split(" ")
-                # min_df keeps a bigram only if both of its words are kept too (no max_df/max_features here)
-                keys.append(uni_index.get_loc(left) * len(unigrams) + uni_index.get_loc(right))
-                features.append(index)
-        cached = (
-            uni_index,
-            uni_features,
-            pd.Index(np.asarray(keys, dtype=np.int64)),
-            np.asarray(features, dtype=np.int64),
-            vectorizer.vocabulary_,
-        )
-        vectorizer._complaintmine_words = cached
-    return cached[0], cached[1], cached[2], cached[3]
-
-
-def _packable_words(vectorizer: Any) -> bool:
-    """Bigrams pack as word-slot pairs only if both of their words are in the vocabulary (always, with min_df
-    alone; max_df or max_features could drop a word and keep its bigram)."""
-    try:
-        _word_keys(vectorizer)
-    except KeyError:
-        return False
-    return True
-
-
-def _word_counts(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
-    uni_index, uni_features, bi_index, bi_features = _word_keys(vectorizer)
-    split = [document.split() for document in documents]
-    lengths = np.fromiter((len(tokens) for tokens in split), dtype=np.int64, count=len(split))
-    slots = uni_index.get_indexer(pd.Index([token for tokens in split for token in tokens], dtype=object))
-    doc_of_token = np.repeat(np.arange(len(split), dtype=np.int64), lengths)
-    known = slots >= 0
-    found_docs = [doc_of_token[known]]
-    found_features = [uni_features[slots[known]]]
-    same_doc = doc_of_token[1:] == doc_of_token[:-1]
-    pairs = same_doc & known[1:] & known[:-1]
-    bi_slots = bi_index.get_indexer(slots[:-1][pairs] * len(uni_index) + slots[1:][pairs])
-    hit = bi_slots >= 0
-    found_docs.append(doc_of_token[:-1][pairs][hit])
-    found_features.append(bi_features[bi_slots[hit]])
-    return _csr_from_pairs(
-        np.concatenate(found_docs), np.concatenate(found_features), len(documents), len(vectorizer.vocabulary_)
-    )
-
-
-def _csr_from_pairs(docs: np.ndarray, feature_ids: np.ndarray, n_docs: int, width: int) -> sp.csr_matrix:
-    """Counts of (document, feature) pairs as a CSR matrix with sorted rows."""
-    unique, counts = np.unique(docs * width + feature_ids, return_counts=True)
-    indptr = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum(np.bincount(unique // width, minlength=n_docs), out=indptr[1:])
-    return sp.csr_matrix((counts.astype(np.float64), (unique % width).astype(np.int32), indptr), shape=(n_docs, width))
+def engine_of(vectorizer: Any) -> CharNgrams | WordNgrams:
+    """The n-gram engine of a fitted vectoriser (cached on it while its vocabulary stays the same object)."""
+    cached = getattr(vectorizer, "_complaintmine_engine", None)
+    if cached is None or cached[1] is not vectorizer.vocabulary_:
+        kind = CharNgrams if vectorizer.analyzer == "char" else WordNgrams
+        cached = (kind.from_vocabulary(vectorizer.vocabulary_, vectorizer.ngram_range), vectorizer.vocabulary_)
+        vectorizer._complaintmine_engine = cached
+    return cached[0]
 
 
 def transform(vectorizer: Any, documents: Sequence[str]) -> sp.csr_matrix:
     """TF-IDF rows for ``documents`` exactly as ``vectorizer.transform`` would compute them."""
-    if vectorizer.analyzer == "char" and vectorizer.ngram_range[1] <= 3:
-        matrix = _char_counts(vectorizer, documents)
-    elif vectorizer.analyzer == "char":  # n-grams longer than 3 do not pack into a uint64
-        matrix = _counts_by_dict(vectorizer, documents, _spaced_char_grams)
-    elif tuple(vectorizer.ngram_range) in ((1, 1), (1, 2)) and _packable_words(vectorizer):
-        matrix = _word_counts(vectorizer, documents)
-    else:
-        matrix = _counts_by_dict(vectorizer, documents, _word_grams)
-    matrix.sum_duplicates()
-    data = matrix.data
-    if vectorizer.sublinear_tf:
-        data = np.log(data) + 1.0
-    data = data * np.asarray(vectorizer.idf_, dtype=np.float64)[matrix.indices]
-    matrix = sp.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0.0] = 1.0
-    matrix = sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
-    matrix.sort_indices()
-    return matrix
+    idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+    occurrences = engine_of(vectorizer).occurrences(documents)
+    return tfidf_rows(occurrences, len(documents), idf, bool(vectorizer.sublinear_tf)).to_csr()

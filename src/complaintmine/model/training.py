@@ -13,9 +13,9 @@ from ..corpus.load import Corpus
 from ..errors import TrainingError
 from ..labels import ALL_LABELS, TARGETS
 from ..text.tokenizer import TokenizerConfig
-from .artifact import Model
 from .classifier import ComplaintClassifier
 from .evaluation import compute_metrics
+from .runtime import Model, score_texts
 from .scorer import LinearScorer
 
 
@@ -125,8 +125,8 @@ def evaluate(model: Model, corpus: Corpus) -> dict[str, Any]:
     """Metrics of ``model`` on every row of ``corpus`` (select the split you want first)."""
     if len(corpus) == 0:
         raise TrainingError("nothing to evaluate: the data has no rows")
-    proba = model.predict_proba(corpus.texts)
-    predicted = (proba >= model.thresholds()).astype(int)
+    scores = score_texts(model, corpus.texts)
+    proba, predicted = scores.proba, scores.decided.astype(int)
     # A text predicted with no issue is "other"; the presale column is decided on its own.
     return compute_metrics(corpus.targets(), predicted, proba)
 
@@ -150,17 +150,14 @@ def train_and_report(corpus: Corpus, config: TrainConfig | None = None) -> Model
 
 
 def _errors(model: Model, corpus: Corpus, quote: bool, per_kind: int = 3) -> dict[str, Any]:
-    from .explain import Explainer
-
-    proba = model.predict_proba(corpus.texts)
-    thresholds = model.thresholds()
+    scores = score_texts(model, corpus.texts)
+    proba, decided, thresholds = scores.proba, scores.decided, model.thresholds()
     truth = corpus.targets()
-    explainer: Explainer | None = None
     found: dict[str, Any] = {}
     for j, label in enumerate(TARGETS[:-1]):
         for kind, mask in (
-            ("false_positive", (proba[:, j] >= thresholds[j]) & (truth[:, j] == 0)),
-            ("false_negative", (proba[:, j] < thresholds[j]) & (truth[:, j] == 1)),
+            ("false_positive", decided[:, j] & (truth[:, j] == 0)),
+            ("false_negative", ~decided[:, j] & (truth[:, j] == 1)),
         ):
             rows = np.flatnonzero(mask)
             # The most confident mistakes first.
@@ -171,9 +168,8 @@ def _errors(model: Model, corpus: Corpus, quote: bool, per_kind: int = 3) -> dic
                 if quote:
                     example["text"] = corpus.texts[row][:120]
                 else:
-                    explainer = explainer or Explainer(model)
                     example["key"] = corpus.frame["key"][row]
-                    evidence = explainer.explain(corpus.texts[row], labels=[label], top=4)[label]
+                    evidence = model.explainer().explain(corpus.texts[row], labels=[label], top=4)[label]
                     example["evidence"] = [e.term for e in evidence]
                 examples.append(example)
             found.setdefault(label, {})[kind] = {"count": int(mask.sum()), "examples": examples}

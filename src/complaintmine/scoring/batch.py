@@ -26,7 +26,8 @@ from ..errors import InputError, MissingColumnError
 from ..io.readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
 from ..io.tables import ERROR_FIELD
 from ..io.writers import OutputWriter, output_format, scoring_metadata
-from ..model.artifact import Model, load_model
+from ..model.artifact import load_model
+from ..model.runtime import Model
 from .frame import classify_frame
 
 ProgressCallback = Callable[[int, float | None], None]  # rows done, fraction of input bytes read (if known)

@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import MissingColumnError
 from ..io.tables import ERROR_FIELD
 from ..labels import ISSUE_LABELS, format_labels
-from ..model.artifact import Model
+from ..model.runtime import Model, score_texts
 
 PROBABILITY_COLUMNS = [f"p_{name}" for name in ISSUE_LABELS]
 OUTPUT_COLUMNS = ["labels", "presale", *PROBABILITY_COLUMNS, "error"]
@@ -40,8 +40,8 @@ class Prediction:
 
 def predict_texts(model: Model, texts: Sequence[str]) -> list[Prediction]:
     """Classify texts; every text gets a Prediction, in order."""
-    proba = model.predict_proba(list(texts))
-    decided = proba >= model.thresholds()
+    scores = score_texts(model, texts)
+    proba, decided = scores.proba, scores.decided
     result = []
     for row in range(len(texts)):
         issues = tuple(name for i, name in enumerate(ISSUE_LABELS) if decided[row, i])
@@ -107,15 +107,17 @@ def classify_frame(
     presale_missing = np.ones(n, dtype=bool)
     proba = np.full((n, len(ISSUE_LABELS)), np.nan)
     texts = frame[text_column].tolist()
-    thresholds = model.thresholds()
+    evidence: list[object] = [None] * n
     done = 0
     for start in range(0, len(scoreable), chunk_size):
         rows = np.asarray(scoreable[start : start + chunk_size], dtype=np.int64)
-        scores = model.predict_proba([texts[i] for i in rows])
-        decided = scores >= thresholds
+        scores = score_texts(model, [texts[i] for i in rows], explain=explain, top=explain_top)
+        decided = scores.decided
         labels[rows] = _LABEL_STRINGS[decided[:, : len(ISSUE_LABELS)] @ _LABEL_BITS]
         presale[rows], presale_missing[rows] = decided[:, -1], False
-        proba[rows] = scores[:, : len(ISSUE_LABELS)]
+        proba[rows] = scores.proba[:, : len(ISSUE_LABELS)]
+        for row, found in zip(rows.tolist(), scores.evidence or ()):
+            evidence[row] = {label: [e.to_dict() for e in items] for label, items in found.items()}
         done += len(rows)
         if progress:
             progress(done, len(scoreable))
@@ -131,13 +133,6 @@ def classify_frame(
     columns["error"] = pd.Series(errors, dtype=object)
     out = pd.DataFrame(columns)
     if explain:
-        from ..model.explain import Explainer
-
-        explainer = Explainer(model)
-        evidence: list[object] = [None] * n
-        for row in scoreable:
-            found = explainer.explain(str(texts[row]), top=explain_top)
-            evidence[row] = {label: [e.to_dict() for e in items] for label, items in found.items()}
         out.insert(len(out.columns) - 1, "evidence", evidence)
     return out
 

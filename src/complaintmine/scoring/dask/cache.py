@@ -7,7 +7,8 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
-from ...model.artifact import Model, load_model
+from ...model.artifact import load_model
+from ...model.runtime import Model
 
 # The one deliberate piece of process-wide state in complaintmine: models loaded in this process, keyed by model
 # path, and how many times each was loaded. It exists so that a worker (a Dask worker process or a Spark Python
