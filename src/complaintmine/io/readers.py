@@ -12,7 +12,6 @@ reported there, instead of aborting the job or being silently dropped.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -27,6 +26,7 @@ from typing import IO, Any
 import pandas as pd
 
 from ..errors import InputError
+from .encoding import SAMPLE, choose_encoding, file_encoding
 
 LINE = "__line__"
 ERROR = "__error__"
@@ -44,7 +44,6 @@ _SUFFIXES = {
     "pq": "parquet",
     "txt": "csv",
 }
-_SAMPLE = 1 << 20  # bytes given to the encoding detector
 csv.field_size_limit(1 << 30)  # a 5 MB complaint is one cell; the default limit is 128 KB
 
 
@@ -90,30 +89,6 @@ def _open_binary(path: str) -> IO[bytes]:
         raise InputError(path, f"cannot read: {exc.strerror}") from None
 
 
-def detect_encoding(sample: bytes) -> str:
-    """BOMs first (UTF-8, UTF-16); then UTF-8 if the sample decodes; else charset-normalizer's best guess.
-
-    GBK-family guesses become GB18030, their superset, so rare characters in GBK exports still decode.
-    """
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3:  # the sample cut a multi-byte character in half
-            return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    if best is None:
-        return "utf-8"
-    name = codecs.lookup(best.encoding).name
-    return "gb18030" if name in {"gbk", "gb2312", "gb18030", "hz"} else name
-
-
 class _PeekableBinary(io.RawIOBase):
     """A binary stream whose first bytes were already read for encoding detection (works for stdin too)."""
 
@@ -145,16 +120,13 @@ class _PeekableBinary(io.RawIOBase):
 
 def _text_stream(path: str, encoding: str | None, counter: list[int] | None = None) -> tuple[IO[str], str, int | None]:
     raw = _open_binary(path)
-    head = raw.read(_SAMPLE)
-    chosen = encoding or detect_encoding(head)
+    head = raw.read(SAMPLE)
     try:
-        codecs.lookup(chosen)
-    except LookupError:
+        chosen = choose_encoding(path, head, encoding)
+    except InputError:
         if raw is not sys.stdin.buffer:
             raw.close()
-        raise InputError(path, f"unknown encoding {chosen!r}") from None
-    if chosen.replace("_", "-").lower() in {"utf-8", "utf8"} and head.startswith(codecs.BOM_UTF8):
-        chosen = "utf-8-sig"
+        raise
     size = None if path == "-" else Path(path).stat().st_size
     buffered = io.BufferedReader(_PeekableBinary(head, raw, counter), buffer_size=1 << 16)
     return io.TextIOWrapper(buffered, encoding=chosen, errors="surrogateescape", newline=""), chosen, size
@@ -354,13 +326,16 @@ def _parquet_chunks(path: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
 
 
 def open_source(path: str, fmt: str | None = None, encoding: str | None = None) -> Source:
-    """Check that ``path`` can be read as ``fmt``, and choose the encoding for text formats."""
+    """Check that ``path`` can be read as ``fmt``, and choose the encoding of a text file once (io/encoding.py):
+    ``Source.encoding`` is what it will be read with (for standard input, decided when reading starts)."""
     found = detect_format(path, fmt)
     if path != "-" and not Path(path).exists():
         raise InputError(path, "no such file")
     if path != "-" and Path(path).is_dir():
         raise InputError(path, "is a directory, expected a file")
     size = None if path == "-" else Path(path).stat().st_size
+    if found not in ("xlsx", "parquet") and path != "-":
+        encoding = file_encoding(path, encoding)
     return Source(path, found, encoding, size)
 
 
@@ -387,12 +362,6 @@ def iter_chunks(source: Source, chunk_rows: int = 5000, bytes_read: list[int] | 
 
 
 def chosen_encoding(source: Source) -> str | None:
-    """The encoding a text source will be read with (detected when not forced); None for binary formats."""
-    if source.fmt in ("xlsx", "parquet"):
-        return None
-    if source.encoding:
-        return source.encoding
-    if source.path == "-":
-        return None
-    with open(source.path, "rb") as handle:
-        return detect_encoding(handle.read(_SAMPLE))
+    """The encoding a text source is read with (chosen by :func:`open_source`); None for binary formats and for
+    standard input without ``--encoding``."""
+    return None if source.fmt in ("xlsx", "parquet") else source.encoding

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 
 from ...errors import InputError, MissingColumnError
-from ...io.readers import ERROR, LINE, csv_chunks, detect_encoding, detect_format
+from ...io.encoding import file_encoding
+from ...io.readers import ERROR, LINE, csv_chunks, detect_format
 from .common import BlockError, import_dask_dataframe
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 DEFAULT_BLOCKSIZE = "64MiB"
 _DELIMITERS = {"csv": ",", "tsv": "\t"}
-_ENCODING_SAMPLE = 1 << 20  # what readers.detect_encoding is given, as in the single-machine reader
 # Encodings in which the bytes for '"', ',', TAB, CR and LF never occur inside a multi-byte character, so a file
 # can be split at byte offsets found by looking for those bytes. Others (UTF-16, ISO-2022, ...) stay one block.
 _SPLITTABLE = {"utf-8", "utf-8-sig", "ascii", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "cp936"}
@@ -108,20 +108,6 @@ def _line_breaks(data: mmap.mmap | bytes, start: int, end: int, window: int = 1 
     return count
 
 
-def _file_encoding(path: Path, encoding: str | None) -> str:
-    """The encoding the single-machine reader would use for this file (readers._text_stream's rule)."""
-    with path.open("rb") as handle:
-        head = handle.read(_ENCODING_SAMPLE)
-    chosen = encoding or detect_encoding(head)
-    try:
-        codecs.lookup(chosen)
-    except LookupError:
-        raise InputError(path, f"unknown encoding {chosen!r}") from None
-    if chosen.replace("_", "-").lower() in {"utf-8", "utf8"} and head.startswith(codecs.BOM_UTF8):
-        chosen = "utf-8-sig"
-    return chosen
-
-
 def _splittable(encoding: str) -> bool:
     name = codecs.lookup(encoding).name
     return name in _SPLITTABLE or name.startswith(_SPLITTABLE_PREFIXES)
@@ -132,7 +118,7 @@ def _file_blocks(path: Path, fmt: str, encoding: str | None, blocksize: int | No
     size = path.stat().st_size
     if size == 0:
         raise InputError(path, "file is empty; expected a header line with column names", line=1)
-    chosen = _file_encoding(path, encoding)
+    chosen = file_encoding(path, encoding)
     delimiter = _DELIMITERS[fmt]
     if not _splittable(chosen):  # bytes cannot be searched for line ends (UTF-16 ...): the file is one block
         return [_TextBlock(str(path), chosen, delimiter, b"", 0, size, 0)]

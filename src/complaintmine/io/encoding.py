@@ -1,0 +1,61 @@
+"""Which encoding a text input is read with: one rule for the readers, tables and the Dask inputs.
+
+A forced encoding (``--encoding``) is used as given (checked to exist); otherwise BOMs first (UTF-8, UTF-16),
+then UTF-8 if the first megabyte decodes, else charset-normalizer's best guess. UTF-8 with a BOM is read as
+``utf-8-sig``, so no reader ever sees the BOM.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ..errors import InputError
+
+SAMPLE = 1 << 20  # bytes given to the encoding detector
+
+
+def detect_encoding(sample: bytes) -> str:
+    """BOMs first (UTF-8, UTF-16); then UTF-8 if the sample decodes; else charset-normalizer's best guess.
+
+    GBK-family guesses become GB18030, their superset, so rare characters in GBK exports still decode.
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3:  # the sample cut a multi-byte character in half
+            return "utf-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        return "utf-8"
+    name = codecs.lookup(best.encoding).name
+    return "gb18030" if name in {"gbk", "gb2312", "gb18030", "hz"} else name
+
+
+def choose_encoding(path: str | Path, head: bytes, forced: str | None = None) -> str:
+    """The encoding to read an input with, given its first bytes (``head``, up to :data:`SAMPLE`).
+
+    Raises InputError naming ``path`` for an encoding Python does not know.
+    """
+    chosen = forced or detect_encoding(head)
+    try:
+        codecs.lookup(chosen)
+    except LookupError:
+        raise InputError(path, f"unknown encoding {chosen!r}") from None
+    if chosen.replace("_", "-").lower() in {"utf-8", "utf8"} and head.startswith(codecs.BOM_UTF8):
+        chosen = "utf-8-sig"
+    return chosen
+
+
+def file_encoding(path: str | Path, forced: str | None = None) -> str:
+    """:func:`choose_encoding` for a file on disk (reads its first :data:`SAMPLE` bytes)."""
+    with open(path, "rb") as handle:
+        head = handle.read(SAMPLE)
+    return choose_encoding(path, head, forced)
