@@ -2,7 +2,10 @@
 
 Problems (any makes the check fail): unreadable labels (unknown names, ``other`` mixed with an issue), bad
 presale or split values, duplicate keys or texts, team-written texts sharing a 10-character phrase, real labels
-whose text hash no longer matches ../shared, and near-duplicates on both sides of the train/test split.
+whose text hash no longer matches ../shared, and near-duplicates on both sides of a split line: train/test, and
+the contrast set (evaluation only) against every other text. Minimal pairs share most of their words with the
+other texts of their group by design, so the phrase rule does not apply inside ``team_pairs.csv``; a contrast
+text must share no 12-character phrase with a training text.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from ..errors import CorpusError
 from ..labels import ALL_LABELS, ISSUE_LABELS, parse_labels
 from .dedup import near_duplicate_pairs, shared_phrases
 from .keys import text_sha1
-from .load import REAL_FILE, SHARED_POOL, TEAM_FILE, default_shared_dir, read_shared_pool
+from .load import PAIRS_FILE, REAL_FILE, SHARED_POOL, TEAM_FILE, default_shared_dir, read_shared_pool
+
+CONTRAST_FILE = "contrast_set.csv"  # read by complaintmine.model.contrast, never by load_corpus
 
 SPLITS = ("train", "test")
 MAX_LISTED = 10
@@ -36,7 +41,7 @@ class CorpusReport:
         return not self.problems
 
 
-def _check_rows(path: Path, frame: pd.DataFrame, problems: list[str]) -> None:
+def _check_rows(path: Path, frame: pd.DataFrame, problems: list[str], splits: tuple[str, ...] = SPLITS) -> None:
     for number, (labels, presale, split) in enumerate(zip(frame["labels"], frame["presale"], frame["split"]), 2):
         try:
             parse_labels(labels)
@@ -44,8 +49,8 @@ def _check_rows(path: Path, frame: pd.DataFrame, problems: list[str]) -> None:
             problems.append(f"{path}:{number}: {exc}")
         if presale not in ("0", "1"):
             problems.append(f"{path}:{number}: presale must be 0 or 1, got {presale!r}")
-        if split not in SPLITS:
-            problems.append(f"{path}:{number}: split must be one of {SPLITS}, got {split!r}")
+        if split not in splits:
+            problems.append(f"{path}:{number}: split must be one of {splits}, got {split!r}")
 
 
 def _duplicates(path: Path, values: pd.Series, what: str, problems: list[str]) -> None:
@@ -86,6 +91,18 @@ def check_corpus(
     splits = team["split"].tolist()
     keys = [f"team {tid}" for tid in team["id"]]
     frames = [team.assign(origin="team")]
+    for name, origin, allowed in ((PAIRS_FILE, "pairs", ("train",)), (CONTRAST_FILE, "contrast", ("contrast",))):
+        path = directory / name
+        if not path.exists():
+            continue
+        extra = _read(path)
+        _check_rows(path, extra, problems, allowed)
+        _duplicates(path, extra["id"], "id", problems)
+        _duplicates(path, extra["text"], "text", problems)
+        texts += extra["text"].tolist()
+        splits += extra["split"].tolist()
+        keys += [f"{origin} {tid}" for tid in extra["id"]]
+        frames.append(extra.assign(origin=origin))
     real_path = directory / REAL_FILE
     if real_path.exists():
         real = _read(real_path)
@@ -111,6 +128,15 @@ def check_corpus(
                     splits.append(real["split"].iloc[number - 2])
                     keys.append(f"real {source}:{source_id}")
         frames.append(real.assign(origin="real"))
+    if (directory / CONTRAST_FILE).exists():
+        say("checking the contrast set for 12-character phrases shared with training texts")
+        training = [t for t, split in zip(texts, splits) if split == "train"]
+        contrast = [t for t, split in zip(texts, splits) if split == "contrast"]
+        crossing = [(a, b, p) for a, b, p in shared_phrases(training + contrast, length=12) if a < len(training) <= b]
+        for _a, b, phrase in crossing[:MAX_LISTED]:
+            problems.append(f"contrast text {b - len(training) + 1} shares the phrase {phrase!r} with a training text")
+        if len(crossing) > MAX_LISTED:
+            problems.append(f"{len(crossing) - MAX_LISTED} more contrast texts share a phrase with a training text")
     say(f"looking for near-duplicates among {len(texts):,} texts")
     leaks = [(i, j) for i, j, _ in near_duplicate_pairs(texts) if splits[i] != splits[j]]
     for i, j in leaks[:MAX_LISTED]:

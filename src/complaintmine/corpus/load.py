@@ -25,7 +25,9 @@ from .keys import text_sha1
 TEAM_FILE = "team_written.csv"
 REAL_FILE = "real_labels.csv"
 SHARED_POOL = Path("corpora") / "real_reviews.csv"
-COLUMNS = ["key", "text", "labels", "presale", "split", "origin", "kind"]
+PAIRS_FILE = "team_pairs.csv"
+# ``group``: texts written as one minimal-pair group share it; cross-validation keeps a group in one fold.
+COLUMNS = ["key", "text", "labels", "presale", "split", "origin", "kind", "group"]
 
 
 @dataclass
@@ -108,6 +110,7 @@ def load_labelled_file(path: str | Path, fmt: str | None = None) -> Corpus:
             "split": frame["split"].astype(str) if "split" in frame.columns else "train",
             "origin": "user",
             "kind": "",
+            "group": "",
         }
     )
     return Corpus(out[COLUMNS])
@@ -143,9 +146,27 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
                 "split": team["split"],
                 "origin": "team",
                 "kind": team["kind"],
+                "group": "",
             }
         )
     ]
+    pairs_path = directory / PAIRS_FILE
+    if pairs_path.exists():  # minimal pairs (corpora/README.md); the contrast set is another file, never read here
+        pairs = _read_csv(pairs_path)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "key": "pair:" + pairs["id"],
+                    "text": pairs["text"],
+                    "labels": _canonical(pairs_path, pairs),
+                    "presale": _presale(pairs_path, pairs),
+                    "split": pairs["split"],
+                    "origin": "team",
+                    "kind": "pair:" + pairs["variant"],
+                    "group": "pair:" + pairs["group"],
+                }
+            )
+        )
     notes = []
     real_path = directory / REAL_FILE
     if real_path.exists():
@@ -181,6 +202,7 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
                         "split": real["split"],
                         "origin": "real",
                         "kind": real["proposer"],
+                        "group": "",
                     }
                 )
             )

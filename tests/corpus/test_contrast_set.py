@@ -1,0 +1,126 @@
+"""The minimal pairs (training) and the contrast set (evaluation only): make-up, and the line between them."""
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import complaintmine as cm
+from complaintmine.corpus.check import check_corpus
+from complaintmine.corpus.dedup import near_duplicate_pairs, shared_phrases
+from complaintmine.labels import ISSUE_LABELS, TARGETS
+from complaintmine.model.contrast import contrast_report, contrast_targets, load_contrast_set
+
+from ..conftest import ROOT
+
+CORPUS = ROOT / "corpora"
+RULES = {
+    "price_hike": ["PH1", "PH2", "PH3", "PH4", "PH5", "PHX"],
+    "no_price_protection": ["NP1", "NP2", "NP3", "NPX"],
+    "gift_not_honored": ["GH1", "GH2", "GH3", "GH4", "GHX"],
+    "late_shipping": ["LS1", "LS2", "LS3", "LS4", "LS5", "LSX"],
+    "false_lowest_price": ["FL1", "FL2", "FL3", "FLX"],
+}
+
+
+@pytest.fixture(scope="module")
+def contrast():
+    return load_contrast_set(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    return pd.read_csv(CORPUS / "team_pairs.csv", dtype=str, keep_default_na=False)
+
+
+def test_contrast_set_covers_every_rule_and_register(contrast):
+    assert len(contrast) >= 800
+    assert set(contrast["split"]) == {"contrast"}
+    rules = {rule for names in RULES.values() for rule in names}
+    counts = contrast["rule"].value_counts()
+    assert set(counts.index) == rules and counts.min() >= 15
+    assert set(contrast["register"]) == {"short", "review", "post"}
+    short = contrast[contrast["register"] == "short"]
+    assert len(short) >= 150 and short["text"].str.len().max() <= 15
+    complaint = contrast_targets(contrast).sum(axis=1) > 0
+    assert 0.3 < complaint.mean() < 0.6  # both sides of every boundary
+    for label, names in RULES.items():
+        part = contrast[contrast["rule"].isin(names)]
+        column = contrast_targets(part)[:, ISSUE_LABELS.index(label)]
+        assert 0 < column.sum() < len(part), label
+
+
+def test_training_pairs_are_minimal_pair_groups(pairs):
+    assert len(pairs) >= 3000
+    assert set(pairs["split"]) == {"train"}
+    sizes = pairs.groupby("group").size()
+    assert (sizes >= 2).mean() > 0.99  # one text of a pair was dropped as a near-duplicate of a test text
+    mixed = pairs.groupby("group")["labels"].agg(lambda cells: len(set(cells)) > 1)
+    assert mixed.mean() > 0.9  # nearly every group crosses a label boundary
+
+
+def test_load_corpus_never_reads_the_contrast_set(contrast):
+    corpus = cm.load_corpus(CORPUS, shared_dir=ROOT / "no-such-shared")
+    assert "contrast" not in set(corpus.frame["split"])
+    assert not set(contrast["text"]) & set(corpus.frame["text"])
+    pair_rows = corpus.frame[corpus.frame["key"].str.startswith("pair:")]
+    assert len(pair_rows) >= 3000 and pair_rows["group"].str.startswith("pair:").all()
+
+
+def test_no_contrast_text_is_near_a_team_written_training_text(contrast, pairs):
+    team = pd.read_csv(CORPUS / "team_written.csv", dtype=str, keep_default_na=False)
+    training = team.loc[team["split"] == "train", "text"].tolist() + pairs["text"].tolist()
+    texts = training + contrast["text"].tolist()
+    crossing = [(i, j) for i, j, _ in near_duplicate_pairs(texts, 0.6) if i < len(training) <= j]
+    assert crossing == []
+    phrases = [(a, b) for a, b, _ in shared_phrases(texts, length=12) if a < len(training) <= b]
+    assert phrases == []
+
+
+def test_corpus_check_flags_a_contrast_text_copied_into_training(tmp_path):
+    for name in ("team_written.csv", "team_pairs.csv", "contrast_set.csv"):
+        shutil.copy(CORPUS / name, tmp_path / name)
+    pairs = pd.read_csv(tmp_path / "team_pairs.csv", dtype=str, keep_default_na=False)
+    contrast = pd.read_csv(tmp_path / "contrast_set.csv", dtype=str, keep_default_na=False)
+    leaked = contrast[contrast["text"].str.len() > 40].iloc[0]
+    row = pairs.iloc[0].copy()
+    row["id"], row["text"] = "tp-leak", leaked["text"] + "。"
+    pd.concat([pairs, row.to_frame().T]).to_csv(tmp_path / "team_pairs.csv", index=False)
+    report = check_corpus(tmp_path, shared_dir=tmp_path / "no-shared")
+    assert any("contrast" in problem for problem in report.problems), report.problems
+
+
+class _FixedModel:
+    def __init__(self, proba):
+        self.proba = proba
+
+    def predict_proba(self, texts):
+        return self.proba[: len(texts)]
+
+    def thresholds(self):
+        return np.full(len(TARGETS), 0.5)
+
+
+def test_contrast_report_counts_complaints_and_non_complaints_separately():
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "group": ["g1", "g1", "g2", "g2"],
+            "text": ["赠品没给", "赠品收到了", "发货很慢", "发货很快"],
+            "labels": ["gift_not_honored", "other", "late_shipping", "other"],
+            "presale": ["0"] * 4,
+            "rule": ["GH1", "GH1", "LS2", "LS2"],
+            "variant": ["complaint", "satisfied", "complaint", "satisfied"],
+            "register": ["short"] * 4,
+        }
+    )
+    proba = np.zeros((4, len(TARGETS)))
+    proba[0, 2] = 0.9  # right: the complaint gets its label
+    proba[1, 2] = 0.8  # wrong: a satisfied text flagged
+    proba[2, 0] = 0.9  # wrong: the complaint misses late_shipping (another label does not count)
+    report = contrast_report(_FixedModel(proba), frame)
+    assert report["overall"]["complaint_accuracy"] == 0.5
+    assert report["overall"]["non_complaint_accuracy"] == 0.5
+    assert report["by_rule"]["GH1"]["accuracy"] == 0.5
+    assert [error["id"] for error in report["errors"]] == ["b", "c"]
