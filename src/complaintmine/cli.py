@@ -315,6 +315,11 @@ def _classify_on_dask(
         )
 
 
+def _say(message: str) -> None:
+    """A progress or note line on standard error."""
+    typer.echo(message, err=True)
+
+
 @app.command("train")
 @handle_errors
 def train_cli(
@@ -349,33 +354,10 @@ def train_cli(
 
     Example: complaintmine train corpora -o models/my-model
     """
-    from .corpus.load import load_corpus
-    from .errors import TrainingError
-    from .model.artifact import save_model
-    from .model.model_card import write_model_card
-    from .model.training import TrainConfig, train_and_report
+    from .model.training import read_train_config, train_to_directory
 
-    values: dict[str, Any] = {}
-    if config is not None:
-        try:
-            values = json.loads(config.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise TrainingError(f"{config}: cannot read training config: {exc}") from None
-    if seed is not None:
-        values["seed"] = seed
-    data = load_corpus(corpus, shared)
-    for note in data.notes:
-        typer.echo(f"note: {note}", err=True)
-    trained = train_and_report(data, TrainConfig.from_dict(values))
-    if comparison is not None:
-        from .model.model_card import comparison_table
-
-        try:
-            trained.manifest["comparison"] = comparison_table(json.loads(comparison.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError, KeyError) as exc:
-            raise TrainingError(f"{comparison}: not a comparison.json from models/compare.py ({exc})") from None
-    save_model(trained, output)
-    write_model_card(trained, output)
+    settings = read_train_config(config, seed)
+    trained = train_to_directory(corpus, output, settings, shared, comparison, progress=_say)
     typer.echo(
         f"wrote {output} ({trained.manifest['corpus']['n_texts']:,} training texts, "
         f"{trained.manifest['training_seconds']}s)",

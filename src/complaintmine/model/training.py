@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import platform
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +25,9 @@ from .scorer import LinearScorer
 @dataclass
 class TrainConfig:
     """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
+
+    The defaults are the shipped model's configuration (``models/complaintmine-zh-0.1.0.train.json``; a test
+    keeps them equal), so ``complaintmine train corpora -o m`` rebuilds it.
 
     name, version : the model's name and version, written to the manifest and model card.
     features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight, mask_digits : see
@@ -41,10 +47,10 @@ class TrainConfig:
     model: str = "logreg"
     C: float = 10.0
     class_weight: str | None = "balanced"
-    tune_thresholds: bool = True
+    tune_thresholds: bool = False
     cv: int = 5
     seed: int = 0
-    mask_digits: bool = False
+    mask_digits: bool = True
     train_split: str = "train"
     tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
 
@@ -82,12 +88,17 @@ def _pair(values: Any) -> tuple[int, int]:
     return int(low), int(high)
 
 
-def train_model(corpus: Corpus, config: TrainConfig | None = None) -> Model:
+Progress = Callable[[str], None]  # told what training is doing, one short line per step
+
+
+def train_model(corpus: Corpus, config: TrainConfig | None = None, progress: Progress | None = None) -> Model:
     """Fit a classifier on the training rows of ``corpus``; the manifest records data, config and metrics.
 
-    Raises TrainingError when there is nothing to learn from (no rows, or a target with no positive example).
+    ``progress``, when given, is told each step as it starts. Raises TrainingError when there is nothing to
+    learn from (no rows, or a target with no positive example).
     """
     config = config or TrainConfig()
+    say = progress or (lambda _message: None)
     train = corpus.select(split=config.train_split) if config.train_split else corpus
     if len(train) == 0:
         raise TrainingError(f"the corpus has no rows with split == {config.train_split!r}")
@@ -96,7 +107,9 @@ def train_model(corpus: Corpus, config: TrainConfig | None = None) -> Model:
     if missing:
         raise TrainingError(f"no positive training example for: {', '.join(missing)}")
     started = datetime.now(UTC)
+    say(f"training on {len(train):,} texts ({config.model}, {config.features} n-grams)")
     classifier = config.classifier().fit(train.texts, Y)
+    say(f"fitted in {(datetime.now(UTC) - started).total_seconds():.1f}s; scoring the training texts")
     fitted = classifier.predict(train.texts)
     counts = {name: int(n) for name, n in zip(TARGETS, Y.sum(axis=0))}
     counts["other"] = int((Y[:, :5].sum(axis=1) == 0).sum())
@@ -131,7 +144,7 @@ def evaluate(model: Model, corpus: Corpus) -> dict[str, Any]:
     return compute_metrics(corpus.targets(), predicted, proba)
 
 
-def train_and_report(corpus: Corpus, config: TrainConfig | None = None) -> Model:
+def train_and_report(corpus: Corpus, config: TrainConfig | None = None, progress: Progress | None = None) -> Model:
     """Train on the train split, then score every held-out test part (by origin) into the manifest.
 
     ``manifest["errors"]`` lists, per test part and label, false positives and negatives: team-written and
@@ -139,11 +152,13 @@ def train_and_report(corpus: Corpus, config: TrainConfig | None = None) -> Model
     evidence terms that drove the decision, never quoted.
     """
     config = config or TrainConfig()
-    model = train_model(corpus, config)
+    model = train_model(corpus, config, progress)
     model.manifest["errors"] = {}
     for origin in sorted(corpus.frame["origin"].unique()):
         held_out = corpus.select(split="test", origin=origin)
         if len(held_out):
+            if progress:
+                progress(f"scoring {len(held_out):,} held-out {origin} texts")
             model.manifest["metrics"][f"test_{origin}"] = evaluate(model, held_out)
             model.manifest["errors"][f"test_{origin}"] = _errors(model, held_out, quote=origin != "real")
     return model
@@ -174,3 +189,48 @@ def _errors(model: Model, corpus: Corpus, quote: bool, per_kind: int = 3) -> dic
                 examples.append(example)
             found.setdefault(label, {})[kind] = {"count": int(mask.sum()), "examples": examples}
     return found
+
+
+def read_train_config(path: str | Path | None = None, seed: int | None = None) -> TrainConfig:
+    """A TrainConfig from a JSON file of its fields (the defaults without one), with ``seed`` overriding."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            values = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise TrainingError(f"{path}: cannot read training config: {exc}") from None
+        if not isinstance(values, dict):
+            raise TrainingError(f"{path}: a training config is a JSON object of TrainConfig fields")
+    if seed is not None:
+        values["seed"] = seed
+    return TrainConfig.from_dict(values)
+
+
+def train_to_directory(
+    data: str | Path,
+    output: str | Path,
+    config: TrainConfig | None = None,
+    shared: str | Path | None = None,
+    comparison: str | Path | None = None,
+    progress: Progress | None = None,
+) -> Model:
+    """``complaintmine train``: load a corpus (directory or labelled file), train and report on it, and write the
+    model directory with its model card (and the comparison table of ``models/compare.py`` when given)."""
+    from ..corpus.load import load_corpus
+    from .artifact import save_model
+    from .model_card import comparison_table, write_model_card
+
+    corpus = load_corpus(data, shared)
+    for note in corpus.notes:
+        if progress:
+            progress(f"note: {note}")
+    trained = train_and_report(corpus, config, progress)
+    if comparison is not None:
+        try:
+            table = comparison_table(json.loads(Path(comparison).read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError, KeyError) as exc:
+            raise TrainingError(f"{comparison}: not a comparison.json from the model comparison ({exc})") from None
+        trained.manifest["comparison"] = table
+    save_model(trained, output)
+    write_model_card(trained, output)
+    return trained

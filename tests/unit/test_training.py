@@ -1,0 +1,40 @@
+"""Training configuration: the defaults are the shipped model's configuration; train reports progress."""
+
+import json
+
+import pytest
+
+import complaintmine as cm
+from complaintmine.model.training import read_train_config
+
+from ..conftest import DATA, ROOT
+
+SHIPPED = ROOT / "models" / "complaintmine-zh-0.1.0.train.json"
+
+
+def test_train_config_defaults_are_the_shipped_configuration():
+    shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    defaults = cm.TrainConfig().to_dict()
+    assert {key: defaults[key] for key in shipped} == {
+        key: tuple(value) if isinstance(value, list) else value for key, value in shipped.items()
+    }
+    recorded = json.loads((ROOT / "models" / "complaintmine-zh-0.1.0" / "model.json").read_text(encoding="utf-8"))
+    assert {key: recorded["training_config"][key] for key in shipped} == shipped
+
+
+def test_read_train_config_overrides_the_seed_and_refuses_what_is_not_a_config(tmp_path):
+    assert read_train_config(SHIPPED, seed=3).seed == 3
+    assert read_train_config(None) == cm.TrainConfig()
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(cm.TrainingError, match="JSON object"):
+        read_train_config(bad)
+    bad.write_text('{"learning_rate": 1}', encoding="utf-8")
+    with pytest.raises(cm.TrainingError, match="unknown training option"):
+        read_train_config(bad)
+
+
+def test_training_reports_its_steps():
+    said = []
+    cm.train_model(cm.load_corpus(DATA / "tiny_corpus.csv"), cm.TrainConfig(min_df=1), progress=said.append)
+    assert said[0].startswith("training on ") and any("fitted in" in line for line in said)
