@@ -26,7 +26,7 @@ from .errors import (
 from .labels import ALL_LABELS, ISSUE_LABELS, OTHER, TARGETS
 from .model.artifact import ModelVersionWarning, save_model
 from .model.artifact import load_model as _load_model_dir
-from .model.defaults import DEFAULT_MODEL_NAME, default_model_dir
+from .model.defaults import DEFAULT_MODEL_NAME, default_model_dir, model_directory
 from .model.runtime import Model
 from .scoring.frame import Prediction, classify_frame, classify_texts, predict_texts
 from .text.tokenizer import Token, Tokenizer, TokenizerConfig
@@ -69,7 +69,7 @@ def __getattr__(name: str) -> Any:
 
 def load_model(path: str | Path | None = None) -> Model:
     """Load a model directory, or the shipped default model when ``path`` is None."""
-    return _load_model_dir(path if path is not None else default_model_dir())
+    return _load_model_dir(model_directory(path))
 
 
 def evaluate_model(model: Model, data: Corpus | str | Path, split: str | None = None, **kwargs: Any) -> dict[str, Any]:

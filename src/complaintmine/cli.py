@@ -242,7 +242,8 @@ def classify_cli(
             },
         )
         return
-    from .scoring.batch import JobOptions, default_workers, model_directory, run_job
+    from .model.defaults import model_directory
+    from .scoring.batch import JobOptions, default_workers, run_job
 
     options = JobOptions(
         input=input,
@@ -461,7 +462,7 @@ def extract_cli(
 
     Example: complaintmine extract complaints.csv --id-column id -o fields.jsonl
     """
-    from .scoring.batch import run_extract_job
+    from .mining.jobs import run_extract_job
 
     summary = run_extract_job(input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding)
     if not quiet:
@@ -498,7 +499,7 @@ def mask_cli(
 
     Example: complaintmine mask complaints.csv --column text -o masked.csv
     """
-    from .scoring.batch import run_mask_job
+    from .mining.jobs import run_mask_job
 
     summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding)
     if not quiet:
@@ -554,40 +555,21 @@ def report_cli(
 
     Example: complaintmine report scored.csv --date-column date --group-column merchant -o report.html
     """
-    from datetime import UTC, datetime
+    from .mining.report import report_file
 
-    from .errors import ModelError
-    from .io.tables import read_table
-    from .io.writers import scored_by
-    from .mining.report import DEFAULT_TITLE, build_report, write_report
-    from .model.artifact import read_manifest
-    from .scoring.batch import model_directory
-
-    frame = read_table(scored, input_format, encoding)
-    recorded = scored_by(scored) if model is None and scored != "-" else {}
-    if recorded:  # a Parquet file from 'classify' names the model that scored it
-        manifest = {"name": recorded.get("model", ""), "version": recorded.get("model_version", "")}
-    else:
-        try:
-            manifest = read_manifest(model_directory(model))
-        except ModelError:
-            if model is not None:
-                raise
-            manifest = {}  # no default model here: the report says the model is unknown
-    scored_at = None if scored == "-" else datetime.fromtimestamp(Path(scored).stat().st_mtime, tz=UTC)
-    html = build_report(
-        frame,
+    path = report_file(
+        scored,
+        output,
+        model=model,
+        input_format=input_format,
+        encoding=encoding,
+        title=title,
         text_column=text_column,
         date_column=date_column,
         group_column=group_column,
         mask=mask,
-        model_name=str(manifest.get("name", "")),
-        model_version=str(manifest.get("version", "")),
-        scored_at=scored_at,
-        title=title or DEFAULT_TITLE,
-        source=scored,
     )
-    typer.echo(str(write_report(output, html)))
+    typer.echo(str(path))
 
 
 @app.command("tokenize")

@@ -317,7 +317,7 @@ def test_mask_drops_evidence_that_quotes_private_data(tmp_path, tiny_model):
 
 
 def test_evidence_filter_keeps_only_spans_clear_of_private_data():
-    from complaintmine.scoring.batch import _without_private_spans
+    from complaintmine.mining.privacy import without_private_evidence
 
     text = "尾款涨了，电话13812345678"
     evidence = {
@@ -327,6 +327,6 @@ def test_evidence_filter_keeps_only_spans_clear_of_private_data():
             {"term": "8 尾", "weight": 0.1, "spans": [[17, 18], [0, 1]]},
         ]
     }
-    kept = _without_private_spans(evidence, text)
+    kept = without_private_evidence(evidence, text)
     assert [item["term"] for item in kept["price_hike"]] == ["尾款"]
-    assert _without_private_spans(evidence, "尾款涨了") == evidence
+    assert without_private_evidence(evidence, "尾款涨了") == evidence

@@ -76,12 +76,12 @@ span are kept as they were. Detection repeats on the masked text until nothing n
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from difflib import get_close_matches
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from ..errors import ComplaintMineError
 
@@ -623,3 +623,23 @@ def mask(text: str, kinds: Collection[str] | None = None) -> MaskResult:
 def mask_text(text: str, kinds: Collection[str] | None = None) -> str:
     """Return ``text`` with personal data replaced by placeholders such as ``[PHONE]`` (see :func:`mask`)."""
     return mask(text, kinds).text
+
+
+def touches_private(start: int, end: int, private: Sequence[PrivateSpan]) -> bool:
+    """Whether the span [start, end) overlaps private data: evidence must never point at it."""
+    return any(p.start < end and start < p.end for p in private)
+
+
+def without_private_evidence(evidence: Any, text: Any) -> Any:
+    """Evidence (``{label: [{"term", "weight", "spans"}, ...]}``) without the terms whose spans touch private data
+    in ``text`` (a phone, ID, name ...): with masking on, evidence must not quote what the mask hides."""
+    if not evidence or not isinstance(text, str):
+        return evidence
+    private = find_private(text)
+    if not private:
+        return evidence
+
+    def clean(item: dict[str, Any]) -> bool:
+        return not any(touches_private(s, e, private) for s, e in item["spans"])
+
+    return {label: [item for item in items if clean(item)] for label, items in evidence.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -21,3 +22,8 @@ def default_model_dir() -> Path:
     raise ModelError(
         f"default model {DEFAULT_MODEL_NAME} not found (looked in {packaged} and {checkout}); pass --model DIR"
     )
+
+
+def model_directory(path: str | os.PathLike[str] | None) -> str:
+    """``path`` as a string, or the default model directory when it is None (the one default-model lookup)."""
+    return os.fspath(path) if path is not None else str(default_model_dir())

@@ -17,7 +17,6 @@ from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -103,7 +102,7 @@ def _check_columns(options: JobOptions, columns: Sequence[str]) -> None:
             raise MissingColumnError(options.input, column, visible)
 
 
-def _text_of(values: Sequence[Any]) -> Any:
+def text_of(values: Sequence[Any]) -> Any:
     """Join several text columns (title, body) with a newline; one column passes through unchanged."""
     if len(values) == 1:
         return values[0]
@@ -115,7 +114,7 @@ def _text_of(values: Sequence[Any]) -> Any:
 
 def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
     """Score one chunk; ``first_row`` is the 0-based number of its first row in the whole input."""
-    texts = [_text_of(values) for values in zip(*(chunk.get(c, [None] * len(chunk)) for c in options.text_columns))]
+    texts = [text_of(values) for values in zip(*(chunk.get(c, [None] * len(chunk)) for c in options.text_columns))]
     frame = pd.DataFrame({TEXT: texts}, index=chunk.index, dtype=object)
     frame[ERROR_FIELD] = chunk[ERROR].to_numpy() if ERROR in chunk else None
     if options.id_column:
@@ -131,9 +130,13 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
         chunk_size=max(len(frame), 1),
     )
     if options.mask and options.explain:
-        scored["evidence"] = [_without_private_spans(found, text) for found, text in zip(scored["evidence"], texts)]
+        from ..mining.privacy import without_private_evidence
+
+        scored["evidence"] = [without_private_evidence(found, text) for found, text in zip(scored["evidence"], texts)]
     if options.extract:
         position = len(scored.columns) - 1  # before "error"
+        from ..mining.jobs import extraction_columns
+
         for field_name, field_values in extraction_columns(texts).items():
             scored.insert(position, field_name, field_values)
             position += 1
@@ -159,22 +162,6 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
                 values = [mask_text(v) if isinstance(v, str) else v for v in values]
             scored.insert(position, name, values)
     return scored
-
-
-def _without_private_spans(evidence: Any, text: Any) -> Any:
-    """With --mask, evidence must not quote private data: drop terms whose spans touch a phone, ID, name..."""
-    if not evidence or not isinstance(text, str):
-        return evidence
-    from ..mining.privacy import find_private
-
-    private = [(span.start, span.end) for span in find_private(text)]
-    if not private:
-        return evidence
-
-    def clean(item: dict[str, Any]) -> bool:
-        return not any(a < e and s < b for a, b in item["spans"] for s, e in private)
-
-    return {label: [item for item in items if clean(item)] for label, items in evidence.items()}
 
 
 # The model each worker process scores with. Forked workers inherit the parent's loaded model (shared
@@ -337,12 +324,6 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def model_directory(path: str | Path | None) -> str:
-    from ..model.defaults import default_model_dir
-
-    return str(path if path is not None else default_model_dir())
-
-
 def run_table_job(
     input: str,
     output: str,
@@ -386,76 +367,3 @@ def run_table_job(
     if writer is not None:
         writer.finish()
     return summary
-
-
-def run_mask_job(
-    input: str,
-    output: str,
-    columns: Sequence[str] = ("text",),
-    kinds: Sequence[str] | None = None,
-    input_format: str | None = None,
-    output_format_name: str | None = None,
-    encoding: str | None = None,
-) -> JobSummary:
-    """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
-    from ..mining.privacy import mask_text
-
-    def masked(chunk: pd.DataFrame, _first_row: int) -> pd.DataFrame:
-        out = chunk[[c for c in chunk.columns if c not in (LINE, ERROR)]].copy()
-        for column in columns:
-            out[column] = [mask_text(v, kinds) if isinstance(v, str) else v for v in out[column]]
-        out["error"] = [e or "" for e in chunk[ERROR]]
-        return out
-
-    return run_table_job(input, output, columns, masked, input_format, output_format_name, encoding)
-
-
-def extraction_columns(texts: Sequence[Any]) -> dict[str, list[Any]]:
-    """Flat evidence columns for a spreadsheet, plus ``fields`` with everything (spans included)."""
-    from ..mining.extract import extract
-
-    columns: dict[str, list[Any]] = {
-        name: []
-        for name in ("difference", "money", "promised_days", "waited_days", "gifts", "platforms", "channels", "fields")
-    }
-    for text in texts:
-        found = extract(text).to_dict() if isinstance(text, str) and text.strip() else None
-        if found is None:
-            for values in columns.values():
-                values.append(None)
-            continue
-        columns["difference"].append(found["difference"])
-        columns["money"].append("|".join(f"{m['role'] or ''}{m['amount']:g}" for m in found["money"]) or None)
-        promised = [t["days"] for t in found["promised_time"] if t["days"] is not None]
-        waited = [t["days"] for t in found["waited"] if t["days"] is not None]
-        columns["promised_days"].append(min(promised) if promised else None)
-        columns["waited_days"].append(max(waited) if waited else None)
-        columns["gifts"].append("|".join(g["item"] for g in found["gifts"]) or None)
-        columns["platforms"].append("|".join(dict.fromkeys(p["name"] for p in found["platforms"])) or None)
-        columns["channels"].append("|".join(dict.fromkeys(c["name"] for c in found["channels"])) or None)
-        columns["fields"].append(found)
-    return columns
-
-
-def run_extract_job(
-    input: str,
-    output: str,
-    text_columns: Sequence[str] = ("text",),
-    id_column: str | None = None,
-    input_format: str | None = None,
-    output_format_name: str | None = None,
-    encoding: str | None = None,
-) -> JobSummary:
-    """Evidence fields per row (see :func:`extraction_columns`), with the row's id; every row kept, in order."""
-
-    def extracted(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
-        texts = [_text_of(values) for values in zip(*(chunk[c] for c in text_columns))]
-        ids = chunk[id_column].tolist() if id_column else list(range(first_row, first_row + len(chunk)))
-        out = pd.DataFrame({id_column or "row": ids, **extraction_columns(texts)})
-        out["error"] = [
-            e or ("empty text" if not (isinstance(t, str) and t.strip()) else "") for e, t in zip(chunk[ERROR], texts)
-        ]
-        return out
-
-    required = [*text_columns, *([id_column] if id_column else [])]
-    return run_table_job(input, output, required, extracted, input_format, output_format_name, encoding)

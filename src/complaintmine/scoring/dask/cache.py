@@ -34,11 +34,9 @@ def cached_model(model_path: str | os.PathLike[str] | None) -> Model:
     their own copy.
     """
     global _cache
-    if model_path is None:
-        from ...model.defaults import default_model_dir
+    from ...model.defaults import model_directory
 
-        model_path = default_model_dir()
-    key = os.fspath(model_path)
+    key = model_directory(model_path)
     with _CACHE_LOCK:
         if _cache is None:
             _cache = _ModelCache({}, Counter())

@@ -1,186 +1,20 @@
-"""The HTML report of a scored file (``complaintmine report``): one self-contained page, offline, masked.
-
-Why one file with inline SVG and CSS and no script: reports are mailed around and opened on laptops without
-network access, and a page that loads nothing cannot break, leak or track. A Content-Security-Policy in the
-page forbids every fetch, so a mistake here shows up as a console error in the browser test, not as a request.
-
-What it shows: complaints per issue type and the pre-sale share; counts per week or month per issue type
-(``date_column``); the top 20 values of a grouping column (``group_column``); the most distinctive terms per
-issue type; the money amounts and waiting times found by :mod:`complaintmine.extract`; a few representative
-complaints per issue type with their evidence highlighted; the model and when it ran.
-
-Privacy: with ``mask`` (the default) every complaint text, id and group value shown passes through
-:func:`complaintmine.privacy.mask`, and distinctive terms are computed from the masked texts, so no phone
-number or name can surface as a "term". Evidence spans point into the original text; masking changes lengths,
-so each span is shifted by the length changes of the private spans before it, and a span that overlaps a
-private span is dropped (it would highlight a placeholder). Without an evidence column the label's distinctive
-terms are highlighted where they occur instead. Amounts and waiting times are extracted from the original text
-(they are not personal data, and a placeholder must not hide a price).
-
-Rows with an ``error`` (or an unreadable ``labels`` cell) are counted in the overview and left out of the rest.
-"""
+"""The report's sections as HTML: overview, issues, trends, groups, terms, amounts, examples."""
 
 from __future__ import annotations
 
-import json
-import math
-import random
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from html import escape
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError, MissingColumnError
-from ..labels import ISSUE_LABELS, OTHER, parse_labels
-from .privacy import PLACEHOLDERS, MaskResult
-from .privacy import mask as mask_private
-from .svg_charts import FONT_STACK, Bar, Point, bar_chart, histogram, line_chart
-
-DEFAULT_TITLE = "投诉分析报告 Complaint report"
-LABEL_ZH = {
-    "price_hike": "尾款涨价",
-    "no_price_protection": "不保价",
-    "gift_not_honored": "赠品不兑现",
-    "late_shipping": "承诺时间不发货",
-    "false_lowest_price": "最低价不实",
-    OTHER: "其他",
-}
-COLORS = {  # Okabe-Ito: distinguishable with the common colour-vision deficiencies
-    "price_hike": "#d55e00",
-    "no_price_protection": "#0072b2",
-    "gift_not_honored": "#cc79a7",
-    "late_shipping": "#e69f00",
-    "false_lowest_price": "#009e73",
-    OTHER: "#8a939c",
-}
-TOP_GROUPS, TOP_TERMS, EXAMPLES, SNIPPET, MAX_TEXT_ROWS = 20, 15, 3, 360, 20_000
-MONEY_EDGES = (0, 10, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 50000, math.inf)
-DAY_EDGES = (0, 1, 3, 7, 14, 30, 60, math.inf)
-_PLACEHOLDER_WORDS = frozenset(p.strip("[]").lower() for p in PLACEHOLDERS.values())
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|^\s*(\d{4})(\d{2})(\d{2})(?!\d)")
-
-
-def _name(label: str) -> str:
-    return f"{LABEL_ZH[label]} {label}"
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """The scored rows (errors left out) as aligned lists, original text; ``sample`` is the rows whose texts
-    are analysed (all of them up to ``max_text_rows``). Group values are already masked when ``mask_on``."""
-
-    total: int
-    failures: Counter[str]
-    ids: list[str]
-    labels: list[tuple[str, ...]]
-    presale: list[int | None]
-    proba: dict[str, list[float]]
-    texts: list[str] | None
-    evidence: list[dict[str, Any]] | None
-    dates: list[pd.Timestamp | None] | None
-    groups: list[str] | None
-    mask_on: bool
-    sample: list[int]
-
-    def has(self, label: str) -> list[bool]:
-        return [(label in found) if label != OTHER else not found for found in self.labels]
-
-    def show(self, text: str) -> str:
-        """``text`` as the report may show it."""
-        return mask_private(text).text if self.mask_on else text
-
-
-def _evidence(cell: Any) -> dict[str, Any]:
-    if isinstance(cell, str) and cell.strip():
-        try:
-            cell = json.loads(cell)
-        except json.JSONDecodeError:
-            return {}
-    return cell if isinstance(cell, dict) else {}
-
-
-def _parse_dates(values: pd.Series) -> list[pd.Timestamp | None]:
-    """Calendar dates from ISO, slash, dotted, 2024年11月11日 or 20241111 cells; the time of day is ignored."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return [None if pd.isna(v) else pd.Timestamp(year=v.year, month=v.month, day=v.day) for v in values]
-    out: list[pd.Timestamp | None] = []
-    for value in values:
-        found = _DATE.match(str(value)) if isinstance(value, str) else None
-        parts = [int(g) for g in found.groups() if g is not None] if found else []
-        try:
-            out.append(pd.Timestamp(year=parts[0], month=parts[1], day=parts[2]) if parts else None)
-        except ValueError:  # 2024-02-31
-            out.append(None)
-    return out
-
-
-def _prepare(
-    frame: pd.DataFrame,
-    text_column: str,
-    date_column: str | None,
-    group_column: str | None,
-    mask_on: bool,
-    source: str,
-    max_text_rows: int,
-) -> _Rows:
-    columns = [str(c) for c in frame.columns]
-    for needed in ["labels", date_column, group_column] + ([text_column] if text_column != "text" else []):
-        if needed is not None and needed not in frame.columns:
-            raise MissingColumnError(source, needed, columns)
-    if frame.empty:
-        raise InputError(source, "the scored file has no rows")
-    failures: Counter[str] = Counter()
-    keep: list[int] = []
-    parsed: list[tuple[str, ...]] = []
-    errors = frame["error"].tolist() if "error" in frame.columns else [""] * len(frame)
-    for i, (cell, error) in enumerate(zip(frame["labels"].tolist(), errors)):
-        if isinstance(error, str) and error.strip():
-            failures[error.strip()] += 1
-            continue
-        try:
-            parsed.append(tuple(parse_labels(str(cell))))
-        except ValueError:
-            failures["unreadable labels cell"] += 1
-            continue
-        keep.append(i)
-    rows = frame.iloc[keep]
-    texts = [str(t) if isinstance(t, str) else "" for t in rows[text_column]] if text_column in columns else None
-    presale = (
-        pd.to_numeric(rows["presale"], errors="coerce") if "presale" in columns else pd.Series([math.nan] * len(rows))
-    )
-    groups = None
-    if group_column is not None:
-        raw = [
-            str(g).strip() if g is not None and not (isinstance(g, float) and math.isnan(g)) else ""
-            for g in rows[group_column]
-        ]
-        shown = {g: (mask_private(g).text if mask_on else g) or "(空 empty)" for g in set(raw)}
-        groups = [shown[g] for g in raw]
-    return _Rows(
-        total=len(frame),
-        failures=failures,
-        ids=[str(v) for v in rows.iloc[:, 0]],
-        labels=parsed,
-        presale=[None if math.isnan(v) else int(v == 1) for v in presale.astype(float)],
-        proba={
-            label: pd.to_numeric(rows[f"p_{label}"], errors="coerce").fillna(0.0).astype(float).tolist()
-            for label in ISSUE_LABELS
-            if f"p_{label}" in columns
-        },
-        texts=texts,
-        evidence=[_evidence(cell) for cell in rows["evidence"]] if "evidence" in columns else None,
-        dates=_parse_dates(rows[date_column]) if date_column is not None else None,
-        groups=groups,
-        mask_on=mask_on,
-        sample=sorted(random.Random(0).sample(range(len(keep)), min(len(keep), max_text_rows))),
-    )
-
+from ...labels import ISSUE_LABELS, OTHER
+from ..privacy import MaskResult, touches_private
+from ..privacy import mask as mask_private
+from ..svg_charts import Bar, Point, bar_chart, histogram, line_chart
+from .data import COLORS, DAY_EDGES, EXAMPLES, LABEL_ZH, MONEY_EDGES, SNIPPET, TOP_GROUPS, _name, _Rows
 
 # ------------------------------------------------------------------------------------------------ sections
 
@@ -343,69 +177,6 @@ def _groups(rows: _Rows, group_column: str | None) -> str:
     return _section("groups", heading, figure + "<h3>各问题类型 Per issue type</h3>" + table + more)
 
 
-def distinctive_terms(
-    docs: Sequence[set[str]], member: Sequence[bool], top: int = TOP_TERMS
-) -> list[tuple[str, float, int]]:
-    """Terms most typical of the member documents: (term, z-score, member documents containing it), best first.
-
-    Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi and Quinn 2008) over document
-    frequencies, so one long complaint repeating a word cannot dominate and rare terms are shrunk to the
-    background rate instead of topping the list with a single occurrence.
-    """
-    everywhere: Counter[str] = Counter()
-    inside: Counter[str] = Counter()
-    for doc, m in zip(docs, member):
-        everywhere.update(doc)
-        if m:
-            inside.update(doc)
-    n_all, n_in = sum(everywhere.values()), sum(inside.values())
-    n_out, prior = n_all - n_in, 500.0
-    minimum = 2 if sum(member) >= 10 else 1
-    scored = []
-    for term, y_in in inside.items():
-        if y_in < minimum:
-            continue
-        y_out, alpha = everywhere[term] - y_in, prior * everywhere[term] / n_all
-        rest_in, rest_out = n_in + prior - y_in - alpha, n_out + prior - y_out - alpha
-        if rest_in <= 0 or rest_out <= 0:  # a one-word vocabulary: nothing to contrast
-            continue
-        delta = math.log((y_in + alpha) / rest_in) - math.log((y_out + alpha) / rest_out)
-        z = delta / math.sqrt(1 / (y_in + alpha) + 1 / (y_out + alpha))
-        if z > 0:
-            scored.append((term, z, y_in))
-    return sorted(scored, key=lambda t: (-t[1], t[0]))[:top]
-
-
-def _term_table(rows: _Rows) -> tuple[dict[str, list[tuple[str, float, int]]], str]:
-    """Distinctive terms per issue label, and where they come from (texts or evidence)."""
-    if rows.texts is not None:
-        from ..text.tokenizer import Tokenizer
-
-        tokenizer = Tokenizer()
-        docs = [
-            {t for t in tokenizer.tokenize(rows.show(rows.texts[i])) if any(c.isalpha() for c in t)}
-            - _PLACEHOLDER_WORDS
-            for i in rows.sample
-        ]
-        labels = [rows.labels[i] for i in rows.sample]
-        return {label: distinctive_terms(docs, [label in found for found in labels]) for label in ISSUE_LABELS}, "text"
-    if rows.evidence is None:
-        return {}, ""
-    terms: dict[str, list[tuple[str, float, int]]] = {}
-    for label in ISSUE_LABELS:
-        weight: dict[str, float] = {}
-        seen: Counter[str] = Counter()
-        for found in rows.evidence:
-            for item in found.get(label) or []:
-                if isinstance(item, dict) and isinstance(item.get("term"), str):
-                    value = item.get("weight")
-                    added = float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
-                    weight[item["term"]] = weight.get(item["term"], 0.0) + added
-                    seen[item["term"]] += 1
-        terms[label] = sorted(((t, w, seen[t]) for t, w in weight.items()), key=lambda t: (-t[1], t[0]))[:TOP_TERMS]
-    return terms, "evidence"
-
-
 def _terms(rows: _Rows, terms: dict[str, list[tuple[str, float, int]]], origin: str) -> str:
     heading = "各问题类型的特征词 Distinctive terms per issue type"
     if not origin:
@@ -444,7 +215,7 @@ def _amounts(rows: _Rows) -> str:
     heading = "金额与等待时间 Money and waiting time"
     if rows.texts is None:
         return _section("amounts", heading, _note("没有文本列（classify --keep-columns text）。Needs the text column."))
-    from .extract import extract
+    from ..extract import extract
 
     money: list[float] = []
     differences: list[float] = []
@@ -523,7 +294,7 @@ def _evidence_spans(evidence: Sequence[Any], length: int) -> list[tuple[int, int
 def _masked_spans(result: MaskResult, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     out = []
     for s, e in spans:
-        if any(p.start < e and s < p.end for p in result.spans):
+        if touches_private(s, e, result.spans):
             continue  # the evidence touches personal data: do not point at it
         shift = sum(len(p.placeholder) - (p.end - p.start) for p in result.spans if p.end <= s)
         out.append((s + shift, e + shift))
@@ -579,113 +350,3 @@ def _examples(rows: _Rows, terms: dict[str, list[tuple[str, float, int]]]) -> st
     masked_note = "已遮蔽个人信息（电话、证件号、地址、姓名等）。Personal data masked."
     note = masked_note if rows.mask_on else "未遮蔽 NOT masked."
     return _section("examples", heading, "".join(blocks) + _note(note))
-
-
-# ---------------------------------------------------------------------------------------------------- page
-
-_CSS = """
-*{box-sizing:border-box}
-body{margin:0;font-family:@FONT@;color:#1f2933;background:#f3f5f7;line-height:1.55;font-size:15px}
-header,main,footer{max-width:1240px;margin:0 auto;padding:0 20px}
-header{padding-top:18px}
-h1{font-size:1.5rem;margin:0 0 2px}
-h2{font-size:1.15rem;margin:0 0 10px}
-h3{font-size:1rem;margin:16px 0 6px}
-nav a{margin-right:14px;color:#3b6ea8;text-decoration:none;font-size:.9rem}
-.meta,.note,figcaption,.sub,.k{color:#616e7c;font-size:.85rem}
-section{background:#fff;border-radius:8px;padding:14px 20px;margin:14px 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px}
-.card{border:1px solid #e4e7eb;border-radius:6px;padding:8px 12px}
-.card .n{font-size:1.5rem;font-weight:600}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:14px 28px;align-items:start}
-.grid.wide{grid-template-columns:repeat(auto-fit,minmax(520px,1fr))}
-figure{margin:0;min-width:0}
-svg.chart{display:block;max-width:100%;height:auto}
-svg text{font-family:@FONT@}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;font-size:.85rem;width:100%}
-th,td{padding:3px 8px;text-align:right;border-bottom:1px solid #e4e7eb;white-space:nowrap}
-th:first-child,td:first-child{text-align:left;white-space:normal}
-.example{border-left:4px solid var(--c);background:#fafbfc;padding:6px 12px;margin:8px 0}
-.example p{margin:4px 0}
-mark{background:#ffe58a;border-radius:2px;padding:0 1px}
-@media (max-width:600px){.grid.wide{grid-template-columns:1fr}}
-""".replace("@FONT@", FONT_STACK)
-
-
-def _when(value: datetime | str | None) -> str:
-    if value is None:
-        return "未知 unknown"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M") + (f" {value.tzname()}" if value.tzinfo else "")
-    return str(value)
-
-
-def build_report(
-    frame: pd.DataFrame,
-    *,
-    text_column: str = "text",
-    date_column: str | None = None,
-    group_column: str | None = None,
-    mask: bool = True,
-    model_name: str = "",
-    model_version: str = "",
-    scored_at: datetime | str | None = None,
-    title: str = DEFAULT_TITLE,
-    source: str = "<dataframe>",
-    max_text_rows: int = MAX_TEXT_ROWS,
-) -> str:
-    """The report of a scored frame (output of ``classify``) as one HTML document; see the module docstring.
-
-    ``text_column`` may be absent when it is the default ``text`` (sections that need text say so); a named
-    date, group or non-default text column that is absent raises MissingColumnError naming ``source``.
-    Terms, amounts and waiting times come from a fixed random sample of ``max_text_rows`` texts when there are
-    more (they cost about 1 ms per text); every count, trend and group figure uses all rows.
-    """
-    from .. import __version__
-
-    rows = _prepare(frame, text_column, date_column, group_column, mask, source, max_text_rows)
-    terms, origin = _term_table(rows)
-    sections = [
-        _overview(rows),
-        _issues(rows),
-        _trends(rows, date_column),
-        _groups(rows, group_column),
-        _terms(rows, terms, origin),
-        _amounts(rows),
-        _examples(rows, terms),
-    ]
-    links = [
-        ("overview", "概览"),
-        ("issues", "问题类型"),
-        ("trends", "趋势"),
-        ("groups", "分组"),
-        ("terms", "特征词"),
-        ("amounts", "金额与时间"),
-        ("examples", "代表性投诉"),
-    ]
-    nav = "".join(f'<a href="#{key}">{escape(name)}</a>' for key, name in links)
-    model = f"{model_name} {model_version}".strip() or "未知 unknown"
-    meta = f"模型 Model: {model} · 分类时间 Scored: {_when(scored_at)} · {len(rows.labels):,} / {rows.total:,} 条已分类"
-    return (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        'img-src data:">'
-        f'<link rel="icon" href="data:,"><title>{escape(title)}</title><style>{_CSS}</style></head><body>'
-        f'<header><h1>{escape(title)}</h1><div class="meta" data-model>{escape(meta)}</div>'
-        f"<nav>{nav}</nav></header>"
-        f"<main>{''.join(sections)}</main>"
-        f'<footer class="meta"><p>complaintmine {escape(__version__)} · {escape(meta)}</p></footer></body></html>\n'
-    )
-
-
-def write_report(path: str | Path, html: str) -> Path:
-    """Write the report as UTF-8 (parent folders created) and return its path."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(target, f"cannot write the report: {exc.strerror}") from None
-    return target

@@ -1,0 +1,85 @@
+"""Table jobs besides scoring: ``complaintmine mask`` and ``complaintmine extract`` (and the extraction columns
+``classify --extract`` adds), streamed chunk by chunk through the batch runner: every row kept, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..io.readers import ERROR, LINE
+from ..scoring.batch import JobSummary, run_table_job, text_of
+
+
+def run_mask_job(
+    input: str,
+    output: str,
+    columns: Sequence[str] = ("text",),
+    kinds: Sequence[str] | None = None,
+    input_format: str | None = None,
+    output_format_name: str | None = None,
+    encoding: str | None = None,
+) -> JobSummary:
+    """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
+    from .privacy import mask_text
+
+    def masked(chunk: pd.DataFrame, _first_row: int) -> pd.DataFrame:
+        out = chunk[[c for c in chunk.columns if c not in (LINE, ERROR)]].copy()
+        for column in columns:
+            out[column] = [mask_text(v, kinds) if isinstance(v, str) else v for v in out[column]]
+        out["error"] = [e or "" for e in chunk[ERROR]]
+        return out
+
+    return run_table_job(input, output, columns, masked, input_format, output_format_name, encoding)
+
+
+def extraction_columns(texts: Sequence[Any]) -> dict[str, list[Any]]:
+    """Flat evidence columns for a spreadsheet, plus ``fields`` with everything (spans included)."""
+    from .extract import extract
+
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in ("difference", "money", "promised_days", "waited_days", "gifts", "platforms", "channels", "fields")
+    }
+    for text in texts:
+        found = extract(text).to_dict() if isinstance(text, str) and text.strip() else None
+        if found is None:
+            for values in columns.values():
+                values.append(None)
+            continue
+        columns["difference"].append(found["difference"])
+        columns["money"].append("|".join(f"{m['role'] or ''}{m['amount']:g}" for m in found["money"]) or None)
+        promised = [t["days"] for t in found["promised_time"] if t["days"] is not None]
+        waited = [t["days"] for t in found["waited"] if t["days"] is not None]
+        columns["promised_days"].append(min(promised) if promised else None)
+        columns["waited_days"].append(max(waited) if waited else None)
+        columns["gifts"].append("|".join(g["item"] for g in found["gifts"]) or None)
+        columns["platforms"].append("|".join(dict.fromkeys(p["name"] for p in found["platforms"])) or None)
+        columns["channels"].append("|".join(dict.fromkeys(c["name"] for c in found["channels"])) or None)
+        columns["fields"].append(found)
+    return columns
+
+
+def run_extract_job(
+    input: str,
+    output: str,
+    text_columns: Sequence[str] = ("text",),
+    id_column: str | None = None,
+    input_format: str | None = None,
+    output_format_name: str | None = None,
+    encoding: str | None = None,
+) -> JobSummary:
+    """Evidence fields per row (see :func:`extraction_columns`), with the row's id; every row kept, in order."""
+
+    def extracted(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+        texts = [text_of(values) for values in zip(*(chunk[c] for c in text_columns))]
+        ids = chunk[id_column].tolist() if id_column else list(range(first_row, first_row + len(chunk)))
+        out = pd.DataFrame({id_column or "row": ids, **extraction_columns(texts)})
+        out["error"] = [
+            e or ("empty text" if not (isinstance(t, str) and t.strip()) else "") for e, t in zip(chunk[ERROR], texts)
+        ]
+        return out
+
+    required = [*text_columns, *([id_column] if id_column else [])]
+    return run_table_job(input, output, required, extracted, input_format, output_format_name, encoding)

@@ -1,0 +1,157 @@
+"""The report's data: scored rows read back, dates parsed, evidence decoded, texts masked and sampled."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ...errors import InputError, MissingColumnError
+from ...labels import ISSUE_LABELS, OTHER, parse_labels
+from ..privacy import PLACEHOLDERS
+from ..privacy import mask as mask_private
+
+DEFAULT_TITLE = "投诉分析报告 Complaint report"
+LABEL_ZH = {
+    "price_hike": "尾款涨价",
+    "no_price_protection": "不保价",
+    "gift_not_honored": "赠品不兑现",
+    "late_shipping": "承诺时间不发货",
+    "false_lowest_price": "最低价不实",
+    OTHER: "其他",
+}
+COLORS = {  # Okabe-Ito: distinguishable with the common colour-vision deficiencies
+    "price_hike": "#d55e00",
+    "no_price_protection": "#0072b2",
+    "gift_not_honored": "#cc79a7",
+    "late_shipping": "#e69f00",
+    "false_lowest_price": "#009e73",
+    OTHER: "#8a939c",
+}
+TOP_GROUPS, TOP_TERMS, EXAMPLES, SNIPPET, MAX_TEXT_ROWS = 20, 15, 3, 360, 20_000
+MONEY_EDGES = (0, 10, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 50000, math.inf)
+DAY_EDGES = (0, 1, 3, 7, 14, 30, 60, math.inf)
+_PLACEHOLDER_WORDS = frozenset(p.strip("[]").lower() for p in PLACEHOLDERS.values())
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|^\s*(\d{4})(\d{2})(\d{2})(?!\d)")
+
+
+def _name(label: str) -> str:
+    return f"{LABEL_ZH[label]} {label}"
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The scored rows (errors left out) as aligned lists, original text; ``sample`` is the rows whose texts
+    are analysed (all of them up to ``max_text_rows``). Group values are already masked when ``mask_on``."""
+
+    total: int
+    failures: Counter[str]
+    ids: list[str]
+    labels: list[tuple[str, ...]]
+    presale: list[int | None]
+    proba: dict[str, list[float]]
+    texts: list[str] | None
+    evidence: list[dict[str, Any]] | None
+    dates: list[pd.Timestamp | None] | None
+    groups: list[str] | None
+    mask_on: bool
+    sample: list[int]
+
+    def has(self, label: str) -> list[bool]:
+        return [(label in found) if label != OTHER else not found for found in self.labels]
+
+    def show(self, text: str) -> str:
+        """``text`` as the report may show it."""
+        return mask_private(text).text if self.mask_on else text
+
+
+def _evidence(cell: Any) -> dict[str, Any]:
+    if isinstance(cell, str) and cell.strip():
+        try:
+            cell = json.loads(cell)
+        except json.JSONDecodeError:
+            return {}
+    return cell if isinstance(cell, dict) else {}
+
+
+def _parse_dates(values: pd.Series) -> list[pd.Timestamp | None]:
+    """Calendar dates from ISO, slash, dotted, 2024年11月11日 or 20241111 cells; the time of day is ignored."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return [None if pd.isna(v) else pd.Timestamp(year=v.year, month=v.month, day=v.day) for v in values]
+    out: list[pd.Timestamp | None] = []
+    for value in values:
+        found = _DATE.match(str(value)) if isinstance(value, str) else None
+        parts = [int(g) for g in found.groups() if g is not None] if found else []
+        try:
+            out.append(pd.Timestamp(year=parts[0], month=parts[1], day=parts[2]) if parts else None)
+        except ValueError:  # 2024-02-31
+            out.append(None)
+    return out
+
+
+def _prepare(
+    frame: pd.DataFrame,
+    text_column: str,
+    date_column: str | None,
+    group_column: str | None,
+    mask_on: bool,
+    source: str,
+    max_text_rows: int,
+) -> _Rows:
+    columns = [str(c) for c in frame.columns]
+    for needed in ["labels", date_column, group_column] + ([text_column] if text_column != "text" else []):
+        if needed is not None and needed not in frame.columns:
+            raise MissingColumnError(source, needed, columns)
+    if frame.empty:
+        raise InputError(source, "the scored file has no rows")
+    failures: Counter[str] = Counter()
+    keep: list[int] = []
+    parsed: list[tuple[str, ...]] = []
+    errors = frame["error"].tolist() if "error" in frame.columns else [""] * len(frame)
+    for i, (cell, error) in enumerate(zip(frame["labels"].tolist(), errors)):
+        if isinstance(error, str) and error.strip():
+            failures[error.strip()] += 1
+            continue
+        try:
+            parsed.append(tuple(parse_labels(str(cell))))
+        except ValueError:
+            failures["unreadable labels cell"] += 1
+            continue
+        keep.append(i)
+    rows = frame.iloc[keep]
+    texts = [str(t) if isinstance(t, str) else "" for t in rows[text_column]] if text_column in columns else None
+    presale = (
+        pd.to_numeric(rows["presale"], errors="coerce") if "presale" in columns else pd.Series([math.nan] * len(rows))
+    )
+    groups = None
+    if group_column is not None:
+        raw = [
+            str(g).strip() if g is not None and not (isinstance(g, float) and math.isnan(g)) else ""
+            for g in rows[group_column]
+        ]
+        shown = {g: (mask_private(g).text if mask_on else g) or "(空 empty)" for g in set(raw)}
+        groups = [shown[g] for g in raw]
+    return _Rows(
+        total=len(frame),
+        failures=failures,
+        ids=[str(v) for v in rows.iloc[:, 0]],
+        labels=parsed,
+        presale=[None if math.isnan(v) else int(v == 1) for v in presale.astype(float)],
+        proba={
+            label: pd.to_numeric(rows[f"p_{label}"], errors="coerce").fillna(0.0).astype(float).tolist()
+            for label in ISSUE_LABELS
+            if f"p_{label}" in columns
+        },
+        texts=texts,
+        evidence=[_evidence(cell) for cell in rows["evidence"]] if "evidence" in columns else None,
+        dates=_parse_dates(rows[date_column]) if date_column is not None else None,
+        groups=groups,
+        mask_on=mask_on,
+        sample=sorted(random.Random(0).sample(range(len(keep)), min(len(keep), max_text_rows))),
+    )
