@@ -1,0 +1,70 @@
+"""Kinds of private data, their placeholders and context words; what detection finds and masking returns."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from difflib import get_close_matches
+from types import MappingProxyType
+from typing import Final
+
+from ...errors import ComplaintMineError
+
+KINDS: Final[tuple[str, ...]] = ("PHONE", "ID", "ORDER", "EMAIL", "BANKCARD", "ADDRESS", "NAME")
+PLACEHOLDERS: Final[MappingProxyType[str, str]] = MappingProxyType(
+    {
+        "PHONE": "[PHONE]",
+        "ID": "[ID]",
+        "ORDER": "[ORDER]",
+        "EMAIL": "[EMAIL]",
+        "BANKCARD": "[CARD]",
+        "ADDRESS": "[ADDRESS]",
+        "NAME": "[NAME]",
+    }
+)
+
+# Words after which a person's name is expected (see module docstring). Role words only count before an honorific.
+NAME_CONTEXTS: Final[tuple[str, ...]] = (
+    "收件人", "收货人", "寄件人", "签收人", "联系人", "姓名", "名字叫", "名字是", "我叫", "名叫", "本人",
+    "持卡人", "开户人", "开户名", "户名", "户主",
+)  # fmt: skip
+_ROLE_CONTEXTS: Final[tuple[str, ...]] = (
+    "快递员", "快递小哥", "配送员", "外卖员", "骑手", "司机", "客服", "店主", "店长", "老板", "经理", "业务员",
+    "销售", "导购", "保安", "工作人员", "安装工", "维修工", "师傅",
+)  # fmt: skip
+HONORIFICS: Final[tuple[str, ...]] = ("先生", "女士", "小姐", "师傅", "老师", "经理", "阿姨", "大姐", "大哥", "老板")
+# Words after which an address is expected; with one, a chain of two components is enough (no digit needed).
+ADDRESS_CONTEXTS: Final[tuple[str, ...]] = (
+    "地址", "住址", "住在", "家住", "寄到", "寄往", "寄至", "送到", "送往", "送至", "发到", "发往", "配送到",
+    "收货地", "位于",
+)  # fmt: skip
+
+
+class UnknownKindError(ComplaintMineError, ValueError):
+    """``kinds`` names a kind that does not exist; the message lists the valid kinds and suggests a near match."""
+
+    def __init__(self, unknown: Collection[str]):
+        self.unknown = tuple(sorted(unknown))
+        message = f"unknown privacy kind(s) {', '.join(map(repr, self.unknown))}; valid kinds: {', '.join(KINDS)}"
+        hint = get_close_matches(self.unknown[0].upper(), KINDS, n=1) if self.unknown else []
+        if hint:
+            message += f". Did you mean {hint[0]!r}?"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class PrivateSpan:
+    """One piece of personal data: its kind, the half-open span [start, end) of the original text, placeholder."""
+
+    kind: str
+    start: int
+    end: int
+    placeholder: str
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    """The masked text and the spans (offsets into the original text, in text order) that were replaced."""
+
+    text: str
+    spans: tuple[PrivateSpan, ...]

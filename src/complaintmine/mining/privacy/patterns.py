@@ -1,0 +1,248 @@
+"""The patterns and checks private-data detection is built from (regexes, checksums, context words)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Final
+
+from .kinds import _ROLE_CONTEXTS, ADDRESS_CONTEXTS, HONORIFICS, NAME_CONTEXTS
+
+# --------------------------------------------------------------------------------------------------------------
+# Shadow text: full-width ASCII and odd dashes/spaces mapped one to one, so offsets stay those of the original.
+
+_SHADOW_TABLE: Final[MappingProxyType[int, str]] = MappingProxyType(
+    {
+        **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
+        **dict.fromkeys(map(ord, "\u3000\u00a0\u2002\u2003\u2009"), " "),
+        **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63"), "-"),
+        ord("\uffe5"): "¥",
+    }
+)
+
+
+def _shadow(text: str) -> str:
+    return text.translate(_SHADOW_TABLE)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Building blocks.
+
+_HAN: Final = "\u3400-\u4dbf\u4e00-\u9fff"
+# A number starts or ends here: not glued to letters or digits, directly or through a dot (1299.00, v2.13812345678).
+_B: Final = r"(?<![0-9A-Za-z])(?<![0-9A-Za-z]\.)"
+_E: Final = r"(?![0-9A-Za-z])(?!\.[0-9A-Za-z])"
+_SEP: Final = r"[\s:=#是为]{0,4}"  # between a context word and its value: 订单号：, 单号是, order #
+_CONTEXT_WINDOW: Final = 24
+
+_RANK_EMAIL, _RANK_ID, _RANK_CARD_CONTEXT, _RANK_ORDER_CONTEXT, _RANK_ID15 = 0, 1, 2, 3, 4
+_RANK_CARD, _RANK_ORDER_SHAPE, _RANK_PHONE, _RANK_ADDRESS, _RANK_NAME = 5, 6, 7, 8, 9
+
+_EMAIL: Final = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])"
+)
+_MOBILE: Final = re.compile(
+    _B + r"(?:(?:(?:\+|00)\s?86|\(\+?86\))[ -]?|86[ -]?)?1[3-9][0-9](?P<s>[ -]?)[0-9]{4}(?P=s)[0-9]{4}" + _E
+)
+_AREA: Final = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
+_LANDLINE: Final = re.compile(
+    _B
+    + r"(?:(?:\+|00)\s?86[ -]?(?:10|2[0-9]|[3-9][0-9]{2})[ -]|\(\s?"
+    + _AREA
+    + r"\s?\)[ -]?|"
+    + _AREA
+    + r"[ -])[0-9]{7,8}(?:-[0-9]{1,5})?"
+    + _E
+)
+_SERVICE: Final = re.compile(_B + r"[48]00(?:[ -]?[0-9]){7}" + _E)
+_CARD_GROUPED: Final = re.compile(_B + r"[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,4})?" + _E)
+_RUN: Final = re.compile(_B + r"([0-9]+)([Xx]?)" + _E)
+_PDD: Final = re.compile(_B + r"[0-9]{6}-[0-9]{15}" + _E)
+_COURIER: Final = re.compile(
+    r"(?<![0-9A-Za-z])(?:(?:SF|YT|JT|ZTO|YD|STO|DPK|EMS|YUNDA|JD[A-Z]{0,2})[0-9]{10,16}|[A-Z]{2}[0-9]{9}CN)" + _E,
+    re.IGNORECASE,
+)
+_ORDER_VALUE: Final = r"(?P<value>[0-9]{6}-[0-9]{15}|[A-Za-z]{1,4}[0-9]{6,30}|[0-9]{6,30})"
+_ORDER_CONTEXT: Final = re.compile(
+    r"(?:(?P<strong>单号|单号码|订单编号|订单id|交易号|流水号|运单|快递单|物流单|"
+    r"order\s*(?:no\.?|number|id|#)|tracking\s*(?:no\.?|number)?|waybill)|(?P<weak>订单|order))"
+    + _SEP
+    + _ORDER_VALUE
+    + _E,
+    re.IGNORECASE,
+)
+# A further number in a list after the context: 订单号1234567890和1234567891, 单号A、B.
+_ORDER_LIST_ITEM: Final = re.compile(r"\s*(?:和|及|与|、|,|/)\s*" + _ORDER_VALUE + _E)
+_PHONE_CONTEXT: Final = re.compile(
+    r"(?:电话|手机号|座机|联系方式|热线|tel|phone|mobile|致电|拨打|来电)(?:号码?)?" + _SEP + "$", re.I
+)
+_CARD_CONTEXT: Final = re.compile(
+    r"(?:银行卡|卡号|信用卡|借记卡|储蓄卡|银行账号|账号|账户|card(?:\s*(?:no\.?|number))?)(?:号码?)?" + _SEP + "$", re.I
+)
+_ID_CONTEXT: Final = re.compile(r"(?:身份证|证件)(?:号码?)?" + _SEP + "$")
+_AMOUNT_BEFORE: Final = re.compile(r"[¥$]\s*$")
+_AMOUNT_AFTER: Final = re.compile(r"\s*(?:元|块|圆|角|万|亿|%|美元|rmb|cny|usd)", re.I)
+
+_ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK: Final = "10X98765432"
+# The first two digits of a resident ID: province-level region codes (83 is used by residence permits).
+_ID_REGIONS: Final = frozenset(
+    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54}
+    | {61, 62, 63, 64, 65, 71, 81, 82, 83}
+)
+
+# Address components (see _address_chain). _N is a name character: Chinese, but not a function word, so that a
+# component never swallows 我住在 / 寄到 in front of it.
+_ADDRESS_STOP: Final = (
+    "的了是我你他她它们住到从往寄送给把被让向于至址说要就也还很又再这哪么吗呢吧啊呀哦嗯在与及或买购收件货去拿有"
+)
+_N: Final = f"(?:(?![{_ADDRESS_STOP}])[{_HAN}])"
+_PROVINCES: Final = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
+    "云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
+)
+_PROVINCE_START: Final = re.compile(f"(?:{_PROVINCES})")
+_ADMIN: Final = re.compile(
+    rf"(?:{_PROVINCES})(?:省|市|(?:壮族|回族|维吾尔)?自治区|特别行政区)?"
+    rf"|{_N}{{2,4}}?(?:自治州|自治县|地区|(?<![超夜股菜城上])市|(?<![小社园景专])区|县|旗(?!舰)|镇|乡|街道)"
+)
+_STREET: Final = re.compile(rf"{_N}{{1,8}}?(?:大道|大街|路|街(?!道)|巷|弄|胡同)")
+_ESTATE: Final = re.compile(
+    rf"(?:{_N}|[A-Za-z]){{1,8}}?(?:小区|花园|大厦|公寓|家园|新村|村|苑|广场|大楼|园区|社区|公馆|中心|工业园|产业园|写字楼)"
+)
+_DETAIL: Final = re.compile(
+    r"(?:[0-9]{1,5}|[A-Za-z][0-9]{0,3}|[一二三四五六七八九十]{1,3})(?:号楼|号院|号|栋|幢|座|塔|单元|楼|层|室|房|户|期|区)"
+)
+_ROOM: Final = re.compile(r"-?[0-9]{1,5}(?![0-9])(?:室|房|号)?")
+# An estate or building without a telling suffix (万科城, 科技园) counts when a numbered detail follows it directly.
+_UNNAMED_ESTATE: Final = re.compile(rf"{_N}{{2,6}}?(?={_DETAIL.pattern})")
+# (pattern, phase, may start a chain)
+_COMPONENTS: Final = (
+    (_ADMIN, 0, True),
+    (_STREET, 1, True),
+    (_ESTATE, 1, True),
+    (_UNNAMED_ESTATE, 1, False),
+    (_DETAIL, 2, False),
+)
+_MAX_COMPONENTS: Final = 12  # real addresses have fewer; the bound keeps scanning linear on degenerate text
+_ADDRESS_CONTEXT: Final = re.compile("(?:" + "|".join(ADDRESS_CONTEXTS) + ")" + _SEP + "$")
+_HAN_CHAR: Final = re.compile(f"[{_HAN}]")
+_DIGIT: Final = re.compile("[0-9]")
+
+# Names.
+_SURNAMES: Final = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊"
+    "葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆"
+    "蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿"
+    "桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+# Surnames that are also everyday words right before 先生/女士 (和女士, 于先生 as "at"), not used without context.
+_AMBIGUOUS_SURNAMES: Final = "和于向时单全应连明成关商师解查包管车司路古"
+# Words that start with a surname character and often stand where a name would: before an honorific (安装师傅,
+# 谢谢老板, 辛苦师傅, 祝老板生意兴隆, 高校老师, brands such as 康师傅 and 蒙牛) or after a context word (本人房间,
+# 按姓名查找). Found by reading what the rules masked in a review corpus.
+_NOT_A_NAME: Final = (
+    "(?:安装|谢谢|辛苦|维修|感谢|麻烦|祝|康师傅|蒙牛|房间|房务|房东|查找|查询|简直|高校|高级|白族|万能|常年|高度|时间)"
+)
+_COMPOUND_SURNAMES: Final = (
+    "欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|令狐|夏侯|宇文|司徒|轩辕|端木|独孤|南宫|西门|万俟|钟离"
+)
+_NAME_STOP: Final = (
+    "的了是在我你他她它们说要就都也还很又再这那哪么吗呢吧啊呀哦嗯某和与及或把被让向于至到从往给对跟有没不已经"
+    "年号元块个件次收电手联地住家"
+)
+_HONORIFIC: Final = "(?:" + "|".join(HONORIFICS) + ")"
+_GIVEN: Final = f"(?:(?!{_HONORIFIC})(?![{_NAME_STOP}])[{_HAN}])"
+_SURNAME: Final = f"(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])"
+_PLAIN_SURNAME: Final = f"(?:{_COMPOUND_SURNAMES}|[{''.join(c for c in _SURNAMES if c not in _AMBIGUOUS_SURNAMES)}])"
+_NAME_END: Final = f"(?=[^{_HAN}]|$|的|{_HONORIFIC}|电话|手机|联系|收|说|反映|投诉|身份证|地址|住|家|{_PROVINCES})"
+_NAME_SEP: Final = r"[\s:]{0,3}"
+# 户名 inside 用户名 (a login name) is no name context.
+_NAME_CONTEXT: Final = "(?:" + "|".join(NAME_CONTEXTS).replace("|户名", "|(?<!用)户名") + ")"
+_NAME_IN_CONTEXT: Final = re.compile(
+    _NAME_CONTEXT + _NAME_SEP + f"(?!{_NOT_A_NAME})(?P<name>{_SURNAME}{_GIVEN}{{1,2}}){_NAME_END}"
+)
+_NAME_BEFORE_HONORIFIC: Final = re.compile(
+    _NAME_CONTEXT + _NAME_SEP + f"(?!{_NOT_A_NAME})(?P<name>{_SURNAME}{_GIVEN}{{0,2}})(?={_HONORIFIC})"
+)
+_ROLE_NAME_BEFORE_HONORIFIC: Final = re.compile(
+    "(?:"
+    + "|".join(_ROLE_CONTEXTS)
+    + ")"
+    + _NAME_SEP
+    + f"(?!{_NOT_A_NAME})(?P<name>{_PLAIN_SURNAME}{_GIVEN}{{0,2}})(?={_HONORIFIC})"
+)
+_PLAIN_NAME_BEFORE_HONORIFIC: Final = re.compile(
+    f"(?:(?<![{_HAN}])|(?<=[和跟与给向找问请让叫是位的]))(?!{_NOT_A_NAME})"
+    f"(?P<name>{_PLAIN_SURNAME}{_GIVEN}{{0,2}})(?={_HONORIFIC})"
+)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rank: int
+    start: int
+    end: int
+    kind: str
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Checks.
+
+
+def _valid_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_id18(value: str) -> bool:
+    """Region, birth date (1900-2099) and the ISO 7064 MOD 11-2 check digit of an 18-character resident ID."""
+    body, check = value[:17], value[17].upper()
+    if int(body[:2]) not in _ID_REGIONS or not 1900 <= int(body[6:10]) <= 2099:
+        return False
+    if not _valid_date(int(body[6:10]), int(body[10:12]), int(body[12:14])):
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(body, _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == check
+
+
+def _plausible_id15(value: str) -> bool:
+    """Region and birth date (19YYMMDD) of a 15-digit first-generation ID; it has no check digit."""
+    return int(value[:2]) in _ID_REGIONS and _valid_date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _is_card_number(digits: str) -> bool:
+    return 16 <= len(digits) <= 19 and digits[0] in "3456" and _luhn(digits)
+
+
+def _landline_digits(digits: str) -> bool:
+    """11-12 digits that are an area code plus a 7-8 digit local number, written without a separator."""
+    if digits.startswith("010") or (digits[:2] == "02" and len(digits) >= 3):
+        return len(digits) == 11
+    return digits[:2] in {f"0{n}" for n in range(3, 10)} and len(digits) in (11, 12)
+
+
+def _preceded_by(pattern: re.Pattern[str], shadow: str, start: int) -> bool:
+    return pattern.search(shadow, max(0, start - _CONTEXT_WINDOW), start) is not None
+
+
+def _is_amount(shadow: str, start: int, end: int) -> bool:
+    """A number written as money or a share (¥1299, 13800000000元, 15%): never personal data."""
+    return _preceded_by(_AMOUNT_BEFORE, shadow, start) or _AMOUNT_AFTER.match(shadow, end) is not None
