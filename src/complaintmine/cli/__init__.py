@@ -1,0 +1,129 @@
+"""The ``complaintmine`` command: a thin layer over the library.
+
+Each command parses options, calls one library function, and formats its result. Library errors
+(``ComplaintMineError``) become one line on standard error and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .. import __version__
+from ..errors import ComplaintMineError
+
+app = typer.Typer(
+    name="complaintmine",
+    help="Sort Chinese e-commerce complaints by issue: price_hike, no_price_protection, gift_not_honored, "
+    "late_shipping, false_lowest_price (or other), with a pre-sale flag.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# Options several commands share, declared once (as spaCy's CLI does with its Arg/Opt helpers).
+TableInput = Annotated[
+    str, typer.Argument(help="CSV, TSV, JSONL, Excel (.xlsx) or Parquet file of complaints, or - for standard input.")
+]
+TableOutput = Annotated[
+    str,
+    typer.Option(
+        "--output", "-o", help="Output file; .csv, .tsv, .jsonl or .parquet by suffix. Default: CSV on standard output."
+    ),
+]
+InputFormat = Annotated[
+    str | None,
+    typer.Option("--format", help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say."),
+]
+InputEncoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="Input encoding, e.g. gb18030. Default: detected (BOM, UTF-8, else charset-normalizer)."
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")]
+
+
+class Engine(StrEnum):
+    """Where `classify` runs: on this machine, or on a Dask cluster (complaintmine.distributed)."""
+
+    local = "local"
+    dask = "dask"
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"complaintmine: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Map library errors to one stderr line and an exit code, in one place."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ComplaintMineError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:  # e.g. `complaintmine classify x.csv | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Progress:
+    """Rows done, rows/s and ETA on standard error, only when it is a terminal (never in pipes or CI logs)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, fraction: float | None) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = done / elapsed
+        eta = f"  ETA {elapsed * (1 - fraction) / fraction:,.0f}s" if fraction else ""
+        sys.stderr.write(f"\rscored {done:,} rows  {rate:,.0f} rows/s{eta}   ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"complaintmine {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Sort Chinese e-commerce complaints by issue."""
+
+
+
+from . import classify, commands  # noqa: E402, F401  (register the commands on app)
+
+
+def main() -> None:
+    app(prog_name="complaintmine")

@@ -1,0 +1,207 @@
+"""``complaintmine classify``: score a file (local process pool or Dask)."""
+
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import InputError
+from . import Engine, InputEncoding, InputFormat, Quiet, TableInput, TableOutput, _Progress, app, handle_errors
+
+
+@app.command("classify")
+@handle_errors
+def classify_cli(
+    input: TableInput,
+    output: TableOutput = "-",
+    text_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--text-column", help="Column holding the complaint text; repeat it to join several (title and body)."
+        ),
+    ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column", help="Column to copy to the output as the row id. Default: 'row', the 0-based row number."
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")
+    ] = None,
+    input_format: InputFormat = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--output-format", help="Output format (csv, tsv, jsonl, parquet) when the suffix does not say."),
+    ] = None,
+    encoding: InputEncoding = None,
+    keep_columns: Annotated[
+        list[str] | None,
+        typer.Option("--keep-columns", help="Input columns to carry into the output; '*' for all. Repeatable."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-j",
+            min=1,
+            help="Processes scoring chunks in parallel. Default: all cores. Output is identical for any number.",
+        ),
+    ] = None,
+    chunk_rows: Annotated[
+        int, typer.Option("--chunk-rows", min=1, help="Rows per chunk (memory use grows with it).")
+    ] = 2000,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Continue an interrupted job (CSV/TSV/JSONL output) from its last completed chunk."
+        ),
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.",
+        ),
+    ] = False,
+    explain_top: Annotated[int, typer.Option("--explain-top", min=1, help="Terms per label with --explain.")] = 5,
+    mask: Annotated[
+        bool,
+        typer.Option(
+            "--mask",
+            help="Replace phone numbers, IDs, order numbers, addresses and names in kept columns with [PHONE], [ID], ...",
+        ),
+    ] = False,
+    extract: Annotated[
+        bool,
+        typer.Option(
+            "--extract",
+            help="Add evidence fields: difference, money, promised_days, waited_days, gifts, platforms, channels, fields (JSON with spans).",
+        ),
+    ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="local: this machine. dask: a Dask cluster (pip install 'complaintmine[dask]'); INPUT may be a quoted glob of CSV/TSV/Parquet files, -o names a directory of part files, --output-format is parquet (default) or csv.",
+        ),
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="With --engine dask: address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786. Default: start a local cluster of --workers processes and print its dashboard address.",
+        ),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Classify every row of a file of complaints; one output row per input row, in input order.
+
+    Output columns: the id column (or 'row'), any --keep-columns, labels (issue labels joined by '|', or
+    'other'), presale (1/0), p_<label> for each issue label, evidence (with --explain), and error (why a row
+    could not be scored: empty text, invalid JSON line, wrong number of CSV fields, undecodable bytes).
+    A row with an error keeps its id and the job goes on; the summary on standard error counts them.
+
+    Example: complaintmine classify examples/complaints.csv --id-column id -o scored.csv
+
+    On a Dask cluster: complaintmine classify 'exports/*.csv' --engine dask -o scored/
+    """
+    if engine is Engine.dask:
+        _classify_on_dask(
+            input,
+            output,
+            model,
+            scheduler,
+            text_column,
+            id_column,
+            output_format,
+            workers,
+            encoding,
+            quiet,
+            {
+                "--format": input_format,
+                "--keep-columns": keep_columns,
+                "--resume": resume,
+                "--explain": explain,
+                "--mask": mask,
+                "--extract": extract,
+            },
+        )
+        return
+    from ..model.defaults import model_directory
+    from ..scoring.batch import JobOptions, default_workers, run_job
+
+    options = JobOptions(
+        input=input,
+        output=output,
+        model_dir=model_directory(model),
+        text_columns=tuple(text_column or ["text"]),
+        id_column=id_column,
+        input_format=input_format,
+        output_format=output_format,
+        encoding=encoding,
+        keep_columns=tuple(keep_columns or ()),
+        explain=explain,
+        explain_top=explain_top,
+        mask=mask,
+        extract=extract,
+        workers=workers or default_workers(),
+        chunk_rows=chunk_rows,
+        resume=resume,
+    )
+    progress = _Progress(not quiet)
+    summary = run_job(options, progress=progress)
+    progress.done()
+    if not quiet:
+        where = "" if output == "-" else f" to {output}"
+        resumed = f" (resumed after {summary.resumed_chunks} chunk(s))" if summary.resumed_chunks else ""
+        typer.echo(
+            f"classified {summary.rows - summary.failed:,} of {summary.rows:,} rows{where} with {summary.model}"
+            f"{resumed}; {summary.failed:,} row(s) could not be scored",
+            err=True,
+        )
+        for reason, count in summary.errors.most_common():
+            typer.echo(f"  {count:,} {reason}", err=True)
+
+
+def _classify_on_dask(
+    input: str,
+    output: str,
+    model: Path | None,
+    scheduler: str | None,
+    text_column: list[str] | None,
+    id_column: str | None,
+    output_format: str | None,
+    workers: int | None,
+    encoding: str | None,
+    quiet: bool,
+    local_only: dict[str, Any],
+) -> None:
+    from ..scoring.dask import run as run_on_dask
+
+    if any(local_only.values()):
+        used = ", ".join(flag for flag, value in local_only.items() if value)
+        raise InputError(input, f"{used} cannot be used with --engine dask")
+    done = run_on_dask(
+        input,
+        output,
+        model,
+        scheduler,
+        tuple(text_column or ["text"]),
+        id_column,
+        output_format or "parquet",
+        workers,
+        encoding=encoding,
+        on_dashboard=None if quiet else lambda link: typer.echo(f"dask dashboard: {link}", err=True),
+    )
+    if not quiet:
+        typer.echo(
+            f"classified {done.rows - done.failed:,} of {done.rows:,} rows to {done.output_dir} "
+            f"({done.partitions:,} part files); {done.failed:,} row(s) could not be scored",
+            err=True,
+        )
+
+

@@ -1,0 +1,290 @@
+"""The other commands: train, evaluate, corpus, extract, mask, report, tokenize."""
+
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import InputEncoding, InputFormat, Quiet, TableInput, TableOutput, app, handle_errors
+
+
+def _say(message: str) -> None:
+    """A progress or note line on standard error."""
+    typer.echo(message, err=True)
+
+
+@app.command("train")
+@handle_errors
+def train_cli(
+    corpus: Annotated[
+        Path,
+        typer.Argument(
+            help="Corpus directory (like corpora/) or a labelled CSV/TSV/JSONL file with text, labels, presale[, split]."
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write (created).")],
+    config: Annotated[
+        Path | None, typer.Option("--config", help="JSON file of TrainConfig fields (model, C, features, seed...).")
+    ] = None,
+    shared: Annotated[
+        Path | None,
+        typer.Option(
+            "--shared",
+            help="The shared data folder holding corpora/real_reviews.csv. Default: ../shared beside the repository, or $COMPLAINTMINE_SHARED.",
+        ),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Override the config's seed.")] = None,
+    comparison: Annotated[
+        Path | None,
+        typer.Option(
+            "--comparison", help="Results of models/compare.py (comparison.json) to include in the model card."
+        ),
+    ] = None,
+) -> None:
+    """Train a model on the corpus's train split and write a model directory with manifest and model card.
+
+    Test splits in the corpus are scored after training and reported; they are never trained or tuned on.
+
+    Example: complaintmine train corpora -o models/my-model
+    """
+    from ..model.training import read_train_config, train_to_directory
+
+    settings = read_train_config(config, seed)
+    trained = train_to_directory(corpus, output, settings, shared, comparison, progress=_say)
+    typer.echo(
+        f"wrote {output} ({trained.manifest['corpus']['n_texts']:,} training texts, "
+        f"{trained.manifest['training_seconds']}s)",
+        err=True,
+    )
+    for name, metrics in trained.manifest["metrics"].items():
+        if name != "train":
+            typer.echo(
+                f"{name}: micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
+                f"presale accuracy {metrics['presale_accuracy']:.3f} on {metrics['n_texts']:,} texts",
+                err=True,
+            )
+
+
+@app.command("evaluate")
+@handle_errors
+def evaluate_cli(
+    model_dir: Annotated[Path, typer.Argument(help="Model directory.")],
+    data: Annotated[
+        Path, typer.Argument(help="Labelled CSV/TSV/JSONL file (text, labels, presale) or a corpus directory.")
+    ],
+    split: Annotated[
+        str | None, typer.Option("--split", help="Only rows whose split column equals this (e.g. test).")
+    ] = None,
+    origin: Annotated[
+        str | None, typer.Option("--origin", help="Corpus directories only: 'real' or 'team' rows.")
+    ] = None,
+    json_out: Annotated[Path, typer.Option("--json", help="Where to write the metrics as JSON.")] = Path(
+        "evaluation.json"
+    ),
+    shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder (see train).")] = None,
+) -> None:
+    """Print per-label precision, recall and F1, micro- and macro-F1 and presale accuracy; write them as JSON.
+
+    Example: complaintmine evaluate models/complaintmine-zh-0.1.0 corpora --split test --origin real
+    """
+    from ..corpus.load import load_corpus
+    from ..model.artifact import load_model
+    from ..model.evaluation import format_metrics
+    from ..model.training import evaluate
+
+    loaded = load_model(model_dir)
+    corpus = load_corpus(data, shared).select(split=split, origin=origin)
+    metrics = evaluate(loaded, corpus)
+    typer.echo(format_metrics(metrics))
+    json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"metrics written to {json_out}", err=True)
+
+
+@app.command("corpus")
+@handle_errors
+def corpus_cli(
+    directory: Annotated[
+        Path, typer.Argument(help="Corpus directory holding team_written.csv and real_labels.csv.")
+    ] = Path("corpora"),
+    shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder (see train).")] = None,
+) -> None:
+    """Validate a corpus directory and print per-label counts by origin and split.
+
+    Checks labels, presale and split values, duplicate and near-duplicate texts, 10-character phrases shared by
+    team-written texts, text hashes against the shared pool, and near-duplicates that straddle the split.
+
+    Example: complaintmine corpus corpora
+    """
+    from ..corpus.check import check_corpus
+    from ..errors import CorpusError
+
+    report = check_corpus(directory, shared, progress=lambda message: typer.echo(message + " ...", err=True))
+    typer.echo(report.counts.to_string(index=False))
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    for problem in report.problems:
+        typer.echo(f"problem: {problem}", err=True)
+    if not report.ok:
+        raise CorpusError(f"{len(report.problems)} problem(s) in {directory}")
+    typer.echo(f"{directory}: no problems found", err=True)
+
+
+@app.command("extract")
+@handle_errors
+def extract_cli(
+    input: TableInput,
+    output: TableOutput = "-",
+    text_column: Annotated[
+        list[str] | None, typer.Option("--text-column", help="Text column; repeat to join several. Default: text.")
+    ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option("--id-column", help="Column to copy as the row id. Default: 'row', the 0-based row number."),
+    ] = None,
+    input_format: InputFormat = None,
+    encoding: InputEncoding = None,
+    quiet: Quiet = False,
+) -> None:
+    """Extract evidence fields from every complaint: amounts and their roles, the disputed difference, promised
+    and waited times in days, promised gifts, platforms and channels.
+
+    Flat columns for spreadsheets (difference, money, promised_days, waited_days, gifts, platforms, channels)
+    and 'fields', a JSON object with every value and its [start, end) span. Precision first: a field that is not
+    clearly in the text stays empty.
+
+    Example: complaintmine extract complaints.csv --id-column id -o fields.jsonl
+    """
+    from ..mining.jobs import run_extract_job
+
+    summary = run_extract_job(input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding)
+    if not quiet:
+        typer.echo(
+            f"extracted fields from {summary.rows - summary.failed:,} of {summary.rows:,} rows"
+            + ("" if output == "-" else f" to {output}"),
+            err=True,
+        )
+
+
+@app.command("mask")
+@handle_errors
+def mask_cli(
+    input: TableInput,
+    output: TableOutput = "-",
+    column: Annotated[
+        list[str] | None, typer.Option("--column", help="Column to mask; repeatable. Default: text.")
+    ] = None,
+    kinds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind", help="Only these kinds: PHONE, ID, ORDER, CARD, EMAIL, ADDRESS, NAME; repeatable. Default: all."
+        ),
+    ] = None,
+    input_format: InputFormat = None,
+    encoding: InputEncoding = None,
+    quiet: Quiet = False,
+) -> None:
+    """Copy a table with private data in its text columns replaced by typed placeholders ([PHONE], [ID], ...).
+
+    Masks mainland mobile and landline numbers, 18-digit IDs with a valid check digit, order and tracking
+    numbers, bank cards, e-mail addresses, street addresses and names in context; prices, dates and model
+    numbers stay. Every row is kept, in order.
+
+    Example: complaintmine mask complaints.csv --column text -o masked.csv
+    """
+    from ..mining.jobs import run_mask_job
+
+    summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding)
+    if not quiet:
+        typer.echo(f"masked {summary.rows:,} rows" + ("" if output == "-" else f" to {output}"), err=True)
+
+
+@app.command("report")
+@handle_errors
+def report_cli(
+    scored: Annotated[
+        str, typer.Argument(help="A file written by 'complaintmine classify' (CSV, TSV, JSONL or Parquet).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("report.html"),
+    text_column: Annotated[
+        str,
+        typer.Option(
+            "--text-column", help="Column holding the complaint text (carry it with classify --keep-columns text)."
+        ),
+    ] = "text",
+    date_column: Annotated[
+        str | None, typer.Option("--date-column", help="Column of dates: complaints per week or month, per issue type.")
+    ] = None,
+    group_column: Annotated[
+        str | None,
+        typer.Option(
+            "--group-column", help="Column to break complaints down by (merchant, platform, ...): the top 20."
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="Model directory the file was scored with, for its name and version. Default: the model a Parquet file from 'classify' records, else the shipped default model.",
+        ),
+    ] = None,
+    mask: Annotated[
+        bool,
+        typer.Option(
+            "--mask/--no-mask",
+            help="Replace phone numbers, IDs, addresses and names in the shown texts, ids and groups (default: on).",
+        ),
+    ] = True,
+    title: Annotated[str | None, typer.Option("--title", help="Report title.")] = None,
+    input_format: InputFormat = None,
+    encoding: InputEncoding = None,
+) -> None:
+    """Write one self-contained HTML report of a scored file (opens offline; charts are inline SVG).
+
+    It shows complaints per issue type and the pre-sale share, trends per week or month (--date-column), the
+    top 20 groups (--group-column), distinctive terms per issue type, money and waiting-time distributions,
+    representative complaints with their evidence highlighted (masked unless --no-mask), and the model and
+    when the file was scored.
+
+    Example: complaintmine report scored.csv --date-column date --group-column merchant -o report.html
+    """
+    from ..mining.report import report_file
+
+    path = report_file(
+        scored,
+        output,
+        model=model,
+        input_format=input_format,
+        encoding=encoding,
+        title=title,
+        text_column=text_column,
+        date_column=date_column,
+        group_column=group_column,
+        mask=mask,
+    )
+    typer.echo(str(path))
+
+
+@app.command("tokenize")
+@handle_errors
+def tokenize_cli(
+    texts: Annotated[list[str], typer.Argument(help="Texts to segment.")],
+    spans: Annotated[
+        bool, typer.Option("--spans", help="Show each token's [start, end) span in the original text.")
+    ] = False,
+) -> None:
+    """Show how complaintmine's tokenizer (jieba + the domain lexicon) segments texts, one line per text.
+
+    Example: complaintmine tokenize "付了定金，尾款涨了50"
+    """
+    from ..text.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer()
+    for text in texts:
+        tokens = tokenizer.tokens(text)
+        typer.echo(" ".join(f"{t.text}[{t.start},{t.end})" if spans else t.text for t in tokens))
+
+
