@@ -7,12 +7,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import DATA, ROOT, classify_command, run_measured, texts_for_benchmark, write_input
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
 import complaintmine as cm  # noqa: E402
 from complaintmine.corpus.keys import text_sha1  # noqa: E402
 

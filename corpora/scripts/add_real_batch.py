@@ -25,12 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "corpora" / "scripts"))
-from build_corpus import assign_splits, stratum  # noqa: E402
+from complaintmine.corpus.keys import text_sha1
+from complaintmine.corpus.splits import assign_splits, stratum
+from complaintmine.labels import format_labels, parse_labels
 
-from complaintmine.corpus.keys import text_sha1  # noqa: E402
-from complaintmine.labels import format_labels, parse_labels  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 LABELS = ROOT / "corpora" / "real_labels.csv"
 

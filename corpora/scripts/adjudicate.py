@@ -3,7 +3,7 @@
 Round by round:
 
 1. ``propose WORKDIR ROUND N`` scores the training split out of fold (3 folds grouped by near-duplicates, the
-   default model's configuration, as ``models/compare.py``), takes the N real training texts whose prediction
+   default model's configuration, as ``experiments/compare.py``), takes the N real training texts whose prediction
    disagrees most confidently with their label (texts read twice in an earlier round are skipped), mixes in
    N/8 control texts where model and label agree, shuffles them and writes two batches
    ``rROUND_1.tsv`` / ``rROUND_2.tsv`` (item, text) plus ``meta_rROUND.csv`` (item, key, kind d|c, model).
@@ -40,11 +40,10 @@ def as_set(labels: str) -> set[str]:
 
 
 def out_of_fold(corpus) -> np.ndarray:
-    """The default configuration's out-of-fold probabilities, on the folds of models/compare.py."""
-    sys.path.insert(0, str(ROOT / "models"))
-    from compare import default_out_of_fold
+    """The default configuration's out-of-fold probabilities, on the folds of complaintmine.model.selection."""
+    from complaintmine.model.selection import out_of_fold
 
-    return default_out_of_fold(corpus.texts, corpus.targets())[0]
+    return out_of_fold(corpus.texts, corpus.targets())[0]
 
 
 def propose(workdir: str, round_: str, n: str) -> None:

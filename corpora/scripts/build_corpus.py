@@ -6,11 +6,8 @@ The work folder (not committed: its batch files hold research-only texts) has:
   annotators.tsv        batch, annotator
   written/*.tsv         id, text, labels, presale                     (team-written texts)
 
-Splits: 20% of near-duplicate groups go to `test`, stratified by the group's rarest label, chosen by a hash of the
-group's first text. Near-duplicates never straddle splits. Texts already in the committed corpus keep their split
-(a held-out text must never move into training); new texts join the split of a near-duplicate already there, and
-the rest are split among themselves by the same rule. A new text that is a near-duplicate of both a training and a
-test text is left out: it cannot be placed without leaking.
+Splits: complaintmine.corpus.splits.assign_splits (20% of near-duplicate groups to `test`, stratified, stable;
+texts already in the committed corpus keep their split; a text bridging a training and a test group is left out).
 
     python corpora/scripts/build_corpus.py WORKDIR [../shared]
 """
@@ -23,14 +20,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
-from complaintmine.corpus.dedup import near_duplicate_groups, near_duplicate_pairs  # noqa: E402
-from complaintmine.corpus.keys import text_sha1  # noqa: E402
-from complaintmine.labels import format_labels, parse_labels  # noqa: E402
+from complaintmine.corpus.dedup import near_duplicate_pairs
+from complaintmine.corpus.keys import text_sha1
+from complaintmine.corpus.splits import TEST_SHARE, assign_splits, stratum
+from complaintmine.labels import format_labels, parse_labels
 
-PRIORITY = ["false_lowest_price", "price_hike", "late_shipping", "gift_not_honored", "no_price_protection"]
-TEST_SHARE = 5  # one group in five
+ROOT = Path(__file__).resolve().parents[2]
+
 KINDS = {
     "price_hike": "price_hike",
     "false_lowest_price": "false_lowest_price",
@@ -40,42 +36,6 @@ KINDS = {
     "complaint_negative": "complaint_negative",
     "price_negative": "price_negative",
 }
-
-
-def stratum(labels: list[str], presale: int) -> str:
-    for name in PRIORITY:
-        if name in labels:
-            return name
-    return "presale" if presale else "other"
-
-
-def assign_splits(texts: list[str], strata: list[str], fixed: list[str | None] | None = None) -> list[str | None]:
-    """Split per near-duplicate group; ``fixed`` holds the committed split of texts that already have one.
-
-    None in the result marks a text left out (it bridges a training and a test group)."""
-    fixed = fixed or [None] * len(texts)
-    groups = near_duplicate_groups(texts)
-    members: dict[int, list[int]] = {}
-    for i, g in enumerate(groups):
-        members.setdefault(g, []).append(i)
-    split: list[str | None] = ["train"] * len(texts)
-    by_stratum: dict[str, list[int]] = {}
-    for g, idx in members.items():
-        known = {fixed[i] for i in idx if fixed[i] is not None}
-        if known:
-            joined = known.pop() if len(known) == 1 else None
-            for i in idx:
-                split[i] = fixed[i] if fixed[i] is not None else joined
-            continue
-        rarest = min((strata[i] for i in idx), key=lambda s: (PRIORITY + ["presale", "other"]).index(s))
-        by_stratum.setdefault(rarest, []).append(g)
-    for group_ids in by_stratum.values():
-        ordered = sorted(group_ids, key=lambda g: hashlib.sha1(texts[g].encode("utf-8")).hexdigest())
-        for rank, g in enumerate(ordered):
-            if rank % TEST_SHARE == TEST_SHARE - 1:
-                for i in members[g]:
-                    split[i] = "test"
-    return split
 
 
 def drop_double_labelled(rows: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -12,9 +12,7 @@ import csv
 import random
 import re
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 from complaintmine.corpus.keys import text_sha1
 
 SEED = 20261125

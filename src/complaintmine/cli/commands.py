@@ -41,7 +41,7 @@ def train_cli(
     comparison: Annotated[
         Path | None,
         typer.Option(
-            "--comparison", help="Results of models/compare.py (comparison.json) to include in the model card."
+            "--comparison", help="Results of experiments/compare.py (comparison.json) to include in the model card."
         ),
     ] = None,
 ) -> None:

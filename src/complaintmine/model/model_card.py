@@ -112,7 +112,7 @@ def write_model_card(model: Model, directory: str | Path) -> Path:
 
 
 def comparison_table(results: dict[str, Any]) -> str:
-    """Markdown table of models/compare.py results: {variant: {"real": metrics, "team": metrics}}."""
+    """Markdown table of experiments/compare.py results: {variant: {"real": metrics, "team": metrics}}."""
     lines = [
         "| variant | micro-F1 R | micro-F1 T | "
         + " | ".join(f"{s} R/T" for s in ISSUE_LABELS)

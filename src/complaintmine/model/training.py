@@ -215,7 +215,7 @@ def train_to_directory(
     progress: Progress | None = None,
 ) -> Model:
     """``complaintmine train``: load a corpus (directory or labelled file), train and report on it, and write the
-    model directory with its model card (and the comparison table of ``models/compare.py`` when given)."""
+    model directory with its model card (and the comparison table of ``experiments/compare.py`` when given)."""
     from ..corpus.load import load_corpus
     from .artifact import save_model
     from .model_card import comparison_table, write_model_card

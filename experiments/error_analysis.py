@@ -3,7 +3,7 @@
 Prints the worst errors (most confident wrong decisions) on real texts to the terminal, for reading. The texts
 are research-only, so nothing here is written into the repository: only counts per error type are.
 
-    .venv/bin/python models/error_analysis.py [N]
+    .venv/bin/python experiments/error_analysis.py [N]
 """
 
 from __future__ import annotations
@@ -13,17 +13,16 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "models"))
-from compare import default_out_of_fold  # noqa: E402
+import complaintmine as cm
+from complaintmine.model.selection import out_of_fold
 
-import complaintmine as cm  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(n: int = 30) -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     texts, Y = corpus.texts, corpus.targets()
-    proba, thresholds = default_out_of_fold(texts, Y)
+    proba, thresholds = out_of_fold(texts, Y)
     real = corpus.frame["origin"].to_numpy() == "real"
     errors = []
     for i in np.flatnonzero(real):

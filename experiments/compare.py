@@ -6,7 +6,7 @@ rules and the do-it-yourself jieba + TF-IDF + LogisticRegression script. Folds g
 (StratifiedGroupKFold), the seed is fixed, and no test-split text is read. Writes models/comparison.json and
 the table in models/README.md between the COMPARISON markers.
 
-    .venv/bin/python models/compare.py            # about 15-25 minutes on 2 cores
+    .venv/bin/python experiments/compare.py            # about 15-25 minutes on 2 cores
 """
 
 from __future__ import annotations
@@ -18,17 +18,14 @@ from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.model_selection import StratifiedGroupKFold
+
+import complaintmine as cm
+from complaintmine.model.baselines import DiyTfidfLogreg, KeywordRules
+from complaintmine.model.classifier import ComplaintClassifier
+from complaintmine.model.evaluation import compute_metrics
+from complaintmine.model.selection import FOLDS, SEED, folds
 
 ROOT = Path(__file__).resolve().parents[1]
-import complaintmine as cm  # noqa: E402
-from complaintmine.corpus.dedup import near_duplicate_groups  # noqa: E402
-from complaintmine.model.baselines import DiyTfidfLogreg, KeywordRules  # noqa: E402
-from complaintmine.model.classifier import ComplaintClassifier  # noqa: E402
-from complaintmine.model.evaluation import compute_metrics  # noqa: E402
-
-SEED = 0
-FOLDS = 3
 VARIANTS: dict[str, dict[str, object]] = {
     "words + logreg": {"features": "words", "model": "logreg"},
     "chars + logreg": {"features": "chars", "model": "logreg"},
@@ -59,35 +56,6 @@ BASELINES = {
     "baseline: keyword rules": KeywordRules,
     "baseline: jieba + TfidfVectorizer + LogisticRegression": DiyTfidfLogreg,
 }
-
-
-def strata(Y: np.ndarray) -> np.ndarray:
-    """The rarest positive target per row (issues by rarity, then presale), else 'other'."""
-    order = np.argsort(Y[:, :5].sum(axis=0))
-    out = np.full(len(Y), 6)
-    for j in reversed(order):
-        out[Y[:, j] == 1] = j
-    return out
-
-
-def folds(texts, Y: np.ndarray, groups=None) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The folds of every experiment here: stratified by ``strata``, near-duplicates kept together, seeded."""
-    groups = near_duplicate_groups(texts) if groups is None else groups
-    return list(StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(texts, strata(Y), groups))
-
-
-def default_out_of_fold(texts, Y: np.ndarray, fold_list=None) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold probabilities and decision thresholds of the default model's configuration, on ``folds``
-    (pass them as ``fold_list`` when they are computed already)."""
-    config_path = ROOT / "models" / "complaintmine-zh-0.1.0.train.json"
-    config = cm.TrainConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
-    proba = np.zeros(Y.shape, dtype=float)
-    thresholds = np.zeros(Y.shape, dtype=float)
-    for train_idx, test_idx in fold_list if fold_list is not None else folds(texts, Y):
-        clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
-        proba[test_idx] = clf.predict_proba([texts[i] for i in test_idx])
-        thresholds[test_idx] = clf.thresholds()
-    return proba, thresholds
 
 
 def run_fold(name: str, make, texts, Y, origin, train_idx, test_idx):

@@ -1,7 +1,7 @@
 """Do models that read word order beat the n-gram model? Cross-validation on the TRAINING split only.
 
 Trains small neural text classifiers from scratch (no pretrained weights exist for this project: nothing is
-downloaded) on the same folds, seed and labels as ``models/compare.py``, and compares them with the default
+downloaded) on the same folds, seed and labels as ``experiments/compare.py``, and compares them with the default
 configuration (n-gram TF-IDF + logistic regression) scored in the same run:
 
 - a character CNN (widths 2-5, 128 filters each, max-pooling);
@@ -13,7 +13,7 @@ configuration (n-gram TF-IDF + logistic regression) scored in the same run:
 Needs PyTorch, which is not a dependency of complaintmine: ``.venv/bin/pip install torch==2.13.0`` (CPU). About
 30 to 40 minutes on 2 cores. Writes ``models/neural_experiment.json``; the table is in ``models/README.md``.
 
-    .venv/bin/python models/neural_experiment.py            # --quick: one short pass and epoch, to check it runs
+    .venv/bin/python experiments/neural_experiment.py            # --quick: one short pass and epoch, to check it runs
 """
 
 from __future__ import annotations
@@ -29,12 +29,11 @@ import torch
 from torch import nn
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "models"))
-from compare import SEED, default_out_of_fold, folds  # noqa: E402
 
 import complaintmine as cm  # noqa: E402
 from complaintmine.model.evaluation import compute_metrics  # noqa: E402
-from complaintmine.model.scorer import mask_digits  # noqa: E402
+from complaintmine.model.ngrams import mask_digits  # noqa: E402
+from complaintmine.model.selection import SEED, folds, out_of_fold  # noqa: E402
 from complaintmine.text.normalize import normalize  # noqa: E402
 
 QUICK = "--quick" in sys.argv
@@ -190,7 +189,7 @@ def main() -> None:
     variants = ["n-grams + logreg (default)", "char CNN", "char BiGRU", "char BiGRU, pretrained"]
     proba = {name: np.zeros(Y.shape) for name in variants}
     fold_list = folds(texts, Y)
-    proba[variants[0]] = default_out_of_fold(texts, Y, fold_list)[0]
+    proba[variants[0]] = out_of_fold(texts, Y, fold_list)[0]
     for fold, (train_idx, test_idx) in enumerate(fold_list):
         for name, epochs in (("char CNN", 6), ("char BiGRU", 5), ("char BiGRU, pretrained", 5)):
             model = CharCNN(len(vocab) + 3) if name == "char CNN" else CharGRU(len(vocab) + 3)

@@ -1,6 +1,6 @@
 """Attempts to get past the bag-of-n-grams plateau, by cross-validation on the TRAINING split only.
 
-Same folds, seed and base features as models/compare.py (words 1-2 + characters 1-3, TF-IDF, logistic
+Same folds, seed and base features as experiments/compare.py (words 1-2 + characters 1-3, TF-IDF, logistic
 regression C=10 with balanced class weights, fixed 0.5 thresholds, digits masked). Variants:
 
 - ``cues``: an extra block of "cue>word" pairs, each word after a negation or promise cue (没有, 不给, 说好,
@@ -12,8 +12,8 @@ regression C=10 with balanced class weights, fixed 0.5 thresholds, digits masked
 - ``stacked``: out-of-fold probabilities of the base model plus counts of spec cue words (promise, gift,
   remedy, courier, seller, ...) and the length, into gradient-boosted trees that can combine them.
 
-    .venv/bin/python models/context_experiments.py      # about 3 minutes on 2 cores
-    .venv/bin/python models/context_experiments.py base "domain copies"     # only the named variants
+    .venv/bin/python experiments/context_experiments.py      # about 3 minutes on 2 cores
+    .venv/bin/python experiments/context_experiments.py base "domain copies"     # only the named variants
 """
 
 from __future__ import annotations
@@ -29,15 +29,15 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare import ROOT, folds
-
 import complaintmine as cm
 from complaintmine.corpus.dedup import near_duplicate_groups
 from complaintmine.model.evaluation import compute_metrics
-from complaintmine.model.scorer import prepare_inputs
+from complaintmine.model.ngrams import prepare_inputs
+from complaintmine.model.selection import folds
 from complaintmine.text.normalize import normalize
 from complaintmine.text.tokenizer import Tokenizer
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CUE_WORDS = {"没", "没有", "不", "未", "无", "别", "不是", "并没有", "没给", "不给", "没送", "不送", "还没", "还没有"}
 CUE_WORDS |= {"根本", "居然", "竟然", "说好", "说好的", "承诺", "答应", "保证", "结果", "却", "但是", "可是", "又"}
