@@ -1,0 +1,80 @@
+"""The library entry points in-process (the CLI tests run them as subprocesses): predict_texts, evaluate_model,
+and the mask and extract jobs."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import complaintmine as cm
+from complaintmine.mining.jobs import extraction_columns, run_extract_job, run_mask_job
+from complaintmine.model.runtime import score_texts
+
+from ..conftest import DATA
+
+TEXTS = ["预售付了定金，尾款涨了五十", "赠品没收到，联系电话13812345678", "发货很快，好评"]
+
+
+def test_predict_texts_agrees_with_classify_texts_and_the_scoring_core(tiny_model):
+    model = cm.load_model(tiny_model)
+    predictions = cm.predict_texts(model, TEXTS)
+    frame = cm.classify_texts(model, TEXTS)
+    scores = score_texts(model, TEXTS)
+    assert [p.label_string for p in predictions] == frame["labels"].tolist()
+    assert [int(p.presale) for p in predictions] == frame["presale"].tolist()
+    for i, prediction in enumerate(predictions):
+        assert set(prediction.probabilities) == {*cm.ISSUE_LABELS, "presale"}
+        assert prediction.probabilities["presale"] == pytest.approx(scores.proba[i, -1])
+        assert set(prediction.labels) == {n for n, on in zip(cm.ISSUE_LABELS, scores.decided[i]) if on}
+    assert cm.predict_texts(model, []) == []
+
+
+def test_evaluate_model_on_a_file_a_corpus_and_a_split(tiny_model):
+    model = cm.load_model(tiny_model)
+    corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
+    metrics = cm.evaluate_model(model, corpus)
+    assert metrics == cm.evaluate_model(model, DATA / "tiny_corpus.csv")
+    assert metrics["n_texts"] == len(corpus)
+    assert 0.0 <= metrics["micro_f1"] <= 1.0 and 0.0 <= metrics["presale_accuracy"] <= 1.0
+    assert set(cm.ISSUE_LABELS) <= set(metrics["labels"])
+    if "test" in set(corpus.frame["split"]):
+        assert cm.evaluate_model(model, corpus, split="test")["n_texts"] == int((corpus.frame["split"] == "test").sum())
+    json.dumps(metrics)  # what `evaluate --json` writes
+
+
+def test_mask_job_keeps_every_row_and_masks_only_the_named_columns(tmp_path):
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"id": ["a", "b", "c"], "text": TEXTS, "note": ["电话13812345678", "", "x"]}).to_csv(
+        source, index=False
+    )
+    out = tmp_path / "out.csv"
+    summary = run_mask_job(str(source), str(out), ["text"])
+    assert summary.rows == 3 and summary.failed == 0
+    back = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert back["id"].tolist() == ["a", "b", "c"]
+    assert "[PHONE]" in back["text"][1] and "13812345678" not in back["text"][1]
+    assert back["note"][0] == "电话13812345678"
+    with pytest.raises(cm.MissingColumnError):
+        run_mask_job(str(source), str(tmp_path / "x.csv"), ["body"])
+
+
+def test_extract_job_gives_one_row_per_input_row_with_fields(tmp_path):
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": i, "text": t} for i, t in enumerate([*TEXTS, ""])]
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = run_extract_job(str(source), str(out), ["text"], "id")
+    assert summary.rows == 4 and summary.errors == {"empty text": 1}
+    back = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in back] == [0, 1, 2, 3]
+    assert back[0]["money"] and back[3]["error"] == "empty text"
+    columns = extraction_columns(["尾款涨了五十", None])
+    assert columns["difference"][1] is None and columns["fields"][0]["money"]
+
+
+def test_scores_of_an_empty_list_have_the_right_shape(tiny_model):
+    model = cm.load_model(tiny_model)
+    for explain in (False, True):
+        scores = score_texts(model, [], explain=explain)
+        assert scores.proba.shape == (0, len(cm.TARGETS)) and scores.decided.dtype == np.bool_
