@@ -19,7 +19,7 @@ from ..errors import ModelError
 from ..labels import TARGETS
 from ..text.normalize import Normalized, normalize_with_offsets
 from .ngrams import mask_digits
-from .runtime import Model
+from .runtime import Model, score_texts
 from .scorer import FeatureKind, Featurized, LinearFeatures
 
 
@@ -88,7 +88,7 @@ class Explainer:
         """Evidence per label (default: the labels the model predicts for ``text``), strongest first."""
         featurized = self.space.featurize([text])
         if labels is None:
-            decided = self.model.predict_proba([text])[0] >= self.model.thresholds()
+            decided = score_texts(self.model, [text]).decided[0]
             labels = [name for name, on in zip(TARGETS, decided) if on]
         return self._explain_row(text, featurized, 0, labels, top)
 
