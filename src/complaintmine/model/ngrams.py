@@ -376,7 +376,7 @@ def tfidf_rows(occurrences: Occurrences, n_docs: int, idf: np.ndarray, sublinear
     norms[norms == 0.0] = 1.0
     indptr = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(np.bincount(doc, minlength=n_docs), out=indptr[1:])
-    return TfidfRows(indptr, feature.astype(np.int64), values / norms[doc], width)
+    return TfidfRows(indptr, feature.astype(np.int64, copy=False), values / norms[doc], width)
 
 
 # -- scikit-learn's vectorisers ----------------------------------------------------------------------------------
