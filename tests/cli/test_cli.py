@@ -74,6 +74,7 @@ def test_errors_are_one_clean_line(tmp_path, args, code, message):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_train_then_evaluate_writes_model_card_and_json(tmp_path):
     model_dir = tmp_path / "m"
     config = tmp_path / "c.json"
@@ -91,6 +92,7 @@ def test_train_then_evaluate_writes_model_card_and_json(tmp_path):
         assert label in result.stdout
 
 
+@pytest.mark.slow
 def test_bad_training_config_is_reported(tmp_path):
     config = tmp_path / "c.json"
     config.write_text('{"learning_rate": 1}', encoding="utf-8")
@@ -116,6 +118,7 @@ def _commands():
     return [command.name for command in app.registered_commands]
 
 
+@pytest.mark.slow
 def test_every_command_has_help_that_appears_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = _commands()
@@ -165,6 +168,7 @@ def test_classify_mask_applies_to_kept_columns(tmp_path, tiny_model):
     assert "13812345678" not in result.stdout and "[PHONE]" in result.stdout and "[NAME]" in result.stdout
 
 
+@pytest.mark.slow
 def test_extract_command_and_classify_extract(tmp_path, tiny_model):
     source = tmp_path / "in.csv"
     source.write_text(

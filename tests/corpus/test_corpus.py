@@ -79,6 +79,7 @@ def test_near_duplicates_never_straddle_the_team_split(team):
     assert leaks == []
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 def test_corpus_validates_against_shared_with_no_problems(shared_pool):
     report = check_corpus(CORPUS, shared_pool.parent.parent)

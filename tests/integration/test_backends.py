@@ -41,6 +41,7 @@ def test_same_tokens_on_ascii_seams(backends, text):
     _compare(backends, [text])
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 def test_same_tokens_and_spans_on_real_texts(backends, shared_pool):
     csv.field_size_limit(1 << 30)
@@ -50,6 +51,7 @@ def test_same_tokens_and_spans_on_real_texts(backends, shared_pool):
     _compare(backends, texts[:6000])
 
 
+@pytest.mark.slow
 def test_same_tokens_on_team_texts_and_known_differences(backends):
     with open(ROOT / "corpora" / "team_written.csv", encoding="utf-8", newline="") as handle:
         texts = [row["text"] for row in csv.DictReader(handle)]
@@ -69,6 +71,7 @@ def test_same_tokens_on_team_texts_and_known_differences(backends):
     _compare(backends, texts)
 
 
+@pytest.mark.slow
 def test_a_model_trained_with_jieba_scores_identically_with_rjieba(tmp_path):
     corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
     config = cm.TrainConfig(min_df=1, cv=2, tokenizer={"backend": "jieba"})
@@ -93,6 +96,7 @@ def compact(backends):
     return CompactJieba(backends[0].lexicon)
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 def test_compact_jieba_equals_jieba_on_every_tie_prone_real_text(backends, compact, shared_pool):
     from complaintmine.text.normalize import normalize

@@ -279,6 +279,7 @@ def _loaded(path):
     st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), min_size=1, max_size=15),
     st.sampled_from(["csv", "jsonl"]),
 )
+@pytest.mark.slow
 def test_scored_output_keeps_ids_order_and_count_for_arbitrary_content(tmp_path_factory, tiny_model, texts, fmt):
     tmp = tmp_path_factory.mktemp("prop")
     frame = pd.DataFrame({"id": [f"id-{i}" for i in range(len(texts))], "text": texts})

@@ -67,6 +67,10 @@ def _start_cluster() -> LocalCluster:
     return LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
 
 
+# Each test starts or uses a Dask cluster (seconds each): the whole module is in the slow set.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def model_path(tiny_model: Path) -> str:
     return str(tiny_model)

@@ -128,6 +128,7 @@ def label_counts(scored: pd.DataFrame) -> dict[str, int]:
 # -------------------------------------------------------------------------------------------------- unit-level
 
 
+@pytest.mark.slow
 def test_every_section_and_chart_is_present_and_well_formed(page: str):
     parsed = parse(page)
     assert parsed.problems == [] and parsed.stack == []
@@ -363,6 +364,7 @@ def fonts_for(browser: Browser, session: str, selector: str) -> list[str]:
     return [str(f["familyName"]) for f in fonts]
 
 
+@pytest.mark.slow
 def test_report_renders_in_headless_chromium_without_errors(page: str, tmp_path: Path):
     binary = chromium()
     report = write_report(tmp_path / "report.html", page)

@@ -459,6 +459,7 @@ def test_any_text_gives_valid_spans(text):
     _assert_spans_reparse(text, extract(text))
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=300)
 @given(st.lists(st.sampled_from(_FRAGMENTS), max_size=25).map("".join))
 def test_complaint_like_text_gives_valid_spans(text):

@@ -11,6 +11,7 @@ from complaintmine.model.head import ThresholdedOneVsRest, best_f1_threshold
 # With tune_thresholds=True, predict() is by design not predict_proba().round(), which one multi-output check
 # assumes; whether the tuned thresholds happen to equal 0.5 on its random data varies, so that configuration is
 # covered by the threshold tests below instead of the generic checks.
+@pytest.mark.slow
 @parametrize_with_checks([ThresholdedOneVsRest(), ThresholdedOneVsRest(cv=3, default_threshold=0.5)])
 def test_sklearn_estimator_contract(estimator, check):
     check(estimator)

@@ -59,9 +59,9 @@ def test_vectorised_packing_equals_packing_one_term(text):
     "params",
     [
         {},
-        {"features": "words"},
-        {"features": "chars", "char_ngram_range": (2, 3)},
-        {"word_ngram_range": (1, 1), "mask_digits": True},
+        pytest.param({"features": "words"}, marks=pytest.mark.slow),
+        pytest.param({"features": "chars", "char_ngram_range": (2, 3)}, marks=pytest.mark.slow),
+        pytest.param({"word_ngram_range": (1, 1), "mask_digits": True}, marks=pytest.mark.slow),
     ],
     ids=["both", "words", "chars-2-3", "unigrams-masked"],
 )
@@ -75,10 +75,18 @@ def test_scorer_equals_the_classifier(params):
     assert scorer.thresholds.tolist() == clf.thresholds().tolist()
 
 
+@pytest.fixture(scope="module")
+def tiny_loaded(tiny_model):
+    """The tiny model with its classifier loaded once (loading it per example was most of this file's time)."""
+    model = cm.load_model(tiny_model)
+    model.classifier  # noqa: B018
+    return model
+
+
 @given(st.lists(st.text(max_size=30), min_size=1, max_size=8))
 @settings(max_examples=40, deadline=None)
-def test_scorer_equals_the_classifier_on_any_unicode(tiny_model, texts):
-    model = cm.load_model(tiny_model)
+def test_scorer_equals_the_classifier_on_any_unicode(tiny_loaded, texts):
+    model = tiny_loaded
     assert model.scorer is not None
     assert np.allclose(model.predict_proba(texts), model.classifier.predict_proba(texts), rtol=0, atol=1e-12)
 
@@ -101,6 +109,7 @@ def test_scoring_a_saved_model_never_imports_scikit_learn(tiny_model):
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_shipped_model_scorer_equals_its_classifier_on_real_reviews():
     if not POOL.exists():
         pytest.skip(f"{POOL} not available")

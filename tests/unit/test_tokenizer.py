@@ -61,6 +61,7 @@ def test_bad_lexicon_line_is_reported_with_its_line(tmp_path):
         Tokenizer(TokenizerConfig(lexicon=str(path)))
 
 
+@pytest.mark.slow
 def test_two_tokenizers_are_independent_and_jieba_global_is_untouched(tmp_path):
     """Run in a fresh interpreter so jieba's global state is pristine to start with."""
     custom = tmp_path / "lex.txt"
