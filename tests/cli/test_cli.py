@@ -192,6 +192,7 @@ def test_extract_command_and_classify_extract(tmp_path, tiny_model):
     assert json.loads(frame["fields"][0])["money"][0]["role"] == "定金"
 
 
+@pytest.mark.slow
 def test_report_command_writes_a_self_contained_page(tmp_path, tiny_model):
     source = tmp_path / "in.csv"
     source.write_text(
@@ -211,6 +212,7 @@ def test_report_command_writes_a_self_contained_page(tmp_path, tiny_model):
     assert "13812345678" not in html and "http://" not in html and "https://" not in html
 
 
+@pytest.mark.slow
 def test_parquet_output_records_the_model_and_report_names_it(tmp_path, tiny_model):
     import pandas as pd
 

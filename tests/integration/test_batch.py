@@ -126,7 +126,8 @@ MATRIX = [
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "options", "rows", "errors"), [m[1:] for m in MATRIX], ids=[m[0] for m in MATRIX]
+    ("name", "content", "options", "rows", "errors"),
+    [pytest.param(*m[1:], id=m[0], marks=[pytest.mark.slow] if m[0] == "big-text" else []) for m in MATRIX],
 )
 def test_awkward_inputs_keep_every_row(tmp_path, tiny_model, name, content, options, rows, errors):
     summary, out = job(tmp_path, tiny_model, name, content, **options)
