@@ -2,7 +2,7 @@
 
 Loading never unpickles: skops rebuilds only types on an explicit trusted list (plus scikit-learn, NumPy and
 SciPy types skops itself trusts) and refuses anything else, naming it; the scoring arrays (``scorer.npz``,
-see inference.py) are read with ``allow_pickle=False``. Every file's SHA-256 is checked against the manifest
+see scorer.py) are read with ``allow_pickle=False``. Every file's SHA-256 is checked against the manifest
 before it is read, and manifests from a newer format are refused with a message saying so.
 
 Scoring and explaining use the arrays alone, so ``complaintmine classify`` never imports scikit-learn. The full

@@ -3,7 +3,7 @@
 Guarantees: one output row per input row, in input order, with its id; a row that cannot be scored gets an
 ``error`` and the job goes on; the output is byte-identical for any number of workers; memory stays flat
 because at most ``2 x workers`` chunks are in flight; the output appears under its name only when the job is
-complete (see writers.py), and ``resume`` continues an interrupted job from its last completed chunk.
+complete (see io/writers.py), and ``resume`` continues an interrupted job from its last completed chunk.
 """
 
 from __future__ import annotations

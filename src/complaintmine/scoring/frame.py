@@ -83,7 +83,7 @@ def classify_frame(
     """Score ``frame[text_column]``; see the module docstring for the output columns.
 
     With ``explain``, an ``evidence`` column holds, per row, a dict from each predicted target to its top
-    contributing terms (``{"term", "weight", "spans"}``, spans into the original text); see explain.py.
+    contributing terms (``{"term", "weight", "spans"}``, spans into the original text); see model/explain.py.
 
     Raises MissingColumnError (naming ``source``) when a named column is absent.
     """
