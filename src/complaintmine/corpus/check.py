@@ -16,11 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import CorpusError
 from ..labels import ALL_LABELS, ISSUE_LABELS, parse_labels
 from .dedup import near_duplicate_pairs, shared_phrases
 from .keys import text_sha1
-from .load import PAIRS_FILE, REAL_FILE, SHARED_POOL, TEAM_FILE, default_shared_dir, read_shared_pool
+from .load import (
+    PAIRS_FILE,
+    REAL_FILE,
+    SHARED_POOL,
+    TEAM_FILE,
+    default_shared_dir,
+    read_corpus_file,
+    read_shared_pool,
+)
 
 CONTRAST_FILE = "contrast_set.csv"  # read by complaintmine.model.contrast, never by load_corpus
 
@@ -60,12 +67,6 @@ def _duplicates(path: Path, values: pd.Series, what: str, problems: list[str]) -
         problems.append(f"{path}: duplicate {what} on lines {lines}")
 
 
-def _read(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise CorpusError(f"{path}: missing from the corpus directory")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
 def check_corpus(
     directory: str | Path, shared_dir: str | Path | None = None, progress: Callable[[str], None] | None = None
 ) -> CorpusReport:
@@ -74,7 +75,7 @@ def check_corpus(
     say = progress or (lambda _message: None)
     problems: list[str] = []
     notes: list[str] = []
-    team = _read(directory / TEAM_FILE)
+    team = read_corpus_file(directory / TEAM_FILE)
     _check_rows(directory / TEAM_FILE, team, problems)
     _duplicates(directory / TEAM_FILE, team["id"], "id", problems)
     for number, text in enumerate(team["text"], 2):
@@ -95,7 +96,7 @@ def check_corpus(
         path = directory / name
         if not path.exists():
             continue
-        extra = _read(path)
+        extra = read_corpus_file(path)
         _check_rows(path, extra, problems, allowed)
         _duplicates(path, extra["id"], "id", problems)
         _duplicates(path, extra["text"], "text", problems)
@@ -105,7 +106,7 @@ def check_corpus(
         frames.append(extra.assign(origin=origin))
     real_path = directory / REAL_FILE
     if real_path.exists():
-        real = _read(real_path)
+        real = read_corpus_file(real_path)
         _check_rows(real_path, real, problems)
         _duplicates(real_path, real["source"] + ":" + real["source_id"], "source/source_id", problems)
         _duplicates(real_path, real["text_sha1"], "text_sha1", problems)

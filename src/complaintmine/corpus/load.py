@@ -116,7 +116,8 @@ def load_labelled_file(path: str | Path, fmt: str | None = None) -> Corpus:
     return Corpus(out[COLUMNS])
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def read_corpus_file(path: Path) -> pd.DataFrame:
+    """One file of a corpus directory, every cell a string (the one reader for loading and checking)."""
     if not path.exists():
         raise CorpusError(f"{path}: missing from the corpus directory")
     return pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -135,7 +136,7 @@ def read_shared_pool(shared_dir: Path) -> dict[tuple[str, str], str] | None:
 def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None) -> Corpus:
     """The project corpus: team-written texts plus real labels joined with the shared pool."""
     directory = Path(directory)
-    team = _read_csv(directory / TEAM_FILE)
+    team = read_corpus_file(directory / TEAM_FILE)
     frames = [
         pd.DataFrame(
             {
@@ -152,7 +153,7 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
     ]
     pairs_path = directory / PAIRS_FILE
     if pairs_path.exists():  # minimal pairs (corpora/README.md); the contrast set is another file, never read here
-        pairs = _read_csv(pairs_path)
+        pairs = read_corpus_file(pairs_path)
         frames.append(
             pd.DataFrame(
                 {
@@ -170,7 +171,7 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
     notes = []
     real_path = directory / REAL_FILE
     if real_path.exists():
-        real = _read_csv(real_path)
+        real = read_corpus_file(real_path)
         shared = Path(shared_dir) if shared_dir else default_shared_dir(directory)
         pool = read_shared_pool(shared)
         if pool is None:
