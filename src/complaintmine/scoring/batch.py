@@ -172,6 +172,8 @@ _worker_state: dict[str, Any] = {}
 def _init_worker(model_dir: str, options: JobOptions) -> None:
     if "model" not in _worker_state:
         _worker_state["model"] = load_model(model_dir)
+        if options.explain:
+            _worker_state["model"].explainer()  # once per spawned worker, before its first chunk
     _worker_state["options"] = options
 
 
@@ -289,6 +291,8 @@ def _run_parallel(
     method = "fork" if "fork" in _start_methods() else "spawn"
     if method == "fork":
         model.tokenizer.warm_up()  # segmenters built once, before the fork shares them
+        if options.explain:
+            model.explainer()  # built once per job, its tables shared by every worker
         _worker_state["model"] = model
         # Move every object alive now out of the collector's sight: otherwise each worker's garbage collection
         # writes to the header of every inherited object and so copies the parent's whole heap, page by page.
