@@ -75,3 +75,23 @@ def test_the_explainer_is_built_once_per_job_and_explains_the_decided_labels(tin
     assert set(explainer.explain_decided(texts[:1], featurized, handed)[0]) == {"gift_not_honored"}
     scores = score_texts(model, texts, explain=True)
     assert np.array_equal(scores.proba, model.predict_proba(texts))
+
+
+def test_models_without_scoring_arrays_are_explained_from_their_classifier():
+    import pandas as pd
+    import pytest
+
+    from tests.conftest import DATA
+
+    corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
+    frame = pd.DataFrame({"text": ["预售尾款涨了五十", "赠品没收到"]})
+    for config in (cm.TrainConfig(min_df=1, model="svm"), cm.TrainConfig(min_df=1, char_ngram_range=(1, 4))):
+        model = cm.train_model(corpus, config)
+        assert model.scorer is None
+        out = cm.classify_frame(model, frame, explain=True)
+        for found, text in zip(out["evidence"], frame["text"]):
+            for items in found.values():
+                for item in items:
+                    assert all(squash(text[s:e]) == squash(item["term"]) for s, e in item["spans"])
+    with pytest.raises(cm.ModelError, match="linear model"):
+        cm.classify_frame(cm.train_model(corpus, cm.TrainConfig(min_df=1, model="cnb")), frame, explain=True)
