@@ -62,8 +62,9 @@ def test_vectorised_packing_equals_packing_one_term(text):
         pytest.param({"features": "words"}, marks=pytest.mark.slow),
         pytest.param({"features": "chars", "char_ngram_range": (2, 3)}, marks=pytest.mark.slow),
         pytest.param({"word_ngram_range": (1, 1), "mask_digits": True}, marks=pytest.mark.slow),
+        {"modality": "sentence", "mask_digits": True},
     ],
-    ids=["both", "words", "chars-2-3", "unigrams-masked"],
+    ids=["both", "words", "chars-2-3", "unigrams-masked", "modality"],
 )
 def test_scorer_equals_the_classifier(params):
     corpus = cm.load_corpus(DATA / "tiny_corpus.csv")

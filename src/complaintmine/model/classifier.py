@@ -48,6 +48,9 @@ class ComplaintClassifier(BaseEstimator):
     tokenizer_config : how texts become tokens; None means the default config.
     mask_digits : map every digit to 0 before building features, so amounts and dates count as "a number"
         rather than as particular numbers (team-written texts use different amounts than real reviews).
+    modality : "none", or "sentence": the word features also hold each cue-bearing sentence's tokens marked
+        with the sentence's modality (a question, a worry, hearsay, a remedy, satisfaction, negation), so the
+        model can learn that 涨 under 如果 is not 涨 (text/modality.py).
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class ComplaintClassifier(BaseEstimator):
         random_state: int | None = 0,
         tokenizer_config: TokenizerConfig | None = None,
         mask_digits: bool = False,
+        modality: str = "none",
     ):
         self.features = features
         self.word_ngram_range = word_ngram_range
@@ -77,6 +81,7 @@ class ComplaintClassifier(BaseEstimator):
         self.random_state = random_state
         self.tokenizer_config = tokenizer_config
         self.mask_digits = mask_digits
+        self.modality = modality
 
     # -- building blocks -------------------------------------------------------------------------------------
 
@@ -131,7 +136,7 @@ class ComplaintClassifier(BaseEstimator):
         return mask_digits(text) if self.mask_digits else text
 
     def _inputs(self, texts: Sequence[str]) -> tuple[list[str], list[str]]:
-        return prepare_inputs(texts, self._tokenizer(), self.features, bool(self.mask_digits))
+        return prepare_inputs(texts, self._tokenizer(), self.features, bool(self.mask_digits), self.modality)
 
     def _matrix(self, texts: Sequence[str], fit: bool = False) -> sp.csr_matrix:
         tokenized, normalized = self._inputs(texts)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..labels import TARGETS
+from ..text.modality import is_marked, strip_mode
 from ..text.normalize import Normalized, normalize_with_offsets
 from .ngrams import mask_digits
 from .runtime import Model, score_texts
@@ -65,7 +66,8 @@ def _classifier_features(model: Model) -> LinearFeatures:
         idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         kinds.append(FeatureKind(engine_of(vectorizer), idf, coef[offset : offset + size]))
         offset += size
-    return LinearFeatures(clf._tokenizer(), clf.features, bool(clf.mask_digits), kinds[0], kinds[1])
+    modality = getattr(clf, "modality", "none")
+    return LinearFeatures(clf._tokenizer(), clf.features, bool(clf.mask_digits), kinds[0], kinds[1], modality)
 
 
 class Explainer:
@@ -150,6 +152,8 @@ class Explainer:
         seen = self._mask(normalized.text)
         tokens, position = [], 0
         for token in words.split():
+            if is_marked(token):  # the modality-marked copies follow the text's own tokens
+                break
             start = seen.find(token, position)
             if start < 0:  # not a piece of the text after all: segment it again
                 return [(self._mask(t.text), t.start, t.end) for t in self.space.tokenizer.tokens(text)]
@@ -159,7 +163,7 @@ class Explainer:
 
 
 def _word_spans(tokens: list[tuple[str, int, int]], term: str) -> list[tuple[int, int]]:
-    words = term.split(" ")
+    words = [strip_mode(word) for word in term.split(" ")]  # HYP:涨 is read where 涨 is
     spans = []
     for i in range(len(tokens) - len(words) + 1):
         if all(tokens[i + k][0] == words[k] for k in range(len(words))):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..text.modality import words_with_modality
 from ..text.normalize import normalize
 
 if TYPE_CHECKING:
@@ -44,15 +45,28 @@ def mask_digits(text: str) -> str:
     return _DIGIT.sub("0", text)
 
 
+MODALITIES = ("none", "sentence")
+
+
 def prepare_inputs(
-    texts: Sequence[str], tokenizer: Tokenizer, features: str, masked: bool
+    texts: Sequence[str], tokenizer: Tokenizer, features: str, masked: bool, modality: str = "none"
 ) -> tuple[list[str], list[str]]:
     """What the two feature kinds read: space-joined tokens and the normalised text (each digit-masked if asked).
 
-    The single definition for training, scoring and explanations, so they cannot drift apart.
+    With ``modality="sentence"`` the tokens are followed by the modality-marked tokens of each sentence that
+    holds a cue (text/modality.py). The single definition for training, scoring and explanations, so they
+    cannot drift apart.
     """
     normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
-    words = [" ".join(tokenizer.tokenize_normalized(t)) for t in normalized] if features != "chars" else []
+    if features == "chars":
+        words: list[str] = []
+    elif modality == "sentence":
+        segment = tokenizer.tokenize_normalized
+        words = [" ".join(words_with_modality(t, segment)) for t in normalized]
+    elif modality == "none":
+        words = [" ".join(tokenizer.tokenize_normalized(t)) for t in normalized]
+    else:
+        raise ValueError(f"modality must be one of {MODALITIES}, got {modality!r}")
     chars = normalized if features != "words" else []
     if masked:
         words, chars = _mask_all(words), _mask_all(chars)
@@ -349,9 +363,7 @@ class TfidfRows:
     def to_csr(self) -> sp.csr_matrix:
         import scipy.sparse as sp
 
-        return sp.csr_matrix(
-            (self.data, self.indices.astype(np.int32), self.indptr), shape=(self.n_rows, self.width)
-        )
+        return sp.csr_matrix((self.data, self.indices.astype(np.int32), self.indptr), shape=(self.n_rows, self.width))
 
     @staticmethod
     def concat(parts: Sequence[TfidfRows], width: int) -> TfidfRows:

@@ -89,16 +89,23 @@ class LinearFeatures:
     """Texts to TF-IDF rows for a linear model: tokenizer, digit masking and the two feature kinds."""
 
     def __init__(
-        self, tokenizer: Tokenizer, features: str, masked: bool, word: FeatureKind | None, char: FeatureKind | None
+        self,
+        tokenizer: Tokenizer,
+        features: str,
+        masked: bool,
+        word: FeatureKind | None,
+        char: FeatureKind | None,
+        modality: str = "none",
     ):
         self.tokenizer = tokenizer
         self.features = features
         self.masked = masked
+        self.modality = modality
         self.word = word
         self.char = char
 
     def featurize(self, texts: Sequence[str]) -> Featurized:
-        words, chars = prepare_inputs(texts, self.tokenizer, self.features, self.masked)
+        words, chars = prepare_inputs(texts, self.tokenizer, self.features, self.masked, self.modality)
         word_parts: list[TfidfRows] = []
         char_parts: list[TfidfRows] = []
         # A batch's n-gram arrays take about 50 bytes per character: bound them, so that a chunk of long texts
@@ -127,7 +134,9 @@ class LinearScorer:
     Build with :meth:`from_classifier` (at save time) or :meth:`from_arrays` (at load time).
     """
 
-    def __init__(self, arrays: dict[str, np.ndarray], tokenizer: Tokenizer, features: str, masked: bool):
+    def __init__(
+        self, arrays: dict[str, np.ndarray], tokenizer: Tokenizer, features: str, masked: bool, modality: str = "none"
+    ):
         self.arrays = arrays
         self.thresholds = np.asarray(arrays["thresholds"], dtype=np.float64)
         word = char = None
@@ -143,7 +152,7 @@ class LinearScorer:
         if "char_idf" in arrays:
             ngrams = CharNgrams(arrays["char_keys"], arrays["char_values"], arrays["char_ngram_range"], {})
             char = FeatureKind(ngrams, np.asarray(arrays["char_idf"], dtype=np.float64), arrays["char_coef"])
-        self.space = LinearFeatures(tokenizer, features, masked, word, char)
+        self.space = LinearFeatures(tokenizer, features, masked, word, char, modality)
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -158,11 +167,23 @@ class LinearScorer:
         arrays = classifier_arrays(classifier)
         if arrays is None:
             return None
-        return cls(arrays, classifier._tokenizer(), classifier.features, bool(classifier.mask_digits))
+        return cls(
+            arrays,
+            classifier._tokenizer(),
+            classifier.features,
+            bool(classifier.mask_digits),
+            getattr(classifier, "modality", "none"),
+        )
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray], tokenizer: Tokenizer, params: dict[str, Any]) -> LinearScorer:
-        return cls(arrays, tokenizer, str(params.get("features", "both")), bool(params.get("mask_digits", False)))
+        return cls(
+            arrays,
+            tokenizer,
+            str(params.get("features", "both")),
+            bool(params.get("mask_digits", False)),
+            str(params.get("modality", "none")),
+        )
 
     # -- scoring -----------------------------------------------------------------------------------------------
 

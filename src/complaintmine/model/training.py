@@ -30,7 +30,7 @@ class TrainConfig:
     keeps them equal), so ``complaintmine train corpora -o m`` rebuilds it.
 
     name, version : the model's name and version, written to the manifest and model card.
-    features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight, mask_digits : see
+    features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight, mask_digits, modality : see
         ComplaintClassifier.
     tune_thresholds, cv : per-label thresholds from cross-validated probabilities.
     seed : the one seed for every random choice.
@@ -51,6 +51,7 @@ class TrainConfig:
     cv: int = 5
     seed: int = 0
     mask_digits: bool = True
+    modality: str = "none"
     train_split: str = "train"
     tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
 
@@ -79,6 +80,7 @@ class TrainConfig:
             random_state=self.seed,
             tokenizer_config=TokenizerConfig(**self.tokenizer),
             mask_digits=self.mask_digits,
+            modality=self.modality,
         )
 
 

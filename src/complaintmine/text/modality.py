@@ -1,0 +1,85 @@
+"""Modality-marked words: what a sentence says about its topic words (a question, a worry, hearsay, a remedy ...).
+
+A bag of n-grams weighs 尾款 and 涨 the same in "尾款涨了50" and in "如果尾款涨了我就退", and 降价 the same in "刚买就
+降价，不给保价" and "降价了，客服主动补了差价". So each sentence (split at 。!?;…~) that holds a cue of one of the
+classes below also yields its tokens once more, prefixed by the class: ``HYP:尾款 HYP:涨``. A linear model can
+then give 涨 under a hypothetical its own (negative) weight: an interaction between the sentence's modality and
+its words, learned from the minimal pairs in ``corpora/team_pairs.csv``.
+
+The classes are cue lists, not decisions: they only say which words to copy; what a copy means is learned.
+``MODALITY_VERSION`` names the list; a model records it, and a model trained with another list is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+MODALITY_VERSION = "1"
+MODES: dict[str, str] = {
+    "HYP": "如果|要是|万一|假如|担心|怕|会不会|希望|但愿|以防|的话",
+    "Q": r"吗|\?|请问|能不能|可不可以|什么时候|是否|多久|怎么|咋|几号|啥时",
+    "HEAR": "听说|朋友|同事|室友|闺蜜|别人|别家|人家|我妈|老公|老婆|网上说|看到有人",
+    "RES": "补了|补发了|补寄了|补上了|退了差价|差价退了|价保成功|保价成功|已经退|给补|补给我|处理好了|解决了|补偿了|"
+    "赔了|退回来了|秒退|主动退",
+    "SAT": "满意|很快|挺快|及时|给力|齐全|收到了|好评|点赞|划算|开心|确实|果然|没问题|放心",
+    "NEG": "没有|没|未|并不|不是|不会|无",
+}
+# One pass over a text finds every cue and its class (a named group per class).
+_CUES = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MODES.items()))
+_SENTENCE_END = re.compile(r"[。!?;…~]+")
+PREFIXES = tuple(f"{name}:" for name in MODES)
+
+
+def sentences(normalized: str) -> list[tuple[int, int]]:
+    """[start, end) spans of the sentences of a normalised text (punctuation kept with the sentence before it)."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(normalized):
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(normalized):
+        spans.append((start, len(normalized)))
+    return spans
+
+
+def sentence_modes(normalized: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Each sentence's span and the cue classes it holds (in ``MODES`` order), or None of them."""
+    found: dict[int, set[str]] = {}
+    spans = sentences(normalized)
+    if not spans:
+        return []
+    ends = [end for _, end in spans]
+    k = 0
+    for match in _CUES.finditer(normalized):
+        while ends[k] <= match.start():
+            k += 1
+        found.setdefault(k, set()).add(str(match.lastgroup))
+    return [(s, e, tuple(m for m in MODES if m in found.get(k, ()))) for k, (s, e) in enumerate(spans)]
+
+
+def words_with_modality(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> list[str]:
+    """The text's tokens, then the tokens of each sentence with cues once per class, prefixed ``CLASS:``.
+
+    Sentences are tokenised one by one when the text has a cue (jieba splits at their punctuation anyway), so
+    a text is segmented once either way.
+    """
+    if not _CUES.search(normalized):
+        return list(tokenize(normalized))
+    tokens: list[str] = []
+    marked: list[str] = []
+    for start, end, modes in sentence_modes(normalized):
+        part = list(tokenize(normalized[start:end]))
+        tokens += part
+        marked += [f"{mode}:{token}" for mode in modes for token in part]
+    return tokens + marked
+
+
+def strip_mode(token: str) -> str:
+    """``HYP:涨`` -> ``涨``; other tokens unchanged."""
+    if token.startswith(PREFIXES):
+        return token.split(":", 1)[1]
+    return token
+
+
+def is_marked(token: str) -> bool:
+    return token.startswith(PREFIXES)

@@ -1,0 +1,48 @@
+"""Modality-marked words (text/modality.py): which sentences a cue marks, and that a text is segmented once."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from complaintmine.text.modality import MODES, is_marked, sentence_modes, sentences, strip_mode, words_with_modality
+from complaintmine.text.normalize import normalize
+from complaintmine.text.tokenizer import Tokenizer
+
+
+@pytest.fixture(scope="module")
+def segment():
+    return Tokenizer().tokenize_normalized
+
+
+def test_a_cue_marks_the_words_of_its_own_sentence_only(segment):
+    text = normalize("尾款涨了50！如果再涨我就退。")
+    words = words_with_modality(text, segment)
+    plain = [w for w in words if not is_marked(w)]
+    marked = [w for w in words if is_marked(w)]
+    assert plain == segment(text)
+    assert "HYP:如果" in marked and "HYP:退" in marked
+    assert "HYP:尾款" not in marked  # 尾款 is in the first sentence, which holds no cue
+
+
+def test_several_classes_mark_a_sentence_once_each(segment):
+    words = words_with_modality(normalize("降价了，客服主动补了差价，满意"), segment)
+    assert {w.split(":")[0] for w in words if is_marked(w)} == {"RES", "SAT"}
+    assert words.count("RES:降价") == 1 and words.count("SAT:降价") == 1
+
+
+def test_a_text_without_cues_reads_as_before(segment):
+    text = normalize("尾款涨了50")
+    assert words_with_modality(text, segment) == segment(text)
+
+
+@given(st.text(alphabet="尾款涨了吗如果没有。!?,好的 ab1", max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_sentences_tile_the_text_and_modes_are_known_classes(text):
+    spans = sentences(text)
+    assert "".join(text[s:e] for s, e in spans) == text
+    for _start, _end, modes in sentence_modes(text):
+        assert set(modes) <= set(MODES)
+
+
+def test_strip_mode():
+    assert strip_mode("HYP:涨") == "涨" and strip_mode("涨") == "涨" and not is_marked("涨")
