@@ -11,6 +11,7 @@ from complaintmine.corpus.check import check_corpus
 from complaintmine.corpus.dedup import near_duplicate_pairs, shared_phrases
 from complaintmine.labels import ISSUE_LABELS, TARGETS
 from complaintmine.model.contrast import contrast_report, contrast_targets, load_contrast_set
+from complaintmine.model.runtime import Model
 
 from ..conftest import ROOT
 
@@ -91,8 +92,11 @@ def test_corpus_check_flags_a_contrast_text_copied_into_training(tmp_path):
     assert any("contrast" in problem for problem in report.problems), report.problems
 
 
-class _FixedModel:
+class _FixedModel(Model):
+    """A Model whose probabilities are given (the scoring core applies its thresholds)."""
+
     def __init__(self, proba):
+        super().__init__(path=ROOT, manifest={"thresholds": [0.5] * len(TARGETS)})
         self.proba = proba
 
     def predict_proba(self, texts):

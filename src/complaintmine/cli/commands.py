@@ -1,6 +1,5 @@
 """The other commands: train, evaluate, corpus, extract, mask, report, tokenize."""
 
-
 from __future__ import annotations
 
 import json
@@ -89,6 +88,9 @@ def evaluate_cli(
 ) -> None:
     """Print per-label precision, recall and F1, micro- and macro-F1 and presale accuracy; write them as JSON.
 
+    With --split contrast, score the contrast set (corpora/contrast_set.csv, or DATA itself when it is a
+    contrast-set file): accuracy on complaint and non-complaint variants, per spec rule, register and variant.
+
     Example: complaintmine evaluate models/complaintmine-zh-0.1.0 corpora --split test --origin real
     """
     from ..corpus.load import load_corpus
@@ -97,6 +99,14 @@ def evaluate_cli(
     from ..model.training import evaluate
 
     loaded = load_model(model_dir)
+    if split == "contrast":
+        from ..model.contrast import contrast_report, format_contrast_report, load_contrast_set
+
+        report = contrast_report(loaded, load_contrast_set(data))
+        typer.echo(format_contrast_report(report))
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        typer.echo(f"contrast-set report written to {json_out}", err=True)
+        return
     corpus = load_corpus(data, shared).select(split=split, origin=origin)
     metrics = evaluate(loaded, corpus)
     typer.echo(format_metrics(metrics))
@@ -286,5 +296,3 @@ def tokenize_cli(
     for text in texts:
         tokens = tokenizer.tokens(text)
         typer.echo(" ".join(f"{t.text}[{t.start},{t.end})" if spans else t.text for t in tokens))
-
-

@@ -15,24 +15,18 @@ no issue label at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import CorpusError, MissingColumnError
-from ..labels import ISSUE_LABELS, TARGETS, format_labels, parse_labels
+from ..labels import ISSUE_LABELS, format_labels, parse_labels
+from .runtime import Model, score_texts
 
 CONTRAST_FILE = "contrast_set.csv"
 CONTRAST_COLUMNS = ("id", "group", "text", "labels", "presale", "rule", "variant", "register")
-
-
-class _Scorer(Protocol):
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def thresholds(self) -> np.ndarray: ...
 
 
 def load_contrast_set(path: str | Path) -> pd.DataFrame:
@@ -58,12 +52,11 @@ def contrast_targets(frame: pd.DataFrame) -> np.ndarray:
     return np.array([[name in parse_labels(cell) for name in ISSUE_LABELS] for cell in frame["labels"]], dtype=int)
 
 
-def contrast_report(model: _Scorer, frame: pd.DataFrame) -> dict[str, Any]:
+def contrast_report(model: Model, frame: pd.DataFrame) -> dict[str, Any]:
     """Accuracy on the contrast set: overall for complaint and non-complaint variants, and per rule, variant and
     register (see the module docstring for what counts as right)."""
     gold = contrast_targets(frame)
-    proba = model.predict_proba(frame["text"].tolist())
-    pred = (proba >= model.thresholds()).astype(int)[:, : len(ISSUE_LABELS)]
+    pred = score_texts(model, frame["text"].tolist()).decided.astype(int)[:, : len(ISSUE_LABELS)]
     complaint = gold.sum(axis=1) > 0
     right = np.where(complaint, (pred >= gold).all(axis=1), pred.sum(axis=1) == 0)
     table = frame.assign(right=right, complaint=complaint)
@@ -93,7 +86,6 @@ def contrast_report(model: _Scorer, frame: pd.DataFrame) -> dict[str, Any]:
         }
         for i, row in zip(np.flatnonzero(~right), wrong.itertuples(index=False))
     ]
-    assert len(TARGETS) == proba.shape[1]
     return report
 
 

@@ -29,6 +29,27 @@ def strata(Y: np.ndarray) -> np.ndarray:
     return out
 
 
+def fold_groups(texts: Sequence[str], pair_groups: Sequence[str]) -> list[int]:
+    """Near-duplicate groups (corpus/dedup.py) merged with the minimal-pair groups of ``corpus.frame["group"]``
+    (empty for texts outside a pair group): a pair's texts are near-duplicates by design, and the ones that are
+    not must still stay in one fold, or a fold would score the edit of a complaint it trained on."""
+    parent = list(range(len(texts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[object, int] = {}
+    keys = [("near", g) for g in near_duplicate_groups(list(texts))]
+    for i, (key, pair) in enumerate(zip(keys, pair_groups)):
+        for k in (key, ("pair", pair)) if pair else (key,):
+            a, b = find(i), find(first.setdefault(k, i))
+            parent[max(a, b)] = min(a, b)
+    return [find(i) for i in range(len(texts))]
+
+
 def folds(
     texts: Sequence[str], Y: np.ndarray, groups: Sequence[int] | None = None, n_splits: int = FOLDS, seed: int = SEED
 ) -> list[Fold]:
