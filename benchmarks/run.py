@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 POOL = ROOT.parent / "shared" / "corpora" / "real_reviews.csv"
 BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "complaintmine-zh-0.1.0"
+MODEL = ROOT / "models" / "complaintmine-zh-0.2.0"
 
 
 def run_measured(command: list[str]) -> dict[str, float]:
@@ -206,7 +206,7 @@ def main() -> None:
                 "-o",
                 f"{tmp}/m",
                 "--config",
-                str(ROOT / "models" / "complaintmine-zh-0.1.0.train.json"),
+                str(ROOT / "models" / "complaintmine-zh-0.2.0.train.json"),
             ]
         )
     results["training"] = {"seconds": trained["seconds"], "peak_mb": trained["peak_mb"]}

@@ -116,7 +116,7 @@ def test_shipped_model_scorer_equals_its_classifier_on_real_reviews():
         pytest.skip(f"{POOL} not available")
     with open(POOL, encoding="utf-8", newline="") as handle:
         texts = [row["text"] for _, row in zip(range(3000), csv.DictReader(handle))]
-    model = cm.load_model(ROOT / "models" / "complaintmine-zh-0.1.0")
+    model = cm.load_model(ROOT / "models" / "complaintmine-zh-0.2.0")
     assert model.scorer is not None
     assert np.allclose(model.predict_proba(texts), model.classifier.predict_proba(texts), rtol=0, atol=1e-12)
 
@@ -146,7 +146,7 @@ def test_scorer_classifier_and_plain_scikit_learn_agree_on_the_shipped_configura
 
     from complaintmine.model.ngrams import prepare_inputs
 
-    config = json.loads((ROOT / "models" / "complaintmine-zh-0.1.0.train.json").read_text(encoding="utf-8"))
+    config = json.loads((ROOT / "models" / "complaintmine-zh-0.2.0.train.json").read_text(encoding="utf-8"))
     for key in ("name", "version", "train_split"):
         config.pop(key)
     corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
@@ -155,8 +155,9 @@ def test_scorer_classifier_and_plain_scikit_learn_agree_on_the_shipped_configura
     assert scorer is not None
     texts = [*corpus.texts[:10], "预售付了定金，尾款涨了50元，赠品也没有", "１２３  ａｂｃ 发货", "", "🙂价保"]
 
-    words_fit, chars_fit = prepare_inputs(corpus.texts, clf._tokenizer(), "both", True)
-    words, chars = prepare_inputs(texts, clf._tokenizer(), "both", True)
+    modality = config["modality"]  # the modality-marked words are part of what the word vectoriser reads
+    words_fit, chars_fit = prepare_inputs(corpus.texts, clf._tokenizer(), "both", True, modality)
+    words, chars = prepare_inputs(texts, clf._tokenizer(), "both", True, modality)
     common = {"lowercase": False, "min_df": config["min_df"], "sublinear_tf": True}
     word_vec = TfidfVectorizer(token_pattern=r"\S+", ngram_range=tuple(config["word_ngram_range"]), **common)
     char_vec = TfidfVectorizer(analyzer="char", ngram_range=tuple(config["char_ngram_range"]), **common)

@@ -91,7 +91,7 @@ def evaluate_cli(
     With --split contrast, score the contrast set (corpora/contrast_set.csv, or DATA itself when it is a
     contrast-set file): accuracy on complaint and non-complaint variants, per spec rule, register and variant.
 
-    Example: complaintmine evaluate models/complaintmine-zh-0.1.0 corpora --split test --origin real
+    Example: complaintmine evaluate models/complaintmine-zh-0.2.0 corpora --split test --origin real
     """
     from ..corpus.load import load_corpus
     from ..model.artifact import load_model

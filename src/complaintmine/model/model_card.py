@@ -65,7 +65,13 @@ def render_model_card(model: Model) -> str:
             if cfg.get("tune_thresholds", True)
             else "fixed decision thresholds."
         )
-        + (" Digits are masked (every digit reads as 0)." if cfg.get("mask_digits") else ""),
+        + (" Digits are masked (every digit reads as 0)." if cfg.get("mask_digits") else "")
+        + (
+            " Modality-marked words: each sentence with a cue (a question, a worry, hearsay, a remedy, "
+            "satisfaction, negation) adds its words marked with that cue (text/modality.py)."
+            if cfg.get("modality", "none") != "none"
+            else ""
+        ),
         "- Thresholds: " + ", ".join(f"{k} {v:.3f}" for k, v in m["thresholds"].items()),
         f"- Trained {m['created']} in {m['training_seconds']} s with "
         + ", ".join(f"{k} {v}" for k, v in m["library_versions"].items()),
@@ -74,6 +80,8 @@ def render_model_card(model: Model) -> str:
     ]
     for split, metrics in sorted(m["metrics"].items(), key=lambda kv: (kv[0] == "train", kv[0])):
         lines += ["", f"### {_SPLIT_TITLES.get(split, split)}", "", *_metrics_table(metrics)]
+    if "contrast" in m:
+        lines += ["", *_contrast_section(m["contrast"])]
     if "comparison" in m:
         lines += ["", "## Model comparison (cross-validation on the training split)", "", str(m["comparison"])]
     if m.get("errors"):
@@ -88,6 +96,27 @@ def render_model_card(model: Model) -> str:
                     for example in found["examples"]:
                         lines.append("  - " + _example(example))
     return "\n".join(lines) + "\n"
+
+
+def _contrast_section(report: dict[str, Any]) -> list[str]:
+    o = report["overall"]
+    lines = [
+        "## Contrast set (corpora/contrast_set.csv, never trained on)",
+        "",
+        f"{o['n']} team-written minimal pairs: complaint variants that must get their labels, and minimal edits "
+        "that are not that complaint (satisfied, resolved, a question, negated, hypothetical, someone else's "
+        "problem, the courier, no gift promised, lowest price not disputed) that must get none.",
+        "",
+        f"- Complaint variants: **{o['complaint_accuracy']:.3f}** of {o['complaint_n']}",
+        f"- Non-complaint variants: **{o['non_complaint_accuracy']:.3f}** of {o['non_complaint_n']}",
+    ]
+    for key, title in (("by_variant", "variant"), ("by_register", "register"), ("by_rule", "spec rule")):
+        lines += ["", f"| {title} | texts | accuracy | complaint | non-complaint |", "|---|---:|---:|---:|---:|"]
+        for name, row in report[key].items():
+            c = "" if row["complaint_accuracy"] is None else f"{row['complaint_accuracy']:.2f}"
+            n = "" if row["non_complaint_accuracy"] is None else f"{row['non_complaint_accuracy']:.2f}"
+            lines.append(f"| {name} | {row['n']} | {row['accuracy']:.2f} | {c} | {n} |")
+    return lines
 
 
 _ERRORS_INTRO = (

@@ -26,7 +26,7 @@ from .scorer import LinearScorer
 class TrainConfig:
     """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
 
-    The defaults are the shipped model's configuration (``models/complaintmine-zh-0.1.0.train.json``; a test
+    The defaults are the shipped model's configuration (``models/complaintmine-zh-0.2.0.train.json``; a test
     keeps them equal), so ``complaintmine train corpora -o m`` rebuilds it.
 
     name, version : the model's name and version, written to the manifest and model card.
@@ -39,7 +39,7 @@ class TrainConfig:
     """
 
     name: str = "complaintmine-zh"
-    version: str = "0.1.0"
+    version: str = "0.2.0"
     features: str = "both"
     word_ngram_range: tuple[int, int] = (1, 2)
     char_ngram_range: tuple[int, int] = (1, 3)
@@ -51,7 +51,7 @@ class TrainConfig:
     cv: int = 5
     seed: int = 0
     mask_digits: bool = True
-    modality: str = "none"
+    modality: str = "sentence"
     train_split: str = "train"
     tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
 
@@ -220,6 +220,7 @@ def train_to_directory(
     model directory with its model card (and the comparison table of ``experiments/compare.py`` when given)."""
     from ..corpus.load import load_corpus
     from .artifact import save_model
+    from .contrast import CONTRAST_FILE, contrast_report, load_contrast_set
     from .model_card import comparison_table, write_model_card
 
     corpus = load_corpus(data, shared)
@@ -227,6 +228,12 @@ def train_to_directory(
         if progress:
             progress(f"note: {note}")
     trained = train_and_report(corpus, config, progress)
+    contrast_path = Path(data) / CONTRAST_FILE
+    if contrast_path.is_file():  # a corpus directory with a contrast set: scored, never trained on
+        if progress:
+            progress(f"scoring the contrast set {contrast_path}")
+        report = contrast_report(trained, load_contrast_set(contrast_path))
+        trained.manifest["contrast"] = {key: value for key, value in report.items() if key != "errors"}
     if comparison is not None:
         try:
             table = comparison_table(json.loads(Path(comparison).read_text(encoding="utf-8")))
