@@ -1,0 +1,176 @@
+"""Two models on the same labelled texts: per-label F1 with bootstrap intervals, paired differences, a verdict.
+
+The bootstrap is paired: each resample of the texts scores both models, so the interval of the difference is
+much narrower than the two intervals side by side suggest (the models err on many of the same texts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..corpus.load import Corpus
+from ..errors import TrainingError
+from ..labels import ISSUE_LABELS, OTHER
+
+SUMMARY = ("micro_f1", "macro_f1")
+
+
+@dataclass
+class Comparison:
+    """``rows``: one dict per label (five issues, other) and per summary (micro_f1, macro_f1) with ``f1_a``,
+    ``f1_b``, ``diff`` (B minus A) and their intervals ``ci_a``, ``ci_b``, ``ci_diff``; ``better`` is "a", "b"
+    or None (micro-F1 difference interval containing 0); ``verdict`` says it in one line."""
+
+    model_a: str
+    model_b: str
+    n_texts: int
+    rows: list[dict[str, Any]]
+    better: str | None
+    verdict: str
+    confidence: float = 0.95
+    n_boot: int = 1000
+    worse_labels: list[str] = field(default_factory=list)
+
+    def row(self, name: str) -> dict[str, Any]:
+        return next(r for r in self.rows if r["label"] == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model_a": self.model_a,
+            "model_b": self.model_b,
+            "n_texts": self.n_texts,
+            "confidence": self.confidence,
+            "n_boot": self.n_boot,
+            "rows": self.rows,
+            "better": self.better,
+            "worse_labels": self.worse_labels,
+            "verdict": self.verdict,
+        }
+
+    def format_table(self) -> str:
+        pct = round(self.confidence * 100)
+        lines = [
+            f"A = {self.model_a}",
+            f"B = {self.model_b}",
+            f"{self.n_texts:,} texts; {pct}% bootstrap intervals ({self.n_boot} paired resamples)",
+            "",
+            f"{'label':<22}{'support':>8}  {'F1 A':>6} {'[interval]':<15} {'F1 B':>6} {'[interval]':<15}"
+            f" {'B - A':>7} {'[interval]':<17}",
+        ]
+        for r in self.rows:
+            lines.append(
+                f"{r['label']:<22}{r['support']:>8}  {r['f1_a']:>6.3f} {_ci(r['ci_a']):<15} {r['f1_b']:>6.3f} "
+                f"{_ci(r['ci_b']):<15} {r['diff']:>+7.3f} {_ci(r['ci_diff'], signed=True):<17}"
+            )
+        lines += ["", self.verdict]
+        return "\n".join(lines)
+
+
+def _ci(pair: list[float], signed: bool = False) -> str:
+    fmt = "{:+.3f}" if signed else "{:.3f}"
+    return "[" + fmt.format(pair[0]) + ", " + fmt.format(pair[1]) + "]"
+
+
+def _model_name(model: Any) -> str:
+    where = f" ({model.path})" if getattr(model, "path", None) else ""
+    return f"{model.name} {model.version}{where}"
+
+
+def _decisions(model: Any, texts: list[str]) -> np.ndarray:
+    proba = np.asarray(model.predict_proba(texts))
+    decided: np.ndarray = (proba >= model.thresholds()).astype(bool)[:, : len(ISSUE_LABELS)]
+    return decided
+
+
+def _counts(truth: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-text 0/1 true positive, false positive and false negative indicators, columns per label + other."""
+    truth = np.column_stack([truth, ~truth.any(axis=1)])
+    pred = np.column_stack([pred, ~pred.any(axis=1)])
+    return (truth & pred).astype(np.int32), (~truth & pred).astype(np.int32), (truth & ~pred).astype(np.int32)
+
+
+def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    denominator = 2 * tp + fp + fn
+    out: np.ndarray = np.divide(2 * tp, denominator, out=np.zeros(np.shape(tp), dtype=float), where=denominator > 0)
+    return out
+
+
+def _scores(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    """F1 per label and other, then micro- and macro-F1 over the five issues; ``tp`` etc. summed over texts
+    (last axis: the five issues, then other)."""
+    per_label = _f1(tp, fp, fn)
+    k = len(ISSUE_LABELS)
+    micro = _f1(tp[..., :k].sum(-1), fp[..., :k].sum(-1), fn[..., :k].sum(-1))
+    macro = per_label[..., :k].mean(-1)
+    scores: np.ndarray = np.concatenate([per_label, micro[..., None], macro[..., None]], axis=-1)
+    return scores
+
+
+def compare_models(
+    model_a: Any, model_b: Any, data: Corpus, n_boot: int = 1000, confidence: float = 0.95, seed: int = 0
+) -> Comparison:
+    """Score both models on every row of ``data`` and compare them (see :class:`Comparison`).
+
+    Raises TrainingError when ``data`` has no rows.
+    """
+    if len(data) == 0:
+        raise TrainingError("nothing to compare on: the data has no rows")
+    if n_boot < 1 or not 0 < confidence < 1:
+        raise TrainingError("n_boot must be positive and confidence between 0 and 1")
+    texts = data.texts
+    truth = data.targets()[:, : len(ISSUE_LABELS)].astype(bool)
+    counts_a = _counts(truth, _decisions(model_a, texts))
+    counts_b = _counts(truth, _decisions(model_b, texts))
+    point_a = _scores(*(c.sum(0) for c in counts_a))
+    point_b = _scores(*(c.sum(0) for c in counts_b))
+
+    rng = np.random.default_rng(seed)
+    n = len(texts)
+    boot_a, boot_b = [], []
+    for start in range(0, n_boot, 100):
+        size = min(100, n_boot - start)
+        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(np.int32)  # (size, n) resample counts
+        boot_a.append(_scores(*(weights @ c for c in counts_a)))
+        boot_b.append(_scores(*(weights @ c for c in counts_b)))
+    a, b = np.concatenate(boot_a), np.concatenate(boot_b)
+    tail = (1 - confidence) / 2 * 100
+    ci_a = np.percentile(a, [tail, 100 - tail], axis=0)
+    ci_b = np.percentile(b, [tail, 100 - tail], axis=0)
+    ci_d = np.percentile(b - a, [tail, 100 - tail], axis=0)
+
+    names = [*ISSUE_LABELS, OTHER, *SUMMARY]
+    support = [*(truth.sum(0).tolist()), int((~truth.any(1)).sum()), int(truth.sum()), int(truth.sum())]
+    rows: list[dict[str, Any]] = [
+        {
+            "label": name,
+            "support": int(support[j]),
+            "f1_a": round(float(point_a[j]), 4),
+            "ci_a": [round(float(ci_a[0, j]), 4), round(float(ci_a[1, j]), 4)],
+            "f1_b": round(float(point_b[j]), 4),
+            "ci_b": [round(float(ci_b[0, j]), 4), round(float(ci_b[1, j]), 4)],
+            "diff": round(float(point_b[j] - point_a[j]), 4),
+            "ci_diff": [round(float(ci_d[0, j]), 4), round(float(ci_d[1, j]), 4)],
+        }
+        for j, name in enumerate(names)
+    ]
+    micro = rows[names.index("micro_f1")]
+    low, high = micro["ci_diff"]
+    better = "b" if low > 0 else "a" if high < 0 else None
+    worse = [r["label"] for r in rows[: len(ISSUE_LABELS) + 1] if r["ci_diff"][1] < 0]
+    pct = round(confidence * 100)
+    change = (
+        f"micro-F1 {micro['f1_a']:.3f} -> {micro['f1_b']:.3f} "
+        f"({micro['diff']:+.3f}, {pct}% CI {low:+.3f} to {high:+.3f})"
+    )
+    if better == "b":
+        verdict = f"B is better: {change}"
+    elif better == "a":
+        verdict = f"A is better: {change}"
+    else:
+        verdict = f"no clear difference: {change}"
+    if worse:
+        verdict += f"; B is worse on {', '.join(worse)}"
+    return Comparison(_model_name(model_a), _model_name(model_b), n, rows, better, verdict, confidence, n_boot, worse)

@@ -1,0 +1,134 @@
+"""A models folder with a ``current`` pointer, promotion only when a candidate is better, and a log of runs.
+
+    models/
+      current -> complaintmine-zh-adapted-20261206-0300    (a relative symbolic link, switched atomically)
+      complaintmine-zh-adapted-20261206-0300/
+      runs.jsonl                                          (one JSON object per run, appended)
+
+``complaintmine classify --model models/current`` always scores with the promoted model. Promoting replaces the
+link in one ``os.replace``, so a job reading ``current`` sees the old model or the new one, never neither.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..corpus.load import Corpus
+from ..errors import ModelError, TrainingError
+from .compare import Comparison, compare_models
+
+CURRENT = "current"
+LOG = "runs.jsonl"
+RULES = ("better", "not-worse")
+
+
+@dataclass
+class PromotionResult:
+    promoted: bool
+    reason: str
+    candidate: Path
+    previous: Path | None  # what ``current`` pointed to before (None: nothing, compared with the default model)
+    current: Path | None  # what it points to now
+    comparison: Comparison
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "promoted": self.promoted,
+            "reason": self.reason,
+            "candidate": str(self.candidate),
+            "previous": str(self.previous) if self.previous else None,
+            "current": str(self.current) if self.current else None,
+            "verdict": self.comparison.verdict,
+            "micro_f1": self.comparison.row("micro_f1"),
+            "n_texts": self.comparison.n_texts,
+        }
+
+
+def current_model(models: str | Path) -> Path | None:
+    """The model directory ``models/current`` points to, or None when there is no pointer yet."""
+    pointer = Path(models) / CURRENT
+    if not pointer.is_symlink() and not pointer.exists():
+        return None
+    target = pointer.resolve()
+    if not target.is_dir():
+        raise ModelError(f"{pointer} points to {target}, which is not a model directory")
+    return target
+
+
+def set_current(models: str | Path, model_dir: str | Path) -> Path:
+    """Point ``models/current`` at ``model_dir`` (which must be inside ``models``), atomically."""
+    models = Path(models)
+    model_dir = Path(model_dir).resolve()
+    if model_dir.parent != models.resolve():
+        raise ModelError(f"{model_dir} is not directly inside {models}")
+    temporary = models / f".{CURRENT}.{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    os.symlink(model_dir.name, temporary, target_is_directory=True)
+    os.replace(temporary, models / CURRENT)
+    return model_dir
+
+
+def append_log(models: str | Path, record: dict[str, Any]) -> Path:
+    """Append one JSON line, stamped with the time, to ``models/runs.jsonl``."""
+    path = Path(models) / LOG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = {"time": datetime.now(UTC).isoformat(timespec="seconds"), **record}
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return path
+
+
+def promote_model(
+    candidate: str | Path,
+    models: str | Path,
+    data: Corpus,
+    require: str = "better",
+    n_boot: int = 1000,
+    seed: int = 0,
+    log: bool = True,
+) -> PromotionResult:
+    """Compare ``candidate`` with ``models/current`` (or, with no current model yet, the shipped default model)
+    on ``data`` and promote it only when it passes ``require``:
+
+    - "better": the interval of the micro-F1 difference lies above 0;
+    - "not-worse": micro-F1 is not lower and no label's F1 is significantly lower.
+
+    A candidate outside ``models`` is copied in first. Every call appends a line to ``models/runs.jsonl``
+    (``log=False`` to skip). Raises ModelError (unreadable models) or TrainingError (bad rule, no data).
+    """
+    from .. import load_model
+
+    if require not in RULES:
+        raise TrainingError(f"require must be one of {', '.join(RULES)}, got {require!r}")
+    models = Path(models)
+    models.mkdir(parents=True, exist_ok=True)
+    candidate = Path(candidate).resolve()
+    new = load_model(candidate)
+    previous = current_model(models)
+    old = load_model(previous)  # None: the shipped default model
+    comparison = compare_models(old, new, data, n_boot=n_boot, seed=seed)
+    micro = comparison.row("micro_f1")
+    not_worse = micro["diff"] >= 0 and not comparison.worse_labels
+    passed = comparison.better == "b" if require == "better" else not_worse
+    against = "the current model" if previous else "the default model (no current model yet)"
+    if passed:
+        if candidate.parent != models.resolve():
+            target = models / candidate.name
+            if target.exists():
+                raise ModelError(f"{target} exists already; give the candidate another name")
+            shutil.copytree(candidate, target)
+            candidate = target.resolve()
+        set_current(models, candidate)
+        reason = f"promoted: {comparison.verdict} (against {against})"
+    else:
+        reason = f"kept {previous.name if previous else 'the default model'}: {comparison.verdict} (rule: {require})"
+    result = PromotionResult(passed, reason, candidate, previous, current_model(models), comparison)
+    if log:
+        append_log(models, {"event": "promote", "require": require, **result.to_dict()})
+    return result
