@@ -122,7 +122,10 @@ def _root(
 
 
 
+from ..retrain import commands as _retrain_commands  # noqa: E402  (suggest, compare, promote)
 from . import classify, commands  # noqa: E402, F401  (register the commands on app)
+
+_retrain_commands.register(app, handle_errors)
 
 
 def main() -> None:

@@ -43,13 +43,44 @@ def train_cli(
             "--comparison", help="Results of experiments/compare.py (comparison.json) to include in the model card."
         ),
     ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="Adapt this model ('default' or a model directory) with the labels instead of training from them alone: CORPUS is then a labelled file, a filled sheet from 'suggest' or a folder of them.",
+        ),
+    ] = None,
+    anchor: Annotated[
+        Path | None,
+        typer.Option("--anchor", help="With --base: the corpus the base was trained on. Default: found from the base."),
+    ] = None,
+    user_weight: Annotated[
+        int | None,
+        typer.Option(
+            "--user-weight", min=1, help="With --base: times each of your rows counts. Default: chosen from the sizes."
+        ),
+    ] = None,
+    compare_to: Annotated[
+        str | None,
+        typer.Option(
+            "--compare-to",
+            help="After training, compare with this model ('default' or a directory) on the labels' split=test rows.",
+        ),
+    ] = None,
 ) -> None:
     """Train a model on the corpus's train split and write a model directory with manifest and model card.
 
     Test splits in the corpus are scored after training and reported; they are never trained or tuned on.
 
     Example: complaintmine train corpora -o models/my-model
+
+    Adapt the shipped model with your labels: complaintmine train to_label.xlsx --base default -o models/ours
     """
+    if base is not None or compare_to is not None:
+        from ..retrain.commands import train_adapted
+
+        train_adapted(corpus, output, base, anchor, user_weight, compare_to, config, shared, seed)
+        return
     from ..model.training import read_train_config, train_to_directory
 
     settings = read_train_config(config, seed)

@@ -1,0 +1,224 @@
+"""The retraining commands of the ``complaintmine`` CLI: ``suggest``, ``compare``, ``promote`` and
+``train --base`` / ``--compare-to``. Kept out of cli.py so the CLI module stays small; like it, each command only
+parses, calls one library function and formats (errors go through the CLI's ``handle_errors``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
+
+
+def _model(name: str | Path | None) -> Any:
+    from .. import load_model
+
+    return load_model(None if name is None or str(name) == "default" else name)
+
+
+def _labelled(data: Path, split: str | None = None) -> Any:
+    """A corpus directory (like corpora/), a labelled file, a filled sheet, or a folder of sheets."""
+    from ..corpus.load import TEAM_FILE, load_corpus
+    from .sheets import read_label_sheets
+
+    corpus = load_corpus(data) if data.is_dir() and (data / TEAM_FILE).exists() else read_label_sheets(data)
+    for note in corpus.notes:
+        typer.echo(f"note: {note}", err=True)
+    return corpus.select(split=split) if split else corpus
+
+
+def _print_comparison(comparison: Any, json_out: Path | None) -> None:
+    typer.echo(comparison.format_table())
+    if json_out is not None:
+        json_out.write_text(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        typer.echo(f"comparison written to {json_out}", err=True)
+
+
+def train_adapted(
+    labels: Path,
+    output: Path,
+    base: str | None,
+    anchor: Path | None,
+    user_weight: int | None,
+    compare_to: str | None,
+    config: Path | None,
+    shared: Path | None,
+    seed: int | None,
+) -> None:
+    """``train LABELS --base ...`` and/or ``--compare-to MODEL``."""
+    from .. import TrainConfig, save_model, train_model
+    from ..errors import TrainingError
+    from ..model.model_card import write_model_card
+    from .adapt import adapt_model
+    from .compare import compare_models
+
+    overrides: dict[str, Any] = {}
+    if config is not None:
+        try:
+            overrides = json.loads(config.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise TrainingError(f"{config}: cannot read training config: {exc}") from None
+    if seed is not None:
+        overrides["seed"] = seed
+    corpus = _labelled(labels)
+    held_out = corpus.select(split="test")
+    if compare_to is not None and len(held_out) == 0:
+        raise TrainingError(
+            f"--compare-to needs held-out rows: mark some labelled rows of {labels} split=test "
+            "(or run 'complaintmine compare' on other labelled data)"
+        )
+    other = _model(compare_to) if compare_to is not None else None  # fail on a bad model before training
+    if base is not None:
+        adapted = adapt_model(
+            corpus, base, user_weight=user_weight, overrides=overrides, anchor_dir=anchor, shared=shared
+        )
+        for note in adapted.notes:
+            typer.echo(f"note: {note}", err=True)
+        trained = adapted.model
+        what = f"{adapted.n_anchor:,} anchor texts + {adapted.n_user:,} of yours x {adapted.user_weight}"
+    else:
+        from ..model.training import evaluate
+
+        trained = train_model(corpus, TrainConfig.from_dict(overrides))
+        if len(held_out):
+            trained.manifest["metrics"]["test_user"] = evaluate(trained, held_out)
+        what = f"{trained.manifest['corpus']['n_texts']:,} training texts"
+    save_model(trained, output)
+    write_model_card(trained, output)
+    typer.echo(f"wrote {output} ({what}, {trained.manifest['training_seconds']}s)", err=True)
+    if other is not None:
+        _print_comparison(compare_models(other, _model(output), held_out), None)
+
+
+def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
+    """Add suggest, compare and promote to ``app``."""
+
+    @app.command("suggest")
+    @handle_errors
+    def suggest_cli(
+        scored: Annotated[
+            str,
+            typer.Argument(
+                help="A file from 'complaintmine classify --keep-columns text' (or any table of texts, scored here)."
+            ),
+        ],
+        output: Annotated[
+            Path, typer.Option("--output", "-o", help="Labelling sheet to write: .xlsx, .csv, .tsv or .jsonl.")
+        ] = Path("to_label.xlsx"),
+        n: Annotated[int, typer.Option("-n", min=1, help="How many texts to suggest.")] = 200,
+        text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
+        id_column: Annotated[
+            str | None, typer.Option("--id-column", help="Column copied to the sheet as id. Default: id or row.")
+        ] = None,
+        labelled: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--labelled",
+                help="Sheets or labelled files (or folders of them) already labelled: their texts and "
+                "near-duplicates are never suggested. Repeatable.",
+            ),
+        ] = None,
+        model: Annotated[
+            Path | None,
+            typer.Option("--model", help="Score the texts with this model instead of using the file's p_ columns."),
+        ] = None,
+        explore: Annotated[
+            float, typer.Option("--explore", min=0, max=1, help="Share of the sheet picked at random.")
+        ] = 0.1,
+        seed: Annotated[int, typer.Option("--seed", help="Seed of the random share.")] = 0,
+    ) -> None:
+        """Pick the texts most worth labelling and write a labelling sheet to fill in.
+
+        Uncertain texts first, diverse, every label covered, a random share, and never a near-duplicate of a text
+        already labelled (--labelled). The sheet has id, text, the model's labels, why it was picked, and empty
+        labels / presale / note columns; 'train --base' reads it back as it is (rows left empty are skipped).
+
+        Example: complaintmine suggest scored.csv -n 200 -o to_label.xlsx --labelled labels/
+        """
+        from ..io.tables import read_table
+        from .sheets import _sheet_files, write_sheet
+        from .suggest import suggest_from_file
+
+        known: list[str] = []
+        for path in _sheet_files(labelled or []):
+            frame = read_table(str(path))
+            if "text" in frame.columns:
+                known += frame["text"].astype(str).tolist()
+        sheet = suggest_from_file(
+            scored, n, text_column, id_column, known, str(model) if model else None, explore=explore, seed=seed
+        )
+        write_sheet(sheet, output)
+        counts = sheet["why"].str.split(" ").str[0].value_counts()
+        typer.echo(
+            f"wrote {len(sheet):,} texts to label to {output} ("
+            + ", ".join(f"{count} {why}" for why, count in counts.items())
+            + ")",
+            err=True,
+        )
+
+    @app.command("compare")
+    @handle_errors
+    def compare_cli(
+        model_a: ModelArg,
+        model_b: ModelArg,
+        data: Annotated[
+            Path,
+            typer.Argument(help="Labelled file, filled sheet, folder of sheets, or corpus directory (see --split)."),
+        ],
+        split: Annotated[
+            str | None, typer.Option("--split", help="Only rows whose split equals this (e.g. test).")
+        ] = None,
+        n_boot: Annotated[int, typer.Option("--n-boot", min=1, help="Bootstrap resamples.")] = 1000,
+        seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+        json_out: Annotated[Path | None, typer.Option("--json", help="Also write the comparison as JSON.")] = None,
+    ) -> None:
+        """Compare two models on the same labelled data: per-label F1 with bootstrap intervals, and a verdict.
+
+        Both models score every row; F1 per label, micro- and macro-F1 with 95% intervals from paired bootstrap
+        resamples of the texts, the difference B - A with its interval, and a one-line verdict (B is better,
+        A is better, or no clear difference, by the micro-F1 difference).
+
+        Example: complaintmine compare default models/ours labels/holdout.xlsx
+        """
+        from .compare import compare_models
+
+        corpus = _labelled(data, split)
+        _print_comparison(compare_models(_model(model_a), _model(model_b), corpus, n_boot=n_boot, seed=seed), json_out)
+
+    @app.command("promote")
+    @handle_errors
+    def promote_cli(
+        candidate: Annotated[Path, typer.Argument(help="The newly trained model directory.")],
+        data: Annotated[
+            Path, typer.Argument(help="Held-out labelled data (file, sheet or folder of sheets) never trained on.")
+        ],
+        models: Annotated[
+            Path, typer.Option("--models", help="Models folder holding 'current' and runs.jsonl.")
+        ] = Path("models"),
+        require: Annotated[
+            str,
+            typer.Option(
+                "--require",
+                help="better: the micro-F1 gain's interval is above 0. "
+                "not-worse: no lower micro-F1 and no label significantly worse.",
+            ),
+        ] = "better",
+        n_boot: Annotated[int, typer.Option("--n-boot", min=1, help="Bootstrap resamples.")] = 1000,
+    ) -> None:
+        """Promote a model to MODELS/current only when it beats the current one on held-out labels; log the run.
+
+        With no current model yet, the candidate is compared with the shipped default model. Every run appends
+        a line to MODELS/runs.jsonl. Exit code 0 whether promoted or kept; the last line says which.
+
+        Example: complaintmine promote models/ours-20261206 labels/holdout.xlsx --models models
+        """
+        from .promote import promote_model
+
+        result = promote_model(candidate, models, _labelled(data), require=require, n_boot=n_boot)
+        typer.echo(result.comparison.format_table())
+        typer.echo(result.reason)
