@@ -209,16 +209,23 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             ),
         ] = "better",
         n_boot: Annotated[int, typer.Option("--n-boot", min=1, help="Bootstrap resamples.")] = 1000,
+        baseline: Annotated[
+            str | None,
+            typer.Option(
+                "--baseline", help="What to compare with while MODELS has no current model. Default: the shipped model."
+            ),
+        ] = None,
     ) -> None:
         """Promote a model to MODELS/current only when it beats the current one on held-out labels; log the run.
 
-        With no current model yet, the candidate is compared with the shipped default model. Every run appends
-        a line to MODELS/runs.jsonl. Exit code 0 whether promoted or kept; the last line says which.
+        With no current model yet, the candidate is compared with --baseline (default: the shipped model). Every
+        run appends a line to MODELS/runs.jsonl. Exit code 0 whether promoted or kept; the last line says which.
 
         Example: complaintmine promote models/ours-20261206 labels/holdout.xlsx --models models
         """
         from .promote import promote_model
 
-        result = promote_model(candidate, models, _labelled(data), require=require, n_boot=n_boot)
+        base = None if baseline in (None, "default") else baseline
+        result = promote_model(candidate, models, _labelled(data), require=require, n_boot=n_boot, baseline=base)
         typer.echo(result.comparison.format_table())
         typer.echo(result.reason)

@@ -92,9 +92,10 @@ def promote_model(
     n_boot: int = 1000,
     seed: int = 0,
     log: bool = True,
+    baseline: str | Path | None = None,
 ) -> PromotionResult:
-    """Compare ``candidate`` with ``models/current`` (or, with no current model yet, the shipped default model)
-    on ``data`` and promote it only when it passes ``require``:
+    """Compare ``candidate`` with ``models/current`` (or, with no current model yet, ``baseline``: by default the
+    shipped default model) on ``data`` and promote it only when it passes ``require``:
 
     - "better": the interval of the micro-F1 difference lies above 0;
     - "not-worse": micro-F1 is not lower and no label's F1 is significantly lower.
@@ -111,12 +112,13 @@ def promote_model(
     candidate = Path(candidate).resolve()
     new = load_model(candidate)
     previous = current_model(models)
-    old = load_model(previous)  # None: the shipped default model
+    old = load_model(previous if previous is not None else baseline)  # both None: the shipped default model
     comparison = compare_models(old, new, data, n_boot=n_boot, seed=seed)
     micro = comparison.row("micro_f1")
     not_worse = micro["diff"] >= 0 and not comparison.worse_labels
     passed = comparison.better == "b" if require == "better" else not_worse
-    against = "the current model" if previous else "the default model (no current model yet)"
+    first = f"{old.name} {old.version} (no current model yet)"
+    against = "the current model" if previous else first
     if passed:
         if candidate.parent != models.resolve():
             target = models / candidate.name
@@ -127,7 +129,8 @@ def promote_model(
         set_current(models, candidate)
         reason = f"promoted: {comparison.verdict} (against {against})"
     else:
-        reason = f"kept {previous.name if previous else 'the default model'}: {comparison.verdict} (rule: {require})"
+        kept = previous.name if previous else f"{old.name} {old.version}"
+        reason = f"kept {kept}: {comparison.verdict} (rule: {require})"
     result = PromotionResult(passed, reason, candidate, previous, current_model(models), comparison)
     if log:
         append_log(models, {"event": "promote", "require": require, **result.to_dict()})

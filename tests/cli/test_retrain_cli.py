@@ -1,0 +1,75 @@
+"""The retraining loop through the installed command: classify, suggest, label (a fixture), train --base with
+--compare-to, compare, promote, then keep; and `classify --model MODELS/current` scores with the promoted model."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+
+from ..conftest import DATA
+from .test_cli import run
+
+
+def test_the_whole_loop_through_the_command(tmp_path, tiny_model, tiny_corpus_path):
+    gold = pd.read_csv(DATA / "retrain_domain.csv", dtype=str, keep_default_na=False)
+    gold.iloc[:30].to_csv(tmp_path / "holdout.csv", index=False)
+    gold.iloc[30:][["id", "text"]].to_csv(tmp_path / "inbox.csv", index=False)
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"min_df": 1, "cv": 2}), encoding="utf-8")
+
+    result = run("classify", tmp_path / "inbox.csv", "--id-column", "id", "--keep-columns", "text",
+                 "--model", tiny_model, "-o", tmp_path / "scored.csv", "--quiet")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sheet = tmp_path / "to_label.xlsx"
+    result = run("suggest", tmp_path / "scored.csv", "-n", "40", "-o", sheet, "--labelled", tmp_path / "holdout.csv")
+    assert result.returncode == 0, result.stderr
+    assert "wrote 40 texts to label" in result.stderr
+
+    # the labeller fills the sheet (and keeps five rows back as a test split for --compare-to)
+    frame = pd.read_excel(sheet, dtype=str).fillna("")
+    assert {"id", "text", "model_labels", "why", "labels", "presale"} <= set(frame.columns)
+    answers = gold.set_index("id")
+    frame["labels"] = [answers.at[i, "labels"] for i in frame["id"]]
+    frame["presale"] = [answers.at[i, "presale"] for i in frame["id"]]
+    frame["split"] = ["test"] * 5 + [""] * (len(frame) - 5)
+    frame.to_excel(sheet, index=False)
+
+    candidate = tmp_path / "candidate"
+    result = run("train", sheet, "--base", tiny_model, "--anchor", tiny_corpus_path, "--config", config,
+                 "-o", candidate, "--compare-to", tiny_model)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "36 anchor texts + 35 of yours" in result.stderr
+    assert "micro_f1" in result.stdout and ("better" in result.stdout or "no clear difference" in result.stdout)
+    manifest = json.loads((candidate / "model.json").read_text(encoding="utf-8"))
+    assert manifest["adaptation"]["user"]["n_texts"] == 35 and "test_user" in manifest["metrics"]
+
+    result = run("compare", tiny_model, candidate, tmp_path / "holdout.csv", "--json", tmp_path / "cmp.json")
+    assert result.returncode == 0, result.stderr
+    verdict = result.stdout.strip().splitlines()[-1]
+    assert verdict.split(":")[0] in ("B is better", "no clear difference", "A is better")
+    assert json.loads((tmp_path / "cmp.json").read_text(encoding="utf-8"))["verdict"] == verdict
+
+    models = tmp_path / "models"
+    result = run("promote", candidate, tmp_path / "holdout.csv", "--models", models, "--baseline", tiny_model,
+                 "--require", "not-worse")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("promoted"), result.stdout
+    assert os.readlink(models / "current") == "candidate"
+    result = run("promote", tiny_model, tmp_path / "holdout.csv", "--models", models)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("kept candidate"), result.stdout
+    assert len((models / "runs.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+
+    result = run("classify", tmp_path / "holdout.csv", "--model", models / "current", "--quiet")
+    assert result.returncode == 0, result.stderr
+
+
+def test_compare_to_without_held_out_rows_fails_before_training(tmp_path, tiny_model):
+    path = tmp_path / "labels.csv"
+    path.write_text("text,labels,presale\n尾款涨了,price_hike,1\n", encoding="utf-8")
+    result = run("train", path, "-o", tmp_path / "m", "--compare-to", tiny_model)
+    assert result.returncode == 5
+    assert "--compare-to needs held-out rows" in result.stderr
+    assert not (tmp_path / "m").exists()

@@ -1,0 +1,93 @@
+"""The retraining loop in process, on a tiny corpus: suggest, label by a fixture, adapt a base, compare, promote
+or keep. The new domain is tests/data/retrain_domain.csv: 80 team-written complaint posts about new-energy car
+orders (from corpora/domains/ev_orders.csv), a domain the tiny base model has never seen."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import complaintmine as cm
+from complaintmine.retrain import (
+    adapt_model,
+    compare_models,
+    current_model,
+    promote_model,
+    read_label_sheets,
+    suggest_texts,
+    write_sheet,
+)
+
+from ..conftest import DATA
+
+TINY_CONFIG = {"min_df": 1, "cv": 2}
+
+
+@pytest.fixture(scope="module")
+def gold() -> pd.DataFrame:
+    return pd.read_csv(DATA / "retrain_domain.csv", dtype=str, keep_default_na=False)
+
+
+def label_like_an_annotator(sheet: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """The fixture labeller: fills the labels and presale columns of a sheet from the gold labels."""
+    answers = gold.set_index("id")
+    filled = sheet.copy()
+    filled["labels"] = [answers.at[i, "labels"] for i in sheet["id"]]
+    filled["presale"] = [answers.at[i, "presale"] for i in sheet["id"]]
+    return filled
+
+
+def test_the_whole_loop_in_process(tmp_path, tiny_model, tiny_corpus_path, gold):
+    holdout_path = tmp_path / "holdout.csv"
+    gold.iloc[:30].to_csv(holdout_path, index=False)
+    holdout = read_label_sheets(holdout_path)
+    unlabelled = gold.iloc[30:]
+    base = cm.load_model(tiny_model)
+
+    # 1. suggest: uncertain, diverse, covering, never a text already labelled
+    texts = unlabelled["text"].tolist()
+    sheet = suggest_texts(
+        texts, base.predict_proba(texts), base.thresholds(), n=40, ids=unlabelled["id"].tolist(), labelled=holdout.texts
+    )
+    assert len(sheet) == 40 and not set(sheet["text"]) & set(holdout.texts)
+    path = write_sheet(sheet, tmp_path / "to_label.xlsx")
+
+    # 2. label (the fixture), save the sheet as a labeller would, read it back as it is
+    filled = label_like_an_annotator(pd.read_excel(path, dtype=str).fillna(""), gold)
+    filled.to_excel(path, index=False)
+    labels = read_label_sheets(path)
+    assert len(labels) == 40
+
+    # 3. adapt the base with the labels (its anchor: the tiny corpus it was trained on)
+    adapted = adapt_model(labels, tiny_model, anchor=cm.load_corpus(tiny_corpus_path), overrides=TINY_CONFIG)
+    assert adapted.n_user == 40 and adapted.n_anchor == 36 and adapted.user_weight >= 1
+    assert adapted.model.manifest["adaptation"]["user"]["n_texts"] == 40
+    candidate = tmp_path / "candidate"
+    cm.save_model(adapted.model, candidate)
+    assert json.loads((candidate / "model.json").read_text(encoding="utf-8"))["adaptation"]["base"]["path"] == str(
+        tiny_model
+    )
+
+    # 4. compare on the held-out labels: the adapted model knows the new domain, the base does not
+    comparison = compare_models(base, cm.load_model(candidate), holdout, n_boot=300)
+    assert comparison.row("micro_f1")["diff"] > 0, comparison.format_table()
+
+    # 5. promote (no current model yet: compared with the base) ... then keep, when the base comes back
+    models = tmp_path / "models"
+    first = promote_model(candidate, models, holdout, require="not-worse", baseline=tiny_model, n_boot=300)
+    assert first.promoted, first.reason
+    assert current_model(models) == (models / "candidate").resolve()
+    second = promote_model(tiny_model, models, holdout, n_boot=300)
+    assert not second.promoted and second.reason.startswith("kept candidate")
+    assert current_model(models) == (models / "candidate").resolve()
+    log = [json.loads(line) for line in (models / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [entry["promoted"] for entry in log] == [True, False]
+
+
+def test_adapting_without_a_known_anchor_is_a_clear_error(tiny_model, gold, tmp_path):
+    path = tmp_path / "labels.csv"
+    gold.to_csv(path, index=False)
+    with pytest.raises(cm.TrainingError, match="pass --anchor"):
+        adapt_model(read_label_sheets(path), tiny_model)

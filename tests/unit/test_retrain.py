@@ -1,0 +1,167 @@
+"""Retraining building blocks on small, hand-made inputs: sheets, suggestion, paired bootstrap comparison."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from complaintmine import CorpusError, InputError
+from complaintmine.corpus.dedup import shingles
+from complaintmine.labels import ISSUE_LABELS, OTHER, TARGETS
+from complaintmine.retrain.compare import compare_models
+from complaintmine.retrain.sheets import SHEET_COLUMNS, read_label_sheets, write_sheet
+from complaintmine.retrain.suggest import suggest_texts, uncertainty
+
+THRESHOLDS = np.full(len(TARGETS), 0.5)
+
+
+def test_uncertainty_is_one_on_the_threshold_and_zero_at_the_ends():
+    proba = np.array([[0.5, 0.0, 1.0, 0.25, 0.75, 0.5]])
+    assert uncertainty(proba, THRESHOLDS).tolist() == [[1.0, 0.0, 0.0, 0.5, 0.5, 1.0]]
+    # an asymmetric threshold scales each side by its own distance
+    assert uncertainty(np.array([[0.1]]), np.array([0.2]))[0, 0] == pytest.approx(0.5)
+
+
+def _pool(n: int = 300, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    rng = np.random.default_rng(seed)
+    words = [
+        "定金",
+        "尾款",
+        "涨价",
+        "降价",
+        "保价",
+        "赠品",
+        "发货",
+        "延迟",
+        "最低价",
+        "客服",
+        "物流",
+        "质量",
+        "交付",
+        "锁单",
+        "权益",
+        "充电桩",
+    ]
+    texts = ["".join(rng.choice(words, size=8)) + f"第{i}号" for i in range(n)]
+    proba = rng.random((n, len(TARGETS)))
+    return texts, proba
+
+
+def test_suggest_covers_every_label_and_returns_a_sheet():
+    texts, proba = _pool()
+    sheet = suggest_texts(texts, proba, THRESHOLDS, n=40, ids=[f"t{i}" for i in range(len(texts))])
+    assert list(sheet.columns) == list(SHEET_COLUMNS)
+    assert len(sheet) == 40 and sheet["id"].is_unique
+    covered = {why.split(" ", 1)[1] for why in sheet["why"] if why.startswith("covers")}
+    assert covered == {*ISSUE_LABELS, OTHER}
+    assert sheet["why"].str.startswith("random").sum() == 4  # explore = 0.1
+    assert (sheet["labels"] == "").all() and (sheet["presale"] == "").all()
+    again = suggest_texts(texts, proba, THRESHOLDS, n=40, ids=[f"t{i}" for i in range(len(texts))])
+    pd.testing.assert_frame_equal(sheet, again)
+
+
+def test_suggest_never_picks_near_duplicates_of_labelled_or_chosen_texts():
+    texts, proba = _pool(100)
+    copies = [text + "！" for text in texts[:50]]  # near-duplicates of the first fifty
+    labelled = texts[50:]  # already labelled: none of them nor their copies may come back
+    pool = texts + copies
+    proba = np.vstack([proba, proba[:50]])
+    sheet = suggest_texts(pool, proba, THRESHOLDS, n=80)
+    chosen = sheet["text"].tolist()
+    assert len(chosen) == 80
+    grams = [shingles(text) for text in chosen]
+    for i in range(len(chosen)):
+        for j in range(i):
+            small = min(len(grams[i]), len(grams[j]))
+            assert len(grams[i] & grams[j]) < 0.8 * small, (chosen[i], chosen[j])
+    sheet = suggest_texts(pool, proba, THRESHOLDS, n=80, labelled=labelled)
+    assert len(sheet) == 50  # only the first fifty (or their copies) are left
+    assert not any(text.rstrip("！") in labelled for text in sheet["text"])
+
+
+def test_suggest_rejects_bad_arguments():
+    texts, proba = _pool(10)
+    with pytest.raises(InputError):
+        suggest_texts(texts, proba, THRESHOLDS, n=0)
+    with pytest.raises(InputError):
+        suggest_texts(texts, proba, THRESHOLDS, coverage=0.8, explore=0.5)
+
+
+def test_a_filled_sheet_reads_back_as_it_is(tmp_path):
+    sheet = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "text": ["尾款涨了五十", "发货很快", "赠品没给还晚发", "还没看"],
+            "model_labels": ["other"] * 4,
+            "model_presale": [0] * 4,
+            "why": ["uncertain (0.90)"] * 4,
+            "labels": ["price_hike", "其他", "赠品不兑现，承诺时间不发货", ""],
+            "presale": ["1", "", "0", ""],
+            "note": ["", "", "", ""],
+        }
+    )
+    for suffix in (".xlsx", ".csv"):
+        path = write_sheet(sheet, tmp_path / f"s{suffix}")
+        corpus = read_label_sheets(path)
+        assert corpus.texts == ["尾款涨了五十", "发货很快", "赠品没给还晚发"]
+        assert corpus.frame["labels"].tolist() == ["price_hike", "other", "gift_not_honored|late_shipping"]
+        assert corpus.frame["presale"].tolist() == [1, 0, 0]
+        assert set(corpus.frame["split"]) == {"train"}
+        assert "1 row(s) with an empty labels cell skipped" in corpus.notes[0]
+    both = read_label_sheets(tmp_path)  # a folder of sheets
+    assert len(both) == 6
+
+
+def test_a_bad_label_names_the_file_and_row(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("text,labels,presale\n好,other,0\n坏,late,0\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"s\.csv:3: unknown label"):
+        read_label_sheets(path)
+    path.write_text("text,labels,presale\n好,,0\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="no labelled rows"):
+        read_label_sheets(path)
+
+
+class _Fixed:
+    """A stand-in model that gives fixed probabilities per text."""
+
+    def __init__(self, table: dict[str, list[float]], name: str):
+        self.table, self.name, self.version, self.path = table, name, "1", None
+
+    def predict_proba(self, texts):
+        return np.array([self.table[text] for text in texts])
+
+    def thresholds(self):
+        return THRESHOLDS
+
+
+def _corpus(n: int):
+    import complaintmine as cm
+
+    labels = [ISSUE_LABELS[i % 5] if i % 3 else "other" for i in range(n)]
+    frame = pd.DataFrame(
+        {"key": range(n), "text": [f"t{i}" for i in range(n)], "labels": labels, "presale": 0, "split": "test"}
+    )
+    frame["origin"], frame["kind"] = "user", ""
+    return cm.Corpus(frame)
+
+
+def test_compare_a_perfect_model_with_a_blind_one():
+    corpus = _corpus(90)
+    truth = corpus.targets().astype(float)
+    perfect = _Fixed({t: list(row) for t, row in zip(corpus.texts, truth)}, "perfect")
+    blind = _Fixed({t: [0.0] * 6 for t in corpus.texts}, "blind")
+    result = compare_models(blind, perfect, corpus, n_boot=200)
+    assert result.better == "b" and result.verdict.startswith("B is better")
+    micro = result.row("micro_f1")
+    assert (micro["f1_a"], micro["f1_b"], micro["diff"]) == (0.0, 1.0, 1.0)
+    assert result.row("other")["f1_a"] == pytest.approx(0.5)  # blind says "other" for everything
+    same = compare_models(perfect, perfect, corpus, n_boot=200)
+    assert same.better is None and same.verdict.startswith("no clear difference")
+    assert all(row["ci_diff"] == [0.0, 0.0] for row in same.rows)
+    reverse = compare_models(perfect, blind, corpus, n_boot=200)
+    assert reverse.better == "a" and set(reverse.worse_labels) == {*ISSUE_LABELS, OTHER}
+    for row in result.rows:
+        assert row["ci_a"][0] <= row["f1_a"] <= row["ci_a"][1]
+    assert "B - A" in result.format_table()
