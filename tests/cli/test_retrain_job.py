@@ -1,0 +1,49 @@
+"""The retraining job of docs/retraining.md (docs/retrain_job.sh) run as cron would run it: the first run adapts
+and promotes, a run with no new sheets is skipped, and every run leaves a line in MODELS/runs.jsonl."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from ..conftest import DATA, ROOT, entry_point
+
+JOB = ROOT / "docs" / "retrain_job.sh"
+
+
+@pytest.mark.skipif(shutil.which("bash") is None or shutil.which("flock") is None, reason="needs bash and flock")
+def test_the_documented_job_promotes_then_skips(tmp_path, tiny_model, tiny_corpus_path):
+    gold = pd.read_csv(DATA / "retrain_domain.csv", dtype=str, keep_default_na=False)
+    (tmp_path / "labels" / "sheets").mkdir(parents=True)
+    gold.iloc[:30].to_csv(tmp_path / "labels" / "holdout.csv", index=False)
+    gold.iloc[30:].to_csv(tmp_path / "labels" / "sheets" / "week1.csv", index=False)
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"min_df": 1, "cv": 2}), encoding="utf-8")
+    env = {
+        **os.environ,
+        "CM": entry_point()[0],
+        "BASE": str(tiny_model),
+        "ANCHOR": str(tiny_corpus_path),
+        "TRAIN_CONFIG": str(config),
+        "BASELINE": str(tiny_model),
+        "REQUIRE": "not-worse",
+    }
+
+    def job():
+        return subprocess.run(["bash", str(JOB)], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+
+    first = job()
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().startswith("promoted"), first.stdout
+    current = tmp_path / "models" / "current"
+    assert os.readlink(current).startswith("candidate-")
+    second = job()
+    assert second.returncode == 0, second.stderr
+    log = [json.loads(line) for line in (tmp_path / "models" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [entry["event"] for entry in log] == ["promote", "skipped"]
+    assert log[0]["promoted"] is True and "no new or changed sheets" in log[1]["detail"]
