@@ -132,4 +132,8 @@ def read_label_sheets(paths: str | Path | Sequence[str | Path]) -> Corpus:
             )
     if not rows:
         raise CorpusError("no labelled rows: fill the labels column (and presale) of the sheet first")
-    return Corpus(pd.DataFrame(rows, columns=COLUMNS), notes)
+    frame = pd.DataFrame(rows)
+    for column in COLUMNS:  # columns a corpus may carry beyond these (e.g. a group) are empty for user rows
+        if column not in frame.columns:
+            frame[column] = ""
+    return Corpus(frame[COLUMNS], notes)
