@@ -165,3 +165,9 @@ def test_compare_a_perfect_model_with_a_blind_one():
     for row in result.rows:
         assert row["ci_a"][0] <= row["f1_a"] <= row["ci_a"][1]
     assert "B - A" in result.format_table()
+
+
+def test_default_user_weight_is_five_up_to_a_thousand_rows_then_falls():
+    from complaintmine.retrain.adapt import default_user_weight
+
+    assert [default_user_weight(n) for n in (1, 200, 1000, 2500, 5000, 7500, 100_000)] == [5, 5, 5, 2, 1, 1, 1]
