@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from complaintmine.text.modality import MODES, is_marked, sentence_modes, sentences, strip_mode, words_with_modality
+from complaintmine.text.modality import (
+    MODES,
+    is_marked,
+    sentence_modes,
+    sentences,
+    strip_mode,
+    words_with_modality,
+    words_with_modality_reference,
+)
 from complaintmine.text.normalize import normalize
 from complaintmine.text.tokenizer import Tokenizer
 
@@ -46,3 +54,25 @@ def test_sentences_tile_the_text_and_modes_are_known_classes(text):
 
 def test_strip_mode():
     assert strip_mode("HYP:涨") == "涨" and strip_mode("涨") == "涨" and not is_marked("涨")
+
+
+@given(st.text(alphabet="尾款涨了吗如果没有补了差价满意。!?,;好的 ab1发货很快", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_the_fast_path_equals_the_definition(segment, text):
+    normalized = normalize(text)
+    assert words_with_modality(normalized, segment) == words_with_modality_reference(normalized, segment)
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_the_fast_path_equals_the_definition_on_real_reviews(segment):
+    from ..conftest import POOL
+
+    if not POOL.exists():
+        pytest.skip(f"{POOL} not available")
+    import csv
+
+    with open(POOL, encoding="utf-8", newline="") as handle:
+        texts = [normalize(row["text"]) for _, row in zip(range(30000), csv.DictReader(handle))]
+    differ = [t for t in texts if words_with_modality(t, segment) != words_with_modality_reference(t, segment)]
+    assert differ == []

@@ -25,8 +25,12 @@ MODES: dict[str, str] = {
     "SAT": "满意|很快|挺快|及时|给力|齐全|收到了|好评|点赞|划算|开心|确实|果然|没问题|放心",
     "NEG": "没有|没|未|并不|不是|不会|无",
 }
-# One pass over a text finds every cue and its class (a named group per class).
-_CUES = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MODES.items()))
+# One pass over a text finds every cue and its class (a named group per class). The lookahead on the cues' first
+# characters lets the regex skip most positions without trying each alternative (about twice as fast).
+_FIRST = "".join(sorted({word.replace("\\", "")[0] for pattern in MODES.values() for word in pattern.split("|")}))
+_CUES = re.compile(
+    f"(?=[{re.escape(_FIRST)}])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in MODES.items()) + ")"
+)
 _SENTENCE_END = re.compile(r"[。!?;…~]+")
 PREFIXES = tuple(f"{name}:" for name in MODES)
 
@@ -60,9 +64,43 @@ def sentence_modes(normalized: str) -> list[tuple[int, int, tuple[str, ...]]]:
 def words_with_modality(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> list[str]:
     """The text's tokens, then the tokens of each sentence with cues once per class, prefixed ``CLASS:``.
 
-    Sentences are tokenised one by one when the text has a cue (jieba splits at their punctuation anyway), so
-    a text is segmented once either way.
+    The definition is :func:`words_with_modality_reference` (each sentence segmented on its own). This is the
+    fast path: the text is segmented once and each token placed in its sentence by its position; jieba splits
+    at sentence punctuation anyway, so both give the same tokens (tests compare them on real reviews). Where a
+    token cannot be placed, the reference decides.
     """
+    tokens = list(tokenize(normalized))
+    cues = list(_CUES.finditer(normalized))
+    if not cues:
+        return tokens
+    spans = sentences(normalized)
+    ends = [end for _, end in spans]
+    found: list[set[str]] = [set() for _ in spans]
+    k = 0
+    for match in cues:
+        while ends[k] <= match.start():
+            k += 1
+        found[k].add(str(match.lastgroup))
+    if len(spans) == 1:
+        return tokens + [f"{mode}:{token}" for mode in MODES if mode in found[0] for token in tokens]
+    groups: list[list[str]] = [[] for _ in spans]
+    position = k = 0
+    for token in tokens:
+        at = normalized.find(token, position)
+        if at < 0:
+            return words_with_modality_reference(normalized, tokenize)
+        while ends[k] <= at:
+            k += 1
+        if at + len(token) > ends[k]:  # a token across a sentence end: let the reference segment it
+            return words_with_modality_reference(normalized, tokenize)
+        groups[k].append(token)
+        position = at + len(token)
+    marked = [f"{mode}:{t}" for i, part in enumerate(groups) for mode in MODES if mode in found[i] for t in part]
+    return tokens + marked
+
+
+def words_with_modality_reference(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> list[str]:
+    """What :func:`words_with_modality` returns, by definition: each sentence segmented on its own."""
     if not _CUES.search(normalized):
         return list(tokenize(normalized))
     tokens: list[str] = []
