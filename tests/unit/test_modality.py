@@ -11,6 +11,7 @@ from complaintmine.text.modality import (
     sentences,
     strip_mode,
     words_with_modality,
+    words_with_modality_joined,
     words_with_modality_reference,
 )
 from complaintmine.text.normalize import normalize
@@ -60,7 +61,9 @@ def test_strip_mode():
 @settings(max_examples=300, deadline=None)
 def test_the_fast_path_equals_the_definition(segment, text):
     normalized = normalize(text)
-    assert words_with_modality(normalized, segment) == words_with_modality_reference(normalized, segment)
+    reference = words_with_modality_reference(normalized, segment)
+    assert words_with_modality(normalized, segment) == reference
+    assert words_with_modality_joined(normalized, segment) == " ".join(reference)
 
 
 @pytest.mark.slow

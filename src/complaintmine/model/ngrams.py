@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..text.modality import words_with_modality
+from ..text.modality import words_with_modality_joined
 from ..text.normalize import normalize
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def prepare_inputs(
         words: list[str] = []
     elif modality == "sentence":
         segment = tokenizer.tokenize_normalized
-        words = [" ".join(words_with_modality(t, segment)) for t in normalized]
+        words = [words_with_modality_joined(t, segment) for t in normalized]
     elif modality == "none":
         words = [" ".join(tokenizer.tokenize_normalized(t)) for t in normalized]
     else:

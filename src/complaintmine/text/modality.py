@@ -69,10 +69,17 @@ def words_with_modality(normalized: str, tokenize: Callable[[str], Sequence[str]
     at sentence punctuation anyway, so both give the same tokens (tests compare them on real reviews). Where a
     token cannot be placed, the reference decides.
     """
+    return words_with_modality_joined(normalized, tokenize).split(" ") if normalized.strip() else []
+
+
+def words_with_modality_joined(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> str:
+    """:func:`words_with_modality` joined by single spaces, built with one ``join`` per sentence and class (the
+    scoring path: a Python string per marked token was most of the modality cost)."""
     tokens = list(tokenize(normalized))
     cues = list(_CUES.finditer(normalized))
-    if not cues:
-        return tokens
+    plain = " ".join(tokens)
+    if not cues or not tokens:
+        return plain
     spans = sentences(normalized)
     ends = [end for _, end in spans]
     found: list[set[str]] = [set() for _ in spans]
@@ -82,21 +89,27 @@ def words_with_modality(normalized: str, tokenize: Callable[[str], Sequence[str]
             k += 1
         found[k].add(str(match.lastgroup))
     if len(spans) == 1:
-        return tokens + [f"{mode}:{token}" for mode in MODES if mode in found[0] for token in tokens]
+        return " ".join([plain, *(f"{mode}:" + f" {mode}:".join(tokens) for mode in MODES if mode in found[0])])
     groups: list[list[str]] = [[] for _ in spans]
     position = k = 0
     for token in tokens:
         at = normalized.find(token, position)
         if at < 0:
-            return words_with_modality_reference(normalized, tokenize)
+            return " ".join(words_with_modality_reference(normalized, tokenize))
         while ends[k] <= at:
             k += 1
         if at + len(token) > ends[k]:  # a token across a sentence end: let the reference segment it
-            return words_with_modality_reference(normalized, tokenize)
+            return " ".join(words_with_modality_reference(normalized, tokenize))
         groups[k].append(token)
         position = at + len(token)
-    marked = [f"{mode}:{t}" for i, part in enumerate(groups) for mode in MODES if mode in found[i] for t in part]
-    return tokens + marked
+    marked = [
+        f"{mode}:" + f" {mode}:".join(part)
+        for i, part in enumerate(groups)
+        if part
+        for mode in MODES
+        if mode in found[i]
+    ]
+    return " ".join([plain, *marked])
 
 
 def words_with_modality_reference(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> list[str]:
