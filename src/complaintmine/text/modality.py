@@ -69,7 +69,8 @@ def words_with_modality(normalized: str, tokenize: Callable[[str], Sequence[str]
     at sentence punctuation anyway, so both give the same tokens (tests compare them on real reviews). Where a
     token cannot be placed, the reference decides.
     """
-    return words_with_modality_joined(normalized, tokenize).split(" ") if normalized.strip() else []
+    joined = words_with_modality_joined(normalized, tokenize)
+    return joined.split(" ") if joined else []
 
 
 def words_with_modality_joined(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> str:
