@@ -6,8 +6,9 @@ row starts in the file: a line for text formats, a sheet row for Excel, a row nu
 not a JSON object, undecodable bytes). A bad row never stops the stream and is never dropped; only problems
 that make the whole file unreadable raise :class:`~complaintmine.errors.InputError`.
 
-Text is decoded with ``errors="surrogateescape"`` so undecodable bytes stay attached to their row and are
-reported there, instead of aborting the job or being silently dropped.
+Text is decoded keeping undecodable bytes (see text_checks.py) so they stay attached to their row and are
+reported there, instead of aborting the job or being silently dropped. Ids come out exactly as they came in:
+cells are strings, or for JSONL and Parquet the values as typed (an integer id never becomes a float).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -26,6 +26,8 @@ from typing import IO, Any
 import pandas as pd
 
 from ..errors import InputError
+from . import text_checks
+from .csv_records import field_size_limit, records
 from .encoding import SAMPLE, choose_encoding, file_encoding
 
 LINE = "__line__"
@@ -44,7 +46,6 @@ _SUFFIXES = {
     "pq": "parquet",
     "txt": "csv",
 }
-csv.field_size_limit(1 << 30)  # a 5 MB complaint is one cell; the default limit is 128 KB
 
 
 def format_of(path: str, explicit: str | None, allowed: tuple[str, ...], what: str = "format") -> str:
@@ -76,9 +77,16 @@ class Source:
     size: int | None
 
 
+def _stdin(path: str) -> IO[bytes]:
+    stream = getattr(sys.stdin, "buffer", None)  # sys.stdin is None when the process was started with it closed
+    if stream is None:
+        raise InputError(path, "standard input is closed; pass a file or pipe the input in")
+    return stream
+
+
 def _open_binary(path: str) -> IO[bytes]:
     if path == "-":
-        return sys.stdin.buffer
+        return _stdin(path)
     try:
         return open(path, "rb")
     except FileNotFoundError:
@@ -101,7 +109,7 @@ class _PeekableBinary(io.RawIOBase):
         return True
 
     def close(self) -> None:
-        if self._rest is not sys.stdin.buffer:
+        if self._rest is not getattr(sys.stdin, "buffer", None):
             self._rest.close()
         super().close()
 
@@ -124,48 +132,47 @@ def _text_stream(path: str, encoding: str | None, counter: list[int] | None = No
     try:
         chosen = choose_encoding(path, head, encoding)
     except InputError:
-        if raw is not sys.stdin.buffer:
+        if path != "-":
             raw.close()
         raise
     size = None if path == "-" else Path(path).stat().st_size
     buffered = io.BufferedReader(_PeekableBinary(head, raw, counter), buffer_size=1 << 16)
-    return io.TextIOWrapper(buffered, encoding=chosen, errors="surrogateescape", newline=""), chosen, size
+    errors = text_checks.decode_errors()
+    return io.TextIOWrapper(buffered, encoding=chosen, errors=errors, newline=""), chosen, size
 
 
-_UNDECODABLE = re.compile("[\udc80-\udcff]")  # surrogateescape keeps each bad byte as one of these
+_has_undecodable = text_checks.has_undecodable
+_replace_undecodable = text_checks.replace_surrogates
 
 
-def _has_undecodable(value: str) -> bool:
-    return _UNDECODABLE.search(value) is not None
+def _finish(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """Rows (dicts) as a frame of object columns, column by column: a key missing from a row is None.
 
-
-def _replace_undecodable(value: str) -> str:
-    """Undecodable bytes (kept as surrogates while reading) become U+FFFD once their row is marked."""
-    return "".join("\ufffd" if "\udc80" <= ch <= "\udcff" else ch for ch in value)
-
-
-def _finish(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    # object columns: pandas' default Arrow-backed strings are slow to iterate cell by cell, which scoring does
-    frame = pd.DataFrame(records, columns=[*columns, LINE, ERROR], dtype=object)
+    Built from lists, never from the dicts, so pandas infers nothing: a column of integer ids with a gap
+    would otherwise become float (``1234567890123456789`` -> ``1.2345678901234568e+18``). Object columns
+    also because pandas' Arrow-backed strings are slow to iterate cell by cell, which scoring does.
+    """
+    names = [*columns, LINE, ERROR]
+    frame = pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in names})
     return frame.astype({LINE: "int64"})
 
 
-def _csv_frame(header: list[str], lines: list[int], rows: list[list[str] | None], errors: list[Any]) -> pd.DataFrame:
+def _csv_frame(header: list[str], lines: list[int], rows: list[list[str]], errors: list[Any]) -> pd.DataFrame:
     """A chunk of CSV rows as a frame, column by column (a dict per row was a third of the reading time).
 
-    ``rows[i]`` is None for a row with the wrong number of fields; its cells stay empty and its error says why.
-    Undecodable bytes are looked for in the whole chunk at once and row by row only where there are some.
+    A row with the wrong number of fields keeps the cells it has, by position (so its id survives), and its
+    error says why. Undecodable bytes are looked for in the whole chunk at once and row by row only where
+    there are some.
     """
     width = len(header)
-    if _UNDECODABLE.search("".join(map("".join, filter(None, rows)))):
+    if _has_undecodable("".join(map("".join, rows))):
         for i, row in enumerate(rows):
-            if row is None:
-                continue
             bad = [name for name, value in zip(header, row) if _has_undecodable(value)]
-            if bad:
-                errors[i] = f"line {lines[i]}: bytes that are not valid text in column {bad[0]!r}"
+            if bad or any(map(_has_undecodable, row[width:])):
+                column = repr(bad[0]) if bad else f"{width + 1} (beyond the header)"
+                errors[i] = errors[i] or f"line {lines[i]}: bytes that are not valid text in column {column}"
                 rows[i] = [_replace_undecodable(value) for value in row]
-    filled = [row if row is not None else [None] * width for row in rows]
+    filled = [row if len(row) == width else (row + [None] * width)[:width] for row in rows]  # type: ignore[operator]
     columns = list(zip(*filled)) if filled else [()] * width
     frame = pd.DataFrame({name: pd.Series(columns[j], dtype=object) for j, name in enumerate(header)})
     frame[LINE] = pd.Series(lines, dtype="int64")
@@ -173,17 +180,18 @@ def _csv_frame(header: list[str], lines: list[int], rows: list[list[str] | None]
     return frame
 
 
-def csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """CSV or TSV records from an open text stream, in chunks of at most ``chunk_rows`` rows, with the columns
-    of :func:`iter_chunks`; ``path`` names the file in errors. The Dask engine reads byte ranges with it."""
-    reader = csv.reader(stream, delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(path, "file is empty; expected a header line with column names", line=1) from None
-    except csv.Error as exc:
-        raise InputError(path, f"malformed header: {exc}", line=1) from None
-    header = [name.strip() for name in header]
+def check_header(path: str, header: list[str]) -> None:
+    """Column names must be text, present and unique (a name twice would make one column hide the other)."""
+    for position, name in enumerate(header, 1):
+        if text_checks.has_surrogate(name):
+            raise InputError(
+                path,
+                f"the header has bytes that are not valid text in field {position} "
+                f"({_replace_undecodable(name)[:20]!r}); "
+                "pass --encoding (for example gb18030 or utf-16)",
+                line=1,
+                column=position,
+            )
     if not any(header):
         raise InputError(path, "the header line is blank; expected column names", line=1)
     twice = [name for i, name in enumerate(header) if name in header[:i]]
@@ -195,30 +203,37 @@ def csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> I
             line=1,
             column=columns[1],
         )
+
+
+def csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """CSV or TSV records from an open text stream, in chunks of at most ``chunk_rows`` rows, with the columns
+    of :func:`iter_chunks`; ``path`` names the file in errors. The Dask engine reads byte ranges with it.
+
+    Every physical line ends up in a row or in a reported error: a stray or unterminated quote costs its own
+    line, never the lines after it (see csv_records.py).
+    """
+    with field_size_limit():
+        yield from _csv_chunks(path, stream, delimiter, chunk_rows)
+
+
+def _csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(path, "file is empty; expected a header line with column names", line=1) from None
+    except csv.Error as exc:
+        raise InputError(path, f"malformed header: {exc}", line=1) from None
+    header = [name.strip() for name in header]
+    check_header(path, header)
     lines: list[int] = []
-    rows: list[list[str] | None] = []
+    rows: list[list[str]] = []
     errors: list[Any] = []
     emitted = False
-    start = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # e.g. an unterminated quote at the end of the file
-            lines.append(start)
-            rows.append(None)
-            errors.append(f"malformed row: {exc}")
-            break
-        if row or reader.line_num != start:  # a truly blank line is not a row
-            lines.append(start)
-            if len(row) != len(header):
-                rows.append(None)
-                errors.append(f"line {start}: expected {len(header)} fields, found {len(row)}")
-            else:
-                rows.append(row)
-                errors.append(None)
-        start = reader.line_num + 1
+    for record in records(stream, delimiter, len(header), reader.line_num + 1):
+        lines.append(record.line)
+        rows.append(record.fields)
+        errors.append(record.error)
         if len(rows) >= chunk_rows:
             yield _csv_frame(header, lines, rows, errors)
             emitted, lines, rows, errors = True, [], [], []
@@ -226,12 +241,40 @@ def csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> I
         yield _csv_frame(header, lines, rows, errors)
 
 
+def _lf_lines(stream: IO[str], block: int = 1 << 16) -> Iterator[str]:
+    """Lines ending at LF only: JSON Lines records end there, and a raw CR (or U+2028) inside a string is text."""
+    pending = ""
+    while True:
+        data = stream.read(block)
+        if not data:
+            break
+        parts = (pending + data).split("\n")
+        pending = parts.pop()
+        yield from parts
+    if pending:
+        yield pending
+
+
+def _valid_cell(key: str, cell: Any) -> tuple[str, Any, bool]:
+    """A JSON field with lone surrogates (from ``"\\ud800"`` escapes) replaced, and whether there were any."""
+    name = _replace_undecodable(key)
+    broken = name != key
+    if isinstance(cell, str):
+        if text_checks.has_surrogate(cell):
+            cell, broken = _replace_undecodable(cell), True
+    elif isinstance(cell, (dict, list)):
+        text = json.dumps(cell, ensure_ascii=False)
+        if text_checks.has_surrogate(text):
+            cell, broken = json.loads(_replace_undecodable(text)), True
+    return name, cell, broken
+
+
 def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
     columns: dict[str, None] = {}
-    records: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     seen_any = False
-    for number, line in enumerate(stream, 1):
-        line = line.rstrip("\r\n")
+    for number, line in enumerate(_lf_lines(stream), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         seen_any = True
@@ -240,22 +283,30 @@ def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[pd.Da
             record[ERROR] = f"line {number}: bytes that are not valid text"
         else:
             try:
-                value = json.loads(line)
+                value = json.loads(line, strict=False)  # strict=False: control characters inside strings are text
             except json.JSONDecodeError as exc:
                 record[ERROR] = f"line {number} column {exc.colno}: not valid JSON ({exc.msg})"
+            except RecursionError:
+                record[ERROR] = f"line {number}: not valid JSON (nested too deeply)"
             else:
                 if isinstance(value, dict):
                     for key, cell in value.items():
-                        columns.setdefault(str(key))
-                        record[str(key)] = cell  # non-strings stay, so the scorer can say they are not text
+                        name, cell, broken = _valid_cell(str(key), cell)
+                        if broken:
+                            record[ERROR] = record[ERROR] or (
+                                f"line {number}: field {name!r} holds a \\u escape of half a surrogate pair, "
+                                "not valid text"
+                            )
+                        columns.setdefault(name)
+                        record[name] = cell  # non-strings stay, so the scorer can say they are not text
                 else:
                     record[ERROR] = f"line {number}: expected a JSON object, found {type(value).__name__}"
-        records.append(record)
-        if len(records) >= chunk_rows:
-            yield _finish(records, list(columns))
-            records = []
-    if records:
-        yield _finish(records, list(columns))
+        rows.append(record)
+        if len(rows) >= chunk_rows:
+            yield _finish(rows, list(columns))
+            rows = []
+    if rows:
+        yield _finish(rows, list(columns))
     elif not seen_any:
         raise InputError(path, "file has no JSON lines", line=1)
 
@@ -279,13 +330,22 @@ def _xlsx_chunks(path: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
             raise InputError(path, "the first sheet is empty; expected a header row", line=1) from None
         while header and not header[-1]:
             header.pop()
+        # A blank name between named columns gets the sheet's column letter, so its cells are not lost.
+        header = [name or f"column_{_column_letter(i)}" for i, name in enumerate(header)]
+        check_header(path, header)
         records: list[dict[str, Any]] = []
         for number, row in enumerate(rows, 2):
-            cells = list(row)[: len(header)]
+            cells = list(row)
             if all(cell is None for cell in cells):
                 continue
             record: dict[str, Any] = {LINE: number, ERROR: None}
             record.update({name: _excel_cell(cell) for name, cell in zip(header, cells)})
+            beyond = [i for i, cell in enumerate(cells[len(header) :], len(header)) if cell is not None]
+            if beyond:
+                record[ERROR] = (
+                    f"line {number}: a cell in column {_column_letter(beyond[0])}, beyond the header's "
+                    f"{len(header)} columns"
+                )
             records.append(record)
             if len(records) >= chunk_rows:
                 yield _finish(records, header)
@@ -295,6 +355,16 @@ def _xlsx_chunks(path: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
         raise InputError(path, f"the workbook is truncated or damaged: {exc}") from None
     finally:
         book.close()
+
+
+def _column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _excel_cell(cell: Any) -> Any:
@@ -316,13 +386,17 @@ def _parquet_chunks(path: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
     offset = 0
     columns = parquet.schema_arrow.names
     for batch in parquet.iter_batches(batch_size=chunk_rows):
-        frame = batch.to_pandas().astype(object).where(lambda f: f.notna(), None)
+        # integer_object_nulls: an integer column with a null keeps Python ints (not floats: ids stay exact)
+        frame = batch.to_pandas(integer_object_nulls=True).astype(object).where(lambda f: f.notna(), None)
         frame[LINE] = range(offset + 1, offset + 1 + len(frame))
         frame[ERROR] = None
         offset += len(frame)
         yield frame[[*columns, LINE, ERROR]].astype({LINE: "int64"})
     if offset == 0:
         yield _finish([], list(columns))
+
+
+_ENCODING_HINT = "pass --encoding (utf-16-le or utf-16-be for UTF-16 without a byte order mark, gb18030, utf-8)"
 
 
 def open_source(path: str, fmt: str | None = None, encoding: str | None = None) -> Source:
@@ -350,12 +424,14 @@ def iter_chunks(source: Source, chunk_rows: int = 5000, bytes_read: list[int] | 
     if source.fmt == "parquet":
         yield from _parquet_chunks(source.path, chunk_rows)
         return
-    stream, _, _ = _text_stream(source.path, source.encoding, bytes_read)
+    stream, chosen, _ = _text_stream(source.path, source.encoding, bytes_read)
     try:
         if source.fmt == "jsonl":
             yield from _jsonl_chunks(source.path, stream, chunk_rows)
         else:
             yield from csv_chunks(source.path, stream, "\t" if source.fmt == "tsv" else ",", chunk_rows)
+    except UnicodeError as exc:  # the decoder itself gave up, e.g. utf-16 without a byte order mark
+        raise InputError(source.path, f"cannot be read as {chosen}: {exc}; {_ENCODING_HINT}") from None
     finally:
         if source.path != "-":
             stream.close()

@@ -18,6 +18,7 @@ import pandas as pd
 from ...errors import InputError, MissingColumnError
 from ...io.encoding import file_encoding
 from ...io.readers import ERROR, LINE, csv_chunks, detect_format
+from ...io.text_checks import decode_errors
 from .common import BlockError, import_dask_dataframe
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def _read_text_block(block: _TextBlock) -> pd.DataFrame:
         handle.seek(block.start)
         body = handle.read(block.end - block.start)
     stream = io.TextIOWrapper(
-        io.BytesIO(block.header + body), encoding=block.encoding, errors="surrogateescape", newline=""
+        io.BytesIO(block.header + body), encoding=block.encoding, errors=decode_errors(), newline=""
     )
     try:
         chunks = list(csv_chunks(block.path, stream, block.delimiter, chunk_rows=1 << 62))
@@ -213,7 +214,7 @@ def _read_parquet_block(block: _ParquetBlock) -> pd.DataFrame:
         table = parquet.read_row_groups(list(block.row_groups), columns=columns)
     else:
         table = parquet.schema_arrow.empty_table().select(columns)
-    frame = cast(pd.DataFrame, table.to_pandas()).astype(object)
+    frame = cast(pd.DataFrame, table.to_pandas(integer_object_nulls=True)).astype(object)  # ids stay exact
     frame = frame.where(frame.notna(), None)
     frame[LINE] = range(block.first_row + 1, block.first_row + 1 + len(frame))
     frame[ERROR] = None
@@ -241,9 +242,7 @@ def _empty_frame(block: _TextBlock) -> pd.DataFrame:
             return _read_text_block(replace(block, end=block.start)).iloc[:0]
     except BlockError as exc:
         raise InputError(exc.path, exc.reason, line=1) from None
-    with io.TextIOWrapper(
-        open(block.path, "rb"), encoding=block.encoding, errors="surrogateescape", newline=""
-    ) as text:
+    with io.TextIOWrapper(open(block.path, "rb"), encoding=block.encoding, errors=decode_errors(), newline="") as text:
         return next(csv_chunks(block.path, text, block.delimiter, chunk_rows=1)).iloc[:0]
 
 
