@@ -158,9 +158,10 @@ def classify_cli(
     if not quiet:
         where = "" if output == "-" else f" to {output}"
         resumed = f" (resumed after {summary.resumed_chunks} chunk(s))" if summary.resumed_chunks else ""
+        read_as = f" (read as {summary.encoding})" if summary.encoding else ""
         typer.echo(
-            f"classified {summary.rows - summary.failed:,} of {summary.rows:,} rows{where} with {summary.model}"
-            f"{resumed}; {summary.failed:,} row(s) could not be scored",
+            f"classified {summary.rows - summary.failed:,} of {summary.rows:,} rows{read_as}{where} with "
+            f"{summary.model}{resumed}; {summary.failed:,} row(s) could not be scored",
             err=True,
         )
         for reason, count in summary.errors.most_common():

@@ -1,7 +1,8 @@
 """Which encoding a text input is read with: one rule for the readers, tables and the Dask inputs.
 
 A forced encoding (``--encoding``) is used as given (checked to exist); otherwise BOMs first (UTF-8, UTF-16),
-then UTF-8 if the first megabyte decodes, else charset-normalizer's best guess. UTF-8 with a BOM is read as
+then UTF-8 if the first megabyte decodes, else charset-normalizer's best guess, overruled by GB18030 when the
+detector is unsure and the bytes read as common Chinese characters (chinese_first.py). UTF-8 with a BOM is read as
 ``utf-8-sig``, so no reader ever sees the BOM.
 """
 
@@ -11,6 +12,7 @@ import codecs
 from pathlib import Path
 
 from ..errors import InputError
+from .chinese_first import prefer_chinese
 
 SAMPLE = 1 << 20  # bytes given to the encoding detector
 
@@ -18,7 +20,8 @@ SAMPLE = 1 << 20  # bytes given to the encoding detector
 def detect_encoding(sample: bytes) -> str:
     """BOMs first (UTF-8, UTF-16); then UTF-8 if the sample decodes; else charset-normalizer's best guess.
 
-    GBK-family guesses become GB18030, their superset, so rare characters in GBK exports still decode.
+    GBK-family guesses become GB18030, their superset, so rare characters in GBK exports still decode; when
+    the detector is unsure, a sample that reads as Chinese is read as GB18030 (chinese_first.py).
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -28,14 +31,12 @@ def detect_encoding(sample: bytes) -> str:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3:  # the sample cut a multi-byte character in half
+        if len(sample) >= SAMPLE and exc.start >= len(sample) - 3:  # the sample cut a character in half
             return "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
-    if best is None:
-        return "utf-8"
-    name = codecs.lookup(best.encoding).name
+    name = prefer_chinese(sample, codecs.lookup(best.encoding).name if best is not None else "utf-8")
     return "gb18030" if name in {"gbk", "gb2312", "gb18030", "hz"} else name
 
 
