@@ -60,3 +60,21 @@ class TrainingError(ComplaintMineError):
     """Training cannot proceed (for example, a label has no positive example)."""
 
     exit_code = 5
+
+
+class OutputError(ComplaintMineError):
+    """An output cannot be written: its folder is missing or read-only, it is a directory or the input file,
+    the disk is full. Names the output path."""
+
+    exit_code = 6
+
+    def __init__(self, path: str | Path, message: str):
+        self.path = str(path)
+        self.reason = message
+        super().__init__(f"{'standard output' if self.path == '-' else self.path}: {message}")
+
+
+class JobStopped(ComplaintMineError):
+    """A batch job was stopped by SIGTERM; what it wrote is kept for ``--resume``."""
+
+    exit_code = 143  # 128 + SIGTERM, what a shell reports for a process that SIGTERM ended

@@ -78,10 +78,9 @@ class Source:
 
 
 def _stdin(path: str) -> IO[bytes]:
-    stream = getattr(sys.stdin, "buffer", None)  # sys.stdin is None when the process was started with it closed
-    if stream is None:
+    if sys.stdin is None:  # the process was started with standard input closed
         raise InputError(path, "standard input is closed; pass a file or pipe the input in")
-    return stream
+    return sys.stdin.buffer
 
 
 def _open_binary(path: str) -> IO[bytes]:
@@ -172,7 +171,7 @@ def _csv_frame(header: list[str], lines: list[int], rows: list[list[str]], error
                 column = repr(bad[0]) if bad else f"{width + 1} (beyond the header)"
                 errors[i] = errors[i] or f"line {lines[i]}: bytes that are not valid text in column {column}"
                 rows[i] = [_replace_undecodable(value) for value in row]
-    filled = [row if len(row) == width else (row + [None] * width)[:width] for row in rows]  # type: ignore[operator]
+    filled = [row if len(row) == width else (row + [None] * width)[:width] for row in rows]
     columns = list(zip(*filled)) if filled else [()] * width
     frame = pd.DataFrame({name: pd.Series(columns[j], dtype=object) for j, name in enumerate(header)})
     frame[LINE] = pd.Series(lines, dtype="int64")

@@ -14,6 +14,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +23,7 @@ from typing import IO, Any
 import pandas as pd
 
 from ..errors import InputError
+from .output_place import write_failure
 from .readers import format_of
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet")
@@ -116,6 +119,18 @@ def format_jsonl(frame: pd.DataFrame) -> str:
 CHECKPOINT_SECONDS = 1.0  # how often --resume progress is made durable
 
 
+@contextmanager
+def _writing(path: str) -> Iterator[None]:
+    """An OSError while writing (full disk, /dev/full, a vanished folder) becomes one OutputError naming
+    ``path``; a broken pipe stays itself (the CLI ends quietly when a reader such as ``head`` goes away)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise write_failure(path, exc) from None
+
+
 class OutputWriter:
     """Write chunks to ``path`` (``-`` for standard output) atomically; see the module docstring."""
 
@@ -143,6 +158,8 @@ class OutputWriter:
             if resume:
                 raise InputError(path, "--resume needs an output file (-o), not standard output")
             self._handle = stream or sys.stdout
+            if self._handle is None:  # the process was started with standard output closed
+                raise write_failure(path, OSError(0, "standard output is closed"))
             return
         if resume and fmt == "parquet":
             raise InputError(path, "--resume works with csv, tsv and jsonl output, not parquet")
@@ -155,17 +172,23 @@ class OutputWriter:
                     f"delete {self.state_path.name} to start afresh",
                 )
             self.progress = saved
-            with open(self.partial, "r+b") as handle:  # drop a chunk that was only half written
-                handle.truncate(saved.bytes)
-            self._handle = open(self.partial, "a", encoding="utf-8", newline="")  # noqa: SIM115 - lives with the job
+            with _writing(path):
+                with open(self.partial, "r+b") as handle:  # drop a chunk that was only half written
+                    handle.truncate(saved.bytes)
+                self._handle = open(self.partial, "a", encoding="utf-8", newline="")  # noqa: SIM115 - lives with the job
         elif fmt != "parquet":
-            self._handle = open(self.partial, "w", encoding="utf-8", newline="")  # noqa: SIM115 - lives with the job
+            with _writing(path):
+                self._handle = open(self.partial, "w", encoding="utf-8", newline="")  # noqa: SIM115 - lives with the job
 
     @property
     def resumable(self) -> bool:
         return self.path != "-" and self.fmt != "parquet"
 
     def write(self, frame: pd.DataFrame) -> None:
+        with _writing(self.path):
+            self._write(frame)
+
+    def _write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "parquet":
             self._write_parquet(frame)
         else:
@@ -220,6 +243,10 @@ class OutputWriter:
 
     def finish(self) -> None:
         """Close and move the finished file into place."""
+        with _writing(self.path):
+            self._finish()
+
+    def _finish(self) -> None:
         if self.path == "-":
             self._handle.flush()
             return
@@ -236,10 +263,21 @@ class OutputWriter:
         self.state_path.unlink(missing_ok=True)
 
     def abandon(self) -> None:
-        """Stop after a failure: keep the partial file and progress for --resume, never the final name."""
-        self._checkpoint()  # every chunk written so far was written whole
-        if self._handle is not None and self.path != "-":
-            self._handle.close()
+        """Stop after a failure: keep the partial file and progress for --resume, never the final name.
+
+        A Parquet output cannot be resumed, so its partial file is removed. Errors while cleaning up (the disk
+        that filled up is still full) do not hide the error that stopped the job.
+        """
+        with suppress(OSError):
+            self._checkpoint()  # every chunk written so far was written whole
+        for close in (getattr(self._handle, "close", None) if self.path != "-" else None, self._close_parquet):
+            if close is not None:
+                with suppress(OSError):
+                    close()
+        if self.fmt == "parquet" and self.path != "-":
+            self.partial.unlink(missing_ok=True)
+
+    def _close_parquet(self) -> None:
         if self._parquet is not None:
             self._parquet.close()
 

@@ -22,12 +22,14 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, MissingColumnError
+from ..io.output_place import check_output_place
 from ..io.readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
 from ..io.tables import ERROR_FIELD
 from ..io.writers import OutputWriter, output_format, scoring_metadata
 from ..model.artifact import load_model
 from ..model.runtime import Model
 from .frame import classify_frame
+from .stopping import StopOnTerm, quiet_worker_signals
 
 ProgressCallback = Callable[[int, float | None], None]  # rows done, fraction of input bytes read (if known)
 TEXT = "__text__"
@@ -170,6 +172,7 @@ _worker_state: dict[str, Any] = {}
 
 
 def _init_worker(model_dir: str, options: JobOptions) -> None:
+    quiet_worker_signals()
     if "model" not in _worker_state:
         _worker_state["model"] = load_model(model_dir)
         if options.explain:
@@ -208,6 +211,8 @@ def run_job(
     when the job cannot start: missing file, unknown format, missing column, unreadable model."""
     source = open_source(options.input, options.input_format, options.encoding)
     out_fmt = output_format(options.output, options.output_format)  # fail on a bad output name before any work
+    if stream is None:
+        check_output_place(options.output, [options.input])  # before the model loads and any scoring
     if options.workers < 1:
         raise InputError(options.input, f"--workers must be at least 1, got {options.workers}")
     model = model or load_model(options.model_dir)
@@ -259,7 +264,8 @@ def _run(
                 yield item
 
     def record(scored: pd.DataFrame) -> None:
-        writer.write(scored)
+        with stop.writing():  # SIGTERM waits until the chunk is written whole
+            writer.write(scored)
         summary.rows = writer.progress.rows
         summary.chunks = writer.progress.chunks
         summary.errors.update(reason_of(e) for e in scored["error"] if e)
@@ -267,17 +273,20 @@ def _run(
             # Bytes read run ahead of rows written by the chunks in flight; good enough for an ETA.
             progress(summary.rows, min(1.0, bytes_read[0] / size) if size and bytes_read[0] else None)
 
-    try:
-        work = skip_done(pending())
-        if options.workers == 1 or second is None:
-            for chunk, offset in work:
-                record(score_chunk(model, options, chunk, offset))
-        else:
-            _run_parallel(options, model, work, record)
-    except BaseException:
-        writer.abandon()
-        raise
-    writer.finish()
+    stop = StopOnTerm(options.output)
+    with stop:
+        try:
+            work = skip_done(pending())
+            if options.workers == 1 or second is None:
+                for chunk, offset in work:
+                    record(score_chunk(model, options, chunk, offset))
+            else:
+                _run_parallel(options, model, work, record)
+            with stop.writing():
+                writer.finish()
+        except BaseException:
+            writer.abandon()
+            raise
     return summary
 
 
@@ -345,6 +354,7 @@ def run_table_job(
     """
     source = open_source(input, input_format, encoding)
     fmt = output_format(output, output_format_name)
+    check_output_place(output, [input])
     chunks = iter_chunks(source, chunk_rows)
     writer: OutputWriter | None = None
     summary = JobSummary(output=output, encoding=chosen_encoding(source))
@@ -362,12 +372,12 @@ def run_table_job(
             summary.errors.update(reason_of(e) for e in result["error"] if e)
             writer.write(result)
             summary.rows = writer.progress.rows
+        if writer is not None:
+            writer.finish()
     except BaseException:
         if writer is not None:
             writer.abandon()
         raise
     finally:
         chunks.close()  # type: ignore[attr-defined]
-    if writer is not None:
-        writer.finish()
     return summary

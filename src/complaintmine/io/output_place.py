@@ -1,0 +1,60 @@
+"""Checks on where output goes, made before any scoring: a job must not run for an hour and then find that it
+cannot write, and it must never write over its own input.
+
+Each failure is an :class:`~complaintmine.errors.OutputError` naming the output; :func:`write_failure` turns
+an ``OSError`` met while writing (a full disk, ``/dev/full``, a closed pipe) into one as well.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import OutputError
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
+    """Raise OutputError unless ``output`` (``-`` for standard output) can be written, and is none of
+    ``inputs``. The job writes ``OUTPUT.partial`` beside it, so its folder must be writable."""
+    if output == "-":
+        if sys.stdout is None:
+            raise OutputError(output, "standard output is closed; pass -o FILE")
+        return
+    target = Path(output)
+    for name in inputs:
+        if name != "-" and _same_file(Path(name), target):
+            raise OutputError(output, f"is the input file {name}; writing it would replace the input. Pass another -o")
+    if target.is_dir():
+        raise OutputError(output, "is a directory; pass a file name with -o")
+    folder = target.parent
+    if not folder.exists():
+        raise OutputError(output, f"the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise OutputError(output, f"{folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(output, f"cannot write in {folder} (permission denied)")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise OutputError(output, "exists and is read-only")
+
+
+def write_failure(output: str, exc: OSError) -> OutputError:
+    """The OutputError for an OSError met while writing ``output``."""
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on the device"
+        if output != "-":
+            reason += "; free some and run again with --resume (CSV, TSV and JSONL output)"
+    elif isinstance(exc, BrokenPipeError):
+        reason = "the reader went away (broken pipe)"
+    else:
+        reason = f"cannot write: {exc.strerror or exc}"
+    return OutputError(output, reason)
