@@ -44,6 +44,7 @@ class Progress:
     chunks: int = 0
     rows: int = 0
     bytes: int = 0
+    input_digest: str = ""  # of the input chunks written (scoring/resume_check.py)
 
 
 def _cell(value: Any) -> Any:
@@ -164,7 +165,12 @@ class OutputWriter:
         if resume and fmt == "parquet":
             raise InputError(path, "--resume works with csv, tsv and jsonl output, not parquet")
         if resume and self.state_path.exists() and self.partial.exists():
-            saved = Progress(**json.loads(self.state_path.read_text(encoding="utf-8")))
+            try:
+                saved = Progress(**json.loads(self.state_path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError) as exc:
+                raise InputError(
+                    path, f"--resume: cannot read {self.state_path.name} ({exc}); delete it to start afresh"
+                ) from None
             if saved.fingerprint != fingerprint:
                 raise InputError(
                     path,
@@ -184,11 +190,12 @@ class OutputWriter:
     def resumable(self) -> bool:
         return self.path != "-" and self.fmt != "parquet"
 
-    def write(self, frame: pd.DataFrame) -> None:
+    def write(self, frame: pd.DataFrame, input_digest: str | None = None) -> None:
+        """Append a chunk; ``input_digest`` (of the input read so far) is recorded with it for --resume."""
         with _writing(self.path):
-            self._write(frame)
+            self._write(frame, input_digest)
 
-    def _write(self, frame: pd.DataFrame) -> None:
+    def _write(self, frame: pd.DataFrame, input_digest: str | None) -> None:
         if self.fmt == "parquet":
             self._write_parquet(frame)
         else:
@@ -200,6 +207,8 @@ class OutputWriter:
             self._handle.flush()
         self.progress.chunks += 1
         self.progress.rows += len(frame)
+        if input_digest is not None:
+            self.progress.input_digest = input_digest
         if self.resumable:
             self.progress.bytes = self._handle.tell()
             if time.monotonic() - self._saved_at >= CHECKPOINT_SECONDS:

@@ -29,6 +29,7 @@ from ..io.writers import OutputWriter, output_format, scoring_metadata
 from ..model.artifact import load_model
 from ..model.runtime import Model
 from .frame import classify_frame
+from .resume_check import InputTrail
 from .stopping import StopOnTerm, quiet_worker_signals
 
 ProgressCallback = Callable[[int, float | None], None]  # rows done, fraction of input bytes read (if known)
@@ -258,14 +259,11 @@ def _run(
             yield second
             yield from chunks
 
-    def skip_done(items: Iterator[tuple[pd.DataFrame, int]]) -> Iterator[tuple[pd.DataFrame, int]]:
-        for index, item in enumerate(items):
-            if index >= summary.resumed_chunks:
-                yield item
+    trail = InputTrail(options.input, summary.resumed_chunks, writer.progress.input_digest)
 
     def record(scored: pd.DataFrame) -> None:
         with stop.writing():  # SIGTERM waits until the chunk is written whole
-            writer.write(scored)
+            writer.write(scored, trail.digest_after(writer.progress.chunks))
         summary.rows = writer.progress.rows
         summary.chunks = writer.progress.chunks
         summary.errors.update(reason_of(e) for e in scored["error"] if e)
@@ -276,7 +274,7 @@ def _run(
     stop = StopOnTerm(options.output)
     with stop:
         try:
-            work = skip_done(pending())
+            work = trail.follow(pending())
             if options.workers == 1 or second is None:
                 for chunk, offset in work:
                     record(score_chunk(model, options, chunk, offset))
