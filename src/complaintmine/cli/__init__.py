@@ -50,6 +50,14 @@ InputEncoding = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")]
+RawFormulas = Annotated[
+    bool,
+    typer.Option(
+        "--raw-formulas",
+        help="CSV/TSV output: write cells that begin with =, +, -, @ as they are. Default: such cells get a leading "
+        "apostrophe so Excel and WPS show them as text instead of running them as formulas.",
+    ),
+]
 
 
 class Engine(StrEnum):

@@ -1,6 +1,5 @@
 """``complaintmine classify``: score a file (local process pool or Dask)."""
 
-
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +8,18 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
-from . import Engine, InputEncoding, InputFormat, Quiet, TableInput, TableOutput, _Progress, app, handle_errors
+from . import (
+    Engine,
+    InputEncoding,
+    InputFormat,
+    Quiet,
+    RawFormulas,
+    TableInput,
+    TableOutput,
+    _Progress,
+    app,
+    handle_errors,
+)
 
 
 @app.command("classify")
@@ -96,6 +106,7 @@ def classify_cli(
             help="With --engine dask: address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786. Default: start a local cluster of --workers processes and print its dashboard address.",
         ),
     ] = None,
+    raw_formulas: RawFormulas = False,
     quiet: Quiet = False,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
@@ -128,6 +139,7 @@ def classify_cli(
                 "--explain": explain,
                 "--mask": mask,
                 "--extract": extract,
+                "--raw-formulas": raw_formulas,
             },
         )
         return
@@ -151,6 +163,7 @@ def classify_cli(
         workers=workers or default_workers(),
         chunk_rows=chunk_rows,
         resume=resume,
+        raw_formulas=raw_formulas,
     )
     progress = _Progress(not quiet)
     summary = run_job(options, progress=progress)
@@ -204,5 +217,3 @@ def _classify_on_dask(
             f"({done.partitions:,} part files); {done.failed:,} row(s) could not be scored",
             err=True,
         )
-
-

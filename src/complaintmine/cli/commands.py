@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import InputEncoding, InputFormat, Quiet, TableInput, TableOutput, app, handle_errors
+from . import InputEncoding, InputFormat, Quiet, RawFormulas, TableInput, TableOutput, app, handle_errors
 
 
 def _say(message: str) -> None:
@@ -188,6 +188,7 @@ def extract_cli(
     ] = None,
     input_format: InputFormat = None,
     encoding: InputEncoding = None,
+    raw_formulas: RawFormulas = False,
     quiet: Quiet = False,
 ) -> None:
     """Extract evidence fields from every complaint: amounts and their roles, the disputed difference, promised
@@ -201,7 +202,9 @@ def extract_cli(
     """
     from ..mining.jobs import run_extract_job
 
-    summary = run_extract_job(input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding)
+    summary = run_extract_job(
+        input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding, raw_formulas
+    )
     if not quiet:
         typer.echo(
             f"extracted fields from {summary.rows - summary.failed:,} of {summary.rows:,} rows"
@@ -226,6 +229,7 @@ def mask_cli(
     ] = None,
     input_format: InputFormat = None,
     encoding: InputEncoding = None,
+    raw_formulas: RawFormulas = False,
     quiet: Quiet = False,
 ) -> None:
     """Copy a table with private data in its text columns replaced by typed placeholders ([PHONE], [ID], ...).
@@ -238,7 +242,7 @@ def mask_cli(
     """
     from ..mining.jobs import run_mask_job
 
-    summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding)
+    summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding, raw_formulas)
     if not quiet:
         typer.echo(f"masked {summary.rows:,} rows" + ("" if output == "-" else f" to {output}"), err=True)
 

@@ -23,6 +23,7 @@ from typing import IO, Any
 import pandas as pd
 
 from ..errors import InputError
+from .formulas import neutralise_column
 from .output_place import write_failure
 from .readers import format_of
 
@@ -90,13 +91,22 @@ def _has_cr(column: list[Any]) -> bool:
         return any(type(v) is str and "\r" in v for v in column)
 
 
-def format_csv(frame: pd.DataFrame, delimiter: str, header: bool) -> str:
-    """Rows as CSV text. A row with a lone carriage return is fully quoted (csv quotes newlines, not a bare CR)."""
+def format_csv(frame: pd.DataFrame, delimiter: str, header: bool, neutralise: bool = False) -> str:
+    """Rows as CSV text. A row with a lone carriage return is fully quoted (csv quotes newlines, not a bare CR).
+
+    With ``neutralise``, cells (and column names) that a spreadsheet would run as formulas get a leading
+    apostrophe (see formulas.py); ``OutputWriter`` asks for it by default.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     if header:
-        writer.writerow(frame.columns)
+        writer.writerow(neutralise_column(list(map(str, frame.columns))) if neutralise else frame.columns)
     columns = [_column_cells(frame[name]) for name in frame.columns]
+    if neutralise:
+        columns = [
+            neutralise_column(column) if frame[name].dtype.kind not in "fiub" else column
+            for name, column in zip(frame.columns, columns)
+        ]
     with_cr = {i for column in columns if _has_cr(column) for i, v in enumerate(column) if type(v) is str and "\r" in v}
     rows = zip(*columns)
     if not with_cr:
@@ -133,7 +143,9 @@ def _writing(path: str) -> Iterator[None]:
 
 
 class OutputWriter:
-    """Write chunks to ``path`` (``-`` for standard output) atomically; see the module docstring."""
+    """Write chunks to ``path`` (``-`` for standard output) atomically; see the module docstring.
+
+    CSV and TSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_formulas``."""
 
     def __init__(
         self,
@@ -143,9 +155,11 @@ class OutputWriter:
         resume: bool = False,
         stream: IO[str] | None = None,
         metadata: dict[str, str] | None = None,
+        raw_formulas: bool = False,
     ):
         self.path = path
         self.fmt = fmt
+        self.neutralise = not raw_formulas  # CSV/TSV cells that would run as formulas get an apostrophe
         # Parquet files carry this (which model scored them) in their schema; the text formats have no place for it.
         self.metadata = {PARQUET_METADATA_KEY: json.dumps(metadata, sort_keys=True)} if metadata else None
         self.partial = Path(f"{path}.partial")
@@ -202,7 +216,7 @@ class OutputWriter:
             if self.fmt == "jsonl":
                 text = format_jsonl(frame)
             else:
-                text = format_csv(frame, "\t" if self.fmt == "tsv" else ",", header=self.progress.chunks == 0)
+                text = format_csv(frame, "\t" if self.fmt == "tsv" else ",", self.progress.chunks == 0, self.neutralise)
             self._handle.write(text)
             self._handle.flush()
         self.progress.chunks += 1

@@ -20,6 +20,7 @@ def run_mask_job(
     input_format: str | None = None,
     output_format_name: str | None = None,
     encoding: str | None = None,
+    raw_formulas: bool = False,
 ) -> JobSummary:
     """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
     from .privacy import mask_text
@@ -31,7 +32,9 @@ def run_mask_job(
         out["error"] = [e or "" for e in chunk[ERROR]]
         return out
 
-    return run_table_job(input, output, columns, masked, input_format, output_format_name, encoding)
+    return run_table_job(
+        input, output, columns, masked, input_format, output_format_name, encoding, raw_formulas=raw_formulas
+    )
 
 
 def extraction_columns(texts: Sequence[Any]) -> dict[str, list[Any]]:
@@ -69,6 +72,7 @@ def run_extract_job(
     input_format: str | None = None,
     output_format_name: str | None = None,
     encoding: str | None = None,
+    raw_formulas: bool = False,
 ) -> JobSummary:
     """Evidence fields per row (see :func:`extraction_columns`), with the row's id; every row kept, in order."""
 
@@ -82,4 +86,6 @@ def run_extract_job(
         return out
 
     required = [*text_columns, *([id_column] if id_column else [])]
-    return run_table_job(input, output, required, extracted, input_format, output_format_name, encoding)
+    return run_table_job(
+        input, output, required, extracted, input_format, output_format_name, encoding, raw_formulas=raw_formulas
+    )

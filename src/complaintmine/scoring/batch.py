@@ -56,6 +56,7 @@ class JobOptions:
     workers: int = 1
     chunk_rows: int = 2000
     resume: bool = False
+    raw_formulas: bool = False  # CSV/TSV: write cells beginning with = + - @ as they are (io/formulas.py)
 
 
 @dataclass
@@ -242,7 +243,13 @@ def _run(
     _check_columns(options, list(first.columns))
     scored_with = scoring_metadata(model.name, model.version)
     writer = OutputWriter(
-        options.output, out_fmt, _fingerprint(options, source, model), options.resume, stream, metadata=scored_with
+        options.output,
+        out_fmt,
+        _fingerprint(options, source, model),
+        options.resume,
+        stream,
+        metadata=scored_with,
+        raw_formulas=options.raw_formulas,
     )
     summary = JobSummary(
         output=options.output, resumed_chunks=writer.progress.chunks, model=f"{model.name} {model.version}"
@@ -344,6 +351,7 @@ def run_table_job(
     output_format_name: str | None = None,
     encoding: str | None = None,
     chunk_rows: int = 5000,
+    raw_formulas: bool = False,
 ) -> JobSummary:
     """Stream a table through ``transform(chunk, first_row)`` chunk by chunk: every row kept, in order.
 
@@ -364,7 +372,7 @@ def run_table_job(
                 for column in required:
                     if column not in visible:
                         raise MissingColumnError(input, column, visible)
-                writer = OutputWriter(output, fmt, "table-job")
+                writer = OutputWriter(output, fmt, "table-job", raw_formulas=raw_formulas)
             result = transform(chunk, offset)
             offset += len(chunk)
             summary.errors.update(reason_of(e) for e in result["error"] if e)
