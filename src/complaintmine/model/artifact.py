@@ -27,6 +27,7 @@ from ..labels import TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
 from .runtime import Model
 from .scorer import LinearScorer
+from .validate import check_arrays, check_lexicon, check_manifest, parse_manifest, read_arrays, read_regular
 
 if TYPE_CHECKING:
     from .classifier import ComplaintClassifier
@@ -153,12 +154,9 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
     path = Path(directory) / MANIFEST
     if not Path(directory).is_dir():
         raise ModelError(f"{directory}: not a model directory (it does not exist or is not a directory)")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelError(f"{path}: missing; a model directory holds {MANIFEST}, {WEIGHTS} and {LEXICON}") from None
-    except json.JSONDecodeError as exc:
-        raise ModelError(f"{path}:{exc.lineno}:{exc.colno}: manifest is not valid JSON ({exc.msg})") from None
+    if not path.exists() and not path.is_symlink():
+        raise ModelError(f"{path}: missing; a model directory holds {MANIFEST}, {WEIGHTS} and {LEXICON}")
+    manifest = parse_manifest(path, read_regular(path))  # a FIFO or device is refused, not read
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise ModelError(f"{path}: not a complaintmine model manifest (format is not {FORMAT_NAME!r})")
     found = manifest.get("format_version")
@@ -173,12 +171,10 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
 
 
 def _verified_bytes(directory: Path, name: str, manifest: dict[str, Any]) -> bytes:
+    """The bytes of one model file, read once (regular files only, size-bounded) and checked against its hash."""
     expected = manifest.get("files", {}).get(name)
     path = directory / name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ModelError(f"{path}: missing from the model directory") from None
+    data = read_regular(path)
     if expected is None:
         raise ModelError(f"{directory / MANIFEST}: no hash recorded for {name}")
     actual = hashlib.sha256(data).hexdigest()
@@ -195,22 +191,21 @@ def load_model(directory: str | Path) -> Model:
     full classifier."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    _verified_bytes(directory, LEXICON, manifest)
-    _verified_bytes(directory, WEIGHTS, manifest)  # a damaged directory fails now, not on first explanation
     if manifest.get("targets", list(TARGETS)) != list(TARGETS):
         raise ModelError(f"{directory / MANIFEST}: targets {manifest['targets']} differ from this version's {TARGETS}")
-    tokenizer = Tokenizer(_tokenizer_config(directory, manifest))
+    check_manifest(directory / MANIFEST, manifest)  # schema: keys, types, one threshold per target in [0, 1]
+    # The lexicon is read once: the bytes whose hash was checked are the bytes the tokenizer gets.
+    lexicon = check_lexicon(directory / LEXICON, _verified_bytes(directory, LEXICON, manifest))
+    _verified_bytes(directory, WEIGHTS, manifest)  # a damaged directory fails now, not on first explanation
+    tokenizer = Tokenizer(_tokenizer_config(directory, manifest), lexicon_text=lexicon)
     _warn_on_version_drift(directory, manifest, ("jieba",))  # jieba decides every token
     if SCORER not in manifest.get("files", {}):
         model = Model(None, manifest, directory)
         model._classifier = load_classifier(directory, manifest, tokenizer)
         return model
     data = _verified_bytes(directory, SCORER, manifest)
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}
-    except (ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise ModelError(f"{directory / SCORER}: cannot read scoring arrays: {exc}") from None
+    arrays = read_arrays(directory / SCORER, data)  # sizes and headers checked before any data is read
+    check_arrays(directory / SCORER, arrays, manifest)
     try:
         scorer = LinearScorer.from_arrays(arrays, tokenizer, manifest.get("classifier_params", {}))
     except (KeyError, ValueError) as exc:

@@ -152,9 +152,18 @@ def _quiet_jieba() -> Iterator[None]:
 class Tokenizer:
     """Segments Chinese complaint text with a private jieba tokenizer and the domain lexicon."""
 
-    def __init__(self, config: TokenizerConfig | None = None, cache_dir: str | Path | None = None):
+    def __init__(
+        self,
+        config: TokenizerConfig | None = None,
+        cache_dir: str | Path | None = None,
+        lexicon_text: str | None = None,
+    ):
+        """``lexicon_text``, when given, is the content of ``config.lexicon`` already read (and checked) by the
+        caller, so the file is not read a second time."""
         self.config = config or TokenizerConfig()
-        if self.config.lexicon == "builtin":
+        if lexicon_text is not None:
+            self.lexicon_text = lexicon_text
+        elif self.config.lexicon == "builtin":
             self.lexicon_text = builtin_lexicon_text()
         else:
             try:
