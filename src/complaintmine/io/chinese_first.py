@@ -3,15 +3,17 @@
 charset-normalizer needs text to be sure: on a short GBK export (a header and one complaint, under about 40
 bytes of Chinese) it guesses cp949, cp1250 or another single-byte code page, and the complaint is scored as
 garbage. complaintmine reads Chinese complaints, so when the bytes decode as GB18030 without error, and what
-they decode to is mostly common Chinese characters, that reading wins unless the detector is confident of a
-Chinese encoding of its own (Big5) or the sample is long enough for its guess to be reliable.
+they decode to is mostly common simplified Chinese characters (GB2312), that reading wins unless the sample is
+long enough for the detector's guess to be reliable. A short Big5 guess is overruled the same way: the same
+bytes are often valid in both, and mainland exports are GBK; Big5 text of any length rarely decodes to 90%
+GB2312 characters (about a third of Big5's second bytes lie outside GB2312's range), so it stays Big5.
 """
 
 from __future__ import annotations
 
 import codecs
 
-CHINESE = frozenset({"gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950"})
+GB = frozenset({"gb18030", "gbk", "gb2312", "hz"})
 SURE_AFTER = 4096  # non-ASCII bytes; with this much text the detector's guess is trusted as it is
 MOSTLY = 0.9  # share of the non-ASCII characters that must be common Chinese (GB2312) characters
 
@@ -40,7 +42,7 @@ def reads_as_chinese(sample: bytes) -> bool:
 
 def prefer_chinese(sample: bytes, guess: str) -> str:
     """``guess`` (a codec name from the detector), or ``gb18030`` when the detector is unsure (see above)."""
-    if codecs.lookup(guess).name in CHINESE:
+    if codecs.lookup(guess).name in GB:
         return guess
     non_ascii = sum(1 for byte in sample if byte > 0x7F)
     if non_ascii < SURE_AFTER and reads_as_chinese(sample):

@@ -58,6 +58,7 @@ class _Lines:
 
 def _alone(text: str, delimiter: str) -> tuple[list[str], str | None]:
     """One physical line parsed on its own: its fields, and what is wrong with its quoting (None if nothing)."""
+    text = text.removesuffix("\n").removesuffix("\r")  # the line break ends the row, even inside a quote
     try:
         return next(csv.reader([text], delimiter=delimiter, strict=True), []), None
     except csv.Error as exc:

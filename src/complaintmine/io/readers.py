@@ -268,6 +268,26 @@ def _valid_cell(key: str, cell: Any) -> tuple[str, Any, bool]:
     return name, cell, broken
 
 
+def _parse_json_line(number: int, line: str, record: dict[str, Any], columns: dict[str, None]) -> str | None:
+    """Put the fields of one JSON Lines record into ``record`` (new names into ``columns``); why it is bad, or None."""
+    try:
+        value = json.loads(line, strict=False)  # strict=False: control characters inside strings are text
+    except json.JSONDecodeError as exc:
+        return f"line {number} column {exc.colno}: not valid JSON ({exc.msg})"
+    except RecursionError:
+        return f"line {number}: not valid JSON (nested too deeply)"
+    if not isinstance(value, dict):
+        return f"line {number}: expected a JSON object, found {type(value).__name__}"
+    problem = None
+    for key, cell in value.items():
+        name, cell, broken = _valid_cell(str(key), cell)
+        if broken and problem is None:
+            problem = f"line {number}: field {name!r} holds a \\u escape of half a surrogate pair (a lone surrogate)"
+        columns.setdefault(name)
+        record[name] = cell  # non-strings stay, so the scorer can say they are not text
+    return problem
+
+
 def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
     columns: dict[str, None] = {}
     rows: list[dict[str, Any]] = []
@@ -278,28 +298,11 @@ def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[pd.Da
             continue
         seen_any = True
         record: dict[str, Any] = {LINE: number, ERROR: None}
-        if _has_undecodable(line):
+        if _has_undecodable(line):  # reported, and parsed with U+FFFD in their place so that the id survives
             record[ERROR] = f"line {number}: bytes that are not valid text"
-        else:
-            try:
-                value = json.loads(line, strict=False)  # strict=False: control characters inside strings are text
-            except json.JSONDecodeError as exc:
-                record[ERROR] = f"line {number} column {exc.colno}: not valid JSON ({exc.msg})"
-            except RecursionError:
-                record[ERROR] = f"line {number}: not valid JSON (nested too deeply)"
-            else:
-                if isinstance(value, dict):
-                    for key, cell in value.items():
-                        name, cell, broken = _valid_cell(str(key), cell)
-                        if broken:
-                            record[ERROR] = record[ERROR] or (
-                                f"line {number}: field {name!r} holds a \\u escape of half a surrogate pair, "
-                                "not valid text"
-                            )
-                        columns.setdefault(name)
-                        record[name] = cell  # non-strings stay, so the scorer can say they are not text
-                else:
-                    record[ERROR] = f"line {number}: expected a JSON object, found {type(value).__name__}"
+            line = _replace_undecodable(line)
+        problem = _parse_json_line(number, line, record, columns)
+        record[ERROR] = record[ERROR] or problem
         rows.append(record)
         if len(rows) >= chunk_rows:
             yield _finish(rows, list(columns))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import MissingColumnError
 from ..io.tables import ERROR_FIELD
+from ..io.text_checks import surrogate_problem
 from ..labels import ISSUE_LABELS, format_labels
 from ..model.runtime import Model, score_texts
 
@@ -66,7 +67,7 @@ def _cell_problem(value: object) -> str | None:
         return f"text is a {type(value).__name__}, not a string"
     if not value.strip():
         return "empty text"
-    return None
+    return surrogate_problem(value)  # a lone surrogate cannot be tokenized or written: an error row, not a crash
 
 
 def classify_frame(
