@@ -59,7 +59,7 @@ def test_each_bad_input_gives_its_rows_with_exact_ids_or_one_clear_error(tmp_pat
             summary = classify(model, BAD / case["file"], out, **options)
         except InputError as exc:
             assert case["raises"] in str(exc) and "\n" not in str(exc)
-            assert not out.exists() and not Path(f"{out}.partial").exists() or case["raises"] == ""
+            assert (not out.exists() and not Path(f"{out}.partial").exists()) or case["raises"] == ""
             return
         assert case["raises"] == "", f"expected an InputError saying {case['raises']!r}"
         assert summary.rows == len(jsonl_rows(out))  # garbage may also read as rows: each one reported
