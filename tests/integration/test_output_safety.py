@@ -1,0 +1,373 @@
+"""The output side of a job (issue #14): checked before scoring, every write failure one line, the input never
+overwritten, --resume never mixing two inputs, SIGTERM a clean stop, and CSV/TSV cells that a spreadsheet would
+run as formulas written as text."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import complaintmine as cm
+from complaintmine.errors import InputError, JobStopped, OutputError
+from complaintmine.io import writers
+from complaintmine.model.artifact import ModelVersionWarning
+from complaintmine.scoring import batch
+from complaintmine.scoring.batch import JobOptions, run_extract_job, run_job, run_mask_job
+
+from ..conftest import DATA, entry_point
+
+FROZEN = DATA / "models" / "frozen-tiny-0.1.0"
+MISSING_MODEL = "/nonexistent/model"  # a job that gets past its output checks would fail on this instead
+
+
+@pytest.fixture(scope="module")
+def model() -> cm.Model:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelVersionWarning)
+        return cm.load_model(FROZEN)
+
+
+def complaints(path: Path, rows: int = 40) -> Path:
+    texts = ["尾款涨了五十", "赠品没给", "发货太慢了", "买完就降价不保价", "好评"]
+    path.write_text("id,text\n" + "".join(f"{n},{texts[n % len(texts)]}{n}\n" for n in range(rows)), encoding="utf-8")
+    return path
+
+
+def options(source: Path | str, output: Path | str, **extra: Any) -> JobOptions:
+    return JobOptions(input=str(source), output=str(output), model_dir=str(FROZEN), workers=1, **extra)
+
+
+# -- the output place is checked before the model loads or any row is scored --------------------------------
+
+
+def test_a_missing_output_folder_fails_before_any_work(tmp_path):
+    source = complaints(tmp_path / "in.csv")
+    with pytest.raises(OutputError, match="does not exist"):
+        run_job(JobOptions(input=str(source), output=str(tmp_path / "nope" / "out.csv"), model_dir=MISSING_MODEL))
+
+
+def test_an_output_that_is_a_directory_fails_before_any_work(tmp_path):
+    source = complaints(tmp_path / "in.csv")
+    (tmp_path / "out.csv").mkdir()
+    with pytest.raises(OutputError, match="is a directory"):
+        run_job(JobOptions(input=str(source), output=str(tmp_path / "out.csv"), model_dir=MISSING_MODEL))
+
+
+def test_a_read_only_folder_fails_before_any_work(tmp_path, monkeypatch):
+    source = complaints(tmp_path / "in.csv")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == folder else real(path, mode))
+    with pytest.raises(OutputError, match="permission denied"):
+        run_job(JobOptions(input=str(source), output=str(folder / "out.csv"), model_dir=MISSING_MODEL))
+
+
+@pytest.mark.parametrize("how", ["same name", "other spelling", "symlink", "hard link"])
+@pytest.mark.parametrize("command", ["classify", "extract", "mask"])
+def test_the_input_is_never_overwritten(tmp_path, how, command):
+    source = complaints(tmp_path / "in.csv")
+    before = source.read_bytes()
+    target = {
+        "same name": source,
+        "other spelling": tmp_path / "." / "in.csv",
+        "symlink": tmp_path / "link.csv",
+        "hard link": tmp_path / "hard.csv",
+    }[how]
+    if how == "symlink":
+        target.symlink_to(source)
+    if how == "hard link":
+        os.link(source, target)
+    with pytest.raises(OutputError, match="is the input file"):
+        if command == "classify":
+            run_job(JobOptions(input=str(source), output=str(target), model_dir=MISSING_MODEL))
+        elif command == "extract":
+            run_extract_job(str(source), str(target))
+        else:
+            run_mask_job(str(source), str(target))
+    assert source.read_bytes() == before
+
+
+def test_cli_classify_onto_its_input_is_one_line_and_leaves_it_alone(tmp_path):
+    source = complaints(tmp_path / "in.csv")
+    before = source.read_bytes()
+    result = subprocess.run(
+        [*entry_point(), "classify", str(source), "-o", str(source)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == OutputError.exit_code
+    assert result.stderr.count("\n") == 1 and "is the input file" in result.stderr
+    assert source.read_bytes() == before
+
+
+# -- failures while writing ------------------------------------------------------------------------------------
+
+
+def fail_on_chunk(monkeypatch, number: int, error: OSError) -> None:
+    """Make the ``number``-th chunk written (1-based) fail as a full disk would."""
+    real = writers.OutputWriter._write
+    seen = [0]
+
+    def write(self, frame, input_digest):
+        seen[0] += 1
+        if seen[0] == number:
+            raise error
+        return real(self, frame, input_digest)
+
+    monkeypatch.setattr(writers.OutputWriter, "_write", write)
+
+
+def test_a_full_disk_is_one_error_and_resume_finishes_the_same_file(tmp_path, model, monkeypatch):
+    source = complaints(tmp_path / "in.csv", rows=50)
+    reference = tmp_path / "reference.csv"
+    run_job(options(source, reference, id_column="id", chunk_rows=10), model=model)
+    out = tmp_path / "out.csv"
+    monkeypatch.setattr(writers, "CHECKPOINT_SECONDS", 0.0)
+    fail_on_chunk(monkeypatch, 3, OSError(errno.ENOSPC, "No space left on device"))
+    with pytest.raises(OutputError, match="no space left") as raised:
+        run_job(options(source, out, id_column="id", chunk_rows=10), model=model)
+    assert str(out) in str(raised.value) and "--resume" in str(raised.value)
+    assert not out.exists() and Path(f"{out}.partial").exists()
+    monkeypatch.undo()
+    run_job(options(source, out, id_column="id", chunk_rows=10, resume=True), model=model)
+    assert out.read_bytes() == reference.read_bytes()
+
+
+def test_a_failed_parquet_output_leaves_no_partial_file(tmp_path, model, monkeypatch):
+    source = complaints(tmp_path / "in.csv", rows=30)
+    out = tmp_path / "out.parquet"
+    fail_on_chunk(monkeypatch, 2, OSError(errno.EIO, "Input/output error"))
+    with pytest.raises(OutputError, match="cannot write"):
+        run_job(options(source, out, chunk_rows=10), model=model)
+    assert not out.exists() and not Path(f"{out}.partial").exists()
+
+
+def test_a_failure_when_renaming_into_place_is_an_output_error(tmp_path, model, monkeypatch):
+    source = complaints(tmp_path / "in.csv", rows=5)
+    out = tmp_path / "out.csv"
+
+    def refuse(*args):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(writers.os, "replace", refuse)
+    with pytest.raises(OutputError, match="Permission denied"):
+        run_job(options(source, out), model=model)
+
+
+def run_cli(args: list[str], shell_suffix: str = "", **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    command = " ".join(f"'{a}'" for a in [*entry_point(), *args]) + shell_suffix
+    return subprocess.run(command, shell=True, capture_output=True, text=True, check=False, timeout=120, **kwargs)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_standard_output_on_a_full_device_is_one_line(tmp_path):
+    source = complaints(tmp_path / "in.csv")
+    result = run_cli(["classify", str(source), "--model", str(FROZEN), "-q"], " > /dev/full")
+    assert result.returncode == OutputError.exit_code, result.stderr
+    assert result.stderr.count("\n") == 1 and "no space left" in result.stderr
+
+
+def test_closed_standard_output_and_input_are_one_line_each(tmp_path):
+    source = complaints(tmp_path / "in.csv")
+    closed_out = run_cli(["classify", str(source), "--model", str(FROZEN), "-q"], " >&-")
+    assert closed_out.returncode == OutputError.exit_code and "standard output is closed" in closed_out.stderr
+    closed_in = run_cli(["classify", "-", "--model", str(FROZEN), "-q"], " <&-")
+    assert closed_in.returncode == InputError.exit_code and "standard input is closed" in closed_in.stderr
+    for result in (closed_out, closed_in):
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+# -- --resume on standard input --------------------------------------------------------------------------------
+
+
+class Stdin:
+    def __init__(self, data: bytes):
+        import io
+
+        self.buffer = io.BytesIO(data)
+
+
+def interrupt_after(monkeypatch, chunks: int) -> None:
+    real = batch.score_chunk
+    seen = [0]
+
+    def score(*args):
+        seen[0] += 1
+        if seen[0] > chunks:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(batch, "score_chunk", score)
+
+
+def test_resume_from_standard_input_refuses_another_stream(tmp_path, model, monkeypatch):
+    first = complaints(tmp_path / "a.csv", rows=60).read_bytes()
+    other = first.replace("尾款".encode(), "定金".encode())
+    out = tmp_path / "out.csv"
+    monkeypatch.setattr(writers, "CHECKPOINT_SECONDS", 0.0)
+    monkeypatch.setattr(sys, "stdin", Stdin(first))
+    with monkeypatch.context() as patch:
+        interrupt_after(patch, 3)
+        with pytest.raises(KeyboardInterrupt):
+            run_job(options("-", out, id_column="id", chunk_rows=10), model=model)
+    partial = Path(f"{out}.partial").read_bytes()
+    for stream in (other, first[: len(first) // 4]):  # another input, and a shorter one
+        monkeypatch.setattr(sys, "stdin", Stdin(stream))
+        with pytest.raises(InputError, match="not the one the interrupted job read"):
+            run_job(options("-", out, id_column="id", chunk_rows=10, resume=True), model=model)
+        assert Path(f"{out}.partial").read_bytes() == partial  # nothing written
+    monkeypatch.setattr(sys, "stdin", Stdin(first))
+    summary = run_job(options("-", out, id_column="id", chunk_rows=10, resume=True), model=model)
+    assert summary.resumed_chunks == 3
+    reference = tmp_path / "reference.csv"
+    monkeypatch.setattr(sys, "stdin", Stdin(first))
+    run_job(options("-", reference, id_column="id", chunk_rows=10), model=model)
+    assert out.read_bytes() == reference.read_bytes()
+
+
+# -- SIGTERM -----------------------------------------------------------------------------------------------------
+
+
+def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path):
+    source = complaints(tmp_path / "in.csv", rows=30_000)
+    out = tmp_path / "out.csv"
+    base = [*entry_point(), "classify", str(source), "--id-column", "id", "--model", str(FROZEN), "--chunk-rows", "200"]
+    process = subprocess.Popen(
+        [*base, "-o", str(out), "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    progress = Path(f"{out}.progress.json")
+    deadline = time.monotonic() + 60
+    while not progress.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    if process.poll() is not None:
+        pytest.skip("the job finished before it could be stopped")
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == JobStopped.exit_code, stderr
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+    assert stderr.strip().splitlines() == [
+        "complaintmine: error: stopped by SIGTERM; what was written is kept: run it again with --resume"
+    ]
+    assert not out.exists()
+    resumed = subprocess.run([*base, "-o", str(out), "-j", "2", "--resume", "-q"], capture_output=True, check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    fresh = tmp_path / "fresh.csv"
+    subprocess.run([*base, "-o", str(fresh), "-j", "1", "-q"], check=True)
+    assert out.read_bytes() == fresh.read_bytes()
+
+
+def test_the_sigterm_handler_is_the_callers_again_after_a_job(tmp_path, model):
+    before = signal.getsignal(signal.SIGTERM)
+    run_job(options(complaints(tmp_path / "in.csv", rows=3), tmp_path / "out.csv"), model=model)
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+# -- global state ------------------------------------------------------------------------------------------------
+
+
+def test_importing_and_reading_leave_the_csv_field_size_limit_alone(tmp_path):
+    source = tmp_path / "long.csv"
+    source.write_text("id,text\n1," + "尾款涨价" * 100_000 + "\n", encoding="utf-8")  # a 400,000-character cell
+    code = (
+        "import csv; before = csv.field_size_limit()\n"
+        "import complaintmine.io.readers as r, complaintmine.io.tables as t\n"
+        "assert csv.field_size_limit() == before, 'changed at import'\n"
+        f"frame = t.read_table({str(source)!r})\n"
+        "assert len(frame.loc[0, 'text']) == 400_000\n"
+        "assert csv.field_size_limit() == before, 'changed by reading'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- formulas ----------------------------------------------------------------------------------------------------
+
+FORMULAS = (
+    "id,=cmd,text\n"
+    '=1+1,a,"=HYPERLINK(""http://example.com"",""点我"")"\n'
+    "-5,b,+尾款涨价\n"
+    "@SUM(A1),c,-2+3+cmd|' /C calc'!A0\n"
+    "7,d,普通投诉\n"
+)
+
+
+def cells(path: Path, delimiter: str = ",") -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle, delimiter=delimiter))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_csv_and_tsv_cells_that_would_run_as_formulas_are_written_as_text(tmp_path, model, suffix):
+    source = tmp_path / "in.csv"
+    source.write_text(FORMULAS, encoding="utf-8")
+    out = tmp_path / f"out{suffix}"
+    run_job(options(source, out, id_column="id", keep_columns=("*",)), model=model)
+    rows = cells(out, "\t" if suffix == ".tsv" else ",")
+    header = rows[0]
+    assert "'=cmd" in header and "=cmd" not in header  # a column name is a cell too
+    assert [row[0] for row in rows[1:]] == ["'=1+1", "-5", "'@SUM(A1)", "7"]  # -5 is a number, not a formula
+    assert [row[header.index("text")] for row in rows[1:]] == [
+        '\'=HYPERLINK("http://example.com","点我")',
+        "'+尾款涨价",
+        "'-2+3+cmd|' /C calc'!A0",
+        "普通投诉",
+    ]
+    for row in rows[1:]:
+        assert not any(cell.startswith(("=", "+", "@")) for cell in row)
+
+
+def test_raw_formulas_and_jsonl_and_parquet_keep_cells_as_they_are(tmp_path, model):
+    source = tmp_path / "in.csv"
+    source.write_text(FORMULAS, encoding="utf-8")
+    raw = tmp_path / "raw.csv"
+    run_job(options(source, raw, id_column="id", keep_columns=("text",), raw_formulas=True), model=model)
+    assert [row[0] for row in cells(raw)[1:]] == ["=1+1", "-5", "@SUM(A1)", "7"]
+    as_json = tmp_path / "out.jsonl"
+    run_job(options(source, as_json, id_column="id", keep_columns=("text",)), model=model)
+    first = json.loads(as_json.read_text(encoding="utf-8").splitlines()[0])
+    assert first["id"] == "=1+1" and first["text"].startswith("=HYPERLINK")
+    as_parquet = tmp_path / "out.parquet"
+    run_job(options(source, as_parquet, id_column="id"), model=model)
+    assert pd.read_parquet(as_parquet)["id"].tolist()[0] == "=1+1"
+
+
+def test_extract_and_mask_neutralise_too_and_the_cli_has_the_option(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(FORMULAS, encoding="utf-8")
+    run_mask_job(str(source), str(tmp_path / "masked.csv"))
+    assert cells(tmp_path / "masked.csv")[1][0] == "'=1+1"
+    run_extract_job(str(source), str(tmp_path / "fields.csv"), id_column="id")
+    assert cells(tmp_path / "fields.csv")[1][0] == "'=1+1"
+    result = run_cli(["mask", str(source), "--raw-formulas", "-q"])
+    assert result.returncode == 0 and result.stdout.splitlines()[1].startswith("=1+1")
+
+
+# -- Dask: ids stay exact too -------------------------------------------------------------------------------------
+
+
+def test_dask_keeps_integer_ids_exact_when_a_parquet_id_is_null(tmp_path):
+    pytest.importorskip("dask.dataframe")
+    from complaintmine.scoring import dask as cmd
+
+    big = 1234567890123456789
+    pd.DataFrame({"id": pd.array([big, None, 1], dtype="Int64"), "text": ["尾款涨价", "赠品", "发货"]}).to_parquet(
+        tmp_path / "in.parquet", index=False
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelVersionWarning)
+        scored = cmd.classify_dask(
+            cmd.read_inputs(str(tmp_path / "in.parquet"), id_column="id"), str(FROZEN), id_column="id"
+        )
+        counts = cmd.write_outputs(scored, tmp_path / "out", "csv")
+    rows = cells(tmp_path / "out" / counts["file"].iloc[0])
+    assert [row[0] for row in rows[1:]] == [str(big), "", "1"]
