@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import complaintmine as cm
@@ -158,8 +158,12 @@ def read_all(path: Path, fmt: str, encoding: str | None = None) -> list[dict[str
     return [row for chunk in chunks for row in chunk.to_dict(orient="records")]
 
 
-def physical_line_of(content: bytes, marker: bytes) -> int:
-    return content[: content.index(marker)].count(b"\n") + 1
+def is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 MUTATIONS = st.sampled_from(['"', ",", "\n", "\r", "\r\n", "\x00", '""', '"\n'])
@@ -201,6 +205,8 @@ def test_csv_one_mutation_never_costs_the_other_rows(tmp_path, texts, victim, mu
 )
 def test_csv_in_any_supported_encoding_keeps_every_id(tmp_path, texts, encoding):
     content = csv_bytes(texts).decode("utf-8").encode(encoding)
+    if encoding == "gb18030":  # GBK bytes that are also valid UTF-8 (没 is C3 BB, UTF-8's û) read as UTF-8
+        assume(not is_utf8(content))
     path = tmp_path / f"e-{encoding}.csv"
     path.write_bytes(content)
     rows = read_all(path, "csv")
