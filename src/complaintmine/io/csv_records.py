@@ -13,13 +13,13 @@ from __future__ import annotations
 import csv
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from itertools import chain, islice, tee
+from typing import NamedTuple
 
 FIELD_SIZE_LIMIT = 1 << 30  # a 5 MB complaint is one cell; the csv module's default limit is 128 KB
 
 
-@dataclass
-class Record:
+class Record(NamedTuple):
     """One row: where it starts in the file, its fields, and why it cannot be used (None if it can)."""
 
     line: int
@@ -27,33 +27,8 @@ class Record:
     error: str | None = None
 
 
-class _Lines:
-    """Physical lines with their numbers, remembering those the current record used; lines can be pushed back."""
-
-    def __init__(self, lines: Iterable[str], first_number: int):
-        self._source = iter(lines)
-        self._next_number = first_number
-        self._pushed: deque[tuple[int, str]] = deque()
-        self.used: list[tuple[int, str]] = []
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        if self._pushed:
-            item = self._pushed.popleft()
-        else:
-            item = (self._next_number, next(self._source))
-            self._next_number += 1
-        self.used.append(item)
-        return item[1]
-
-    def push_back(self, items: list[tuple[int, str]]) -> None:
-        self._pushed.extendleft(reversed(items))
-
-    @property
-    def next_number(self) -> int:
-        return self._pushed[0][0] if self._pushed else self._next_number
+def _drop(lines: Iterator[str], count: int) -> None:
+    deque(islice(lines, count), maxlen=0)  # consumes at C speed
 
 
 def _alone(text: str, delimiter: str) -> tuple[list[str], str | None]:
@@ -76,40 +51,72 @@ def _checked(line: int, fields: list[str], width: int, quoting: str | None) -> R
     return Record(line, fields)
 
 
-def records(lines: Iterable[str], delimiter: str, width: int, first_number: int) -> Iterator[Record]:
-    """The records of ``lines`` (text split by ``newline=""`` iteration, header already read), ``width`` fields
-    expected; ``first_number`` is the line number of the first of ``lines``. Blank lines are not records."""
-    source = _Lines(lines, first_number)
-    reader = csv.reader(source, delimiter=delimiter, strict=True)
+Chunk = tuple[list[int], list[list[str]], list[str | None]]  # start lines, fields, errors of some records
+
+
+def record_chunks(lines: Iterable[str], delimiter: str, width: int, first_number: int, size: int) -> Iterator[Chunk]:
+    """The records of ``lines`` (text split by ``newline=""`` iteration, header already read), ``size`` at a
+    time; ``width`` fields expected; ``first_number`` is the line number of the first of ``lines``. Blank lines
+    are not records. The last chunk may be empty.
+
+    The csv reader reads one line at a time from ``ahead``; ``behind`` (a tee of the same lines) trails it by
+    at most a few thousand lines, so the lines of a record that failed can be taken apart without any Python
+    code running per line while records are fine.
+    """
+    ahead, behind = tee(lines)
+    reader = csv.reader(ahead, delimiter=delimiter, strict=True)
+    offset = first_number  # the line number of the reader's first line
+    done = 0  # lines the reader has used for complete records
+    dropped = 0  # lines ``behind`` has been moved past
+    starts: list[int] = []
+    rows: list[list[str]] = []
+    errors: list[str | None] = []
     while True:
-        source.used = []
+        if len(rows) >= size:
+            yield starts, rows, errors
+            starts, rows, errors = [], [], []
         try:
             fields = next(reader)
-            failure: str | None = None
         except StopIteration:
-            if not source.used:
-                return
-            fields, failure = [], "end of data"  # the last record ended inside a quote
-        except csv.Error as exc:
-            fields, failure = [], str(exc)
-        used = source.used
-        if not used:
-            return
-        start = used[0][0]
-        if failure is None:
-            if not fields and len(used) == 1:
-                continue  # a truly blank line is not a row
-            # Cleanly quoted: one record, right or wrong in width (a ragged row keeps its cells, reported).
-            yield _checked(start, fields, width, None)
+            break
+        except csv.Error:
+            pass
+        else:
+            if len(fields) == width:
+                starts.append(offset + done)
+                rows.append(fields)
+                errors.append(None)
+            elif fields or reader.line_num - done > 1:  # a truly blank line is not a row
+                # Cleanly quoted: one record, of the wrong width; a ragged row keeps its cells, reported.
+                line = offset + done
+                starts.append(line)
+                rows.append(fields)
+                errors.append(f"line {line}: expected {width} fields, found {len(fields)}")
+            done = reader.line_num
+            if done - dropped >= _TRAIL:
+                _drop(behind, done - dropped)
+                dropped = done
             continue
-        if len(used) > 1:
-            # A record that ran over several lines and then failed: keep its first line alone and read on.
-            source.push_back(used[1:])
-            reader = csv.reader(source, delimiter=delimiter, strict=True)
-        fields, quoting = _alone(used[0][1], delimiter)
-        if not fields and used[0][1].strip("\r\n") == "":
-            continue
-        yield _checked(start, fields, width, quoting)
+        # The record failed (a quote never closed, text after a closing quote): keep its first line alone, as
+        # its own row, and read on from the line after it.
+        start, used = offset + done, reader.line_num - done
+        _drop(behind, done - dropped)
+        failed = list(islice(behind, used))
+        if not failed:
+            break
+        fields, quoting = _alone(failed[0], delimiter)
+        if fields or failed[0].strip("\r\n"):
+            record = _checked(start, fields, width, quoting)
+            starts.append(start)
+            rows.append(record.fields)
+            errors.append(record.error)
+        ahead, behind = tee(chain(failed[1:], ahead))
+        reader = csv.reader(ahead, delimiter=delimiter, strict=True)
+        offset, done, dropped = start + 1, 0, 0
+    yield starts, rows, errors
+
+
+_TRAIL = 4096  # lines the tee may hold before it is moved up to the reader
 
 
 class field_size_limit:

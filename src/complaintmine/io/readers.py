@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import InputError
 from . import text_checks
-from .csv_records import field_size_limit, records
+from .csv_records import field_size_limit, record_chunks
 from .encoding import SAMPLE, choose_encoding, file_encoding
 
 LINE = "__line__"
@@ -225,19 +225,11 @@ def _csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> 
         raise InputError(path, f"malformed header: {exc}", line=1) from None
     header = [name.strip() for name in header]
     check_header(path, header)
-    lines: list[int] = []
-    rows: list[list[str]] = []
-    errors: list[Any] = []
     emitted = False
-    for record in records(stream, delimiter, len(header), reader.line_num + 1):
-        lines.append(record.line)
-        rows.append(record.fields)
-        errors.append(record.error)
-        if len(rows) >= chunk_rows:
+    for lines, rows, errors in record_chunks(stream, delimiter, len(header), reader.line_num + 1, chunk_rows):
+        if rows or not emitted:  # a header-only file still yields its (empty) columns
             yield _csv_frame(header, lines, rows, errors)
-            emitted, lines, rows, errors = True, [], [], []
-    if rows or not emitted:  # a header-only file still yields its (empty) columns
-        yield _csv_frame(header, lines, rows, errors)
+            emitted = True
 
 
 def _lf_lines(stream: IO[str], block: int = 1 << 16) -> Iterator[str]:
