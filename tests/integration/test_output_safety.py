@@ -22,9 +22,10 @@ import pytest
 import complaintmine as cm
 from complaintmine.errors import InputError, JobStopped, OutputError
 from complaintmine.io import writers
+from complaintmine.mining.jobs import run_extract_job, run_mask_job
 from complaintmine.model.artifact import ModelVersionWarning
 from complaintmine.scoring import batch
-from complaintmine.scoring.batch import JobOptions, run_extract_job, run_job, run_mask_job
+from complaintmine.scoring.batch import JobOptions, run_job
 
 from ..conftest import DATA, entry_point
 

@@ -31,7 +31,8 @@ def detect_encoding(sample: bytes) -> str:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if len(sample) >= SAMPLE and exc.start >= len(sample) - 3:  # the sample cut a character in half
+        # The sample cut a character in half (not: a short GBK file whose bytes are no UTF-8 at all).
+        if exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3:
             return "utf-8"
     from charset_normalizer import from_bytes
 
