@@ -372,3 +372,16 @@ def test_dask_keeps_integer_ids_exact_when_a_parquet_id_is_null(tmp_path):
         counts = cmd.write_outputs(scored, tmp_path / "out", "csv")
     rows = cells(tmp_path / "out" / counts["file"].iloc[0])
     assert [row[0] for row in rows[1:]] == [str(big), "", "1"]
+
+
+def test_dask_output_under_a_read_only_folder_fails_before_any_cluster_starts(tmp_path, monkeypatch):
+    pytest.importorskip("dask.dataframe")
+    from complaintmine.scoring.dask.outputs import check_output_dir
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == locked else real(path, mode))
+    with pytest.raises(OutputError, match="not a writable folder"):
+        check_output_dir(locked / "scored" / "parts", "parquet")
+    assert check_output_dir(tmp_path / "new" / "parts", "csv") == tmp_path / "new" / "parts"

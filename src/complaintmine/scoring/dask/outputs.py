@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import InputError, OutputError
 from ...io.writers import OutputWriter
 from .common import import_dask_dataframe, string_dtype, task_errors
 
@@ -74,6 +74,10 @@ def check_output_dir(out_dir: str | os.PathLike[str], fmt: str) -> Path:
         raise InputError(target, "exists and is not a directory; the Dask engine writes a directory of part files")
     if target.is_dir() and any(target.iterdir()):
         raise InputError(target, "output directory is not empty; choose a new or empty directory")
+    # The folder is created when writing starts: the nearest existing folder above it must let us (issue #14).
+    existing = next((folder for folder in (target, *target.absolute().parents) if folder.exists()), None)
+    if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)):
+        raise OutputError(target, f"cannot create or write it: {existing} is not a writable folder")
     return target
 
 
