@@ -66,6 +66,15 @@ def test_an_output_that_is_a_directory_fails_before_any_work(tmp_path):
         run_job(JobOptions(input=str(source), output=str(tmp_path / "out.csv"), model_dir=MISSING_MODEL))
 
 
+def test_a_device_or_fifo_as_output_is_refused_not_replaced(tmp_path):
+    source = complaints(tmp_path / "in.csv")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="not a regular file"):
+        run_job(JobOptions(input=str(source), output=str(fifo), model_dir=MISSING_MODEL, output_format="csv"))
+    assert fifo.is_fifo() and not Path(f"{fifo}.partial").exists()
+
+
 def test_a_read_only_folder_fails_before_any_work(tmp_path, monkeypatch):
     source = complaints(tmp_path / "in.csv")
     folder = tmp_path / "locked"

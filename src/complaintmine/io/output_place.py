@@ -36,6 +36,9 @@ def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
             raise OutputError(output, f"is the input file {name}; writing it would replace the input. Pass another -o")
     if target.is_dir():
         raise OutputError(output, "is a directory; pass a file name with -o")
+    if target.exists() and not target.is_file():
+        # The job writes OUTPUT.partial and renames it over OUTPUT: that would replace a device node or FIFO.
+        raise OutputError(output, "is not a regular file (a device, FIFO or socket); write to standard output instead")
     folder = target.parent
     if not folder.exists():
         raise OutputError(output, f"the folder {folder} does not exist")
