@@ -394,3 +394,9 @@ def test_dask_output_under_a_read_only_folder_fails_before_any_cluster_starts(tm
     with pytest.raises(OutputError, match="not a writable folder"):
         check_output_dir(locked / "scored" / "parts", "parquet")
     assert check_output_dir(tmp_path / "new" / "parts", "csv") == tmp_path / "new" / "parts"
+
+
+def test_the_summary_names_the_encoding_of_standard_input_too(tmp_path, model, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", Stdin("id,text\n1,尾款涨价\n".encode("gbk")))
+    summary = run_job(options("-", tmp_path / "out.csv", id_column="id"), model=model)
+    assert summary.encoding == "gb18030"

@@ -407,10 +407,14 @@ def open_source(path: str, fmt: str | None = None, encoding: str | None = None) 
     return Source(path, found, encoding, size)
 
 
-def iter_chunks(source: Source, chunk_rows: int = 5000, bytes_read: list[int] | None = None) -> Iterator[pd.DataFrame]:
+def iter_chunks(
+    source: Source, chunk_rows: int = 5000, bytes_read: list[int] | None = None, read_as: list[str] | None = None
+) -> Iterator[pd.DataFrame]:
     """Chunks of at most ``chunk_rows`` rows, in file order (see the module docstring for the columns).
 
-    For text formats, ``bytes_read[0]`` follows how far into the file reading has got (for progress and ETA).
+    For text formats, ``bytes_read[0]`` follows how far into the file reading has got (for progress and ETA),
+    and the encoding used is appended to ``read_as`` before the first chunk (for standard input it is only
+    known then).
     """
     if source.fmt == "xlsx":
         yield from _xlsx_chunks(source.path, chunk_rows)
@@ -419,6 +423,8 @@ def iter_chunks(source: Source, chunk_rows: int = 5000, bytes_read: list[int] | 
         yield from _parquet_chunks(source.path, chunk_rows)
         return
     stream, chosen, _ = _text_stream(source.path, source.encoding, bytes_read)
+    if read_as is not None:
+        read_as.append(chosen)
     try:
         if source.fmt == "jsonl":
             yield from _jsonl_chunks(source.path, stream, chunk_rows)

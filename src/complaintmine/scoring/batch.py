@@ -201,10 +201,10 @@ def _fingerprint(options: JobOptions, source: Source, model: Model) -> str:
 
 
 def _chunks_with_offsets(
-    source: Source, options: JobOptions, bytes_read: list[int]
+    source: Source, options: JobOptions, bytes_read: list[int], read_as: list[str] | None = None
 ) -> Generator[tuple[pd.DataFrame, int], None, None]:
     offset = 0
-    for chunk in iter_chunks(source, options.chunk_rows, bytes_read):
+    for chunk in iter_chunks(source, options.chunk_rows, bytes_read, read_as):
         yield chunk, offset
         offset += len(chunk)
 
@@ -222,9 +222,12 @@ def run_job(
         raise InputError(options.input, f"--workers must be at least 1, got {options.workers}")
     model = model or load_model(options.model_dir)
     bytes_read = [0]
-    chunks = _chunks_with_offsets(source, options, bytes_read)
+    read_as: list[str] = []
+    chunks = _chunks_with_offsets(source, options, bytes_read, read_as)
     try:
-        return _run(options, out_fmt, source, model, chunks, bytes_read, progress, stream)
+        summary = _run(options, out_fmt, source, model, chunks, bytes_read, progress, stream)
+        summary.encoding = summary.encoding or next(iter(read_as), None)  # standard input: known once read
+        return summary
     finally:
         chunks.close()  # closes the input file even when the job stops early
 
