@@ -249,6 +249,7 @@ def test_resume_from_standard_input_refuses_another_stream(tmp_path, model, monk
 # -- SIGTERM -----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a 30,000-row job in subprocesses, twice
 def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path):
     source = complaints(tmp_path / "in.csv", rows=30_000)
     out = tmp_path / "out.csv"
@@ -365,6 +366,7 @@ def test_extract_and_mask_neutralise_too_and_the_cli_has_the_option(tmp_path):
 # -- Dask: ids stay exact too -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # imports Dask
 def test_dask_keeps_integer_ids_exact_when_a_parquet_id_is_null(tmp_path):
     pytest.importorskip("dask.dataframe")
     from complaintmine.scoring import dask as cmd
