@@ -270,3 +270,26 @@ def test_a_dataframe_text_with_a_lone_surrogate_is_an_error_row(model):
     out = cm.classify_frame(model, frame, id_column="id")
     assert out["id"].tolist() == [1, 2]
     assert "lone surrogate" in out.loc[0, "error"] and out.loc[1, "error"] == ""
+
+
+CSV_CASES = [case for case in CASES if case["file"].endswith(".csv") and case["raises"] is None]
+
+
+@pytest.mark.slow  # imports Dask
+@pytest.mark.parametrize("case", CSV_CASES, ids=[case["file"] for case in CSV_CASES])
+@pytest.mark.parametrize("blocksize", [20, 64, None])
+def test_the_dask_engine_reads_each_bad_csv_as_the_single_machine_reader_does(case, blocksize):
+    pytest.importorskip("dask.dataframe")
+    import dask
+    import pandas as pd
+
+    from complaintmine.io.readers import open_source
+    from complaintmine.scoring import dask as cmd
+
+    path = str(BAD / case["file"])
+    encoding = case["options"].get("encoding")
+    with dask.config.set(scheduler="sync"):
+        split = cmd.read_inputs(path, id_column="id", encoding=encoding, blocksize=blocksize).compute()
+    whole = pd.concat(list(iter_chunks(open_source(path, encoding=encoding))), ignore_index=True)
+    for column in ("id", LINE, ERROR):
+        assert split[column].tolist() == whole[column].tolist()
