@@ -314,3 +314,44 @@ def test_the_lexicon_is_read_once(model, monkeypatch):
     monkeypatch.setattr(Path, "read_text", spy)
     load(model)
     assert reads.count(LEXICON) == 1 and LEXICON not in opened
+
+
+# -- models that declare their arrays (written by this version) -----------------------------------------------
+
+
+@pytest.fixture
+def declared(tiny_model, tmp_path) -> Path:
+    target = tmp_path / "declared"
+    shutil.copytree(tiny_model, target)
+    return target
+
+
+def test_a_new_model_declares_its_arrays_and_loads(declared):
+    arrays = manifest_of(declared)["arrays"]
+    assert arrays["thresholds"] == {"shape": [6], "dtype": "<f8"}
+    assert load(declared).scorer is not None
+
+
+def test_an_array_other_than_declared_is_refused_before_its_data_is_read(declared):
+    arrays = arrays_of(declared)
+    arrays["char_idf"] = arrays["char_idf"][:-1]  # consistent with nothing, but the header is what is checked first
+    write_arrays(declared, arrays)
+    with pytest.raises(ModelError, match="the manifest declares"):
+        load(declared)
+
+
+def test_an_array_the_manifest_does_not_declare_is_refused(declared):
+    manifest = manifest_of(declared)
+    del manifest["arrays"]["intercept"]
+    rehash(declared, manifest)
+    with pytest.raises(ModelError, match="not among those the manifest declares"):
+        load(declared)
+
+
+@pytest.mark.parametrize("arrays", [[1, 2], {"thresholds": {"shape": "6", "dtype": "<f8"}}, {"x": {}}])
+def test_a_malformed_array_declaration_is_refused(declared, arrays):
+    manifest = manifest_of(declared)
+    manifest["arrays"] = arrays
+    rehash(declared, manifest)
+    with pytest.raises(ModelError, match="arrays must map names to shape and dtype"):
+        load(declared)

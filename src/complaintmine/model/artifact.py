@@ -27,7 +27,15 @@ from ..labels import TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
 from .runtime import Model
 from .scorer import LinearScorer
-from .validate import check_arrays, check_lexicon, check_manifest, parse_manifest, read_arrays, read_regular
+from .validate import (
+    check_arrays,
+    check_lexicon,
+    check_manifest,
+    declared_arrays,
+    parse_manifest,
+    read_arrays,
+    read_regular,
+)
 
 if TYPE_CHECKING:
     from .classifier import ComplaintClassifier
@@ -120,6 +128,9 @@ def save_model(model: Model, directory: str | Path) -> Path:
         "library_versions": library_versions(),
         "files": {name: sha256_file(target / name) for name in files},
     }
+    manifest.pop("arrays", None)
+    if scorer is not None:  # what scorer.npz holds: loading checks each array's header against it before reading
+        manifest["arrays"] = declared_arrays(scorer.arrays)
     path = target / MANIFEST
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     model.manifest, model.path, model.scorer = manifest, target, scorer
@@ -204,7 +215,8 @@ def load_model(directory: str | Path) -> Model:
         model._classifier = load_classifier(directory, manifest, tokenizer)
         return model
     data = _verified_bytes(directory, SCORER, manifest)
-    arrays = read_arrays(directory / SCORER, data)  # sizes and headers checked before any data is read
+    # sizes and headers checked before any data is read, against the shapes the manifest declares (if it does)
+    arrays = read_arrays(directory / SCORER, data, manifest.get("arrays"))
     check_arrays(directory / SCORER, arrays, manifest)
     try:
         scorer = LinearScorer.from_arrays(arrays, tokenizer, manifest.get("classifier_params", {}))

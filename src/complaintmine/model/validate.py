@@ -11,9 +11,10 @@ that is a FIFO (reading it hangs) or a link to ``/dev/zero`` (reading it never e
 - :func:`parse_manifest` and :func:`check_manifest` parse and check ``model.json`` against the schema below.
 - :func:`read_arrays` reads ``scorer.npz`` with every member's size and ``.npy`` header checked before its
   data is read, and :func:`check_arrays` checks shapes, dtypes, index ranges and values against each other
-  and the manifest. The manifest declares no array sizes, so arrays are bounded by the archive's own
-  directory (at most ``EXPANSION`` times the file's size in all) and by each other (an index must point into
-  the table it indexes).
+  and the manifest. Models written by this version declare each array's shape and dtype in the manifest
+  (``"arrays"``), and each ``.npy`` header must match its declaration before any data is read; older models
+  declare none, so their arrays are bounded by the archive's own directory (at most ``EXPANSION`` times the
+  file's size in all). Either way, arrays are bounded by each other (an index must point into its table).
 - :func:`check_lexicon` checks the lexicon text (UTF-8, ``WORD FREQ [TAG]`` lines, frequencies in range).
 """
 
@@ -229,8 +230,31 @@ _ARRAYS: dict[str, tuple[str, int]] = {
 }
 
 
-def read_arrays(path: Path, data: bytes) -> dict[str, np.ndarray]:
-    """The arrays of ``scorer.npz`` (its bytes), each member's size and header checked before its data is read."""
+def declared_arrays(arrays: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:
+    """What a manifest declares about the scoring arrays (``"arrays"``): each one's shape and dtype."""
+    return {name: {"shape": list(array.shape), "dtype": array.dtype.str} for name, array in arrays.items()}
+
+
+def _check_declared(path: Path, declared: Any) -> dict[str, tuple[tuple[int, ...], str]]:
+    problem = ModelError(f"{path.parent / 'model.json'}: malformed manifest: arrays must map names to shape and dtype")
+    if not isinstance(declared, dict):
+        raise problem
+    found: dict[str, tuple[tuple[int, ...], str]] = {}
+    for name, entry in declared.items():
+        shape = entry.get("shape") if isinstance(entry, dict) else None
+        dtype = entry.get("dtype") if isinstance(entry, dict) else None
+        if name not in _ARRAYS or not isinstance(shape, list) or not isinstance(dtype, str):
+            raise problem
+        if not all(_is_int(n) and 0 <= n < 2**40 for n in shape):
+            raise problem
+        found[name] = (tuple(shape), dtype)
+    return found
+
+
+def read_arrays(path: Path, data: bytes, declared: Any = None) -> dict[str, np.ndarray]:
+    """The arrays of ``scorer.npz`` (its bytes), each member's size and header checked before its data is read;
+    with ``declared`` (the manifest's ``"arrays"``), each header must also match the shape and dtype declared."""
+    wanted = _check_declared(path, declared) if declared is not None else None
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
@@ -248,17 +272,23 @@ def read_arrays(path: Path, data: bytes) -> dict[str, np.ndarray]:
             name = member.filename.removesuffix(".npy")
             if name not in _ARRAYS or not member.filename.endswith(".npy"):
                 raise ModelError(f"{path}: unexpected member {member.filename!r:.80} in the scoring arrays")
+            if wanted is not None and name not in wanted:
+                raise ModelError(f"{path}: array {name} is not among those the manifest declares")
             try:
                 with archive.open(member) as stream:
-                    arrays[name] = _read_npy(stream, member.file_size)
+                    arrays[name] = _read_npy(stream, member.file_size, wanted[name] if wanted is not None else None)
             except ModelError as exc:
                 raise ModelError(f"{path}: array {name}: {exc}") from None
             except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
                 raise ModelError(f"{path}: array {name}: cannot read: {exc}") from None
+    if wanted is not None and set(wanted) - set(arrays):
+        raise ModelError(
+            f"{path}: arrays the manifest declares are missing: {', '.join(sorted(set(wanted) - set(arrays)))}"
+        )
     return arrays
 
 
-def _read_npy(stream: Any, size: int) -> np.ndarray:
+def _read_npy(stream: Any, size: int, declared: tuple[tuple[int, ...], str] | None = None) -> np.ndarray:
     """One ``.npy`` member whose header must promise no more data than the member holds; no pickles."""
     fmt = np.lib.format
     version = fmt.read_magic(stream)
@@ -270,6 +300,10 @@ def _read_npy(stream: Any, size: int) -> np.ndarray:
         raise ModelError(f"unsupported .npy version {version}")
     if dtype.hasobject or dtype.kind not in "biufU":
         raise ModelError(f"dtype {dtype} is not allowed in a scoring array")
+    if declared is not None and (tuple(shape), dtype.str) != declared:
+        raise ModelError(
+            f"its header says shape {shape} {dtype.str}, the manifest declares {declared[0]} {declared[1]}"
+        )
     count = math.prod(shape)
     if count * dtype.itemsize > size:
         raise ModelError(
