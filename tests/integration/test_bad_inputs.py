@@ -139,9 +139,9 @@ TEXTS = st.text(
 ).filter(lambda text: text.strip() and text[0] not in ",\n")
 
 
-def csv_bytes(texts: list[str]) -> bytes:
+def csv_bytes(texts: list[str], delimiter: str = ",") -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(["id", "text"])
     for number, text in enumerate(texts):
         writer.writerow([f"id{number:04d}", text])
@@ -166,22 +166,29 @@ def is_utf8(content: bytes) -> bool:
     return True
 
 
-MUTATIONS = st.sampled_from(['"', ",", "\n", "\r", "\r\n", "\x00", '""', '"\n'])
+MUTATIONS = st.sampled_from(['"', ",", "\t", "\n", "\r", "\r\n", "\x00", '""', '"\n'])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(TEXTS, min_size=2, max_size=25), victim=st.data(), mutation=MUTATIONS)
-def test_csv_one_mutation_never_costs_the_other_rows(tmp_path, texts, victim, mutation):
-    """Put a quote, separator, line break or NUL into one row's text: every other row keeps its exact id."""
-    content = csv_bytes(texts)
+@given(
+    texts=st.lists(TEXTS, min_size=2, max_size=25),
+    victim=st.data(),
+    mutation=MUTATIONS,
+    fmt=st.sampled_from(["csv", "tsv"]),
+)
+def test_csv_one_mutation_never_costs_the_other_rows(tmp_path, texts, victim, mutation, fmt):
+    """Put a quote, separator, line break or NUL into one row's text (CSV or TSV): every other row keeps its
+    exact id."""
+    delimiter = "\t" if fmt == "tsv" else ","
+    content = csv_bytes(texts, delimiter)
     target = victim.draw(st.integers(0, len(texts) - 1))
-    marker = f"id{target:04d},".encode()
+    marker = f"id{target:04d}{delimiter}".encode()
     at = content.index(marker) + len(marker)
     at += victim.draw(st.integers(0, 1))  # at the start of the field, or one character in
     mutated = content[:at] + mutation.encode() + content[at:]
-    path = tmp_path / "m.csv"
+    path = tmp_path / f"m.{fmt}"
     path.write_bytes(mutated)
-    rows = read_all(path, "csv", "utf-8")
+    rows = read_all(path, fmt, "utf-8")
     ids = [row["id"] for row in rows]
     others = [f"id{n:04d}" for n in range(len(texts)) if n != target]
     missing = [i for i in others if i not in ids]
