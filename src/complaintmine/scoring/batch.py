@@ -151,16 +151,18 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
             else list(options.keep_columns)
         )
         id_name = scored.columns[0]
-        for position, column in enumerate(kept, 1):
-            name = column if column not in scored.columns else f"input_{column}"
+        position = 1  # kept columns go right after the id column, in the order asked for
+        for column in kept:
             if column == id_name:
-                continue
+                continue  # already the first column
+            name = column if column not in scored.columns else f"input_{column}"
             values: Any = chunk[column].to_numpy() if column in chunk else [None] * len(chunk)
             if options.mask:
                 from ..mining.privacy import mask_text
 
                 values = [mask_text(v) if isinstance(v, str) else v for v in values]
             scored.insert(position, name, values)
+            position += 1
     return scored
 
 
