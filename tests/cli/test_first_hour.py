@@ -39,3 +39,22 @@ def test_kept_columns_come_right_after_the_id_and_before_labels(tmp_path, tiny_m
     columns = _columns(out)
     kept = ["date", "merchant", "text", "input_presale"] if keep == ["*"] else ["date", "merchant"]
     assert columns[: len(kept) + 2] == ["id", *kept, "labels"]
+
+
+def test_jsonl_labels_are_a_json_list_and_csv_keeps_the_bar(tmp_path, tiny_model, source):
+    source.write_text(SOURCE + "c3,2026-01-03,甲店,,0\n", encoding="utf-8")
+    out = tmp_path / "scored.jsonl"
+    result = run("classify", source, "--id-column", "id", "--model", tiny_model, "-o", out, "-q")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all(isinstance(r["labels"], list) and r["labels"] for r in records[:2])
+    assert records[2]["labels"] is None and records[2]["error"] == "empty text"
+    csv_out = tmp_path / "scored.csv"
+    result = run("classify", source, "--id-column", "id", "--model", tiny_model, "-o", csv_out, "-q")
+    frame = pd.read_csv(csv_out, dtype=str, keep_default_na=False)
+    assert frame["labels"][:2].tolist() == ["|".join(r["labels"]) for r in records[:2]]
+    # and the report reads the list back
+    page = tmp_path / "report.html"
+    result = run("report", out, "--model", tiny_model, "-o", page)
+    assert result.returncode == 0, result.stderr
+    assert "unreadable labels cell" not in page.read_text(encoding="utf-8")

@@ -261,6 +261,8 @@ def _run(
                 yield item
 
     def record(scored: pd.DataFrame) -> None:
+        if out_fmt == "jsonl":  # a JSON list for JSONL readers; CSV, TSV and Parquet keep "a|b"
+            scored["labels"] = [value.split("|") if value else None for value in scored["labels"]]
         writer.write(scored)
         summary.rows = writer.progress.rows
         summary.chunks = writer.progress.chunks
