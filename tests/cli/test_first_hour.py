@@ -58,3 +58,25 @@ def test_jsonl_labels_are_a_json_list_and_csv_keeps_the_bar(tmp_path, tiny_model
     result = run("report", out, "--model", tiny_model, "-o", page)
     assert result.returncode == 0, result.stderr
     assert "unreadable labels cell" not in page.read_text(encoding="utf-8")
+
+
+def test_help_shows_brackets_defaults_readable_types_and_the_label_guide():
+    result = run("classify", "--help")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "'complaintmine[dask]'" in text  # not eaten as markup
+    assert "Default: text." in text  # the default text column
+    for unreadable in ("<bool>", "<list[str]>", "{input}", "<str>  CSV"):
+        assert unreadable not in text, unreadable
+    assert "--text-column COLUMN" in text and "--workers N" in text
+    # paragraphs are wrapped as paragraphs: no line ends after a mere two words of a sentence
+    assert "labels joined by '|', or\n" not in text
+    assert "docs/labels.md" in text and "docs/labels.md" in run("--help").stdout
+
+
+def test_a_misspelt_id_column_gets_a_did_you_mean(tiny_model):
+    from .test_cli import EXAMPLES
+
+    result = run("classify", EXAMPLES, "--id-column", "ID", "--model", tiny_model)
+    assert result.returncode == 2
+    assert "no column 'ID'" in result.stderr and "Did you mean 'id'?" in result.stderr
