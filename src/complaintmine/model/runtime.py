@@ -45,6 +45,10 @@ class Model:
         self.scorer = scorer
         self._explainer: Explainer | None = None
 
+    def __repr__(self) -> str:
+        where = f" from {self.path}" if self.path is not None else " (not saved)"
+        return f"<Model {self.name} {self.version}{where}>"
+
     @property
     def name(self) -> str:
         return str(self.manifest.get("name", "unnamed"))
