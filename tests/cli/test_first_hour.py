@@ -80,3 +80,54 @@ def test_a_misspelt_id_column_gets_a_did_you_mean(tiny_model):
     result = run("classify", EXAMPLES, "--id-column", "ID", "--model", tiny_model)
     assert result.returncode == 2
     assert "no column 'ID'" in result.stderr and "Did you mean 'id'?" in result.stderr
+
+
+def _train(tmp_path, *args):
+    from ..conftest import DATA
+
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"min_df": 1, "cv": 2}), encoding="utf-8")
+    return run("train", DATA / "tiny_corpus.csv", "--config", config, *args)
+
+
+def test_a_trained_model_is_named_after_its_folder_and_is_not_overwritten(tmp_path):
+    from complaintmine.model.artifact import read_manifest
+
+    target = tmp_path / "shop-zh-2.1"
+    result = _train(tmp_path, "-o", target)
+    assert result.returncode == 0, result.stderr
+    manifest = read_manifest(target)
+    assert (manifest["name"], manifest["version"]) == ("shop-zh", "2.1")
+    assert "shop-zh 2.1" in result.stderr
+    assert (target / "README.md").read_text(encoding="utf-8").startswith("# shop-zh 2.1")
+
+    again = _train(tmp_path, "-o", target, "--name", "mine", "--version", "3")
+    assert again.returncode == 3 and "--force" in again.stderr and "Traceback" not in again.stderr
+    assert read_manifest(target)["name"] == "shop-zh"
+
+    forced = _train(tmp_path, "-o", target, "--name", "mine", "--version", "3", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (read_manifest(target)["name"], read_manifest(target)["version"]) == ("mine", "3")
+
+    plain = _train(tmp_path, "-o", tmp_path / "my-model")
+    assert plain.returncode == 0, plain.stderr
+    assert read_manifest(tmp_path / "my-model")["name"] == "my-model"
+
+
+def test_training_on_too_few_examples_warns_per_label(tmp_path):
+    small = tmp_path / "small.csv"
+    rows = ["text,labels,presale"]
+    rows += [f"尾款涨了{n}块，说好的价格不算数,price_hike,1" for n in range(10, 22)]
+    rows += ["买完就降价了，不给保价,no_price_protection,0", "说好送的围巾没收到,gift_not_honored,0"]
+    rows += ["付款一周了还没发货,late_shipping,0", "说是全网最低价，别家更便宜,false_lowest_price,0"]
+    rows += [f"质量一般般{n},other,0" for n in range(12)]
+    small.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"min_df": 1, "cv": 2, "tune_thresholds": False}), encoding="utf-8")
+    result = run("train", small, "-o", tmp_path / "m", "--config", config)
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    for label in ("no_price_protection", "gift_not_honored", "late_shipping", "false_lowest_price"):
+        assert any(f"only 1 training example(s) of {label} (fewer than 10)" in line for line in warned), label
+    assert not any("of price_hike" in line or "of presale" in line for line in warned)
+

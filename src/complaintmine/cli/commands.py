@@ -52,31 +52,59 @@ def train_cli(
         str | None,
         typer.Option(
             "--base",
+            metavar="MODEL",
             help="Adapt this model ('default' or a model directory) with the labels instead of training from them alone: CORPUS is then a labelled file, a filled sheet from 'suggest' or a folder of them.",
         ),
     ] = None,
     anchor: Annotated[
         Path | None,
-        typer.Option("--anchor", help="With --base: the corpus the base was trained on. Default: found from the base."),
+        typer.Option(
+            "--anchor",
+            metavar="CORPUS",
+            help="With --base: the corpus the base was trained on. Default: found from the base.",
+        ),
     ] = None,
     user_weight: Annotated[
         int | None,
         typer.Option(
-            "--user-weight", min=1, help="With --base: times each of your rows counts. Default: chosen from the sizes."
+            "--user-weight",
+            min=1,
+            metavar="N",
+            help="With --base: times each of your rows counts. Default: chosen from the sizes.",
         ),
     ] = None,
     compare_to: Annotated[
         str | None,
         typer.Option(
             "--compare-to",
+            metavar="MODEL",
             help="After training, compare with this model ('default' or a directory) on the labels' split=test rows.",
         ),
     ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            metavar="NAME",
+            help="Model name, shown in summaries and reports. Default: the config's, else the output folder's name (my-model).",
+        ),
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            metavar="VERSION",
+            help="Model version. Default: the config's, else from a folder named like name-1.2.0, else 0.1.0.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing model directory (refused without it).")
+    ] = False,
 ) -> None:
     """Train a model on the corpus's train split and write a model directory with manifest and model card.
 
     Test splits in the corpus are scored after training and reported; they are never trained or tuned on.
-    The labels are explained in docs/labels.md.
+    A label with fewer than 10 training examples gets a warning. The labels are explained in docs/labels.md.
 
     \b
     Example: complaintmine train corpora -o models/my-model
@@ -84,23 +112,27 @@ def train_cli(
     Adapt the shipped model with your labels: complaintmine train to_label.xlsx --base default -o models/ours
     """
     if base is not None or compare_to is not None:
+        from ..model.artifact import check_model_target
         from ..retrain.commands import train_adapted
 
+        check_model_target(output, force)
         train_adapted(corpus, output, base, anchor, user_weight, compare_to, config, shared, seed)
         return
     from ..model.training import read_train_config, train_to_directory
 
-    settings = read_train_config(config, seed)
-    trained = train_to_directory(corpus, output, settings, shared, comparison, progress=_say)
+    settings = read_train_config(config, seed, name=name, version=version, output=output)
+    trained = train_to_directory(corpus, output, settings, shared, comparison, progress=_say, force=force)
+    for warning in trained.manifest.get("warnings", []):
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(
-        f"wrote {output} ({trained.manifest['corpus']['n_texts']:,} training texts, "
+        f"wrote {output}: {trained.name} {trained.version} ({trained.manifest['corpus']['n_texts']:,} training texts, "
         f"{trained.manifest['training_seconds']}s)",
         err=True,
     )
-    for name, metrics in trained.manifest["metrics"].items():
-        if name != "train":
+    for part, metrics in trained.manifest["metrics"].items():
+        if part != "train":
             typer.echo(
-                f"{name}: micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
+                f"{part}: micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
                 f"presale accuracy {metrics['presale_accuracy']:.3f} on {metrics['n_texts']:,} texts",
                 err=True,
             )

@@ -52,6 +52,7 @@ def render_model_card(model: Model) -> str:
         "- Positive training examples: " + ", ".join(f"{k} {v:,}" for k, v in corpus["label_counts"].items()),
     ]
     lines += [f"- Note: {note}" for note in corpus.get("notes", [])]
+    lines += [f"- Warning: {warning}" for warning in m.get("warnings", [])]
     cfg = m["training_config"]
     lines += [
         "",
