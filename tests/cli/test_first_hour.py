@@ -131,3 +131,21 @@ def test_training_on_too_few_examples_warns_per_label(tmp_path):
         assert any(f"only 1 training example(s) of {label} (fewer than 10)" in line for line in warned), label
     assert not any("of price_hike" in line or "of presale" in line for line in warned)
 
+
+def test_evaluate_says_the_real_texts_need_the_shared_pool_and_writes_json_only_when_asked(tmp_path):
+    from complaintmine import default_model_dir
+
+    from ..conftest import DATA, ROOT
+
+    model = default_model_dir()
+    empty = tmp_path / "no-shared"
+    empty.mkdir()
+    result = run(
+        "evaluate", model, ROOT / "corpora", "--split", "test", "--origin", "real", "--shared", empty, cwd=tmp_path
+    )
+    assert result.returncode == 5
+    assert "nothing to evaluate" in result.stderr and "corpora/real_reviews.csv" in result.stderr
+    result = run("evaluate", model, DATA / "tiny_corpus.csv", "--split", "test", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "micro-F1" in result.stdout
+    assert list(tmp_path.iterdir()) == [empty]  # no evaluation.json unasked

@@ -155,14 +155,17 @@ def evaluate_cli(
     origin: Annotated[
         str | None, typer.Option("--origin", metavar="ORIGIN", help="Corpus directories only: 'real' or 'team' rows.")
     ] = None,
-    json_out: Annotated[Path, typer.Option("--json", help="Where to write the metrics as JSON.")] = Path(
-        "evaluation.json"
-    ),
+    json_out: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="Also write the metrics as JSON to this file.")
+    ] = None,
     shared: Annotated[
         Path | None, typer.Option("--shared", metavar="DIR", help="The shared data folder (see train).")
     ] = None,
 ) -> None:
     """Print per-label precision, recall and F1, micro- and macro-F1 and presale accuracy; write them as JSON.
+
+    The metrics go to standard output; --json also writes them to a file. The project corpus's real texts
+    (--origin real) need the research-only ../shared/corpora/real_reviews.csv (see --shared).
 
     With --split contrast, score the contrast set (corpora/contrast_set.csv, or DATA itself when it is a
     contrast-set file): accuracy on complaint and non-complaint variants, per spec rule, register and variant.
@@ -181,14 +184,16 @@ def evaluate_cli(
 
         report = contrast_report(loaded, load_contrast_set(data))
         typer.echo(format_contrast_report(report))
-        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        typer.echo(f"contrast-set report written to {json_out}", err=True)
+        if json_out is not None:
+            json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            typer.echo(f"contrast-set report written to {json_out}", err=True)
         return
     corpus = load_corpus(data, shared).select(split=split, origin=origin)
     metrics = evaluate(loaded, corpus)
     typer.echo(format_metrics(metrics))
-    json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    typer.echo(f"metrics written to {json_out}", err=True)
+    if json_out is not None:
+        json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        typer.echo(f"metrics written to {json_out}", err=True)
 
 
 @app.command("corpus")

@@ -165,7 +165,8 @@ def train_model(corpus: Corpus, config: TrainConfig | None = None, progress: Pro
 def evaluate(model: Model, corpus: Corpus) -> dict[str, Any]:
     """Metrics of ``model`` on every row of ``corpus`` (select the split you want first)."""
     if len(corpus) == 0:
-        raise TrainingError("nothing to evaluate: the data has no rows")
+        why = "".join(f"; {note}" for note in corpus.notes)  # e.g. the real texts' pool was not found
+        raise TrainingError(f"nothing to evaluate: the data has no rows{why}")
     scores = score_texts(model, corpus.texts)
     proba, predicted = scores.proba, scores.decided.astype(int)
     # A text predicted with no issue is "other"; the presale column is decided on its own.
