@@ -149,3 +149,34 @@ def test_evaluate_says_the_real_texts_need_the_shared_pool_and_writes_json_only_
     assert result.returncode == 0, result.stderr
     assert "micro-F1" in result.stdout
     assert list(tmp_path.iterdir()) == [empty]  # no evaluation.json unasked
+
+
+def test_report_without_a_text_column_says_so(tmp_path, tiny_model, source):
+    scored = tmp_path / "scored.csv"
+    result = run("classify", source, "--id-column", "id", "--model", tiny_model, "-o", scored, "-q")
+    assert result.returncode == 0, result.stderr
+    result = run("report", scored, "--model", tiny_model, "-o", tmp_path / "r.html")
+    assert result.returncode == 0, result.stderr
+    assert "note: no text column 'text'" in result.stderr and "--keep-columns text" in result.stderr
+    result = run("classify", source, "--keep-columns", "text", "--model", tiny_model, "-o", scored, "-q")
+    result = run("report", scored, "--model", tiny_model, "-o", tmp_path / "r.html")
+    assert result.returncode == 0 and "note:" not in result.stderr
+
+
+def test_report_reads_a_folder_of_part_files_in_order(tmp_path, tiny_model, source):
+    scored = tmp_path / "scored.csv"
+    result = run("classify", source, "--keep-columns", "*", "--model", tiny_model, "-o", scored, "-q")
+    assert result.returncode == 0, result.stderr
+    header, *rows = scored.read_text(encoding="utf-8").splitlines()
+    parts = tmp_path / "scored"
+    parts.mkdir()
+    for number, row in enumerate(rows):  # what --engine dask --output-format csv writes: one header per part
+        (parts / f"part-{number:05d}.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    page = tmp_path / "r.html"
+    result = run("report", parts, "--model", tiny_model, "-o", page)
+    assert result.returncode == 0, result.stderr
+    assert f"{len(rows)} / {len(rows)}" in page.read_text(encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("report", empty, "--model", tiny_model, "-o", page)
+    assert result.returncode == 2 and "without part files" in result.stderr

@@ -219,7 +219,8 @@ def _classify_on_dask(
     if not quiet:
         typer.echo(
             f"classified {done.rows - done.failed:,} of {done.rows:,} rows to {done.output_dir} "
-            f"({done.partitions:,} part files); {done.failed:,} row(s) could not be scored",
+            f"({done.partitions:,} part files) with {done.model_name} {done.model_version}; "
+            f"{done.failed:,} row(s) could not be scored",
             err=True,
         )
 

@@ -312,7 +312,8 @@ def report_cli(
     scored: Annotated[
         str,
         typer.Argument(
-            metavar="SCORED", help="A file written by 'complaintmine classify' (CSV, TSV, JSONL or Parquet)."
+            metavar="SCORED",
+            help="A file written by 'complaintmine classify' (CSV, TSV, JSONL or Parquet), or the folder of part files of --engine dask.",
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="HTML file to write.")] = Path(
@@ -382,6 +383,7 @@ def report_cli(
         date_column=date_column,
         group_column=group_column,
         mask=mask,
+        on_note=lambda note: _say(f"note: {note}"),
     )
     typer.echo(str(path))
 
