@@ -24,3 +24,8 @@ def test_the_label_guide_is_in_the_project_and_linked():
     for label in ALL_LABELS:
         assert f"### `{label}`" in guide, label
     assert "## Borderline decisions" in guide and "## The pre-sale flag" in guide
+
+
+def test_model_cards_point_at_the_label_guide_in_the_project(tiny_model):
+    card = (tiny_model / "README.md").read_text(encoding="utf-8")
+    assert "docs/labels.md" in card and "LABELS.md" not in card
