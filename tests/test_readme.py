@@ -13,3 +13,19 @@ def test_ci_runs_the_readme_test_command():
     assert "complaintmine classify examples/complaints.csv" in commands[0]
     assert commands[1].endswith("python -m pytest")
     assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_label_guide_is_in_the_project_and_linked():
+    from complaintmine.labels import ALL_LABELS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/labels.md)" in readme and "shared folder" not in readme
+    guide = (ROOT / "docs" / "labels.md").read_text(encoding="utf-8")
+    for label in ALL_LABELS:
+        assert f"### `{label}`" in guide, label
+    assert "## Borderline decisions" in guide and "## The pre-sale flag" in guide
+
+
+def test_model_cards_point_at_the_label_guide_in_the_project(tiny_model):
+    card = (tiny_model / "README.md").read_text(encoding="utf-8")
+    assert "docs/labels.md" in card and "LABELS.md" not in card

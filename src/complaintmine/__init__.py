@@ -69,6 +69,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    """The public names (``__all__``), not the helpers this module imports for itself."""
+    return sorted([*__all__, "__version__"])
+
+
 def load_model(path: str | Path | None = None) -> Model:
     """Load a model directory, or the shipped default model when ``path`` is None."""
     return _load_model_dir(model_directory(path))

@@ -37,7 +37,9 @@ class MissingColumnError(InputError):
     def __init__(self, path: str | Path, column: str, available: Sequence[str]):
         self.column_name = column
         self.available = list(available)
-        hint = get_close_matches(column, self.available, n=1)
+        # Case first: --id-column ID against a column "id" is the commonest slip, and too short for difflib.
+        hint = [name for name in self.available if name.casefold() == column.casefold()]
+        hint = hint or get_close_matches(column, self.available, n=1)
         message = f"no column {column!r}; available columns: {', '.join(map(repr, self.available)) or 'none'}"
         if hint:
             message += f". Did you mean {hint[0]!r}?"

@@ -1,4 +1,4 @@
-"""The label set of ../shared/LABELS.md, and how labels are written in files (joined by ``|``)."""
+"""The label set (docs/labels.md explains each label), and how labels are written in files (joined by ``|``)."""
 
 from __future__ import annotations
 

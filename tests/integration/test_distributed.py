@@ -278,6 +278,14 @@ def test_the_cli_engine_dask_writes_the_same_rows(cluster, model_path, complaint
     assert result.returncode == 0, result.stderr
     assert "dask dashboard: http://" in result.stderr and "classified 200 of 200 rows" in result.stderr
     assert_same_rows(_read_parts(out, tuple(sorted(p.name for p in out.iterdir()))), expected.iloc[:200])
+    model = cm.load_model(model_path)
+    assert f"with {model.name} {model.version};" in result.stderr  # as the local engine's summary does
+    # the report reads the folder of part files, and the model they record
+    page = tmp_path / "report.html"
+    report = subprocess.run([*entry_point(), "report", str(out), "-o", str(page)], capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr
+    assert f"{model.name} {model.version}" in page.read_text(encoding="utf-8")
+    assert f"{200:,} / {200:,}" in page.read_text(encoding="utf-8")
 
 
 # --- reading inputs (no cluster: the synchronous scheduler) ------------------------------------------------------
@@ -442,3 +450,13 @@ def test_importing_complaintmine_imports_no_dask_and_creates_no_cache():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("name", "flags"), [("out.csv", []), ("out.parquet", ["--output-format", "csv"])])
+def test_an_output_suffix_that_is_not_what_the_dask_engine_writes_is_refused(tmp_path, model_path, name, flags):
+    (tmp_path / "a.csv").write_text("text\n尾款涨了\n", encoding="utf-8")
+    command = [*entry_point(), "classify", str(tmp_path / "a.csv"), "--engine", "dask", "-o", str(tmp_path / name)]
+    result = subprocess.run([*command, *flags, "--model", model_path], capture_output=True, text=True, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "writes a folder of" in result.stderr and "dask dashboard" not in result.stderr
+    assert not (tmp_path / name).exists()

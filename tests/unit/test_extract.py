@@ -563,3 +563,31 @@ def test_scorer_rejects_malformed_gold(tmp_path, line, message):
     with pytest.raises(InputError, match=message) as caught:
         read_gold(path)
     assert caught.value.line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "gifts"),
+    [
+        ("直播间说前100名送围巾，我下单很早，客服说赠品送完了", "围巾"),  # 送完: ran out, not a gift
+        ("赠品送完了，什么都没有", None),
+        ("说好送围巾，结果没送围巾", "围巾"),  # once in the flat column, however often named
+        ("送的围巾和手套都没到，围巾还是送的", "围巾|手套"),
+    ],
+)
+def test_gifts_are_named_once_and_running_out_is_no_gift(text, gifts):
+    from complaintmine.mining.jobs import extraction_columns
+
+    assert extraction_columns([text])["gifts"] == [gifts]
+
+
+@pytest.mark.parametrize(
+    ("text", "difference"),
+    [
+        ("付了定金，尾款+200", 200.0),
+        ("原价399，尾款＋200", 200.0),
+        ("定金100+尾款200", None),  # a sum of two payments, not a rise
+        ("好评+1，价格实惠", None),  # a vote
+    ],
+)
+def test_a_plus_sign_before_an_amount_is_a_difference(text, difference):
+    assert extract(text).difference == difference

@@ -14,6 +14,8 @@ from functools import wraps
 from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
+import typer.main
 
 from .. import __version__
 from ..errors import ComplaintMineError
@@ -21,8 +23,10 @@ from ..errors import ComplaintMineError
 app = typer.Typer(
     name="complaintmine",
     help="Sort Chinese e-commerce complaints by issue: price_hike, no_price_protection, gift_not_honored, "
-    "late_shipping, false_lowest_price (or other), with a pre-sale flag.",
+    "late_shipping, false_lowest_price (or other), with a pre-sale flag. What each label means: docs/labels.md.",
     no_args_is_help=True,
+    # Plain help: rich markup would swallow '[dask]' and keep the docstrings' line breaks as ragged lines.
+    rich_markup_mode=None,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -31,22 +35,32 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Options several commands share, declared once (as spaCy's CLI does with its Arg/Opt helpers).
 TableInput = Annotated[
-    str, typer.Argument(help="CSV, TSV, JSONL, Excel (.xlsx) or Parquet file of complaints, or - for standard input.")
+    str,
+    typer.Argument(
+        metavar="INPUT", help="CSV, TSV, JSONL, Excel (.xlsx) or Parquet file of complaints, or - for standard input."
+    ),
 ]
 TableOutput = Annotated[
     str,
     typer.Option(
-        "--output", "-o", help="Output file; .csv, .tsv, .jsonl or .parquet by suffix. Default: CSV on standard output."
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Output file; .csv, .tsv, .jsonl or .parquet by suffix. Default: CSV on standard output.",
     ),
 ]
 InputFormat = Annotated[
     str | None,
-    typer.Option("--format", help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say."),
+    typer.Option(
+        "--format", metavar="FORMAT", help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say."
+    ),
 ]
 InputEncoding = Annotated[
     str | None,
     typer.Option(
-        "--encoding", help="Input encoding, e.g. gb18030. Default: detected (BOM, UTF-8, else charset-normalizer)."
+        "--encoding",
+        metavar="ENCODING",
+        help="Input encoding, e.g. gb18030. Default: detected (BOM, UTF-8, else charset-normalizer).",
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")]
@@ -136,5 +150,21 @@ from . import classify, commands  # noqa: E402, F401  (register the commands on 
 _retrain_commands.register(app, handle_errors)
 
 
+class _Argument(typer.core.TyperArgument):
+    """An argument named in help by its metavar alone: typer 0.2x appends '<str>' and wraps it in braces."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.metavar or self.name or ""
+        return name if self.required else f"[{name}]"
+
+
 def main() -> None:
-    app(prog_name="complaintmine")
+    command = typer.main.get_command(app)
+    for sub in getattr(command, "commands", {}).values():
+        for param in sub.params:
+            if type(param) is typer.core.TyperArgument:
+                param.__class__ = _Argument
+    command(prog_name="complaintmine")

@@ -30,27 +30,38 @@ def classify_cli(
     text_column: Annotated[
         list[str] | None,
         typer.Option(
-            "--text-column", help="Column holding the complaint text; repeat it to join several (title and body)."
+            "--text-column",
+            metavar="COLUMN",
+            help="Column holding the complaint text; repeat it to join several (title and body). Default: text.",
         ),
     ] = None,
     id_column: Annotated[
         str | None,
         typer.Option(
-            "--id-column", help="Column to copy to the output as the row id. Default: 'row', the 0-based row number."
+            "--id-column",
+            metavar="COLUMN",
+            help="Column to copy to the output as the row id. Default: 'row', the 0-based row number.",
         ),
     ] = None,
     model: Annotated[
-        Path | None, typer.Option("--model", help="Model directory. Default: the shipped default model.")
+        Path | None,
+        typer.Option("--model", metavar="DIR", help="Model directory. Default: the shipped default model."),
     ] = None,
     input_format: InputFormat = None,
     output_format: Annotated[
         str | None,
-        typer.Option("--output-format", help="Output format (csv, tsv, jsonl, parquet) when the suffix does not say."),
+        typer.Option(
+            "--output-format",
+            metavar="FORMAT",
+            help="Output format (csv, tsv, jsonl, parquet) when the suffix does not say.",
+        ),
     ] = None,
     encoding: InputEncoding = None,
     keep_columns: Annotated[
         list[str] | None,
-        typer.Option("--keep-columns", help="Input columns to carry into the output; '*' for all. Repeatable."),
+        typer.Option(
+            "--keep-columns", metavar="COLUMN", help="Input columns to carry into the output; '*' for all. Repeatable."
+        ),
     ] = None,
     workers: Annotated[
         int | None,
@@ -58,11 +69,12 @@ def classify_cli(
             "--workers",
             "-j",
             min=1,
+            metavar="N",
             help="Processes scoring chunks in parallel. Default: all cores. Output is identical for any number.",
         ),
     ] = None,
     chunk_rows: Annotated[
-        int, typer.Option("--chunk-rows", min=1, help="Rows per chunk (memory use grows with it).")
+        int, typer.Option("--chunk-rows", min=1, metavar="N", help="Rows per chunk (memory use grows with it).")
     ] = 2000,
     resume: Annotated[
         bool,
@@ -77,7 +89,9 @@ def classify_cli(
             help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.",
         ),
     ] = False,
-    explain_top: Annotated[int, typer.Option("--explain-top", min=1, help="Terms per label with --explain.")] = 5,
+    explain_top: Annotated[
+        int, typer.Option("--explain-top", min=1, metavar="N", help="Terms per label with --explain.")
+    ] = 5,
     mask: Annotated[
         bool,
         typer.Option(
@@ -96,6 +110,7 @@ def classify_cli(
         Engine,
         typer.Option(
             "--engine",
+            metavar="local|dask",
             help="local: this machine. dask: a Dask cluster (pip install 'complaintmine[dask]'); INPUT may be a quoted glob of CSV/TSV/Parquet files, -o names a directory of part files, --output-format is parquet (default) or csv.",
         ),
     ] = Engine.local,
@@ -103,6 +118,7 @@ def classify_cli(
         str | None,
         typer.Option(
             "--scheduler",
+            metavar="ADDRESS",
             help="With --engine dask: address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786. Default: start a local cluster of --workers processes and print its dashboard address.",
         ),
     ] = None,
@@ -111,13 +127,16 @@ def classify_cli(
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
 
+    The text is read from the column 'text' unless --text-column names another.
+
     Output columns: the id column (or 'row'), any --keep-columns, labels (issue labels joined by '|', or
-    'other'), presale (1/0), p_<label> for each issue label, evidence (with --explain), and error (why a row
-    could not be scored: empty text, invalid JSON line, wrong number of CSV fields, undecodable bytes).
-    A row with an error keeps its id and the job goes on; the summary on standard error counts them.
+    'other'; a list in JSONL), presale (1/0), p_<label> for each issue label, evidence (with --explain), and
+    error (why a row could not be scored: empty text, invalid JSON line, wrong number of CSV fields,
+    undecodable bytes). A row with an error keeps its id and the job goes on; the summary on standard error
+    counts them. What each label means: docs/labels.md.
 
+    \b
     Example: complaintmine classify examples/complaints.csv --id-column id -o scored.csv
-
     On a Dask cluster: complaintmine classify 'exports/*.csv' --engine dask -o scored/
     """
     if engine is Engine.dask:
@@ -214,6 +233,7 @@ def _classify_on_dask(
     if not quiet:
         typer.echo(
             f"classified {done.rows - done.failed:,} of {done.rows:,} rows to {done.output_dir} "
-            f"({done.partitions:,} part files); {done.failed:,} row(s) could not be scored",
+            f"({done.partitions:,} part files) with {done.model_name} {done.model_version}; "
+            f"{done.failed:,} row(s) could not be scored",
             err=True,
         )

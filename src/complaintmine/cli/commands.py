@@ -22,78 +22,117 @@ def train_cli(
     corpus: Annotated[
         Path,
         typer.Argument(
-            help="Corpus directory (like corpora/) or a labelled CSV/TSV/JSONL file with text, labels, presale[, split]."
+            metavar="CORPUS",
+            help="Corpus directory (like corpora/) or a labelled CSV/TSV/JSONL file with text, labels, presale[, split].",
         ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write (created).")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Model directory to write (created).")],
     config: Annotated[
-        Path | None, typer.Option("--config", help="JSON file of TrainConfig fields (model, C, features, seed...).")
+        Path | None,
+        typer.Option("--config", metavar="FILE", help="JSON file of TrainConfig fields (model, C, features, seed...)."),
     ] = None,
     shared: Annotated[
         Path | None,
         typer.Option(
             "--shared",
+            metavar="DIR",
             help="The shared data folder holding corpora/real_reviews.csv. Default: ../shared beside the repository, or $COMPLAINTMINE_SHARED.",
         ),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Override the config's seed.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", metavar="N", help="Override the config's seed.")] = None,
     comparison: Annotated[
         Path | None,
         typer.Option(
-            "--comparison", help="Results of experiments/compare.py (comparison.json) to include in the model card."
+            "--comparison",
+            metavar="FILE",
+            help="Results of experiments/compare.py (comparison.json) to include in the model card.",
         ),
     ] = None,
     base: Annotated[
         str | None,
         typer.Option(
             "--base",
+            metavar="MODEL",
             help="Adapt this model ('default' or a model directory) with the labels instead of training from them alone: CORPUS is then a labelled file, a filled sheet from 'suggest' or a folder of them.",
         ),
     ] = None,
     anchor: Annotated[
         Path | None,
-        typer.Option("--anchor", help="With --base: the corpus the base was trained on. Default: found from the base."),
+        typer.Option(
+            "--anchor",
+            metavar="CORPUS",
+            help="With --base: the corpus the base was trained on. Default: found from the base.",
+        ),
     ] = None,
     user_weight: Annotated[
         int | None,
         typer.Option(
-            "--user-weight", min=1, help="With --base: times each of your rows counts. Default: chosen from the sizes."
+            "--user-weight",
+            min=1,
+            metavar="N",
+            help="With --base: times each of your rows counts. Default: chosen from the sizes.",
         ),
     ] = None,
     compare_to: Annotated[
         str | None,
         typer.Option(
             "--compare-to",
+            metavar="MODEL",
             help="After training, compare with this model ('default' or a directory) on the labels' split=test rows.",
         ),
     ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            metavar="NAME",
+            help="Model name, shown in summaries and reports. Default: the config's, else the output folder's name (my-model).",
+        ),
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            metavar="VERSION",
+            help="Model version. Default: the config's, else from a folder named like name-1.2.0, else 0.1.0.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing model directory (refused without it).")
+    ] = False,
 ) -> None:
     """Train a model on the corpus's train split and write a model directory with manifest and model card.
 
     Test splits in the corpus are scored after training and reported; they are never trained or tuned on.
+    A label with fewer than 10 training examples gets a warning. The labels are explained in docs/labels.md.
 
+    \b
     Example: complaintmine train corpora -o models/my-model
 
     Adapt the shipped model with your labels: complaintmine train to_label.xlsx --base default -o models/ours
     """
     if base is not None or compare_to is not None:
+        from ..model.artifact import check_model_target
         from ..retrain.commands import train_adapted
 
+        check_model_target(output, force)
         train_adapted(corpus, output, base, anchor, user_weight, compare_to, config, shared, seed)
         return
     from ..model.training import read_train_config, train_to_directory
 
-    settings = read_train_config(config, seed)
-    trained = train_to_directory(corpus, output, settings, shared, comparison, progress=_say)
+    settings = read_train_config(config, seed, name=name, version=version, output=output)
+    trained = train_to_directory(corpus, output, settings, shared, comparison, progress=_say, force=force)
+    for warning in trained.manifest.get("warnings", []):
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(
-        f"wrote {output} ({trained.manifest['corpus']['n_texts']:,} training texts, "
+        f"wrote {output}: {trained.name} {trained.version} ({trained.manifest['corpus']['n_texts']:,} training texts, "
         f"{trained.manifest['training_seconds']}s)",
         err=True,
     )
-    for name, metrics in trained.manifest["metrics"].items():
-        if name != "train":
+    for part, metrics in trained.manifest["metrics"].items():
+        if part != "train":
             typer.echo(
-                f"{name}: micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
+                f"{part}: micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
                 f"presale accuracy {metrics['presale_accuracy']:.3f} on {metrics['n_texts']:,} texts",
                 err=True,
             )
@@ -102,26 +141,36 @@ def train_cli(
 @app.command("evaluate")
 @handle_errors
 def evaluate_cli(
-    model_dir: Annotated[Path, typer.Argument(help="Model directory.")],
+    model_dir: Annotated[Path, typer.Argument(metavar="MODEL_DIR", help="Model directory.")],
     data: Annotated[
-        Path, typer.Argument(help="Labelled CSV/TSV/JSONL file (text, labels, presale) or a corpus directory.")
+        Path,
+        typer.Argument(
+            metavar="DATA", help="Labelled CSV/TSV/JSONL file (text, labels, presale) or a corpus directory."
+        ),
     ],
     split: Annotated[
-        str | None, typer.Option("--split", help="Only rows whose split column equals this (e.g. test).")
+        str | None,
+        typer.Option("--split", metavar="SPLIT", help="Only rows whose split column equals this (e.g. test)."),
     ] = None,
     origin: Annotated[
-        str | None, typer.Option("--origin", help="Corpus directories only: 'real' or 'team' rows.")
+        str | None, typer.Option("--origin", metavar="ORIGIN", help="Corpus directories only: 'real' or 'team' rows.")
     ] = None,
-    json_out: Annotated[Path, typer.Option("--json", help="Where to write the metrics as JSON.")] = Path(
-        "evaluation.json"
-    ),
-    shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder (see train).")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="Also write the metrics as JSON to this file.")
+    ] = None,
+    shared: Annotated[
+        Path | None, typer.Option("--shared", metavar="DIR", help="The shared data folder (see train).")
+    ] = None,
 ) -> None:
     """Print per-label precision, recall and F1, micro- and macro-F1 and presale accuracy; write them as JSON.
+
+    The metrics go to standard output; --json also writes them to a file. The project corpus's real texts
+    (--origin real) need the research-only ../shared/corpora/real_reviews.csv (see --shared).
 
     With --split contrast, score the contrast set (corpora/contrast_set.csv, or DATA itself when it is a
     contrast-set file): accuracy on complaint and non-complaint variants, per spec rule, register and variant.
 
+    \b
     Example: complaintmine evaluate models/complaintmine-zh-0.2.0 corpora --split test --origin real
     """
     from ..corpus.load import load_corpus
@@ -135,29 +184,34 @@ def evaluate_cli(
 
         report = contrast_report(loaded, load_contrast_set(data))
         typer.echo(format_contrast_report(report))
-        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        typer.echo(f"contrast-set report written to {json_out}", err=True)
+        if json_out is not None:
+            json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            typer.echo(f"contrast-set report written to {json_out}", err=True)
         return
     corpus = load_corpus(data, shared).select(split=split, origin=origin)
     metrics = evaluate(loaded, corpus)
     typer.echo(format_metrics(metrics))
-    json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    typer.echo(f"metrics written to {json_out}", err=True)
+    if json_out is not None:
+        json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        typer.echo(f"metrics written to {json_out}", err=True)
 
 
 @app.command("corpus")
 @handle_errors
 def corpus_cli(
     directory: Annotated[
-        Path, typer.Argument(help="Corpus directory holding team_written.csv and real_labels.csv.")
+        Path, typer.Argument(metavar="DIRECTORY", help="Corpus directory holding team_written.csv and real_labels.csv.")
     ] = Path("corpora"),
-    shared: Annotated[Path | None, typer.Option("--shared", help="The shared data folder (see train).")] = None,
+    shared: Annotated[
+        Path | None, typer.Option("--shared", metavar="DIR", help="The shared data folder (see train).")
+    ] = None,
 ) -> None:
     """Validate a corpus directory and print per-label counts by origin and split.
 
     Checks labels, presale and split values, duplicate and near-duplicate texts, 10-character phrases shared by
     team-written texts, text hashes against the shared pool, and near-duplicates that straddle the split.
 
+    \b
     Example: complaintmine corpus corpora
     """
     from ..corpus.check import check_corpus
@@ -180,11 +234,16 @@ def extract_cli(
     input: TableInput,
     output: TableOutput = "-",
     text_column: Annotated[
-        list[str] | None, typer.Option("--text-column", help="Text column; repeat to join several. Default: text.")
+        list[str] | None,
+        typer.Option("--text-column", metavar="COLUMN", help="Text column; repeat to join several. Default: text."),
     ] = None,
     id_column: Annotated[
         str | None,
-        typer.Option("--id-column", help="Column to copy as the row id. Default: 'row', the 0-based row number."),
+        typer.Option(
+            "--id-column",
+            metavar="COLUMN",
+            help="Column to copy as the row id. Default: 'row', the 0-based row number.",
+        ),
     ] = None,
     input_format: InputFormat = None,
     encoding: InputEncoding = None,
@@ -198,6 +257,7 @@ def extract_cli(
     and 'fields', a JSON object with every value and its [start, end) span. Precision first: a field that is not
     clearly in the text stays empty.
 
+    \b
     Example: complaintmine extract complaints.csv --id-column id -o fields.jsonl
     """
     from ..mining.jobs import run_extract_job
@@ -219,12 +279,14 @@ def mask_cli(
     input: TableInput,
     output: TableOutput = "-",
     column: Annotated[
-        list[str] | None, typer.Option("--column", help="Column to mask; repeatable. Default: text.")
+        list[str] | None, typer.Option("--column", metavar="COLUMN", help="Column to mask; repeatable. Default: text.")
     ] = None,
     kinds: Annotated[
         list[str] | None,
         typer.Option(
-            "--kind", help="Only these kinds: PHONE, ID, ORDER, CARD, EMAIL, ADDRESS, NAME; repeatable. Default: all."
+            "--kind",
+            metavar="KIND",
+            help="Only these kinds: PHONE, ID, ORDER, CARD, EMAIL, ADDRESS, NAME; repeatable. Default: all.",
         ),
     ] = None,
     input_format: InputFormat = None,
@@ -238,6 +300,7 @@ def mask_cli(
     numbers, bank cards, e-mail addresses, street addresses and names in context; prices, dates and model
     numbers stay. Every row is kept, in order.
 
+    \b
     Example: complaintmine mask complaints.csv --column text -o masked.csv
     """
     from ..mining.jobs import run_mask_job
@@ -251,28 +314,42 @@ def mask_cli(
 @handle_errors
 def report_cli(
     scored: Annotated[
-        str, typer.Argument(help="A file written by 'complaintmine classify' (CSV, TSV, JSONL or Parquet).")
+        str,
+        typer.Argument(
+            metavar="SCORED",
+            help="A file written by 'complaintmine classify' (CSV, TSV, JSONL or Parquet), or the folder of part files of --engine dask.",
+        ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("report.html"),
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
     text_column: Annotated[
         str,
         typer.Option(
-            "--text-column", help="Column holding the complaint text (carry it with classify --keep-columns text)."
+            "--text-column",
+            metavar="COLUMN",
+            help="Column holding the complaint text (carry it with classify --keep-columns text).",
         ),
     ] = "text",
     date_column: Annotated[
-        str | None, typer.Option("--date-column", help="Column of dates: complaints per week or month, per issue type.")
+        str | None,
+        typer.Option(
+            "--date-column", metavar="COLUMN", help="Column of dates: complaints per week or month, per issue type."
+        ),
     ] = None,
     group_column: Annotated[
         str | None,
         typer.Option(
-            "--group-column", help="Column to break complaints down by (merchant, platform, ...): the top 20."
+            "--group-column",
+            metavar="COLUMN",
+            help="Column to break complaints down by (merchant, platform, ...): the top 20.",
         ),
     ] = None,
     model: Annotated[
         Path | None,
         typer.Option(
             "--model",
+            metavar="DIR",
             help="Model directory the file was scored with, for its name and version. Default: the model a Parquet file from 'classify' records, else the shipped default model.",
         ),
     ] = None,
@@ -283,7 +360,7 @@ def report_cli(
             help="Replace phone numbers, IDs, addresses and names in the shown texts, ids and groups (default: on).",
         ),
     ] = True,
-    title: Annotated[str | None, typer.Option("--title", help="Report title.")] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Report title.")] = None,
     input_format: InputFormat = None,
     encoding: InputEncoding = None,
 ) -> None:
@@ -294,6 +371,7 @@ def report_cli(
     representative complaints with their evidence highlighted (masked unless --no-mask), and the model and
     when the file was scored.
 
+    \b
     Example: complaintmine report scored.csv --date-column date --group-column merchant -o report.html
     """
     from ..mining.report import report_file
@@ -309,6 +387,7 @@ def report_cli(
         date_column=date_column,
         group_column=group_column,
         mask=mask,
+        on_note=lambda note: _say(f"note: {note}"),
     )
     typer.echo(str(path))
 
@@ -316,13 +395,14 @@ def report_cli(
 @app.command("tokenize")
 @handle_errors
 def tokenize_cli(
-    texts: Annotated[list[str], typer.Argument(help="Texts to segment.")],
+    texts: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Texts to segment.")],
     spans: Annotated[
         bool, typer.Option("--spans", help="Show each token's [start, end) span in the original text.")
     ] = False,
 ) -> None:
     """Show how complaintmine's tokenizer (jieba + the domain lexicon) segments texts, one line per text.
 
+    \b
     Example: complaintmine tokenize "付了定金，尾款涨了50"
     """
     from ..text.tokenizer import Tokenizer

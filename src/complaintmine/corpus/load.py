@@ -177,7 +177,8 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
         if pool is None:
             notes.append(
                 f"{shared / SHARED_POOL} not found: using the {len(team)} team-written texts only, "
-                f"without the {len(real)} labelled real texts"
+                f"without the {len(real)} labelled real texts (they need that research-only file; "
+                "point --shared or $COMPLAINTMINE_SHARED at the folder holding corpora/real_reviews.csv)"
             )
         else:
             texts, mismatched = [], []

@@ -8,6 +8,7 @@ read raises :class:`~complaintmine.errors.InputError` with its file and line.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import IO
 
 import pandas as pd
@@ -17,11 +18,26 @@ from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
 from .writers import format_csv, format_jsonl, output_format
 
 ERROR_FIELD = ERROR
-__all__ = ["ERROR_FIELD", "detect_format", "read_table", "write_table"]
+__all__ = ["ERROR_FIELD", "detect_format", "part_files", "read_table", "write_table"]
+
+
+def part_files(directory: str) -> list[str]:
+    """The part files of a folder written by ``classify --engine dask`` (``part-00000.parquet``, ...), in order."""
+    parts = sorted(p for p in Path(directory).glob("part-*") if p.is_file() and p.suffix in (".parquet", ".csv"))
+    if not parts:
+        raise InputError(directory, "is a folder without part files (part-00000.parquet, ... from --engine dask)")
+    if len({p.suffix for p in parts}) > 1:
+        raise InputError(directory, "holds both .parquet and .csv part files; keep the ones of one job")
+    return [str(p) for p in parts]
 
 
 def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -> pd.DataFrame:
-    """Read a whole table as string cells (empty cells stay ``""``), in file order; strict about bad rows."""
+    """Read a whole table as string cells (empty cells stay ``""``), in file order; strict about bad rows.
+
+    A folder of part files (``classify --engine dask``) reads as one table, the parts in order."""
+    if path != "-" and Path(path).is_dir():
+        frames = [read_table(part, fmt, encoding) for part in part_files(path)]
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     chunks = list(iter_chunks(open_source(path, fmt, encoding)))
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0].reset_index(drop=True)
     bad = frame[frame[ERROR].notna()]

@@ -57,7 +57,7 @@ def extraction_columns(texts: Sequence[Any]) -> dict[str, list[Any]]:
         waited = [t["days"] for t in found["waited"] if t["days"] is not None]
         columns["promised_days"].append(min(promised) if promised else None)
         columns["waited_days"].append(max(waited) if waited else None)
-        columns["gifts"].append("|".join(g["item"] for g in found["gifts"]) or None)
+        columns["gifts"].append("|".join(dict.fromkeys(g["item"] for g in found["gifts"])) or None)
         columns["platforms"].append("|".join(dict.fromkeys(p["name"] for p in found["platforms"])) or None)
         columns["channels"].append("|".join(dict.fromkeys(c["name"] for c in found["channels"])) or None)
         columns["fields"].append(found)

@@ -88,6 +88,18 @@ def library_versions(packages: tuple[str, ...] = LIBRARIES) -> dict[str, str]:
     return versions
 
 
+def check_model_target(directory: str | Path, force: bool = False) -> Path:
+    """Refuse, before any training, to write a model over an existing model or into a folder that is not empty,
+    unless ``force``; a file at ``directory`` is always refused."""
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise ModelError(f"{target}: exists and is not a directory; a model is a directory")
+    if not force and target.is_dir() and any(target.iterdir()):
+        what = "holds a model" if (target / MANIFEST).exists() else "is not empty"
+        raise ModelError(f"{target}: {what}; pass --force to overwrite it, or choose another output directory")
+    return target
+
+
 def save_model(model: Model, directory: str | Path) -> Path:
     """Write ``model`` to ``directory`` (created if needed) and return the path of its manifest."""
     import skops.io as sio

@@ -5,6 +5,10 @@ The explainer is built once per job from the scorer's arrays (no scikit-learn) a
 scorer computed for the same texts, for the labels already decided, so explaining tokenises nothing again.
 Word features are located by finding the text's tokens in its normalised text in order; character features by
 searching the normalised text. Spans are half-open [start, end) offsets into the ORIGINAL text.
+
+Evidence is shown to people, so it is in the text's own words: a model that masks digits (``mask_digits``) has
+features such as "0元" or "000"; a term with a digit is shown as the original text of its first span, its spans
+widened to whole numbers, and a term of digits and punctuation alone is left out.
 """
 
 from __future__ import annotations
@@ -70,6 +74,19 @@ def _classifier_features(model: Model) -> LinearFeatures:
     return LinearFeatures(clf._tokenizer(), clf.features, bool(clf.mask_digits), kinds[0], kinds[1], modality)
 
 
+def _whole_numbers(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Spans widened so that none starts or ends inside a number: a masked "0，尾" found in "抵60，尾款" marks
+    "60，尾", not the last digit of 60."""
+    widened = []
+    for start, end in spans:
+        while 0 < start < len(text) and text[start].isdigit() and text[start - 1].isdigit():
+            start -= 1
+        while 0 < end < len(text) and text[end - 1].isdigit() and text[end].isdigit():
+            end += 1
+        widened.append((start, end))
+    return tuple(dict.fromkeys(widened))
+
+
 class Explainer:
     """Explains a linear model's decisions. Build once per model (or job): it holds the weights and n-grams."""
 
@@ -130,6 +147,9 @@ class Explainer:
                     break
                 prefix, kind = parts[int(part_of[k])][:2]
                 term = kind.ngrams.term(int(features[k]))
+                words = [strip_mode(word) for word in term.split(" ")]  # HYP:涨 reads as 涨
+                if not any(c.isalpha() for word in words for c in word):
+                    continue  # "0,", "000", "NEG:00": digits and punctuation say nothing a person can read
                 if normalized is None:
                     normalized = normalize_with_offsets(text)
                 if prefix == "w":
@@ -138,6 +158,13 @@ class Explainer:
                     spans = tuple(_word_spans(word_tokens, term))
                 else:
                     spans = tuple(_char_spans(normalized, self._mask(normalized.text), term))
+                if any(c.isdigit() for c in term):
+                    # Digits were masked to 0 for the features: show the text's own words, whole numbers.
+                    if not spans:
+                        continue
+                    spans = _whole_numbers(text, spans)
+                    mode = term.split(":", 1)[0] + ":" if is_marked(term) else ""
+                    term = mode + text[spans[0][0] : spans[0][1]]
                 if spans in seen_spans:  # 尾款 as a word and as characters point at the same place
                     continue
                 seen_spans.add(spans)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..text.presale import has_presale_cue
 from ..text.tokenizer import Tokenizer
 from .scorer import LinearScorer
 
@@ -44,6 +45,10 @@ class Model:
         self.path = path
         self.scorer = scorer
         self._explainer: Explainer | None = None
+
+    def __repr__(self) -> str:
+        where = f" from {self.path}" if self.path is not None else " (not saved)"
+        return f"<Model {self.name} {self.version}{where}>"
 
     @property
     def name(self) -> str:
@@ -80,6 +85,14 @@ class Model:
             return self.scorer.thresholds
         return self.classifier.thresholds()
 
+    def decide(self, texts: Sequence[str], proba: np.ndarray) -> np.ndarray:
+        """Yes/no per target for ``proba`` of ``texts``: each at its threshold, and presale only for a text that
+        names a pre-sale purchase (text/presale.py)."""
+        decided = proba >= self.thresholds()
+        for row in np.flatnonzero(decided[:, -1]):  # the few the model calls pre-sale: cheap on a million rows
+            decided[row, -1] = has_presale_cue(texts[int(row)])
+        return decided
+
     def explainer(self) -> Explainer:
         """The model's explainer, built on first use and kept: once per process and job, not per chunk."""
         if self._explainer is None:
@@ -105,17 +118,17 @@ class Scores:
 
 
 def score_texts(model: Model, texts: Sequence[str], explain: bool = False, top: int = 5) -> Scores:
-    """Probabilities, the decisions of the model's thresholds, and with ``explain`` the evidence for the
+    """Probabilities, the model's decisions (:meth:`Model.decide`), and with ``explain`` the evidence for the
     decided labels (the explainer reads the TF-IDF rows that scoring computed, when the scorer has them)."""
     texts = [str(text) for text in texts]
     if not explain:
         proba = model.predict_proba(texts)
-        return Scores(proba, proba >= model.thresholds())
+        return Scores(proba, model.decide(texts, proba))
     explainer = model.explainer()
     featurized = explainer.space.featurize(texts)
     if model.scorer is not None and explainer.space is model.scorer.space:
         proba = model.scorer.proba(featurized) if texts else model.predict_proba(texts)
     else:
         proba = model.predict_proba(texts)
-    decided = proba >= model.thresholds()
+    decided = model.decide(texts, proba)
     return Scores(proba, decided, explainer.explain_decided(texts, featurized, decided, top))

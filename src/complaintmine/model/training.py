@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -84,6 +85,30 @@ class TrainConfig:
         )
 
 
+# Fewer positive training examples than this for a target and training warns (``manifest["warnings"]``): with
+# a handful, a linear model picks up whatever words those few texts share, and the threshold is tuned on one or
+# two examples per fold.
+MIN_EXAMPLES = 10
+
+
+def few_examples(label_counts: dict[str, int], minimum: int = MIN_EXAMPLES) -> list[str]:
+    """One warning per target with fewer than ``minimum`` positive training examples."""
+    return [
+        f"only {count} training example(s) of {name} (fewer than {minimum}): its predictions will be unreliable; "
+        "add labelled texts"
+        for name, count in label_counts.items()
+        if name in TARGETS and count < minimum
+    ]
+
+
+def name_from_directory(directory: str | Path) -> tuple[str, str]:
+    """A model's name and version from the folder it is written to: ``models/shop-zh-1.2`` gives
+    ("shop-zh", "1.2"), ``models/my-model`` gives ("my-model", "0.1.0")."""
+    folder = Path(directory).resolve().name
+    found = re.fullmatch(r"(.+?)-v?(\d+(?:\.\d+)*)", folder)
+    return (found[1], found[2]) if found else (folder, "0.1.0")
+
+
 def _pair(values: Any) -> tuple[int, int]:
     """JSON configs give n-gram ranges as lists; the classifier wants a pair."""
     low, high = values
@@ -132,6 +157,7 @@ def train_model(corpus: Corpus, config: TrainConfig | None = None, progress: Pro
             "notes": list(corpus.notes),
         },
         "metrics": {"train": compute_metrics(Y, fitted)},
+        "warnings": few_examples(counts),
     }
     return Model(classifier, manifest, scorer=LinearScorer.from_classifier(classifier))
 
@@ -139,7 +165,8 @@ def train_model(corpus: Corpus, config: TrainConfig | None = None, progress: Pro
 def evaluate(model: Model, corpus: Corpus) -> dict[str, Any]:
     """Metrics of ``model`` on every row of ``corpus`` (select the split you want first)."""
     if len(corpus) == 0:
-        raise TrainingError("nothing to evaluate: the data has no rows")
+        why = "".join(f"; {note}" for note in corpus.notes)  # e.g. the real texts' pool was not found
+        raise TrainingError(f"nothing to evaluate: the data has no rows{why}")
     scores = score_texts(model, corpus.texts)
     proba, predicted = scores.proba, scores.decided.astype(int)
     # A text predicted with no issue is "other"; the presale column is decided on its own.
@@ -193,8 +220,17 @@ def _errors(model: Model, corpus: Corpus, quote: bool, per_kind: int = 3) -> dic
     return found
 
 
-def read_train_config(path: str | Path | None = None, seed: int | None = None) -> TrainConfig:
-    """A TrainConfig from a JSON file of its fields (the defaults without one), with ``seed`` overriding."""
+def read_train_config(
+    path: str | Path | None = None,
+    seed: int | None = None,
+    *,
+    name: str | None = None,
+    version: str | None = None,
+    output: str | Path | None = None,
+) -> TrainConfig:
+    """A TrainConfig from a JSON file of its fields (the defaults without one), with ``seed``, ``name`` and
+    ``version`` overriding. A name or version that neither gives comes from the ``output`` folder's name (see
+    :func:`name_from_directory`), so a model trained to models/my-model is not called complaintmine-zh."""
     values: dict[str, Any] = {}
     if path is not None:
         try:
@@ -205,6 +241,11 @@ def read_train_config(path: str | Path | None = None, seed: int | None = None) -
             raise TrainingError(f"{path}: a training config is a JSON object of TrainConfig fields")
     if seed is not None:
         values["seed"] = seed
+    if output is not None:
+        folder_name, folder_version = name_from_directory(output)
+        values.setdefault("name", folder_name)
+        values.setdefault("version", folder_version)
+    values.update({key: value for key, value in (("name", name), ("version", version)) if value})
     return TrainConfig.from_dict(values)
 
 
@@ -215,14 +256,19 @@ def train_to_directory(
     shared: str | Path | None = None,
     comparison: str | Path | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> Model:
     """``complaintmine train``: load a corpus (directory or labelled file), train and report on it, and write the
-    model directory with its model card (and the comparison table of ``experiments/compare.py`` when given)."""
+    model directory with its model card (and the comparison table of ``experiments/compare.py`` when given).
+
+    An existing model directory (or a folder that is not empty) is refused before any training unless ``force``.
+    """
     from ..corpus.load import load_corpus
-    from .artifact import save_model
+    from .artifact import check_model_target, save_model
     from .contrast import CONTRAST_FILE, contrast_report, load_contrast_set
     from .model_card import comparison_table, write_model_card
 
+    check_model_target(output, force)
     corpus = load_corpus(data, shared)
     for note in corpus.notes:
         if progress:

@@ -158,16 +158,18 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
             else list(options.keep_columns)
         )
         id_name = scored.columns[0]
-        for position, column in enumerate(kept, 1):
-            name = column if column not in scored.columns else f"input_{column}"
+        position = 1  # kept columns go right after the id column, in the order asked for
+        for column in kept:
             if column == id_name:
-                continue
+                continue  # already the first column
+            name = column if column not in scored.columns else f"input_{column}"
             values: Any = chunk[column].to_numpy() if column in chunk else [None] * len(chunk)
             if options.mask:
                 from ..mining.privacy import mask_text
 
                 values = [mask_text(v) if isinstance(v, str) else v for v in values]
             scored.insert(position, name, values)
+            position += 1
     return scored
 
 
@@ -275,6 +277,8 @@ def _run(
     trail = InputTrail(options.input, summary.resumed_chunks, writer.progress.input_digest)
 
     def record(scored: pd.DataFrame) -> None:
+        if out_fmt == "jsonl":  # a JSON list for JSONL readers; CSV, TSV and Parquet keep "a|b"
+            scored["labels"] = [value.split("|") if value else None for value in scored["labels"]]
         with stop.writing():  # SIGTERM waits until the chunk is written whole
             writer.write(scored, trail.digest_after(writer.progress.chunks))
         summary.rows = writer.progress.rows

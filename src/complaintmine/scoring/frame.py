@@ -138,6 +138,6 @@ def classify_frame(
     return out
 
 
-def classify_texts(model: Model, texts: Sequence[str]) -> pd.DataFrame:
-    """Score a list of texts; the id column is ``row``."""
-    return classify_frame(model, pd.DataFrame({"text": list(texts)}))
+def classify_texts(model: Model, texts: Sequence[str], explain: bool = False, explain_top: int = 5) -> pd.DataFrame:
+    """Score a list of texts; the id column is ``row``. ``explain`` adds ``evidence`` as in :func:`classify_frame`."""
+    return classify_frame(model, pd.DataFrame({"text": list(texts)}), explain=explain, explain_top=explain_top)

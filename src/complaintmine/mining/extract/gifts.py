@@ -18,6 +18,8 @@ _GIFT_STOP = word_list(
     " 这 那 的 呗 已 比"
     # predicates that complaints put right after the gift: 咖啡豆过期了, 杯子坏了, 质量很差
     " 过期 坏 破 碎 漏 掉 丢 缺 质量 有"
+    # 赠品送完了: the gifts ran out, nothing named
+    " 送完 送光 发完"
 )
 _GIFT_GENERIC = frozenset({"东西", "礼物", "礼品", "赠品", "货", "啥", "钱", "人", "小礼品", "福利", "活动"})
 _LIST_JOIN = ("和", "跟", "与", "及", "、")

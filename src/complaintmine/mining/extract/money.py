@@ -57,7 +57,7 @@ _YUAN_PIECE_OK = re.compile(
     r"钱|的|了|定金|订金|尾款|运费|差价|手续费|服务费|包装费|买|呢|啊|吧|都|就|也|还|左右|红包|优惠|补|券"
 )
 _RANGE_TO = re.compile(r"(?:到|至)(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万]+)")
-_BARE_PRICE_CONTEXT = re.compile(r"价|元|块|钱|付|买|降|涨|贵|便宜|¥")
+_BARE_PRICE_CONTEXT = re.compile(r"价|元|块|钱|付|买|降|涨|贵|便宜|¥|尾款|定金|订金")
 _BLOCK_BEFORE = ("第", "双", "前", "型号", "编号", "尺码")
 
 
@@ -143,8 +143,17 @@ def find_money_hits(t: Text) -> list[MoneyHit]:
             continue  # 需要7到15天: the first end of a range of days
         floor = t.clause_start(start)
         kw_money, role, strong, non_price = _keyword_before(s, start, max(floor, start - 12))
+        # 尾款+200: a plus sign says "that much more" (not 100+200, a sum; not +1, a vote)
+        plus = (
+            before == "+"
+            and not chinese
+            and (num_end - start >= 2 or currency)
+            and not s[start - 2 : start - 1].isdigit()
+        )
+        if plus and not kw_money and _BARE_PRICE_CONTEXT.search(s[floor:]):
+            kw_money, role, strong = True, "差价", True
         left = s[max(floor, start - 8) : start]
-        change = any(left.endswith(k) or left.rstrip("了的我给").endswith(k) for k in _CHANGE)
+        change = plus or any(left.endswith(k) or left.rstrip("了的我给").endswith(k) for k in _CHANGE)
         after_role = _AFTER_ROLE.match(s, match.end())
         after_money = _AFTER_MONEY.match(s, match.end())
         # "1.2万的空调": an amount in 万/k sizing a product is its price

@@ -22,6 +22,7 @@ Rows with an ``error`` (or an unreadable ``labels`` cell) are counted in the ove
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -35,7 +36,15 @@ from .data import DEFAULT_TITLE, MAX_TEXT_ROWS, _prepare
 from .sections import _amounts, _examples, _groups, _issues, _overview, _terms, _trends
 from .terms import _term_table, distinctive_terms
 
-__all__ = ["DEFAULT_TITLE", "build_report", "distinctive_terms", "report_file", "scored_with", "write_report"]
+__all__ = [
+    "DEFAULT_TITLE",
+    "build_report",
+    "distinctive_terms",
+    "report_file",
+    "report_notes",
+    "scored_with",
+    "write_report",
+]
 
 # ---------------------------------------------------------------------------------------------------- page
 
@@ -136,6 +145,17 @@ def build_report(
     )
 
 
+def report_notes(frame: pd.DataFrame, text_column: str = "text") -> list[str]:
+    """What a report of ``frame`` will lack, worded for the person who asked for it."""
+    if text_column in frame.columns:
+        return []
+    terms = "distinctive terms come from the evidence column" if "evidence" in frame.columns else "no distinctive terms"
+    return [
+        f"no text column {text_column!r}: the report has no amounts, waiting times or representative complaints, "
+        f"and {terms}; carry the text with 'classify --keep-columns text', or name its column with --text-column"
+    ]
+
+
 def write_report(path: str | Path, html: str) -> Path:
     """Write the report as UTF-8 (parent folders created) and return its path."""
     target = Path(path)
@@ -151,10 +171,13 @@ def scored_with(scored: str, model: str | Path | None = None) -> dict[str, str]:
     """Name and version of the model that scored a file: ``model``'s manifest when given, else what a Parquet
     file from ``classify`` records, else the default model's ({} when there is none here)."""
     from ...errors import ModelError
+    from ...io.tables import part_files
     from ...io.writers import scored_by
     from ...model.artifact import read_manifest
     from ...model.defaults import model_directory
 
+    if scored != "-" and Path(scored).is_dir():  # the part files of --engine dask: the first one records it
+        scored = part_files(scored)[0]
     recorded = scored_by(scored) if model is None and scored != "-" else {}
     if recorded:
         return {"name": recorded.get("model", ""), "version": recorded.get("model_version", "")}
@@ -175,15 +198,20 @@ def report_file(
     input_format: str | None = None,
     encoding: str | None = None,
     title: str | None = None,
+    on_note: Callable[[str], None] | None = None,
     **options: Any,
 ) -> Path:
-    """``complaintmine report``: read a scored file, build its report (``options``: the columns and ``mask`` of
-    :func:`build_report`) naming the model that scored it and when, write it, and return its path."""
+    """``complaintmine report``: read a scored file (or the folder of part files of ``--engine dask``), build its
+    report (``options``: the columns and ``mask`` of :func:`build_report`) naming the model that scored it and
+    when, write it, and return its path. ``on_note`` is told what the report will lack (:func:`report_notes`)."""
     from datetime import UTC
 
     from ...io.tables import read_table
 
     frame = read_table(scored, input_format, encoding)
+    for note in report_notes(frame, options.get("text_column", "text")):
+        if on_note is not None:
+            on_note(note)
     scored_model = scored_with(scored, model)
     scored_at = None if scored == "-" else datetime.fromtimestamp(Path(scored).stat().st_mtime, tz=UTC)
     html = build_report(

@@ -119,7 +119,8 @@ def _prepare(
             failures[error.strip()] += 1
             continue
         try:
-            parsed.append(tuple(parse_labels(str(cell))))
+            # JSONL output holds a list of labels, the other formats "a|b"
+            parsed.append(tuple(parse_labels("|".join(map(str, cell)) if isinstance(cell, list) else str(cell))))
         except ValueError:
             failures["unreadable labels cell"] += 1
             continue

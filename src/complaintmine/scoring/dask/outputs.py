@@ -70,6 +70,14 @@ def check_output_dir(out_dir: str | os.PathLike[str], fmt: str) -> Path:
     if os.fspath(out_dir) == "-":
         raise InputError("-", "the Dask engine writes a directory of part files; name one with --output")
     target = Path(out_dir)
+    suffix = target.suffix.lower().lstrip(".")
+    if suffix in ("csv", "tsv", "jsonl", "json", "parquet", "xlsx") and suffix != fmt:
+        # -o out.csv would be a folder named out.csv full of Parquet files
+        raise InputError(
+            target,
+            f"the Dask engine writes a folder of {fmt} part files, not a .{suffix} file; name a folder such as "
+            f"{target.with_suffix('')}/" + (" and pass --output-format csv for CSV parts" if suffix == "csv" else ""),
+        )
     if target.exists() and not target.is_dir():
         raise InputError(target, "exists and is not a directory; the Dask engine writes a directory of part files")
     if target.is_dir() and any(target.iterdir()):

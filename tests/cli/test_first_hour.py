@@ -1,0 +1,182 @@
+"""What a new user meets in the first hour (issue 16), through the installed command."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from .test_cli import run
+
+SOURCE = (
+    "id,date,merchant,text,presale\n"
+    "c1,2026-01-01,甲店,付了定金，尾款涨了50,1\n"
+    "c2,2026-01-02,乙店,说好送围巾，结果没收到,0\n"
+)
+
+
+@pytest.fixture
+def source(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(SOURCE, encoding="utf-8")
+    return path
+
+
+def _columns(path):
+    if path.suffix == ".parquet":
+        return list(pd.read_parquet(path).columns)
+    if path.suffix == ".jsonl":
+        return list(json.loads(path.read_text(encoding="utf-8").splitlines()[0]))
+    return path.read_text(encoding="utf-8").splitlines()[0].split(",")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+@pytest.mark.parametrize("keep", [["*"], ["id", "date", "merchant"]])
+def test_kept_columns_come_right_after_the_id_and_before_labels(tmp_path, tiny_model, source, suffix, keep):
+    out = tmp_path / f"scored{suffix}"
+    flags = [arg for column in keep for arg in ("--keep-columns", column)]
+    result = run("classify", source, "--id-column", "id", *flags, "--model", tiny_model, "-o", out, "-q")
+    assert result.returncode == 0, result.stderr
+    columns = _columns(out)
+    kept = ["date", "merchant", "text", "input_presale"] if keep == ["*"] else ["date", "merchant"]
+    assert columns[: len(kept) + 2] == ["id", *kept, "labels"]
+
+
+def test_jsonl_labels_are_a_json_list_and_csv_keeps_the_bar(tmp_path, tiny_model, source):
+    source.write_text(SOURCE + "c3,2026-01-03,甲店,,0\n", encoding="utf-8")
+    out = tmp_path / "scored.jsonl"
+    result = run("classify", source, "--id-column", "id", "--model", tiny_model, "-o", out, "-q")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all(isinstance(r["labels"], list) and r["labels"] for r in records[:2])
+    assert records[2]["labels"] is None and records[2]["error"] == "empty text"
+    csv_out = tmp_path / "scored.csv"
+    result = run("classify", source, "--id-column", "id", "--model", tiny_model, "-o", csv_out, "-q")
+    frame = pd.read_csv(csv_out, dtype=str, keep_default_na=False)
+    assert frame["labels"][:2].tolist() == ["|".join(r["labels"]) for r in records[:2]]
+    # and the report reads the list back
+    page = tmp_path / "report.html"
+    result = run("report", out, "--model", tiny_model, "-o", page)
+    assert result.returncode == 0, result.stderr
+    assert "unreadable labels cell" not in page.read_text(encoding="utf-8")
+
+
+def test_help_shows_brackets_defaults_readable_types_and_the_label_guide():
+    result = run("classify", "--help")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "'complaintmine[dask]'" in text  # not eaten as markup
+    assert "Default: text." in text  # the default text column
+    for unreadable in ("<bool>", "<list[str]>", "{input}", "<str>  CSV"):
+        assert unreadable not in text, unreadable
+    assert "--text-column COLUMN" in text and "--workers N" in text
+    # paragraphs are wrapped as paragraphs: no line ends after a mere two words of a sentence
+    assert "labels joined by '|', or\n" not in text
+    assert "docs/labels.md" in text and "docs/labels.md" in run("--help").stdout
+
+
+def test_a_misspelt_id_column_gets_a_did_you_mean(tiny_model):
+    from .test_cli import EXAMPLES
+
+    result = run("classify", EXAMPLES, "--id-column", "ID", "--model", tiny_model)
+    assert result.returncode == 2
+    assert "no column 'ID'" in result.stderr and "Did you mean 'id'?" in result.stderr
+
+
+def _train(tmp_path, *args):
+    from ..conftest import DATA
+
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"min_df": 1, "cv": 2}), encoding="utf-8")
+    return run("train", DATA / "tiny_corpus.csv", "--config", config, *args)
+
+
+def test_a_trained_model_is_named_after_its_folder_and_is_not_overwritten(tmp_path):
+    from complaintmine.model.artifact import read_manifest
+
+    target = tmp_path / "shop-zh-2.1"
+    result = _train(tmp_path, "-o", target)
+    assert result.returncode == 0, result.stderr
+    manifest = read_manifest(target)
+    assert (manifest["name"], manifest["version"]) == ("shop-zh", "2.1")
+    assert "shop-zh 2.1" in result.stderr
+    assert (target / "README.md").read_text(encoding="utf-8").startswith("# shop-zh 2.1")
+
+    again = _train(tmp_path, "-o", target, "--name", "mine", "--version", "3")
+    assert again.returncode == 3 and "--force" in again.stderr and "Traceback" not in again.stderr
+    assert read_manifest(target)["name"] == "shop-zh"
+
+    forced = _train(tmp_path, "-o", target, "--name", "mine", "--version", "3", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (read_manifest(target)["name"], read_manifest(target)["version"]) == ("mine", "3")
+
+    plain = _train(tmp_path, "-o", tmp_path / "my-model")
+    assert plain.returncode == 0, plain.stderr
+    assert read_manifest(tmp_path / "my-model")["name"] == "my-model"
+
+
+def test_training_on_too_few_examples_warns_per_label(tmp_path):
+    small = tmp_path / "small.csv"
+    rows = ["text,labels,presale"]
+    rows += [f"尾款涨了{n}块，说好的价格不算数,price_hike,1" for n in range(10, 22)]
+    rows += ["买完就降价了，不给保价,no_price_protection,0", "说好送的围巾没收到,gift_not_honored,0"]
+    rows += ["付款一周了还没发货,late_shipping,0", "说是全网最低价，别家更便宜,false_lowest_price,0"]
+    rows += [f"质量一般般{n},other,0" for n in range(12)]
+    small.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"min_df": 1, "cv": 2, "tune_thresholds": False}), encoding="utf-8")
+    result = run("train", small, "-o", tmp_path / "m", "--config", config)
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    for label in ("no_price_protection", "gift_not_honored", "late_shipping", "false_lowest_price"):
+        assert any(f"only 1 training example(s) of {label} (fewer than 10)" in line for line in warned), label
+    assert not any("of price_hike" in line or "of presale" in line for line in warned)
+
+
+def test_evaluate_says_the_real_texts_need_the_shared_pool_and_writes_json_only_when_asked(tmp_path):
+    from complaintmine import default_model_dir
+
+    from ..conftest import DATA, ROOT
+
+    model = default_model_dir()
+    empty = tmp_path / "no-shared"
+    empty.mkdir()
+    result = run(
+        "evaluate", model, ROOT / "corpora", "--split", "test", "--origin", "real", "--shared", empty, cwd=tmp_path
+    )
+    assert result.returncode == 5
+    assert "nothing to evaluate" in result.stderr and "corpora/real_reviews.csv" in result.stderr
+    result = run("evaluate", model, DATA / "tiny_corpus.csv", "--split", "test", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "micro-F1" in result.stdout
+    assert list(tmp_path.iterdir()) == [empty]  # no evaluation.json unasked
+
+
+def test_report_without_a_text_column_says_so(tmp_path, tiny_model, source):
+    scored = tmp_path / "scored.csv"
+    result = run("classify", source, "--id-column", "id", "--model", tiny_model, "-o", scored, "-q")
+    assert result.returncode == 0, result.stderr
+    result = run("report", scored, "--model", tiny_model, "-o", tmp_path / "r.html")
+    assert result.returncode == 0, result.stderr
+    assert "note: no text column 'text'" in result.stderr and "--keep-columns text" in result.stderr
+    result = run("classify", source, "--keep-columns", "text", "--model", tiny_model, "-o", scored, "-q")
+    result = run("report", scored, "--model", tiny_model, "-o", tmp_path / "r.html")
+    assert result.returncode == 0 and "note:" not in result.stderr
+
+
+def test_report_reads_a_folder_of_part_files_in_order(tmp_path, tiny_model, source):
+    scored = tmp_path / "scored.csv"
+    result = run("classify", source, "--keep-columns", "*", "--model", tiny_model, "-o", scored, "-q")
+    assert result.returncode == 0, result.stderr
+    header, *rows = scored.read_text(encoding="utf-8").splitlines()
+    parts = tmp_path / "scored"
+    parts.mkdir()
+    for number, row in enumerate(rows):  # what --engine dask --output-format csv writes: one header per part
+        (parts / f"part-{number:05d}.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    page = tmp_path / "r.html"
+    result = run("report", parts, "--model", tiny_model, "-o", page)
+    assert result.returncode == 0, result.stderr
+    assert f"{len(rows)} / {len(rows)}" in page.read_text(encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("report", empty, "--model", tiny_model, "-o", page)
+    assert result.returncode == 2 and "without part files" in result.stderr
