@@ -3,7 +3,8 @@ flag"): a text is flagged ``presale`` only when the model says so AND one of the
 
 Why: the model also learns what pre-sale complaints tend to be about (promised shipping times, gifts), so
 "商品页面承诺72小时内发货" or "赠品没给" alone came out as pre-sale. A pre-sale purchase is practically always
-named as one; on the held-out test split this check removed only false positives.
+named as one: of the 1,716 pre-sale texts of the training split, 24 (1.4%) hold none of these words (measured on
+the training split; the rule was not chosen on the test split).
 """
 
 from __future__ import annotations
