@@ -13,7 +13,7 @@ The classes are cue lists, not decisions: they only say which words to copy; wha
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 MODALITY_VERSION = "1"
 MODES: dict[str, str] = {
@@ -46,19 +46,22 @@ def sentences(normalized: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _modes_by_sentence(spans: list[tuple[int, int]], cues: Iterable[re.Match[str]]) -> list[tuple[str, ...]]:
+    """The cue classes (in ``MODES`` order) of each sentence in ``spans``, from the cue matches of the text."""
+    found: list[set[str]] = [set() for _ in spans]
+    k = 0
+    for match in cues:
+        while spans[k][1] <= match.start():
+            k += 1
+        found[k].add(str(match.lastgroup))
+    return [tuple(mode for mode in MODES if mode in classes) for classes in found]
+
+
 def sentence_modes(normalized: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """Each sentence's span and the cue classes it holds (in ``MODES`` order), or None of them."""
-    found: dict[int, set[str]] = {}
     spans = sentences(normalized)
-    if not spans:
-        return []
-    ends = [end for _, end in spans]
-    k = 0
-    for match in _CUES.finditer(normalized):
-        while ends[k] <= match.start():
-            k += 1
-        found.setdefault(k, set()).add(str(match.lastgroup))
-    return [(s, e, tuple(m for m in MODES if m in found.get(k, ()))) for k, (s, e) in enumerate(spans)]
+    modes = _modes_by_sentence(spans, _CUES.finditer(normalized))
+    return [(start, end, classes) for (start, end), classes in zip(spans, modes)]
 
 
 def words_with_modality(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> list[str]:
@@ -82,15 +85,10 @@ def words_with_modality_joined(normalized: str, tokenize: Callable[[str], Sequen
     if not cues or not tokens:
         return plain
     spans = sentences(normalized)
-    ends = [end for _, end in spans]
-    found: list[set[str]] = [set() for _ in spans]
-    k = 0
-    for match in cues:
-        while ends[k] <= match.start():
-            k += 1
-        found[k].add(str(match.lastgroup))
+    found = _modes_by_sentence(spans, cues)
     if len(spans) == 1:
-        return " ".join([plain, *(f"{mode}:" + f" {mode}:".join(tokens) for mode in MODES if mode in found[0])])
+        return " ".join([plain, *(f"{mode}:" + f" {mode}:".join(tokens) for mode in found[0])])
+    ends = [end for _, end in spans]
     groups: list[list[str]] = [[] for _ in spans]
     position = k = 0
     for token in tokens:
@@ -103,13 +101,7 @@ def words_with_modality_joined(normalized: str, tokenize: Callable[[str], Sequen
             return " ".join(words_with_modality_reference(normalized, tokenize))
         groups[k].append(token)
         position = at + len(token)
-    marked = [
-        f"{mode}:" + f" {mode}:".join(part)
-        for i, part in enumerate(groups)
-        if part
-        for mode in MODES
-        if mode in found[i]
-    ]
+    marked = [f"{mode}:" + f" {mode}:".join(part) for part, modes in zip(groups, found) if part for mode in modes]
     return " ".join([plain, *marked])
 
 
