@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..corpus.load import read_corpus_file
 from ..errors import CorpusError, MissingColumnError
 from ..labels import ISSUE_LABELS, format_labels, parse_labels
 from .runtime import Model, score_texts
@@ -36,7 +37,7 @@ def load_contrast_set(path: str | Path) -> pd.DataFrame:
         path = path / CONTRAST_FILE
     if not path.is_file():
         raise CorpusError(f"{path}: no contrast set here")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = read_corpus_file(path)
     missing = [column for column in CONTRAST_COLUMNS if column not in frame.columns]
     if missing:
         raise MissingColumnError(path, missing[0], list(frame.columns))
@@ -89,6 +90,12 @@ def contrast_report(model: Model, frame: pd.DataFrame) -> dict[str, Any]:
     return report
 
 
+def accuracy_cells(row: dict[str, Any]) -> tuple[str, str]:
+    """Complaint and non-complaint accuracy of a report row as two-decimal text, empty where a side has no text."""
+    complaint, non_complaint = row["complaint_accuracy"], row["non_complaint_accuracy"]
+    return ("" if complaint is None else f"{complaint:.2f}", "" if non_complaint is None else f"{non_complaint:.2f}")
+
+
 def format_contrast_report(report: dict[str, Any]) -> str:
     """A plain-text summary: the two headline accuracies, then accuracy per rule and per register."""
     o = report["overall"]
@@ -100,8 +107,7 @@ def format_contrast_report(report: dict[str, Any]) -> str:
     ]
     for key in ("rule", "register", "variant"):
         for name, row in report[f"by_{key}"].items():
-            c = "" if row["complaint_accuracy"] is None else f"{row['complaint_accuracy']:.2f}"
-            n = "" if row["non_complaint_accuracy"] is None else f"{row['non_complaint_accuracy']:.2f}"
+            c, n = accuracy_cells(row)
             lines.append(f"{key[:3]}:{name:<10} {row['n']:>5} {row['accuracy']:>6.2f} {c:>7} {n:>7}")
         lines.append("")
     return "\n".join(lines).rstrip()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..labels import ISSUE_LABELS
+from .contrast import accuracy_cells
 from .runtime import Model
 
 _SPLIT_TITLES = {
@@ -114,8 +115,7 @@ def _contrast_section(report: dict[str, Any]) -> list[str]:
     for key, title in (("by_variant", "variant"), ("by_register", "register"), ("by_rule", "spec rule")):
         lines += ["", f"| {title} | texts | accuracy | complaint | non-complaint |", "|---|---:|---:|---:|---:|"]
         for name, row in report[key].items():
-            c = "" if row["complaint_accuracy"] is None else f"{row['complaint_accuracy']:.2f}"
-            n = "" if row["non_complaint_accuracy"] is None else f"{row['non_complaint_accuracy']:.2f}"
+            c, n = accuracy_cells(row)
             lines.append(f"| {name} | {row['n']} | {row['accuracy']:.2f} | {c} | {n} |")
     return lines
 
