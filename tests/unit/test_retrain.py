@@ -113,6 +113,40 @@ def test_a_filled_sheet_reads_back_as_it_is(tmp_path):
     assert len(both) == 6
 
 
+FORMULA_TEXTS = ['=HYPERLINK("http://x","点我")', "'=1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "-12", "'还好"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".xlsx"])
+def test_sheet_cells_never_run_as_formulas_and_read_back_exactly(tmp_path, suffix):
+    sheet = pd.DataFrame(
+        {
+            "id": ["=1+1", "b", "c", "d", "e", "f"],
+            "text": FORMULA_TEXTS,
+            "model_labels": ["other"] * 6,
+            "model_presale": [0] * 6,
+            "why": ["random"] * 6,
+            "labels": ["other"] * 6,
+            "presale": ["0"] * 6,
+            "note": [""] * 6,
+        }
+    )
+    path = write_sheet(sheet, tmp_path / f"s{suffix}")
+    if suffix == ".xlsx":
+        import openpyxl
+
+        cells = [c for row in openpyxl.load_workbook(path).active.iter_rows(min_row=2) for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+    else:
+        raw = path.read_text(encoding="utf-8")
+        cells = [
+            cell.strip('"') for line in raw.splitlines()[1:] for cell in line.split("," if suffix == ".csv" else "\t")
+        ]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "@") or cell.startswith("-2")]
+    corpus = read_label_sheets(path)
+    assert corpus.texts == FORMULA_TEXTS
+    assert corpus.frame["key"].iloc[0] == f"s{suffix}:=1+1"
+
+
 def test_a_bad_label_names_the_file_and_row(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("text,labels,presale\n好,other,0\n坏,late,0\n", encoding="utf-8")

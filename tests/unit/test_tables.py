@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaintmine.errors import InputError
+from complaintmine.io.formulas import escape, risky, unescape
 from complaintmine.io.tables import detect_format, read_table, write_table
 
 cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
@@ -80,3 +81,10 @@ def test_jsonl_nan_is_written_as_null():
     buffer = io.StringIO()
     write_table(pd.DataFrame({"a": [float("nan")], "b": pd.array([pd.NA], dtype="Int64")}), "-", "jsonl", buffer)
     assert buffer.getvalue() == '{"a": null, "b": null}\n'
+
+
+@given(st.text(alphabet="'=+-@\t\r1a尾 ", max_size=12))
+def test_formula_escape_is_undone_exactly_and_leaves_nothing_runnable(cell):
+    escaped = escape(cell)
+    assert unescape(escaped) == cell
+    assert not risky(escaped)

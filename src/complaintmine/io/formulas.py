@@ -6,6 +6,9 @@ Excel and WPS, where governance staff open these files, treat a cell that begins
 the usual leading apostrophe (``'=HYPERLINK(...)``), which the spreadsheet shows as text and does not store.
 Plain numbers (``-12``, ``+3.5``, ``1e-3``) stay as they are: they are not formulas. JSONL and Parquet are not
 read as formulas and are written unchanged; ``raw`` (``--raw-formulas``) writes CSV/TSV cells unchanged too.
+
+Files the tool reads back (labelling sheets) use the reversible pair :func:`escape` / :func:`unescape`: a cell
+that already begins with an apostrophe before a risky remainder gets one more, so reading back is exact.
 """
 
 from __future__ import annotations
@@ -32,3 +35,22 @@ def neutralise_column(cells: list[Any]) -> list[Any]:
     if not any(map(risky, cells)):
         return cells
     return [neutralise(value) for value in cells]
+
+
+def escape(value: Any) -> Any:
+    """Like :func:`neutralise`, and reversible by :func:`unescape` (an apostrophe already there is escaped too)."""
+    if type(value) is str and (risky(value) or _escaped(value)):
+        return "'" + value
+    return value
+
+
+def _escaped(value: str) -> bool:
+    """Whether ``value`` is one or more apostrophes before a risky cell (what :func:`escape` writes)."""
+    return value.startswith("'") and risky(value.lstrip("'"))
+
+
+def unescape(value: Any) -> Any:
+    """The cell :func:`escape` was given: one leading apostrophe removed where escape added it."""
+    if type(value) is str and _escaped(value):
+        return value[1:]
+    return value

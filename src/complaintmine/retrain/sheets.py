@@ -5,6 +5,11 @@ empty columns a labeller fills: ``labels`` (issue labels joined by ``|``, or ``o
 LABELS.md are accepted too), ``presale`` (1/0) and ``note``. Rows whose ``labels`` cell is still empty are not
 labelled yet and are skipped; a filled row with a bad label or presale raises ``CorpusError`` naming the file and row.
 An optional ``split`` column (``train``/``test``) keeps rows out of training, as in any labelled file.
+
+Texts are untrusted, and these sheets are opened in Excel or WPS: a cell such as ``=HYPERLINK(...)`` must not run.
+CSV/TSV cells that a spreadsheet would take for a formula are written with a leading apostrophe (escaped so that
+reading the sheet back gives the exact text, see io/formulas.py); XLSX cells are typed, so such a text is stored
+as a string cell, never as a formula.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import pandas as pd
 
 from ..corpus.load import COLUMNS, Corpus
 from ..errors import CorpusError, InputError, MissingColumnError
+from ..io.formulas import escape, unescape
 from ..io.tables import read_table, write_table
 from ..labels import format_labels, parse_labels
 
@@ -46,10 +52,14 @@ def write_sheet(frame: pd.DataFrame, path: str | Path) -> Path:
                 for letter, width in zip("ABCDEFGH", (10, 80, 24, 8, 28, 24, 8, 24)):
                     sheet.column_dimensions[letter].width = width
                 sheet.freeze_panes = "C2"
+                for row in sheet.iter_rows(min_row=2):
+                    for cell in row:
+                        if cell.data_type == "f":  # openpyxl takes any str starting with "=" for a formula
+                            cell.data_type = "s"
         except ImportError:
             raise InputError(path, "writing .xlsx needs openpyxl: pip install openpyxl") from None
     else:
-        write_table(frame, str(path))
+        write_table(frame.map(escape), str(path))
     return path
 
 
@@ -103,6 +113,8 @@ def read_label_sheets(paths: str | Path | Sequence[str | Path]) -> Corpus:
             if column not in frame.columns:
                 raise MissingColumnError(path, column, list(frame.columns))
         frame = frame.astype(str)
+        if path.suffix.lower() != ".xlsx":
+            frame = frame.map(unescape)
         blank = frame["labels"].str.strip() == ""
         if blank.any():
             notes.append(f"{path}: {int(blank.sum())} row(s) with an empty labels cell skipped (not labelled yet)")
