@@ -74,6 +74,17 @@ def test_help_shows_brackets_defaults_readable_types_and_the_label_guide():
     assert "docs/labels.md" in text and "docs/labels.md" in run("--help").stdout
 
 
+def test_no_command_help_shows_a_bare_type_name():
+    """Every option of every command names its value (N, FILE, COLUMN), never typer's '<str>' or '<int range>'."""
+    import re
+
+    names = re.findall(r"^  (\w+)\s", run("--help").stdout.split("Commands:")[1], flags=re.M)
+    assert {"classify", "train", "suggest", "compare", "promote"} <= set(names)
+    for name in names:
+        text = run(name, "--help").stdout
+        assert not re.findall(r"(?<!\w)<[a-z][^>]*>", text), (name, re.findall(r"(?<!\w)<[a-z][^>]*>", text))
+
+
 def test_a_misspelt_id_column_gets_a_did_you_mean(tiny_model):
     from .test_cli import EXAMPLES
 

@@ -108,29 +108,38 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             ),
         ],
         output: Annotated[
-            Path, typer.Option("--output", "-o", help="Labelling sheet to write: .xlsx, .csv, .tsv or .jsonl.")
+            Path,
+            typer.Option(
+                "--output", "-o", metavar="FILE", help="Labelling sheet to write: .xlsx, .csv, .tsv or .jsonl."
+            ),
         ] = Path("to_label.xlsx"),
-        n: Annotated[int, typer.Option("-n", min=1, help="How many texts to suggest.")] = 200,
-        text_column: Annotated[str, typer.Option("--text-column", help="Column holding the text.")] = "text",
+        n: Annotated[int, typer.Option("-n", min=1, metavar="N", help="How many texts to suggest.")] = 200,
+        text_column: Annotated[
+            str, typer.Option("--text-column", metavar="COLUMN", help="Column holding the text.")
+        ] = "text",
         id_column: Annotated[
-            str | None, typer.Option("--id-column", help="Column copied to the sheet as id. Default: id or row.")
+            str | None,
+            typer.Option("--id-column", metavar="COLUMN", help="Column copied to the sheet as id. Default: id or row."),
         ] = None,
         labelled: Annotated[
             list[Path] | None,
             typer.Option(
                 "--labelled",
+                metavar="PATH",
                 help="Sheets or labelled files (or folders of them) already labelled: their texts and "
                 "near-duplicates are never suggested. Repeatable.",
             ),
         ] = None,
         model: Annotated[
             Path | None,
-            typer.Option("--model", help="Score the texts with this model instead of using the file's p_ columns."),
+            typer.Option(
+                "--model", metavar="DIR", help="Score the texts with this model instead of using the file's p_ columns."
+            ),
         ] = None,
         explore: Annotated[
-            float, typer.Option("--explore", min=0, max=1, help="Share of the sheet picked at random.")
+            float, typer.Option("--explore", min=0, max=1, metavar="SHARE", help="Share of the sheet picked at random.")
         ] = 0.1,
-        seed: Annotated[int, typer.Option("--seed", help="Seed of the random share.")] = 0,
+        seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the random share.")] = 0,
     ) -> None:
         """Pick the texts most worth labelling and write a labelling sheet to fill in.
 
@@ -171,11 +180,13 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             typer.Argument(help="Labelled file, filled sheet, folder of sheets, or corpus directory (see --split)."),
         ],
         split: Annotated[
-            str | None, typer.Option("--split", help="Only rows whose split equals this (e.g. test).")
+            str | None, typer.Option("--split", metavar="SPLIT", help="Only rows whose split equals this (e.g. test).")
         ] = None,
-        n_boot: Annotated[int, typer.Option("--n-boot", min=1, help="Bootstrap resamples.")] = 1000,
-        seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
-        json_out: Annotated[Path | None, typer.Option("--json", help="Also write the comparison as JSON.")] = None,
+        n_boot: Annotated[int, typer.Option("--n-boot", min=1, metavar="N", help="Bootstrap resamples.")] = 1000,
+        seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the bootstrap.")] = 0,
+        json_out: Annotated[
+            Path | None, typer.Option("--json", metavar="FILE", help="Also write the comparison as JSON.")
+        ] = None,
     ) -> None:
         """Compare two models on the same labelled data: per-label F1 with bootstrap intervals, and a verdict.
 
@@ -198,21 +209,24 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             Path, typer.Argument(help="Held-out labelled data (file, sheet or folder of sheets) never trained on.")
         ],
         models: Annotated[
-            Path, typer.Option("--models", help="Models folder holding 'current' and runs.jsonl.")
+            Path, typer.Option("--models", metavar="DIR", help="Models folder holding 'current' and runs.jsonl.")
         ] = Path("models"),
         require: Annotated[
             str,
             typer.Option(
                 "--require",
+                metavar="better|not-worse",
                 help="better: the micro-F1 gain's interval is above 0. "
                 "not-worse: no lower micro-F1 and no label significantly worse.",
             ),
         ] = "better",
-        n_boot: Annotated[int, typer.Option("--n-boot", min=1, help="Bootstrap resamples.")] = 1000,
+        n_boot: Annotated[int, typer.Option("--n-boot", min=1, metavar="N", help="Bootstrap resamples.")] = 1000,
         baseline: Annotated[
             str | None,
             typer.Option(
-                "--baseline", help="What to compare with while MODELS has no current model. Default: the shipped model."
+                "--baseline",
+                metavar="DIR",
+                help="What to compare with while MODELS has no current model. Default: the shipped model.",
             ),
         ] = None,
     ) -> None:
