@@ -143,7 +143,6 @@ def _root(
     """Sort Chinese e-commerce complaints by issue."""
 
 
-
 from ..retrain import commands as _retrain_commands  # noqa: E402  (suggest, compare, promote)
 from . import classify, commands  # noqa: E402, F401  (register the commands on app)
 
