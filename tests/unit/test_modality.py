@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from complaintmine.text.modality import (
     MODES,
+    SCHEMES,
     is_marked,
     sentence_modes,
     sentences,
@@ -57,13 +58,23 @@ def test_strip_mode():
     assert strip_mode("HYP:涨") == "涨" and strip_mode("涨") == "涨" and not is_marked("涨")
 
 
-@given(st.text(alphabet="尾款涨了吗如果没有补了差价满意。!?,;好的 ab1发货很快", max_size=60))
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+@given(text=st.text(alphabet="尾款涨了吗如果没有补了差价满意。!?,;:好的 ab1发货很快呢已退", max_size=60))
 @settings(max_examples=300, deadline=None)
-def test_the_fast_path_equals_the_definition(segment, text):
+def test_the_fast_path_equals_the_definition(segment, scheme, text):
     normalized = normalize(text)
-    reference = words_with_modality_reference(normalized, segment)
-    assert words_with_modality(normalized, segment) == reference
-    assert words_with_modality_joined(normalized, segment) == " ".join(reference)
+    reference = words_with_modality_reference(normalized, segment, scheme)
+    assert words_with_modality(normalized, segment, scheme) == reference
+    assert words_with_modality_joined(normalized, segment, scheme) == " ".join(reference)
+
+
+def test_a_clause_cue_marks_its_own_clause_and_the_text_gets_one_word_per_class(segment):
+    text = normalize("赠品没给，要是明天还不补我就差评")
+    clause = words_with_modality(text, segment, "clause")
+    assert "HYP:差评" in clause and "HYP:赠品" not in clause  # the worry is about what comes next, not the gift
+    assert "HYP:赠品" in words_with_modality(text, segment, "sentence")  # the sentence scheme marks it all
+    assert clause[-2:] == ["DOC:HYP", "DOC:NEG"] and strip_mode("DOC:HYP") == "HYP" and is_marked("DOC:HYP")
+    assert [w for w in clause if not is_marked(w)] == segment(text)
 
 
 @pytest.mark.slow
@@ -77,5 +88,10 @@ def test_the_fast_path_equals_the_definition_on_real_reviews(segment):
 
     with open(POOL, encoding="utf-8", newline="") as handle:
         texts = [normalize(row["text"]) for _, row in zip(range(30000), csv.DictReader(handle))]
-    differ = [t for t in texts if words_with_modality(t, segment) != words_with_modality_reference(t, segment)]
-    assert differ == []
+    for scheme in SCHEMES:
+        differ = [
+            t
+            for t in texts
+            if words_with_modality(t, segment, scheme) != words_with_modality_reference(t, segment, scheme)
+        ]
+        assert differ == [], scheme

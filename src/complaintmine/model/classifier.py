@@ -48,7 +48,7 @@ class ComplaintClassifier(BaseEstimator):
     tokenizer_config : how texts become tokens; None means the default config.
     mask_digits : map every digit to 0 before building features, so amounts and dates count as "a number"
         rather than as particular numbers (team-written texts use different amounts than real reviews).
-    modality : "none", or "sentence": the word features also hold each cue-bearing sentence's tokens marked
+    modality : "none", "sentence" or "clause": the word features also hold each cue-bearing piece's tokens marked
         with the sentence's modality (a question, a worry, hearsay, a remedy, satisfaction, negation), so the
         model can learn that 涨 under 如果 is not 涨 (text/modality.py).
     """
@@ -169,19 +169,38 @@ class ComplaintClassifier(BaseEstimator):
 
     # -- estimator API -----------------------------------------------------------------------------------------
 
-    def fit(self, texts: Sequence[str], Y: Any) -> ComplaintClassifier:
-        """Learn from ``texts`` and ``Y``, a 0/1 matrix with one column per name in :data:`TARGETS`."""
+    def fit(self, texts: Sequence[str], Y: Any, target_domain: Any = None) -> ComplaintClassifier:
+        """Learn from ``texts`` and ``Y``, a 0/1 matrix with one column per name in :data:`TARGETS`.
+
+        ``target_domain`` (optional, one bool per text, logistic regression only): the texts of the domain the
+        model is for, the rest being other data to learn from. Each feature then gets a shared weight and one
+        weight per domain (feature augmentation, Daumé III 2007, "Frustratingly easy domain adaptation"), so
+        what holds in both domains is learnt from both and what differs is learnt from each; the fitted model
+        keeps shared + target-domain weights, an ordinary linear model that scores like any other.
+        """
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2 or Y.shape != (len(texts), len(TARGETS)):
             raise ValueError(f"Y must have shape (n_texts, {len(TARGETS)}) for targets {TARGETS}, got {Y.shape}")
         self.word_vectorizer_, self.char_vectorizer_ = self._vectorizers()
         X = self._matrix(texts, fit=True)
-        self.head_ = ThresholdedOneVsRest(
+        head = ThresholdedOneVsRest(
             self._base_estimator(),
             tune_thresholds=self.tune_thresholds,
             cv=self.cv,
             random_state=self.random_state,
-        ).fit(X, Y)
+        )
+        if target_domain is None:
+            self.head_ = head.fit(X, Y)
+        else:
+            if self.model != "logreg" or self.tune_thresholds:
+                raise ValueError("target_domain needs model='logreg' without tune_thresholds")
+            mine = np.asarray(target_domain, dtype=bool)
+            if mine.shape != (len(texts),):
+                raise ValueError(f"target_domain must hold one flag per text, got shape {mine.shape}")
+            other = sp.diags((~mine).astype(float))
+            self.head_ = _keep_target_weights(
+                head.fit(sp.hstack([X, other @ X, sp.diags(mine.astype(float)) @ X], format="csr"), Y), X.shape[1]
+            )
         self.targets_ = TARGETS
         return self
 
@@ -211,3 +230,14 @@ class ComplaintClassifier(BaseEstimator):
         tags.input_tags.string = True
         tags.target_tags.multi_output = True
         return tags
+
+
+def _keep_target_weights(head: ThresholdedOneVsRest, n: int) -> ThresholdedOneVsRest:
+    """A head fitted on [shared | other domain | target domain] copies of ``n`` features, as a head over the
+    ``n`` features that scores the target domain: each weight is its shared part plus its target part."""
+    for estimator in head.estimators_:
+        if hasattr(estimator, "coef_"):
+            estimator.coef_ = estimator.coef_[:, :n] + estimator.coef_[:, 2 * n :]
+            estimator.n_features_in_ = n
+    head.n_features_in_ = n
+    return head

@@ -158,10 +158,10 @@ class Explainer:
                     spans = tuple(_word_spans(word_tokens, term))
                 else:
                     spans = tuple(_char_spans(normalized, self._mask(normalized.text), term))
+                if not spans:  # DOC:HYP, or a bigram across two marked pieces: nothing in the text to point at
+                    continue
                 if any(c.isdigit() for c in term):
                     # Digits were masked to 0 for the features: show the text's own words, whole numbers.
-                    if not spans:
-                        continue
                     spans = _whole_numbers(text, spans)
                     mode = term.split(":", 1)[0] + ":" if is_marked(term) else ""
                     term = mode + text[spans[0][0] : spans[0][1]]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..text.modality import words_with_modality_joined
+from ..text.modality import SCHEMES, words_with_modality_joined
 from ..text.normalize import normalize
 
 if TYPE_CHECKING:
@@ -45,28 +45,25 @@ def mask_digits(text: str) -> str:
     return _DIGIT.sub("0", text)
 
 
-MODALITIES = ("none", "sentence")
-
-
 def prepare_inputs(
     texts: Sequence[str], tokenizer: Tokenizer, features: str, masked: bool, modality: str = "none"
 ) -> tuple[list[str], list[str]]:
     """What the two feature kinds read: space-joined tokens and the normalised text (each digit-masked if asked).
 
-    With ``modality="sentence"`` the tokens are followed by the modality-marked tokens of each sentence that
-    holds a cue (text/modality.py). The single definition for training, scoring and explanations, so they
-    cannot drift apart.
+    With ``modality`` a scheme of text/modality.SCHEMES ("sentence", "clause") the tokens are followed by the
+    modality-marked tokens of each sentence or clause that holds a cue. The single definition for training,
+    scoring and explanations, so they cannot drift apart.
     """
     normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
     if features == "chars":
         words: list[str] = []
-    elif modality == "sentence":
+    elif modality in SCHEMES:
         segment = tokenizer.tokenize_normalized
-        words = [words_with_modality_joined(t, segment) for t in normalized]
+        words = [words_with_modality_joined(t, segment, modality) for t in normalized]
     elif modality == "none":
         words = [" ".join(tokenizer.tokenize_normalized(t)) for t in normalized]
     else:
-        raise ValueError(f"modality must be one of {MODALITIES}, got {modality!r}")
+        raise ValueError(f"modality must be one of {('none', *SCHEMES)}, got {modality!r}")
     chars = normalized if features != "words" else []
     if masked:
         words, chars = _mask_all(words), _mask_all(chars)

@@ -1,22 +1,29 @@
 """Modality-marked words: what a sentence says about its topic words (a question, a worry, hearsay, a remedy ...).
 
 A bag of n-grams weighs 尾款 and 涨 the same in "尾款涨了50" and in "如果尾款涨了我就退", and 降价 the same in "刚买就
-降价，不给保价" and "降价了，客服主动补了差价". So each sentence (split at 。!?;…~) that holds a cue of one of the
-classes below also yields its tokens once more, prefixed by the class: ``HYP:尾款 HYP:涨``. A linear model can
-then give 涨 under a hypothetical its own (negative) weight: an interaction between the sentence's modality and
-its words, learned from the minimal pairs in ``corpora/team_pairs.csv``.
+降价，不给保价" and "降价了，客服主动补了差价". So each piece of a text (a sentence, or a clause) that holds a cue of
+one of the classes below also yields its tokens once more, prefixed by the class: ``HYP:尾款 HYP:涨``. A linear
+model can then give 涨 under a hypothetical its own (negative) weight: an interaction between the piece's modality
+and its words, learned from the minimal pairs in ``corpora/team_pairs.csv``.
 
 The classes are cue lists, not decisions: they only say which words to copy; what a copy means is learned.
-``MODALITY_VERSION`` names the list; a model records it, and a model trained with another list is refused.
+A **scheme** fixes the cue lists, where a piece ends, and whether the text also gets one ``DOC:<class>`` word per
+class it holds anywhere. A model names its scheme (``modality`` in its configuration); a scheme's definition never
+changes once a model uses it (a new one gets a new name):
+
+- ``sentence`` (models 0.2.x): the first cue lists; pieces are sentences (split at 。!?;…~); no text words.
+- ``clause``: longer cue lists; pieces are clauses (also split at , and :), so 如果 in "赠品没给，要是明天还不补我就
+  差评" marks only its own clause; plus ``DOC:`` words, so a remedy in one clause can still weigh on the rest.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
-MODALITY_VERSION = "1"
-MODES: dict[str, str] = {
+MODES: dict[str, str] = {  # the ``sentence`` scheme's cue lists
     "HYP": "如果|要是|万一|假如|担心|怕|会不会|希望|但愿|以防|的话",
     "Q": r"吗|\?|请问|能不能|可不可以|什么时候|是否|多久|怎么|咋|几号|啥时",
     "HEAR": "听说|朋友|同事|室友|闺蜜|别人|别家|人家|我妈|老公|老婆|网上说|看到有人",
@@ -25,25 +32,73 @@ MODES: dict[str, str] = {
     "SAT": "满意|很快|挺快|及时|给力|齐全|收到了|好评|点赞|划算|开心|确实|果然|没问题|放心",
     "NEG": "没有|没|未|并不|不是|不会|无",
 }
-# One pass over a text finds every cue and its class (a named group per class). The lookahead on the cues' first
-# characters lets the regex skip most positions without trying each alternative (about twice as fast).
-_FIRST = "".join(sorted({word.replace("\\", "")[0] for pattern in MODES.values() for word in pattern.split("|")}))
-_CUES = re.compile(
-    f"(?=[{re.escape(_FIRST)}])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in MODES.items()) + ")"
-)
-_SENTENCE_END = re.compile(r"[。!?;…~]+")
-PREFIXES = tuple(f"{name}:" for name in MODES)
+MODES_2: dict[str, str] = {  # the ``clause`` scheme's: the first lists, each longer
+    "HYP": MODES["HYP"] + "|假设|到时候|打算|准备|想问|不知道会|是不是会|预防",
+    "Q": MODES["Q"] + "|呢|有没有|能否|多长时间|为啥|为什么|何时",
+    "HEAR": MODES["HEAR"] + "|有人|群里|隔壁|邻居|据说|评论区|其他买家|另一家|家人|姐姐|妹妹",
+    "RES": MODES["RES"]
+    + "|已补|已退|已保价|已经补|已经保价|补差了|给换了|改回|改过来了|按原价|重新发了|已发出|退款到账",
+    "SAT": MODES["SAT"] + "|准时|按时|提前|如期|不错|喜欢|值得|靠谱|惊喜",
+    "NEG": MODES["NEG"] + "|别|从未|从来没",
+}
+PREFIXES = (*(f"{name}:" for name in MODES), "DOC:")
 
 
-def sentences(normalized: str) -> list[tuple[int, int]]:
-    """[start, end) spans of the sentences of a normalised text (punctuation kept with the sentence before it)."""
+@dataclass(frozen=True)
+class Scheme:
+    """Cue classes (one regex, a named group per class), the characters that end a piece, and whether ``DOC:``
+    words are added."""
+
+    cues: re.Pattern[str]
+    end_chars: str
+    doc: bool
+
+    @property
+    def ends(self) -> re.Pattern[str]:
+        return _piece_regexes(self.end_chars)[0]
+
+    @property
+    def piece_texts(self) -> re.Pattern[str]:
+        """Matches each piece's text in turn (``findall``): what ``pieces`` spans, in one C-level call."""
+        return _piece_regexes(self.end_chars)[1]
+
+
+@functools.cache
+def _piece_regexes(end_chars: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    ends = re.escape(end_chars)
+    return re.compile(f"[{ends}]+"), re.compile(f"[^{ends}]+[{ends}]*|[{ends}]+")
+
+
+def _cue_regex(modes: dict[str, str]) -> re.Pattern[str]:
+    # One pass over a text finds every cue and its class. The lookahead on the cues' first characters lets the
+    # regex skip most positions without trying each alternative (about twice as fast).
+    first = "".join(sorted({word.replace("\\", "")[0] for pattern in modes.values() for word in pattern.split("|")}))
+    return re.compile(
+        f"(?=[{re.escape(first)}])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in modes.items()) + ")"
+    )
+
+
+SCHEMES: dict[str, Scheme] = {
+    "sentence": Scheme(_cue_regex(MODES), "。!?;…~", doc=False),
+    "clause": Scheme(_cue_regex(MODES_2), "。!?;…~,:", doc=True),
+}
+_SENTENCE_END = SCHEMES["sentence"].ends
+
+
+def pieces(normalized: str, ends: re.Pattern[str] = _SENTENCE_END) -> list[tuple[int, int]]:
+    """[start, end) spans of the pieces of a normalised text (punctuation kept with the piece before it)."""
     spans, start = [], 0
-    for match in _SENTENCE_END.finditer(normalized):
+    for match in ends.finditer(normalized):
         spans.append((start, match.end()))
         start = match.end()
     if start < len(normalized):
         spans.append((start, len(normalized)))
     return spans
+
+
+def sentences(normalized: str) -> list[tuple[int, int]]:
+    """[start, end) spans of the sentences of a normalised text (the ``sentence`` scheme's pieces)."""
+    return pieces(normalized)
 
 
 def _modes_by_sentence(spans: list[tuple[int, int]], cues: Iterable[re.Match[str]]) -> list[tuple[str, ...]]:
@@ -57,65 +112,82 @@ def _modes_by_sentence(spans: list[tuple[int, int]], cues: Iterable[re.Match[str
     return [tuple(mode for mode in MODES if mode in classes) for classes in found]
 
 
-def sentence_modes(normalized: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Each sentence's span and the cue classes it holds (in ``MODES`` order), or None of them."""
-    spans = sentences(normalized)
-    modes = _modes_by_sentence(spans, _CUES.finditer(normalized))
+def piece_modes(normalized: str, scheme: str = "sentence") -> list[tuple[int, int, tuple[str, ...]]]:
+    """Each piece's span and the cue classes it holds (in ``MODES`` order), under a scheme of ``SCHEMES``."""
+    rule = SCHEMES[scheme]
+    spans = pieces(normalized, rule.ends)
+    modes = _modes_by_sentence(spans, rule.cues.finditer(normalized))
     return [(start, end, classes) for (start, end), classes in zip(spans, modes)]
 
 
-def words_with_modality(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> list[str]:
-    """The text's tokens, then the tokens of each sentence with cues once per class, prefixed ``CLASS:``.
+def sentence_modes(normalized: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Each sentence's span and the cue classes it holds (in ``MODES`` order), or None of them."""
+    return piece_modes(normalized, "sentence")
 
-    The definition is :func:`words_with_modality_reference` (each sentence segmented on its own). This is the
-    fast path: the text is segmented once and each token placed in its sentence by its position; jieba splits
-    at sentence punctuation anyway, so both give the same tokens (tests compare them on real reviews). Where a
+
+def _doc_words(found: Iterable[tuple[str, ...]]) -> list[str]:
+    present = {mode for modes in found for mode in modes}
+    return [f"DOC:{mode}" for mode in MODES if mode in present]
+
+
+def words_with_modality(
+    normalized: str, tokenize: Callable[[str], Sequence[str]], scheme: str = "sentence"
+) -> list[str]:
+    """The text's tokens, then the tokens of each piece with cues once per class, prefixed ``CLASS:`` (then, if
+    the scheme says so, one ``DOC:CLASS`` per class found anywhere).
+
+    The definition is :func:`words_with_modality_reference` (each piece segmented on its own). This is the
+    fast path: the text is segmented once and each token placed in its piece by its position; jieba splits
+    at punctuation anyway, so both give the same tokens (tests compare them on real reviews). Where a
     token cannot be placed, the reference decides.
     """
-    joined = words_with_modality_joined(normalized, tokenize)
+    joined = words_with_modality_joined(normalized, tokenize, scheme)
     return joined.split(" ") if joined else []
 
 
-def words_with_modality_joined(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> str:
-    """:func:`words_with_modality` joined by single spaces, built with one ``join`` per sentence and class (the
-    scoring path: a Python string per marked token was most of the modality cost)."""
+def words_with_modality_joined(
+    normalized: str, tokenize: Callable[[str], Sequence[str]], scheme: str = "sentence"
+) -> str:
+    """:func:`words_with_modality` joined by single spaces (the scoring path). The text is segmented once for its
+    own tokens; only the pieces that hold a cue are segmented again, on their own, for their marked copies."""
+    rule = SCHEMES[scheme]
     tokens = list(tokenize(normalized))
-    cues = list(_CUES.finditer(normalized))
     plain = " ".join(tokens)
-    if not cues or not tokens:
+    cues = rule.cues
+    if not tokens or cues.search(normalized) is None:
         return plain
-    spans = sentences(normalized)
-    found = _modes_by_sentence(spans, cues)
-    if len(spans) == 1:
-        return " ".join([plain, *(f"{mode}:" + f" {mode}:".join(tokens) for mode in found[0])])
-    ends = [end for _, end in spans]
-    groups: list[list[str]] = [[] for _ in spans]
-    position = k = 0
-    for token in tokens:
-        at = normalized.find(token, position)
-        if at < 0:
-            return " ".join(words_with_modality_reference(normalized, tokenize))
-        while ends[k] <= at:
-            k += 1
-        if at + len(token) > ends[k]:  # a token across a sentence end: let the reference segment it
-            return " ".join(words_with_modality_reference(normalized, tokenize))
-        groups[k].append(token)
-        position = at + len(token)
-    marked = [f"{mode}:" + f" {mode}:".join(part) for part, modes in zip(groups, found) if part for mode in modes]
-    return " ".join([plain, *marked])
+    texts = rule.piece_texts.findall(normalized)
+    parts = [plain]
+    present: set[str] = set()
+    for piece in texts:
+        modes = {str(match.lastgroup) for match in cues.finditer(piece)}
+        if not modes:
+            continue
+        present |= modes
+        words = tokens if len(texts) == 1 else tokenize(piece)
+        if words:
+            parts += [f"{mode}:" + f" {mode}:".join(words) for mode in MODES if mode in modes]
+    if rule.doc:
+        parts += [f"DOC:{mode}" for mode in MODES if mode in present]
+    return " ".join(parts)
 
 
-def words_with_modality_reference(normalized: str, tokenize: Callable[[str], Sequence[str]]) -> list[str]:
-    """What :func:`words_with_modality` returns, by definition: each sentence segmented on its own."""
-    if not _CUES.search(normalized):
+def words_with_modality_reference(
+    normalized: str, tokenize: Callable[[str], Sequence[str]], scheme: str = "sentence"
+) -> list[str]:
+    """What :func:`words_with_modality` returns, by definition: each piece segmented on its own."""
+    rule = SCHEMES[scheme]
+    if not rule.cues.search(normalized):
         return list(tokenize(normalized))
     tokens: list[str] = []
     marked: list[str] = []
-    for start, end, modes in sentence_modes(normalized):
+    found = piece_modes(normalized, scheme)
+    for start, end, modes in found:
         part = list(tokenize(normalized[start:end]))
         tokens += part
         marked += [f"{mode}:{token}" for mode in modes for token in part]
-    return tokens + marked
+    doc = _doc_words(modes for _, _, modes in found) if rule.doc and tokens else []
+    return tokens + marked + doc
 
 
 def strip_mode(token: str) -> str:
