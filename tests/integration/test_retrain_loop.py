@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -91,3 +92,20 @@ def test_adapting_without_a_known_anchor_is_a_clear_error(tiny_model, gold, tmp_
     gold.to_csv(path, index=False)
     with pytest.raises(cm.TrainingError, match="pass --anchor"):
         adapt_model(read_label_sheets(path), tiny_model)
+
+
+def test_adapting_by_feature_augmentation_saves_and_scores_like_any_model(tmp_path, tiny_model, tiny_corpus_path, gold):
+    path = tmp_path / "labels.csv"
+    gold.iloc[:40].to_csv(path, index=False)
+    labels = read_label_sheets(path)
+    adapted = adapt_model(
+        labels, tiny_model, anchor=cm.load_corpus(tiny_corpus_path), overrides=TINY_CONFIG, method="augment"
+    )
+    assert adapted.model.manifest["adaptation"]["method"].endswith("(feature augmentation)")
+    assert adapted.n_user == 40 and adapted.n_anchor == 36
+    cm.save_model(adapted.model, tmp_path / "augmented")
+    loaded = cm.load_model(tmp_path / "augmented")
+    texts = gold["text"].tolist()
+    assert np.allclose(loaded.predict_proba(texts), adapted.model.classifier.predict_proba(texts))
+    with pytest.raises(cm.TrainingError, match="method must be one of"):
+        adapt_model(labels, tiny_model, anchor=cm.load_corpus(tiny_corpus_path), method="mix")

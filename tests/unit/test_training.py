@@ -38,3 +38,28 @@ def test_training_reports_its_steps():
     said = []
     cm.train_model(cm.load_corpus(DATA / "tiny_corpus.csv"), cm.TrainConfig(min_df=1), progress=said.append)
     assert said[0].startswith("training on ") and any("fitted in" in line for line in said)
+
+
+def test_feature_augmentation_keeps_shared_plus_target_weights_and_scores_like_the_augmented_fit():
+    """The adapted head is the augmented fit, collapsed: scoring a target text with shared + target weights
+    equals scoring it with the augmented head on [x | 0 | x]."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from complaintmine.model.head import ThresholdedOneVsRest
+
+    corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
+    texts, Y = corpus.texts, corpus.targets()
+    mine = np.arange(len(texts)) % 3 == 0
+    config = cm.TrainConfig(min_df=1, modality="none")
+    adapted = config.classifier().fit(texts, Y, target_domain=mine)
+    plain = config.classifier().fit(texts, Y)
+    X = plain.transform(texts)  # the same vectorizers: fitted on the same texts
+    assert (adapted.transform(texts) != X).nnz == 0
+    augmented = sp.hstack([X, sp.diags((~mine).astype(float)) @ X, sp.diags(mine.astype(float)) @ X], format="csr")
+    head = ThresholdedOneVsRest(adapted._base_estimator(), tune_thresholds=False).fit(augmented, Y)
+    as_target = sp.hstack([X, sp.csr_matrix(X.shape), X], format="csr")
+    assert np.allclose(adapted.predict_proba(texts), head.predict_proba(as_target))
+    assert not np.allclose(adapted.predict_proba(texts), plain.predict_proba(texts))
+    with pytest.raises(ValueError, match="one flag per text"):
+        config.classifier().fit(texts, Y, target_domain=mine[:-1])

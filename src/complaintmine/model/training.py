@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,11 +118,18 @@ def _pair(values: Any) -> tuple[int, int]:
 Progress = Callable[[str], None]  # told what training is doing, one short line per step
 
 
-def train_model(corpus: Corpus, config: TrainConfig | None = None, progress: Progress | None = None) -> Model:
+def train_model(
+    corpus: Corpus,
+    config: TrainConfig | None = None,
+    progress: Progress | None = None,
+    target_domain: Sequence[bool] | None = None,
+) -> Model:
     """Fit a classifier on the training rows of ``corpus``; the manifest records data, config and metrics.
 
-    ``progress``, when given, is told each step as it starts. Raises TrainingError when there is nothing to
-    learn from (no rows, or a target with no positive example).
+    ``progress``, when given, is told each step as it starts. ``target_domain``: one flag per row of ``corpus``,
+    set on the rows of the domain the model is for, the others being data to learn from by feature augmentation
+    (``ComplaintClassifier.fit``). Raises TrainingError when there is nothing to learn from (no rows, or a target
+    with no positive example).
     """
     config = config or TrainConfig()
     say = progress or (lambda _message: None)
@@ -135,7 +142,14 @@ def train_model(corpus: Corpus, config: TrainConfig | None = None, progress: Pro
         raise TrainingError(f"no positive training example for: {', '.join(missing)}")
     started = datetime.now(UTC)
     say(f"training on {len(train):,} texts ({config.model}, {config.features} n-grams)")
-    classifier = config.classifier().fit(train.texts, Y)
+    domain = None
+    if target_domain is not None:
+        domain = np.asarray(target_domain, dtype=bool)
+        if domain.shape != (len(corpus),):
+            raise TrainingError(f"target_domain needs one flag per corpus row ({len(corpus)}), got {domain.shape}")
+        if config.train_split:
+            domain = domain[(corpus.frame["split"] == config.train_split).to_numpy()]
+    classifier = config.classifier().fit(train.texts, Y, target_domain=domain)
     say(f"fitted in {(datetime.now(UTC) - started).total_seconds():.1f}s; scoring the training texts")
     fitted = classifier.predict(train.texts)
     counts = {name: int(n) for name, n in zip(TARGETS, Y.sum(axis=0))}

@@ -27,6 +27,12 @@ from ..model.defaults import default_model_dir
 # 1,000 labels (docs/retraining.md): 5 was best or within 0.003 of the best weight at every size.
 DEFAULT_WEIGHT = 5
 WEIGHT_LABELS = 1000
+METHODS = {
+    "repeat": "anchor corpus plus user labels, user rows repeated",
+    "augment": "anchor corpus plus user labels, user rows repeated, shared and user-domain weights "
+    "(feature augmentation)",
+}
+DEFAULT_METHOD = "repeat"
 
 
 @dataclass
@@ -85,16 +91,21 @@ def adapt_model(
     overrides: dict[str, Any] | None = None,
     anchor_dir: str | Path | None = None,
     shared: Path | None = None,
+    method: str = DEFAULT_METHOD,
 ) -> AdaptResult:
     """Train the base model's configuration on its anchor corpus plus ``labels`` (user rows repeated).
 
     ``base``: "default" (or None) for the shipped model, or a model directory. ``anchor``: the anchor corpus
     (default: :func:`anchor_corpus`). ``user_weight``: times each user row counts (default:
     :func:`default_user_weight`). ``overrides``: TrainConfig fields to change (name, version, seed, ...).
-    Raises TrainingError (no anchor found, no user rows to train on), ModelError (unreadable base).
+    ``method``: "repeat" (one set of weights for anchor and user rows) or "augment" (shared weights plus
+    weights of the user's domain, see ``ComplaintClassifier.fit``; logistic regression only).
+    Raises TrainingError (no anchor found, no user rows to train on, unknown method), ModelError (unreadable base).
     """
     from .. import TrainConfig, evaluate, load_model, train_model
 
+    if method not in METHODS:
+        raise TrainingError(f"adaptation method must be one of {', '.join(METHODS)}, got {method!r}")
     base_dir = _base_dir(base)
     manifest = load_model(base_dir).manifest
     notes: list[str] = []
@@ -125,9 +136,14 @@ def adapt_model(
         **(overrides or {}),
     }
     config = TrainConfig.from_dict(values)
-    model = train_model(Corpus(frame, list(anchor.notes)), config)
+    domain = None
+    if method == "augment":
+        if config.model != "logreg" or config.tune_thresholds:
+            raise TrainingError("the augment method needs a logistic-regression base without tuned thresholds")
+        domain = [False] * len(anchor_train) + [True] * (len(frame) - len(anchor_train))
+    model = train_model(Corpus(frame, list(anchor.notes)), config, target_domain=domain)
     model.manifest["adaptation"] = {
-        "method": "anchor corpus plus user labels, user rows repeated",
+        "method": METHODS[method],
         "base": {
             "name": manifest.get("name"),
             "version": manifest.get("version"),
