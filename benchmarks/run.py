@@ -29,11 +29,13 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
+from complaintmine.model.defaults import DEFAULT_MODEL_NAME
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 POOL = ROOT.parent / "shared" / "corpora" / "real_reviews.csv"
 BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "complaintmine-zh-0.2.0"
+MODEL = ROOT / "models" / DEFAULT_MODEL_NAME  # the shipped default
 
 
 def run_measured(command: list[str]) -> dict[str, float]:
@@ -206,7 +208,7 @@ def main() -> None:
                 "-o",
                 f"{tmp}/m",
                 "--config",
-                str(ROOT / "models" / "complaintmine-zh-0.2.0.train.json"),
+                str(ROOT / "models" / f"{DEFAULT_MODEL_NAME}.train.json"),
             ]
         )
     results["training"] = {"seconds": trained["seconds"], "peak_mb": trained["peak_mb"]}

@@ -42,8 +42,8 @@ OUT = ROOT / "models" / ("adaptation.json" if "--pilot" not in sys.argv else "ad
 ARGS = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
 SIZES = [int(s) for s in ARGS[0].split(",")] if ARGS else [200, 500, 1000]
 SEEDS = [int(s) for s in ARGS[1].split(",")] if len(ARGS) > 1 else [0, 1]
-WEIGHTS: list[int | str] = ["auto", 1, 5]
-AUGMENT_WEIGHTS = [1, 5]  # feature augmentation (adapt_model's method "augment") with these weights
+WEIGHTS: list[int | str] = ["auto", 5]  # weight 1 was never the best (docs/retraining.md, 0.1.0 base)
+AUGMENT_WEIGHTS = [5]  # feature augmentation (adapt_model's method "augment"); weight 1 was worse in a pilot
 REAL_SAMPLE = 1000
 
 

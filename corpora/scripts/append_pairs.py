@@ -18,14 +18,18 @@ batches go through this script instead. It keeps the same line:
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from add_pairs import read_drafts  # noqa: E402
+_spec = importlib.util.spec_from_file_location("add_pairs", Path(__file__).with_name("add_pairs.py"))
+assert _spec is not None and _spec.loader is not None
+_add_pairs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_add_pairs)
+read_drafts = _add_pairs.read_drafts  # the same validation as the first batches
 
 
 def main(drafts: str) -> None:
