@@ -41,3 +41,17 @@ def test_single_class_label_is_constant():
 )
 def test_best_threshold(scores, truth, expected):
     assert best_f1_threshold(np.array(truth), np.array(scores)) == pytest.approx(expected, abs=0.05)
+
+
+@pytest.mark.parametrize("tune", [False, True])
+def test_a_sample_weight_of_two_counts_a_row_twice(tune):
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(120, 3))
+    Y = np.column_stack([(X[:, 0] > 0.3).astype(int), (X[:, 1] > -0.2).astype(int)])
+    weights = np.where(np.arange(120) < 40, 2.0, 1.0)
+    twice = np.concatenate([np.arange(120), np.arange(40)])
+    make = lambda: ThresholdedOneVsRest(LogisticRegression(tol=1e-10, max_iter=5000), tune_thresholds=tune)  # noqa: E731
+    weighted = make().fit(X, Y, sample_weight=weights)
+    repeated = make().fit(X[twice], Y[twice])
+    assert np.allclose(weighted.predict_proba(X), repeated.predict_proba(X), atol=1e-4)
+    assert not np.allclose(weighted.predict_proba(X), make().fit(X, Y).predict_proba(X), atol=1e-4)

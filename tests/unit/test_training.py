@@ -63,3 +63,11 @@ def test_feature_augmentation_keeps_shared_plus_target_weights_and_scores_like_t
     assert not np.allclose(adapted.predict_proba(texts), plain.predict_proba(texts))
     with pytest.raises(ValueError, match="one flag per text"):
         config.classifier().fit(texts, Y, target_domain=mine[:-1])
+
+
+def test_pair_weight_weighs_the_minimal_pairs_only():
+    import pandas as pd
+
+    frame = pd.DataFrame({"key": ["pair:tp-00001", "real:jd:1", "team:t1", "pair:tp-00002"]})
+    assert cm.TrainConfig().sample_weights(frame) is None
+    assert cm.TrainConfig(pair_weight=0.5).sample_weights(frame).tolist() == [0.5, 1.0, 1.0, 0.5]

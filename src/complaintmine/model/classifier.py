@@ -169,7 +169,9 @@ class ComplaintClassifier(BaseEstimator):
 
     # -- estimator API -----------------------------------------------------------------------------------------
 
-    def fit(self, texts: Sequence[str], Y: Any, target_domain: Any = None) -> ComplaintClassifier:
+    def fit(
+        self, texts: Sequence[str], Y: Any, target_domain: Any = None, sample_weight: Any = None
+    ) -> ComplaintClassifier:
         """Learn from ``texts`` and ``Y``, a 0/1 matrix with one column per name in :data:`TARGETS`.
 
         ``target_domain`` (optional, one bool per text, logistic regression only): the texts of the domain the
@@ -177,6 +179,7 @@ class ComplaintClassifier(BaseEstimator):
         weight per domain (feature augmentation, Daumé III 2007, "Frustratingly easy domain adaptation"), so
         what holds in both domains is learnt from both and what differs is learnt from each; the fitted model
         keeps shared + target-domain weights, an ordinary linear model that scores like any other.
+        ``sample_weight`` (optional, one number per text): how much each text counts in the loss.
         """
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2 or Y.shape != (len(texts), len(TARGETS)):
@@ -190,17 +193,16 @@ class ComplaintClassifier(BaseEstimator):
             random_state=self.random_state,
         )
         if target_domain is None:
-            self.head_ = head.fit(X, Y)
+            self.head_ = head.fit(X, Y, sample_weight=sample_weight)
         else:
             if self.model != "logreg" or self.tune_thresholds:
                 raise ValueError("target_domain needs model='logreg' without tune_thresholds")
             mine = np.asarray(target_domain, dtype=bool)
             if mine.shape != (len(texts),):
                 raise ValueError(f"target_domain must hold one flag per text, got shape {mine.shape}")
-            other = sp.diags((~mine).astype(float))
-            self.head_ = _keep_target_weights(
-                head.fit(sp.hstack([X, other @ X, sp.diags(mine.astype(float)) @ X], format="csr"), Y), X.shape[1]
-            )
+            copies = [X, sp.diags((~mine).astype(float)) @ X, sp.diags(mine.astype(float)) @ X]
+            augmented = head.fit(sp.hstack(copies, format="csr"), Y, sample_weight=sample_weight)
+            self.head_ = _keep_target_weights(augmented, X.shape[1])
         self.targets_ = TARGETS
         return self
 

@@ -34,6 +34,8 @@ class TrainConfig:
     features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight, mask_digits, modality : see
         ComplaintClassifier.
     tune_thresholds, cv : per-label thresholds from cross-validated probabilities.
+    pair_weight : how much each team-written minimal pair (``corpora/team_pairs.csv``) counts in the loss,
+        against 1 for every other text.
     seed : the one seed for every random choice.
     train_split : rows of the corpus whose ``split`` equals this are trained on; "" trains on every row.
     tokenizer : TokenizerConfig fields.
@@ -53,6 +55,7 @@ class TrainConfig:
     seed: int = 0
     mask_digits: bool = True
     modality: str = "sentence"
+    pair_weight: float = 1.0
     train_split: str = "train"
     tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
 
@@ -66,6 +69,14 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def sample_weights(self, frame: Any) -> np.ndarray | None:
+        """Per-row loss weights for a corpus frame: ``pair_weight`` for minimal pairs, 1 otherwise (None when
+        every weight is 1)."""
+        if self.pair_weight == 1.0:
+            return None
+        is_pair = frame["key"].astype(str).str.startswith("pair:").to_numpy()
+        return np.where(is_pair, float(self.pair_weight), 1.0)
 
     def classifier(self) -> ComplaintClassifier:
         return ComplaintClassifier(
@@ -149,7 +160,8 @@ def train_model(
             raise TrainingError(f"target_domain needs one flag per corpus row ({len(corpus)}), got {domain.shape}")
         if config.train_split:
             domain = domain[(corpus.frame["split"] == config.train_split).to_numpy()]
-    classifier = config.classifier().fit(train.texts, Y, target_domain=domain)
+    weights = config.sample_weights(train.frame)
+    classifier = config.classifier().fit(train.texts, Y, target_domain=domain, sample_weight=weights)
     say(f"fitted in {(datetime.now(UTC) - started).total_seconds():.1f}s; scoring the training texts")
     fitted = classifier.predict(train.texts)
     counts = {name: int(n) for name, n in zip(TARGETS, Y.sum(axis=0))}
