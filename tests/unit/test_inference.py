@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import complaintmine as cm
+from complaintmine.model.defaults import DEFAULT_MODEL_NAME
 from complaintmine.model.scorer import KeyIndex, LinearScorer, _spans_of_at_most, pack_char_ngram, pack_char_ngrams
 
 from ..conftest import DATA, POOL, ROOT
@@ -116,7 +117,7 @@ def test_shipped_model_scorer_equals_its_classifier_on_real_reviews():
         pytest.skip(f"{POOL} not available")
     with open(POOL, encoding="utf-8", newline="") as handle:
         texts = [row["text"] for _, row in zip(range(3000), csv.DictReader(handle))]
-    model = cm.load_model(ROOT / "models" / "complaintmine-zh-0.2.0")
+    model = cm.load_model(ROOT / "models" / DEFAULT_MODEL_NAME)
     assert model.scorer is not None
     assert np.allclose(model.predict_proba(texts), model.classifier.predict_proba(texts), rtol=0, atol=1e-12)
 
@@ -146,7 +147,7 @@ def test_scorer_classifier_and_plain_scikit_learn_agree_on_the_shipped_configura
 
     from complaintmine.model.ngrams import prepare_inputs
 
-    config = json.loads((ROOT / "models" / "complaintmine-zh-0.2.0.train.json").read_text(encoding="utf-8"))
+    config = json.loads((ROOT / "models" / f"{DEFAULT_MODEL_NAME}.train.json").read_text(encoding="utf-8"))
     for key in ("name", "version", "train_split"):
         config.pop(key)
     corpus = cm.load_corpus(DATA / "tiny_corpus.csv")

@@ -5,11 +5,12 @@ import json
 import pytest
 
 import complaintmine as cm
+from complaintmine.model.defaults import DEFAULT_MODEL_NAME
 from complaintmine.model.training import read_train_config
 
 from ..conftest import DATA, ROOT
 
-SHIPPED = ROOT / "models" / "complaintmine-zh-0.2.0.train.json"
+SHIPPED = ROOT / "models" / f"{DEFAULT_MODEL_NAME}.train.json"
 
 
 def test_train_config_defaults_are_the_shipped_configuration():
@@ -18,7 +19,7 @@ def test_train_config_defaults_are_the_shipped_configuration():
     assert {key: defaults[key] for key in shipped} == {
         key: tuple(value) if isinstance(value, list) else value for key, value in shipped.items()
     }
-    recorded = json.loads((ROOT / "models" / "complaintmine-zh-0.2.0" / "model.json").read_text(encoding="utf-8"))
+    recorded = json.loads((ROOT / "models" / DEFAULT_MODEL_NAME / "model.json").read_text(encoding="utf-8"))
     assert {key: recorded["training_config"][key] for key in shipped} == shipped
 
 
