@@ -238,7 +238,7 @@ def _keep_target_weights(head: ThresholdedOneVsRest, n: int) -> ThresholdedOneVs
     """A head fitted on [shared | other domain | target domain] copies of ``n`` features, as a head over the
     ``n`` features that scores the target domain: each weight is its shared part plus its target part."""
     for estimator in head.estimators_:
-        if hasattr(estimator, "coef_"):
+        if isinstance(estimator, LogisticRegression):  # not a label with one class (a constant)
             estimator.coef_ = estimator.coef_[:, :n] + estimator.coef_[:, 2 * n :]
             estimator.n_features_in_ = n
     head.n_features_in_ = n
