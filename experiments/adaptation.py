@@ -17,7 +17,7 @@ sample of the domain's train split plays "the user's labels", and these are comp
 
 It also scores each model on the corpus's real test split (a fixed sample), to show what adapting costs on the
 texts the base model was made for. Writes models/adaptation.json; `python experiments/adaptation.py` takes
-about 35 minutes on 2 cores with the shared pool; `python experiments/adaptation.py --table` prints the table of
+about 16 minutes on 2 idle cores with the shared pool; `python experiments/adaptation.py --table` prints the table of
 docs/retraining.md from it.
 """
 
