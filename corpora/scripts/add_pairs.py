@@ -56,8 +56,28 @@ def read_drafts(folder: Path, prefix: str, canon) -> pd.DataFrame:
     return frame
 
 
-def main(drafts: str) -> None:
+PHRASE = 12  # characters: a shared phrase this long (punctuation and spaces ignored) counts as a copy
+
+
+def crossing(texts: list[str], others: list[str], phrase_of: list[str] | None = None) -> tuple[set[int], set[int]]:
+    """Indices of ``texts`` that are near-duplicates (character 5-gram containment >= 0.6) of any of ``others``,
+    and of ``texts`` that share a PHRASE-character phrase with any of ``phrase_of`` (when given)."""
     from complaintmine.corpus.dedup import near_duplicate_pairs, squash
+
+    near = {i for i, j, _ in near_duplicate_pairs(texts + others, 0.6) if i < len(texts) <= j}
+    if phrase_of is None:
+        return near, set()
+    grams = {s[k : k + PHRASE] for t in phrase_of for s in [squash(t)] for k in range(len(s) - PHRASE + 1)}
+    shared = {
+        i
+        for i, t in enumerate(texts)
+        for s in [squash(t)]
+        if any(s[k : k + PHRASE] in grams for k in range(len(s) - PHRASE + 1))
+    }
+    return near, shared
+
+
+def main(drafts: str) -> None:
     from complaintmine.corpus.load import load_corpus
     from complaintmine.labels import format_labels, parse_labels
 
@@ -72,27 +92,17 @@ def main(drafts: str) -> None:
 
     # New pairs must not leak into the committed test splits.
     test_texts = corpus.loc[corpus["split"] == "test", "text"].tolist()
-    texts = pairs["text"].tolist() + test_texts
-    leaking = {i for i, j, _ in near_duplicate_pairs(texts, 0.6) if i < len(pairs) <= j}
+    leaking, _ = crossing(pairs["text"].tolist(), test_texts)
     pairs = pairs.drop(index=sorted(leaking)).reset_index(drop=True)
     print(f"pairs: {len(leaking)} dropped as near-duplicates of a test text; {len(pairs)} kept")
 
     # The contrast set must not be near any training text.
     training = corpus.loc[corpus["split"] == "train", "text"].tolist() + pairs["text"].tolist()
-    texts = contrast["text"].tolist() + training
-    near = {i for i, j, _ in near_duplicate_pairs(texts, 0.6) if i < len(contrast) <= j}
-    phrase = 12
-    grams = {s[k : k + phrase] for t in training for s in [squash(t)] for k in range(len(s) - phrase + 1)}
-    shared = {
-        i
-        for i, t in enumerate(contrast["text"])
-        for s in [squash(t)]
-        if any(s[k : k + phrase] in grams for k in range(len(s) - phrase + 1))
-    }
+    near, shared = crossing(contrast["text"].tolist(), training, training)
     drop = sorted(near | shared)
     contrast = contrast.drop(index=drop).reset_index(drop=True)
     print(
-        f"contrast: {len(near)} near-duplicates and {len(shared)} {phrase}-character phrase matches of training "
+        f"contrast: {len(near)} near-duplicates and {len(shared)} {PHRASE}-character phrase matches of training "
         f"texts dropped ({len(drop)} texts); {len(contrast)} kept"
     )
 

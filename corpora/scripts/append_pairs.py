@@ -33,7 +33,6 @@ read_drafts = _add_pairs.read_drafts  # the same validation as the first batches
 
 
 def main(drafts: str) -> None:
-    from complaintmine.corpus.dedup import near_duplicate_pairs, squash
     from complaintmine.corpus.load import load_corpus
     from complaintmine.labels import format_labels, parse_labels
     from complaintmine.model.contrast import load_contrast_set
@@ -55,21 +54,12 @@ def main(drafts: str) -> None:
     print(f"new: {int(exact.sum())} exact duplicates of corpus or contrast texts dropped")
 
     test_texts = corpus.loc[corpus["split"] == "test", "text"].tolist()
-    others = test_texts + contrast["text"].tolist()
-    texts = new["text"].tolist() + others
-    near = {i for i, j, _ in near_duplicate_pairs(texts, 0.6) if i < len(new) <= j}
-    phrase = 12
-    grams = {s[k : k + phrase] for t in contrast["text"] for s in [squash(t)] for k in range(len(s) - phrase + 1)}
-    shared = {
-        i
-        for i, t in enumerate(new["text"])
-        for s in [squash(t)]
-        if any(s[k : k + phrase] in grams for k in range(len(s) - phrase + 1))
-    }
+    contrast_texts = contrast["text"].tolist()
+    near, shared = _add_pairs.crossing(new["text"].tolist(), test_texts + contrast_texts, contrast_texts)
     drop = sorted(near | shared)
     new = new.drop(index=drop).reset_index(drop=True)
     print(
-        f"new: {len(near)} near-duplicates of test or contrast texts and {len(shared)} {phrase}-character phrase "
+        f"new: {len(near)} near-duplicates of test or contrast texts and {len(shared)} {_add_pairs.PHRASE}-character phrase "
         f"matches of contrast texts dropped ({len(drop)} texts)"
     )
 
