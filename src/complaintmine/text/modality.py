@@ -35,7 +35,7 @@ MODES: dict[str, str] = {  # the ``sentence`` scheme's cue lists
     "SAT": "满意|很快|挺快|及时|给力|齐全|收到了|好评|点赞|划算|开心|确实|果然|没问题|放心",
     "NEG": "没有|没|未|并不|不是|不会|无",
 }
-MODES_2: dict[str, str] = {  # the ``clause`` scheme's: the first lists, each longer
+MODES_2: dict[str, str] = {  # the ``sentence-2`` and ``clause`` schemes': the first lists, each longer
     "HYP": MODES["HYP"] + "|假设|到时候|打算|准备|想问|不知道会|是不是会|预防",
     "Q": MODES["Q"] + "|呢|有没有|能否|多长时间|为啥|为什么|何时",
     "HEAR": MODES["HEAR"] + "|有人|群里|隔壁|邻居|据说|评论区|其他买家|另一家|家人|姐姐|妹妹",
