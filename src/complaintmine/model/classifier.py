@@ -48,9 +48,9 @@ class ComplaintClassifier(BaseEstimator):
     tokenizer_config : how texts become tokens; None means the default config.
     mask_digits : map every digit to 0 before building features, so amounts and dates count as "a number"
         rather than as particular numbers (team-written texts use different amounts than real reviews).
-    modality : "none", "sentence" or "clause": the word features also hold each cue-bearing piece's tokens marked
-        with the sentence's modality (a question, a worry, hearsay, a remedy, satisfaction, negation), so the
-        model can learn that 涨 under 如果 is not 涨 (text/modality.py).
+    modality : "none", or a scheme of text/modality.SCHEMES: the word features also hold each cue-bearing
+        sentence's (or clause's) tokens marked with its modality (a question, a worry, hearsay, a remedy,
+        satisfaction, negation), so the model can learn that 涨 under 如果 is not 涨.
     """
 
     def __init__(

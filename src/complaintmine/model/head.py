@@ -67,7 +67,7 @@ class ThresholdedOneVsRest(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ThresholdedOneVsRest:
         """Fit one estimator per column of ``y`` (``sample_weight``, if given, weighs the rows of every fit)."""
         X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True)
-        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        weighted = {} if sample_weight is None else {"sample_weight": np.asarray(sample_weight, dtype=float)}
         check_classification_targets(y)
         target = type_of_target(y)
         if target == "multilabel-indicator":
@@ -88,20 +88,20 @@ class ThresholdedOneVsRest(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             if np.unique(y_col).size < 2:
                 self.estimators_.append(_ConstantProbability(float(y_col[0])))
                 continue
-            weighted = {} if weights is None else {"sample_weight": weights}
             self.estimators_.append(self._base().fit(X, y_col, **weighted))
             if self._multilabel and self.tune_thresholds:
-                self.thresholds_[column] = self._tuned_threshold(X, y_col, weights)
+                self.thresholds_[column] = self._tuned_threshold(X, y_col, weighted)
         return self
 
-    def _tuned_threshold(self, X: Any, y_col: np.ndarray, weights: np.ndarray | None = None) -> float:
+    def _tuned_threshold(self, X: Any, y_col: np.ndarray, weighted: dict[str, Any] | None = None) -> float:
         positives = int(y_col.sum())
         folds = min(self.cv, positives, len(y_col) - positives)
         if folds < 2:
             return float(self.default_threshold)
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
-        params = {} if weights is None else {"sample_weight": weights}
-        scores = cross_val_predict(self._base(), X, y_col, cv=splitter, method="predict_proba", params=params)[:, 1]
+        scores = cross_val_predict(self._base(), X, y_col, cv=splitter, method="predict_proba", params=weighted or {})[
+            :, 1
+        ]
         return best_f1_threshold(y_col, scores, float(self.default_threshold))
 
     def _positive_proba(self, X: Any) -> np.ndarray:

@@ -50,9 +50,9 @@ def prepare_inputs(
 ) -> tuple[list[str], list[str]]:
     """What the two feature kinds read: space-joined tokens and the normalised text (each digit-masked if asked).
 
-    With ``modality`` a scheme of text/modality.SCHEMES ("sentence", "clause") the tokens are followed by the
-    modality-marked tokens of each sentence or clause that holds a cue. The single definition for training,
-    scoring and explanations, so they cannot drift apart.
+    With ``modality`` a scheme of text/modality.SCHEMES ("sentence", "sentence-2", "clause") the tokens are
+    followed by the modality-marked tokens of each sentence or clause that holds a cue. The single definition
+    for training, scoring and explanations, so they cannot drift apart.
     """
     normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
     if features == "chars":
