@@ -16,17 +16,27 @@ from complaintmine.text.modality import (
     words_with_modality_reference,
 )
 from complaintmine.text.normalize import normalize
-from complaintmine.text.tokenizer import Tokenizer
+from complaintmine.text.tokenizer import _TIE_PRONE, Tokenizer
 
 
 @pytest.fixture(scope="module")
-def segment():
-    return Tokenizer().tokenize_normalized
+def tokenizer():
+    return Tokenizer()
 
 
-def test_a_cue_marks_the_words_of_its_own_sentence_only(segment):
+@pytest.fixture(scope="module")
+def segment(tokenizer):
+    return tokenizer.tokenize_normalized
+
+
+@pytest.fixture(scope="module")
+def locate(tokenizer):
+    return tokenizer.tokenize_normalized_pieces
+
+
+def test_a_cue_marks_the_words_of_its_own_sentence_only(segment, locate):
     text = normalize("尾款涨了50！如果再涨我就退。")
-    words = words_with_modality(text, segment)
+    words = words_with_modality(text, locate)
     plain = [w for w in words if not is_marked(w)]
     marked = [w for w in words if is_marked(w)]
     assert plain == segment(text)
@@ -34,15 +44,15 @@ def test_a_cue_marks_the_words_of_its_own_sentence_only(segment):
     assert "HYP:尾款" not in marked  # 尾款 is in the first sentence, which holds no cue
 
 
-def test_several_classes_mark_a_sentence_once_each(segment):
-    words = words_with_modality(normalize("降价了，客服主动补了差价，满意"), segment)
+def test_several_classes_mark_a_sentence_once_each(locate):
+    words = words_with_modality(normalize("降价了，客服主动补了差价，满意"), locate)
     assert {w.split(":")[0] for w in words if is_marked(w)} == {"RES", "SAT"}
     assert words.count("RES:降价") == 1 and words.count("SAT:降价") == 1
 
 
-def test_a_text_without_cues_reads_as_before(segment):
+def test_a_text_without_cues_reads_as_before(segment, locate):
     text = normalize("尾款涨了50")
-    assert words_with_modality(text, segment) == segment(text)
+    assert words_with_modality(text, locate) == segment(text)
 
 
 @given(st.text(alphabet="尾款涨了吗如果没有。!?,好的 ab1", max_size=40))
@@ -61,25 +71,61 @@ def test_strip_mode():
 @pytest.mark.parametrize("scheme", sorted(SCHEMES))
 @given(text=st.text(alphabet="尾款涨了吗如果没有补了差价满意。!?,;:好的 ab1发货很快呢已退", max_size=60))
 @settings(max_examples=300, deadline=None)
-def test_the_fast_path_equals_the_definition(segment, scheme, text):
+def test_the_fast_path_equals_the_definition(segment, locate, scheme, text):
     normalized = normalize(text)
     reference = words_with_modality_reference(normalized, segment, scheme)
-    assert words_with_modality(normalized, segment, scheme) == reference
-    assert words_with_modality_joined(normalized, segment, scheme) == " ".join(reference)
+    assert words_with_modality(normalized, locate, scheme) == reference
+    assert words_with_modality_joined(normalized, locate, scheme) == " ".join(reference)
 
 
-def test_a_clause_cue_marks_its_own_clause_and_the_text_gets_one_word_per_class(segment):
+def test_a_clause_cue_marks_its_own_clause_and_the_text_gets_one_word_per_class(segment, locate):
     text = normalize("赠品没给，要是明天还不补我就差评")
-    clause = words_with_modality(text, segment, "clause")
+    clause = words_with_modality(text, locate, "clause")
     assert "HYP:差评" in clause and "HYP:赠品" not in clause  # the worry is about what comes next, not the gift
-    assert "HYP:赠品" in words_with_modality(text, segment, "sentence")  # the sentence scheme marks it all
+    assert "HYP:赠品" in words_with_modality(text, locate, "sentence")  # the sentence scheme marks it all
     assert clause[-2:] == ["DOC:HYP", "DOC:NEG"] and strip_mode("DOC:HYP") == "HYP" and is_marked("DOC:HYP")
     assert [w for w in clause if not is_marked(w)] == segment(text)
 
 
+def test_a_piece_the_segmenter_cannot_tell_is_segmented_on_its_own():
+    text = "好啊。如果涨了"
+
+    def locate(t):  # a segmenter that cannot tell the tokens of a piece
+        return ([t[:2], t[2:]] if t != text else ["好啊。如", "果涨了"]), lambda start, end: None
+
+    assert words_with_modality(text, locate) == ["好啊。如", "果涨了", "HYP:如果", "HYP:涨了"]
+
+
+@pytest.mark.parametrize("backend", ["jieba", "auto"])
+@given(text=st.text(alphabet="尾款涨了吗如果没有。!?,好的 ab1-3.t好好好%％~", max_size=50))
+@settings(max_examples=200, deadline=None)
+def test_the_tokens_of_a_span_are_the_tokens_it_gets_on_its_own(backend, text):
+    tokenizer = _tokenizers(backend)
+    normalized = normalize(text)
+    tokens, between = tokenizer.tokenize_normalized_pieces(normalized)
+    assert tokens == tokenizer.tokenize_normalized(normalized)
+    spans = sentences(normalized)
+    for start, end in spans:
+        found = between(start, end)
+        assert found is None or found == tokenizer.tokenize_normalized(normalized[start:end])
+    if spans and tokenizer.backend == "rjieba" and not _TIE_PRONE.search(normalized):
+        assert between(0, len(normalized)) == tokens  # rjieba's words can always tell the whole text
+
+
+_BY_BACKEND: dict[str, Tokenizer] = {}
+
+
+def _tokenizers(backend: str) -> Tokenizer:
+    from complaintmine.text.tokenizer import TokenizerConfig
+
+    if backend not in _BY_BACKEND:
+        _BY_BACKEND[backend] = Tokenizer(TokenizerConfig(backend=backend))
+    return _BY_BACKEND[backend]
+
+
 @pytest.mark.slow
 @pytest.mark.shared
-def test_the_fast_path_equals_the_definition_on_real_reviews(segment):
+def test_the_fast_path_equals_the_definition_on_real_reviews(segment, locate):
     from ..conftest import POOL
 
     if not POOL.exists():
@@ -92,6 +138,6 @@ def test_the_fast_path_equals_the_definition_on_real_reviews(segment):
         differ = [
             t
             for t in texts
-            if words_with_modality(t, segment, scheme) != words_with_modality_reference(t, segment, scheme)
+            if words_with_modality(t, locate, scheme) != words_with_modality_reference(t, segment, scheme)
         ]
         assert differ == [], scheme

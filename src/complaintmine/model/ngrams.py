@@ -58,7 +58,7 @@ def prepare_inputs(
     if features == "chars":
         words: list[str] = []
     elif modality in SCHEMES:
-        segment = tokenizer.tokenize_normalized
+        segment = tokenizer.tokenize_normalized_pieces
         words = [words_with_modality_joined(t, segment, modality) for t in normalized]
     elif modality == "none":
         words = [" ".join(tokenizer.tokenize_normalized(t)) for t in normalized]

@@ -134,41 +134,53 @@ def _doc_words(found: Iterable[tuple[str, ...]]) -> list[str]:
     return [f"DOC:{mode}" for mode in MODES if mode in present]
 
 
-def words_with_modality(
-    normalized: str, tokenize: Callable[[str], Sequence[str]], scheme: str = "sentence"
-) -> list[str]:
+# Segments a normalised text: its tokens, and a function giving the tokens in a span [start, end) of it without
+# segmenting again, or None when it cannot tell (Tokenizer.tokenize_normalized_pieces).
+Segment = Callable[[str], tuple[list[str], Callable[[int, int], "list[str] | None"]]]
+
+
+def words_with_modality(normalized: str, segment: Segment, scheme: str = "sentence") -> list[str]:
     """The text's tokens, then the tokens of each piece with cues once per class, prefixed ``CLASS:`` (then, if
     the scheme says so, one ``DOC:CLASS`` per class found anywhere).
 
-    The definition is :func:`words_with_modality_reference` (each piece segmented on its own). This is the
-    fast path: the text is segmented once and each token placed in its piece by its position; jieba splits
-    at punctuation anyway, so both give the same tokens (tests compare them on real reviews). Where a
-    token cannot be placed, the reference decides.
+    ``segment``: see :data:`Segment` (``Tokenizer.tokenize_normalized_pieces``). The definition is
+    :func:`words_with_modality_reference`, each piece segmented on its own; this is the fast path (see
+    :func:`words_with_modality_joined`).
     """
-    joined = words_with_modality_joined(normalized, tokenize, scheme)
+    joined = words_with_modality_joined(normalized, segment, scheme)
     return joined.split(" ") if joined else []
 
 
-def words_with_modality_joined(
-    normalized: str, tokenize: Callable[[str], Sequence[str]], scheme: str = "sentence"
-) -> str:
-    """:func:`words_with_modality` joined by single spaces (the scoring path). The text is segmented once for its
-    own tokens; only the pieces that hold a cue are segmented again, on their own, for their marked copies."""
+def words_with_modality_joined(normalized: str, segment: Segment, scheme: str = "sentence") -> str:
+    """:func:`words_with_modality` joined by single spaces (the scoring path).
+
+    The text is segmented once; the cues are found in one pass over it, and the tokens of a piece with cues are
+    the text's tokens that lie inside it. jieba splits at punctuation anyway, so they are the tokens the piece
+    gets on its own (tests compare both on real reviews); a piece the segmenter cannot tell is segmented again.
+    """
     rule = SCHEMES[scheme]
-    tokens = list(tokenize(normalized))
+    tokens, between = segment(normalized)
     plain = " ".join(tokens)
-    cues = rule.cues
-    if not tokens or cues.search(normalized) is None:
+    if not tokens:
         return plain
-    texts = rule.piece_texts.findall(normalized)
+    cues = [(match.start(), str(match.lastgroup)) for match in rule.cues.finditer(normalized)]
+    if not cues:
+        return plain
+    spans = pieces(normalized, rule.ends)
     parts = [plain]
     present: set[str] = set()
-    for piece in texts:
-        modes = {str(match.lastgroup) for match in cues.finditer(piece)}
+    k = 0
+    for start, end in spans:
+        modes = set()
+        while k < len(cues) and cues[k][0] < end:
+            modes.add(cues[k][1])
+            k += 1
         if not modes:
             continue
         present |= modes
-        words = tokens if len(texts) == 1 else tokenize(piece)
+        words = tokens if len(spans) == 1 else between(start, end)
+        if words is None:
+            words = segment(normalized[start:end])[0]
         if words:
             parts += [f"{mode}:" + f" {mode}:".join(words) for mode in MODES if mode in modes]
     if rule.doc:

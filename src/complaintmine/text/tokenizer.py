@@ -20,10 +20,12 @@ import logging
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from ..errors import ComplaintMineError
 from .normalize import normalize, normalize_with_offsets
 
 LEXICON_RESOURCE = "lexicon.txt"
+Between = Callable[[int, int], "list[str] | None"]  # the tokens in a span of a segmented text (or None)
 
 
 @dataclass(frozen=True)
@@ -262,9 +265,32 @@ class Tokenizer:
         """
         if self.backend == "jieba" or _TIE_PRONE.search(normalized):
             return [word for word, _, _ in self._kept_segments(normalized)]
-        words = self._fast_words(normalized)
+        return self._kept_words(self._fast_words(normalized))
+
+    def tokenize_normalized_pieces(self, normalized: str) -> tuple[list[str], Between]:
+        """:meth:`tokenize_normalized`'s tokens, and a function that gives the tokens lying in a span
+        [start, end) of ``normalized`` without segmenting it again, or None where it cannot tell (a word crosses
+        an edge of the span, or the text went through jieba's own code): what modality marking needs."""
+        if self.backend == "jieba" or _TIE_PRONE.search(normalized):
+            return [word for word, _, _ in self._kept_segments(normalized)], _cannot_tell
+        words = self._fast_words(normalized)  # they cover the text: joined, they give it back
+        offsets: list[int] = []
+
+        def between(start: int, end: int) -> list[str] | None:
+            if not offsets:
+                offsets.extend(accumulate(map(len, words), initial=0))
+            first, last = bisect_left(offsets, start), bisect_left(offsets, end)
+            if offsets[-1] != len(normalized) or last == len(offsets) or offsets[first] != start:
+                return None
+            return self._kept_words(words[first:last]) if offsets[last] == end else None
+
+        return self._kept_words(words), between
+
+    def _kept_words(self, words: list[str]) -> list[str]:
+        """rjieba's words minus whitespace and, with ``drop_punctuation``, punctuation-only words (the filter of
+        :meth:`_kept_segments`, inlined: a function call per token costs as much as the test)."""
         if self.config.drop_punctuation:
-            wordlike = _WORDLIKE.search  # _is_word_like, inlined: a function call per token costs as much
+            wordlike = _WORDLIKE.search
             return [w for w in words if w.isalnum() or (w == "%" if len(w) == 1 else wordlike(w) is not None)]
         return [w for w in words if w.strip()]
 
@@ -288,3 +314,8 @@ class Tokenizer:
         state["_rjieba"] = None
         state["_fallback"] = None
         return state
+
+
+def _cannot_tell(start: int, end: int) -> None:
+    """The ``between`` of a text segmented by jieba's own code: the caller segments the span itself."""
+    return None
