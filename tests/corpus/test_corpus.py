@@ -169,3 +169,21 @@ def test_adjudication_log_matches_the_labels_and_never_touches_test(real):
     tagged = real.loc[real["annotator"].str.endswith("+adjudicated")]
     assert set(tagged["text_sha1"]) == set(changed)
     assert tagged["split"].eq("train").all()
+
+
+def test_evidence_spans_point_into_labelled_real_training_texts_only(real):
+    evidence = pd.read_csv(CORPUS / "real_evidence.csv", dtype=str, keep_default_na=False)
+    assert list(evidence.columns) == ["source", "source_id", "text_sha1", "label", "spans"]
+    merged = evidence.merge(real, on=["source", "source_id", "text_sha1"], how="left", validate="many_to_one")
+    assert merged["split"].eq("train").all()  # never a test text: the held-out figures stay untouched
+    assert all(label in parse_labels(cell) for label, cell in zip(merged["label"], merged["labels"]))
+    assert not evidence.duplicated(["source", "source_id", "label"]).any()
+
+
+@pytest.mark.shared
+def test_evidence_rows_are_training_rows_in_their_source_group(shared_pool):
+    frame = cm.load_corpus(CORPUS, shared_pool.parent.parent).frame
+    derived = frame[frame["origin"] == "derived"]
+    assert len(derived) > 0 and derived["split"].eq("train").all()
+    sources = frame[frame["key"].isin(set(derived["group"]))]
+    assert (sources["group"] == sources["key"]).all() and sources["origin"].eq("real").all()

@@ -66,9 +66,27 @@ def test_feature_augmentation_keeps_shared_plus_target_weights_and_scores_like_t
         config.classifier().fit(texts, Y, target_domain=mine[:-1])
 
 
-def test_pair_weight_weighs_the_minimal_pairs_only():
+def test_pair_and_derived_weights_weigh_their_own_rows_only():
     import pandas as pd
 
-    frame = pd.DataFrame({"key": ["pair:tp-00001", "real:jd:1", "team:t1", "pair:tp-00002"]})
-    assert cm.TrainConfig().sample_weights(frame) is None
-    assert cm.TrainConfig(pair_weight=0.5).sample_weights(frame).tolist() == [0.5, 1.0, 1.0, 0.5]
+    frame = pd.DataFrame(
+        {
+            "key": ["pair:tp-00001", "real:jd:1", "team:t1", "pair:tp-00002", "evidence:price_hike:real:jd:1"],
+            "origin": ["team", "real", "team", "team", "derived"],
+        }
+    )
+    assert cm.TrainConfig(derived_weight=1.0).sample_weights(frame) is None
+    assert cm.TrainConfig(pair_weight=0.5, derived_weight=1.0).sample_weights(frame).tolist() == [0.5, 1, 1, 0.5, 1]
+    assert cm.TrainConfig(derived_weight=2.0).sample_weights(frame).tolist() == [1, 1, 1, 1, 2]
+
+
+def test_derived_rows_are_trained_on_only_when_they_weigh_something():
+    import pandas as pd
+
+    corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
+    derived = corpus.frame.head(3).assign(origin="derived", key=lambda f: "evidence:x:" + f["key"], labels="other")
+    both = cm.Corpus(pd.concat([corpus.frame, derived], ignore_index=True))
+    config = cm.TrainConfig(min_df=1)
+    assert cm.train_model(both, config).manifest["corpus"]["n_texts"] == len(corpus.select(split="train"))
+    with_them = cm.train_model(both, cm.TrainConfig(min_df=1, derived_weight=0.5)).manifest["corpus"]
+    assert with_them["n_texts"] == len(corpus.select(split="train")) + 3 and with_them["by_origin"]["derived"] == 3

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import CorpusError
 from ..labels import ALL_LABELS, ISSUE_LABELS, parse_labels
 from .dedup import near_duplicate_pairs, shared_phrases
+from .evidence import EVIDENCE_FILE, derived_rows
 from .keys import text_sha1
 from .load import (
     PAIRS_FILE,
@@ -128,6 +130,7 @@ def check_corpus(
                     texts.append(text)
                     splits.append(real["split"].iloc[number - 2])
                     keys.append(f"real {source}:{source_id}")
+            _check_evidence(directory, real, pool, problems)
         frames.append(real.assign(origin="real"))
     if (directory / CONTRAST_FILE).exists():
         say("checking the contrast set for 12-character phrases shared with training texts")
@@ -145,6 +148,29 @@ def check_corpus(
     if len(leaks) > MAX_LISTED:
         problems.append(f"{len(leaks) - MAX_LISTED} more near-duplicate pairs straddle the split")
     return CorpusReport(_counts(pd.concat(frames, ignore_index=True)), problems, notes)
+
+
+def _check_evidence(directory: Path, real: pd.DataFrame, pool: dict[tuple[str, str], str], problems: list[str]) -> None:
+    """The evidence spans (corpus/evidence.py) point into labelled real training texts, as load_corpus reads them."""
+    path = directory / EVIDENCE_FILE
+    if not path.exists():
+        return
+    frame = pd.DataFrame(
+        {
+            "key": "real:" + real["source"] + ":" + real["source_id"],
+            "text": [pool.get(k, "") for k in zip(real["source"], real["source_id"])],
+            "labels": real["labels"],
+            "presale": real["presale"],
+            "split": real["split"],
+            "origin": "real",
+            "kind": "",
+            "group": "",
+        }
+    )
+    try:
+        derived_rows(frame, read_corpus_file(path), str(path))
+    except CorpusError as exc:
+        problems.append(str(exc))
 
 
 def _counts(frame: pd.DataFrame) -> pd.DataFrame:

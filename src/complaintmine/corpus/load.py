@@ -20,6 +20,7 @@ import pandas as pd
 from ..errors import CorpusError, InputError, MissingColumnError
 from ..io.tables import read_table
 from ..labels import ISSUE_LABELS, TARGETS, format_labels, parse_labels
+from .evidence import EVIDENCE_FILE, derived_rows
 from .keys import text_sha1
 
 TEAM_FILE = "team_written.csv"
@@ -194,21 +195,32 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
                     f"{len(mismatched)} labelled real text(s) missing from or changed in {shared / SHARED_POOL}, "
                     f"first at {mismatched[0]}"
                 )
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "key": "real:" + real["source"] + ":" + real["source_id"],
-                        "text": texts,
-                        "labels": _canonical(real_path, real),
-                        "presale": _presale(real_path, real),
-                        "split": real["split"],
-                        "origin": "real",
-                        "kind": real["proposer"],
-                        "group": "",
-                    }
-                )
+            real_frame = pd.DataFrame(
+                {
+                    "key": "real:" + real["source"] + ":" + real["source_id"],
+                    "text": texts,
+                    "labels": _canonical(real_path, real),
+                    "presale": _presale(real_path, real),
+                    "split": real["split"],
+                    "origin": "real",
+                    "kind": real["proposer"],
+                    "group": "",
+                }
             )
+            frames += [real_frame, *_evidence_rows(directory, real_frame)]
     return Corpus(pd.concat(frames, ignore_index=True)[COLUMNS], notes)
+
+
+def _evidence_rows(directory: Path, real: pd.DataFrame) -> list[pd.DataFrame]:
+    """The rows derived from the evidence spans of real training texts (corpus/evidence.py), if the corpus has
+    them; each source text joins its derived rows' group (so cross-validation keeps them in one fold)."""
+    path = directory / EVIDENCE_FILE
+    if not path.exists():
+        return []
+    derived = derived_rows(real, read_corpus_file(path), str(path))
+    linked = real["key"].isin(set(derived["group"]))
+    real.loc[linked, "group"] = real.loc[linked, "key"]
+    return [derived]
 
 
 def load_corpus(path: str | Path, shared_dir: str | Path | None = None) -> Corpus:

@@ -36,6 +36,8 @@ class TrainConfig:
     tune_thresholds, cv : per-label thresholds from cross-validated probabilities.
     pair_weight : how much each team-written minimal pair (``corpora/team_pairs.csv``) counts in the loss,
         against 1 for every other text.
+    derived_weight : how much each text derived from the evidence spans of a real text counts
+        (corpus/evidence.py); 0 leaves those texts out of training altogether.
     seed : the one seed for every random choice.
     train_split : rows of the corpus whose ``split`` equals this are trained on; "" trains on every row.
     tokenizer : TokenizerConfig fields.
@@ -56,6 +58,7 @@ class TrainConfig:
     mask_digits: bool = True
     modality: str = "sentence-2"
     pair_weight: float = 1.0
+    derived_weight: float = 0.0
     train_split: str = "train"
     tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
 
@@ -71,12 +74,12 @@ class TrainConfig:
         return asdict(self)
 
     def sample_weights(self, frame: Any) -> np.ndarray | None:
-        """Per-row loss weights for a corpus frame: ``pair_weight`` for minimal pairs, 1 otherwise (None when
-        every weight is 1)."""
-        if self.pair_weight == 1.0:
-            return None
+        """Per-row loss weights for a corpus frame: ``pair_weight`` for minimal pairs, ``derived_weight`` for the
+        rows derived from evidence spans, 1 otherwise (None when every weight is 1)."""
         is_pair = frame["key"].astype(str).str.startswith("pair:").to_numpy()
-        return np.where(is_pair, float(self.pair_weight), 1.0)
+        is_derived = (frame["origin"] == "derived").to_numpy()
+        weights = np.where(is_pair, float(self.pair_weight), np.where(is_derived, float(self.derived_weight), 1.0))
+        return None if (weights == 1.0).all() else weights
 
     def classifier(self) -> ComplaintClassifier:
         return ComplaintClassifier(
@@ -144,7 +147,12 @@ def train_model(
     """
     config = config or TrainConfig()
     say = progress or (lambda _message: None)
-    train = corpus.select(split=config.train_split) if config.train_split else corpus
+    rows = np.ones(len(corpus), dtype=bool)
+    if config.train_split:
+        rows &= (corpus.frame["split"] == config.train_split).to_numpy()
+    if config.derived_weight == 0:  # the rows derived from evidence spans are left out
+        rows &= (corpus.frame["origin"] != "derived").to_numpy()
+    train = Corpus(corpus.frame[rows].reset_index(drop=True), list(corpus.notes))
     if len(train) == 0:
         raise TrainingError(f"the corpus has no rows with split == {config.train_split!r}")
     Y = train.targets()
@@ -158,8 +166,7 @@ def train_model(
         domain = np.asarray(target_domain, dtype=bool)
         if domain.shape != (len(corpus),):
             raise TrainingError(f"target_domain needs one flag per corpus row ({len(corpus)}), got {domain.shape}")
-        if config.train_split:
-            domain = domain[(corpus.frame["split"] == config.train_split).to_numpy()]
+        domain = domain[rows]
     weights = config.sample_weights(train.frame)
     classifier = config.classifier().fit(train.texts, Y, target_domain=domain, sample_weight=weights)
     say(f"fitted in {(datetime.now(UTC) - started).total_seconds():.1f}s; scoring the training texts")
