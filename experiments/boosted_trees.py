@@ -1,0 +1,154 @@
+"""Issue #13: boosted trees (LightGBM) over the shipped model's n-gram features, alone and averaged with it.
+
+The same 3-fold cross-validation as contrast_variants.py (training split only; folds keep near-duplicates and
+minimal-pair groups together). In each fold the default model's configuration is fitted, and one LightGBM classifier per
+issue label is fitted on its TF-IDF features that occur in at least MIN_DF training texts (class-balanced by
+scale_pos_weight; one setting, not tuned). Scored as in contrast_variants.py. LightGBM is not a complaintmine
+dependency: ``pip install lightgbm`` first. Writes models/boosted_trees.json.
+
+    .venv/bin/python experiments/boosted_trees.py            # about 10 minutes on 2 idle cores
+    .venv/bin/python experiments/boosted_trees.py --speed    # scoring cost of such a forest in NumPy
+
+``--speed`` fits one label's forest (depth 6) on the whole training split, exports it to node arrays and times a
+vectorised NumPy traversal of five such forests over 20,000 training texts (what scoring would have to add).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import complaintmine as cm
+from complaintmine.model.defaults import DEFAULT_MODEL_NAME
+from complaintmine.model.evaluation import compute_metrics
+from complaintmine.model.selection import fold_groups, folds
+
+_spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
+assert _spec is not None and _spec.loader is not None
+_variants = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_variants)
+ROOT, pair_accuracy, summary = _variants.ROOT, _variants.pair_accuracy, _variants.summary  # the same scoring
+
+MIN_DF, ROUNDS = 20, 200
+FOREST = dict(
+    learning_rate=0.1,
+    num_leaves=31,
+    min_child_samples=10,
+    colsample_bytree=0.3,
+    subsample=0.8,
+    subsample_freq=1,
+    reg_lambda=1.0,
+    verbose=-1,
+    n_jobs=2,
+    random_state=0,
+)
+
+
+def forest(y: np.ndarray, **changes: object):  # type: ignore[no-untyped-def]
+    import lightgbm as lgb
+
+    balance = (len(y) - y.sum()) / max(y.sum(), 1)
+    return lgb.LGBMClassifier(n_estimators=ROUNDS, scale_pos_weight=balance, **{**FOREST, **changes})
+
+
+def cross_validate() -> None:
+    corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
+    frame, texts, Y = corpus.frame, corpus.texts, corpus.targets()
+    is_pair = frame["key"].str.startswith("pair:").to_numpy()
+    part = np.where(is_pair, "pairs", frame["origin"].to_numpy())
+    config = cm.TrainConfig.from_dict(json.loads((ROOT / "models" / f"{DEFAULT_MODEL_NAME}.train.json").read_text()))
+    train_rows = (frame["origin"] != "derived").to_numpy() | (config.derived_weight > 0)  # as the default was trained
+    linear, trees = np.zeros(Y.shape), np.zeros(Y.shape)
+    for k, (train_idx, test_idx) in enumerate(folds(texts, Y, fold_groups(texts, frame["group"].tolist()))):
+        started = time.time()
+        train_idx = train_idx[train_rows[train_idx]]
+        clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
+        X_train, X_test = clf.transform([texts[i] for i in train_idx]), clf.transform([texts[i] for i in test_idx])
+        linear[test_idx] = clf.predict_proba([texts[i] for i in test_idx])
+        keep = np.flatnonzero(np.asarray((X_train > 0).sum(axis=0)).ravel() >= MIN_DF)
+        for j in range(5):
+            model = forest(Y[train_idx, j]).fit(X_train[:, keep].astype(np.float32), Y[train_idx, j])
+            trees[test_idx, j] = model.predict_proba(X_test[:, keep].astype(np.float32))[:, 1]
+        trees[test_idx, 5] = linear[test_idx, 5]  # presale: the linear model's
+        print(f"fold {k}: {len(keep):,} features, {time.time() - started:.0f}s", flush=True)
+    results = {}
+    for name, proba in [(f"linear ({DEFAULT_MODEL_NAME})", linear), ("trees", trees)] + [
+        (f"average, trees weigh {w}", (1 - w) * linear + w * trees) for w in (0.3, 0.5, 0.7)
+    ]:
+        pred = (proba >= 0.5).astype(int)
+        row = {
+            "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
+            "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
+            "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
+        }
+        results[name] = row
+        labels = {n: round(v["f1"], 3) for n, v in row["real"]["labels"].items()}
+        print(name, json.dumps(summary(row)), json.dumps(labels), flush=True)
+    (ROOT / "models" / "boosted_trees.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
+def speed(depth: int = 6, sample: int = 20000, batch: int = 512) -> None:
+    corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
+    Y = corpus.targets()
+    clf = cm.load_model().classifier
+    X = clf.transform(corpus.texts)
+    keep = np.flatnonzero(np.asarray((X > 0).sum(axis=0)).ravel() >= MIN_DF)
+    Xk = X[:, keep].astype(np.float32)
+    model = forest(Y[:, 2], max_depth=depth).fit(Xk, Y[:, 2])
+    feature, threshold, left, right, value, roots = [], [], [], [], [], []
+
+    def walk(node: dict) -> int:
+        at = len(feature)
+        feature.append(-1), threshold.append(0.0), left.append(-1), right.append(-1), value.append(0.0)
+        if "leaf_value" in node:
+            value[at] = node["leaf_value"]
+            return at
+        assert node["decision_type"] == "<="
+        feature[at], threshold[at] = node["split_feature"], node["threshold"]
+        left[at], right[at] = walk(node["left_child"]), walk(node["right_child"])
+        return at
+
+    for tree in model.booster_.dump_model()["tree_info"]:
+        roots.append(walk(tree["tree_structure"]))
+    f, t, lo, hi, v = (np.asarray(a) for a in (feature, threshold, left, right, value))
+    used = np.unique(f[f >= 0])
+    column = np.full(Xk.shape[1], -1)
+    column[used] = np.arange(len(used))
+    f = np.where(f >= 0, column[np.maximum(f, 0)], -1)
+    all_roots = np.concatenate([np.asarray(roots)] * 5)  # five labels' forests
+
+    def traverse(dense: np.ndarray) -> np.ndarray:
+        nodes = np.broadcast_to(all_roots, (len(dense), len(all_roots))).copy()
+        rows = np.arange(len(dense))[:, None]
+        for _ in range(depth):
+            split = f[nodes]
+            go = np.where(dense[rows, np.maximum(split, 0)] <= t[nodes], lo[nodes], hi[nodes])
+            nodes = np.where(split >= 0, go, nodes)
+        return v[nodes].sum(axis=1)
+
+    part = Xk[:sample][:, used].tocsr()
+    one = np.concatenate([traverse(part[s : s + batch].toarray())[:, None] for s in range(0, 1000, batch)])
+    reference = model.booster_.predict(Xk[:1000], raw_score=True)
+    assert np.allclose(one[:1000, 0] / 5, reference, atol=1e-6), "the traversal must equal LightGBM's raw scores"
+    started = time.perf_counter()
+    for s in range(0, sample, batch):
+        traverse(part[s : s + batch].toarray())
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    clf_texts = corpus.texts[:sample]
+    cm.load_model().predict_proba(clf_texts)
+    linear = time.perf_counter() - started
+    print(
+        f"{len(all_roots)} trees of depth <= {depth} ({len(f):,} nodes per label, {len(used):,} features): "
+        f"{sample / seconds:,.0f} texts/s for the traversal alone; the shipped model scores "
+        f"{sample / linear:,.0f} texts/s in the same run"
+    )
+
+
+if __name__ == "__main__":
+    speed() if "--speed" in sys.argv else cross_validate()
