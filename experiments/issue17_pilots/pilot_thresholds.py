@@ -1,14 +1,7 @@
 """Pilot: thresholds tuned on out-of-fold predictions of the user's own rows (labels alone and adapted w5)."""
 import json, sys, time
 import numpy as np
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("adaptation", Path(__file__).resolve().parents[1] / "adaptation.py")
-assert _spec is not None and _spec.loader is not None
-_adaptation = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_adaptation)
-domain_corpus, sample, metrics, ROOT = _adaptation.domain_corpus, _adaptation.sample, _adaptation.metrics, _adaptation.ROOT
+from common import ROOT, domain_corpus, metrics, sample  # this folder is on sys.path when run
 import complaintmine as cm
 from complaintmine.corpus.load import Corpus
 from complaintmine.retrain.adapt import adapt_model

@@ -1,18 +1,11 @@
-"""Pilot: adapt by fitting only a correction delta to the base model's weights, delta ~ N(0, C) (Chelba & Acero 2006),
+"""Pilot: adapt by fitting only a correction delta to the base model's weights, delta ~ N(0, C) (Chelba and Acero 2004),
 C chosen by 3-fold CV on the user's own labels. Compared with labels alone (numbers from models/adaptation.json)."""
 import copy, json, sys, time
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.special import expit, log1p
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location("adaptation", Path(__file__).resolve().parents[1] / "adaptation.py")
-assert _spec is not None and _spec.loader is not None
-_adaptation = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_adaptation)
-domain_corpus, sample, metrics, ROOT = _adaptation.domain_corpus, _adaptation.sample, _adaptation.metrics, _adaptation.ROOT
+from common import ROOT, domain_corpus, metrics, sample  # this folder is on sys.path when run
 import complaintmine as cm
 from complaintmine.model.runtime import Model
 from complaintmine.model.scorer import LinearScorer
