@@ -76,7 +76,7 @@ def summary(row: dict[str, object]) -> dict[str, float]:
 
 
 def main() -> None:
-    corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
+    corpus = cm.load_corpus(ROOT / "corpora", derived=True).select(split="train")
     for note in corpus.notes:
         print("note:", note, file=sys.stderr)
     frame = corpus.frame

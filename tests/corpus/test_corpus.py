@@ -182,7 +182,7 @@ def test_evidence_spans_point_into_labelled_real_training_texts_only(real):
 
 @pytest.mark.shared
 def test_evidence_rows_are_training_rows_in_their_source_group(shared_pool):
-    frame = cm.load_corpus(CORPUS, shared_pool.parent.parent).frame
+    frame = cm.load_corpus(CORPUS, shared_pool.parent.parent, derived=True).frame
     derived = frame[frame["origin"] == "derived"]
     assert len(derived) > 0 and derived["split"].eq("train").all()
     sources = frame[frame["key"].isin(set(derived["group"]))]

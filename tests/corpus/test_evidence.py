@@ -64,10 +64,10 @@ def test_the_remainder_keeps_the_other_labels_only_when_their_evidence_is_known_
     assert list(one["kind"]) == ["evidence"] and one["labels"].iloc[0] == "late_shipping"
 
 
-def test_no_rows_from_test_texts_whole_text_evidence_or_too_little_left():
-    real = _real(("赠品没给", "gift_not_honored", 0, "train"), (TEXT, "gift_not_honored", 0, "test"))
-    marks = _evidence(real, [(0, "gift_not_honored", ["赠品没给"]), (1, "gift_not_honored", [GIFT])])
-    assert derived_rows(real, marks).empty
+def test_no_rows_from_whole_text_evidence_or_too_little_left():
+    real = _real(("赠品没给", "gift_not_honored", 0, "train"), ("赠品没给，哦", "gift_not_honored", 0, "train"))
+    marks = _evidence(real, [(0, "gift_not_honored", ["赠品没给"]), (1, "gift_not_honored", ["赠品没给"])])
+    assert derived_rows(real, marks).empty  # the whole text; a duplicate of a corpus text; a one-letter rest
 
 
 def test_presale_stays_only_where_the_derived_text_names_it():
@@ -83,20 +83,29 @@ def test_presale_stays_only_where_the_derived_text_names_it():
         ({"spans": "5-999"}, "outside the text"),
         ({"spans": "five"}, "spans must look like"),
         ({"text_sha1": "0" * 40}, "changed since its evidence was marked"),
-        ({"label": "late_shipping"}, "is not labelled late_shipping"),
+        ({"label": "price_hike"}, "is not labelled price_hike"),
+        ({"label": "gift_not_honored"}, "second evidence row for real:src:0 gift_not_honored .the first is at line 2"),
         ({"source_id": "9"}, "is not a labelled real text"),
+        ({"source_id": "1", "text_sha1": text_sha1(LATE_TEXT)}, "is a test text"),
     ],
 )
 def test_a_bad_evidence_row_is_named_by_file_and_line(change, message):
-    real = _real((TEXT, "gift_not_honored", 0, "train"))
-    marks = _evidence(real, [(0, "gift_not_honored", [GIFT])]).assign(**change)
-    with pytest.raises(cm.CorpusError, match=message) as caught:
-        derived_rows(real, marks, "corpora/real_evidence.csv")
-    assert "corpora/real_evidence.csv" in str(caught.value)
+    real = _real((TEXT, "gift_not_honored|late_shipping", 0, "train"), (LATE_TEXT, "late_shipping", 0, "test"))
+    marks = _evidence(real, [(0, "gift_not_honored", [GIFT]), (0, "late_shipping", ["颜色也正"])])
+    assert len(derived_rows(real, marks)) > 0  # valid as they are
+    bad = pd.concat([marks.iloc[:1], marks.iloc[1:].assign(**change)])
+    with pytest.raises(cm.CorpusError, match=rf"^corpora/real_evidence\.csv:3: .*{message}"):
+        derived_rows(real, bad, "corpora/real_evidence.csv")
 
 
-def test_spans_are_sorted_and_merged():
+def test_spans_are_sorted_and_merged_and_a_punctuation_span_adds_no_empty_piece():
     assert parse_spans("10-12|0-4|3-6", 20, "f") == [(0, 6), (10, 12)]
+    real = _real((TEXT, "gift_not_honored", 0, "train"))
+    comma = TEXT.index("，")
+    marks = _evidence(real, [(0, "gift_not_honored", [GIFT])])
+    marks["spans"] = f"{comma}-{comma + 1}|" + marks["spans"]
+    evidence = derived_rows(real, marks).set_index("kind").loc["evidence", "text"]
+    assert evidence == GIFT
 
 
 def test_load_corpus_adds_the_derived_rows_in_their_source_group(tmp_path):
@@ -116,7 +125,8 @@ def test_load_corpus_adds_the_derived_rows_in_their_source_group(tmp_path):
     )
     real = _real((TEXT, "gift_not_honored", 0, "train"))
     _evidence(real, [(0, "gift_not_honored", [GIFT])]).to_csv(directory / "real_evidence.csv", index=False)
-    frame = cm.load_corpus(directory, tmp_path / "shared").frame
+    assert list(cm.load_corpus(directory, tmp_path / "shared").frame["origin"]) == ["team", "real"]  # asked for only
+    frame = cm.load_corpus(directory, tmp_path / "shared", derived=True).frame
     assert list(frame["origin"]) == ["team", "real", "derived", "derived"]
     assert set(frame.loc[frame["origin"] != "team", "group"]) == {"real:src:0"}
-    assert len(cm.load_corpus(directory, tmp_path / "shared").select(origin="real")) == 1
+    assert len(cm.load_corpus(directory, tmp_path / "shared", derived=True).select(origin="real")) == 1

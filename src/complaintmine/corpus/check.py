@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import CorpusError
-from ..labels import ALL_LABELS, ISSUE_LABELS, parse_labels
+from ..labels import ALL_LABELS, ISSUE_LABELS, format_labels, parse_labels
 from .dedup import near_duplicate_pairs, shared_phrases
 from .evidence import EVIDENCE_FILE, derived_rows
 from .keys import text_sha1
@@ -159,8 +159,8 @@ def _check_evidence(directory: Path, real: pd.DataFrame, pool: dict[tuple[str, s
         {
             "key": "real:" + real["source"] + ":" + real["source_id"],
             "text": [pool.get(k, "") for k in zip(real["source"], real["source_id"])],
-            "labels": real["labels"],
-            "presale": real["presale"],
+            "labels": [_canonical_or_raw(cell) for cell in real["labels"]],
+            "presale": real["presale"].str.strip(),
             "split": real["split"],
             "origin": "real",
             "kind": "",
@@ -171,6 +171,14 @@ def _check_evidence(directory: Path, real: pd.DataFrame, pool: dict[tuple[str, s
         derived_rows(frame, read_corpus_file(path), str(path))
     except CorpusError as exc:
         problems.append(str(exc))
+
+
+def _canonical_or_raw(cell: str) -> str:
+    """A label cell as load_corpus canonicalises it; a bad cell is reported by the row checks, not here."""
+    try:
+        return format_labels(parse_labels(cell))
+    except ValueError:
+        return str(cell)
 
 
 def _counts(frame: pd.DataFrame) -> pd.DataFrame:

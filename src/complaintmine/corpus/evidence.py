@@ -11,8 +11,8 @@ into the pool text joined by ``|``). The spans give two texts per label, both in
   in the spirit of Kaushik et al. 2020 and Zaidan et al. 2007).
 
 The texts come from the research-only pool, so only offsets are committed; ``load_corpus`` derives the rows at
-training time, with origin ``derived`` and split ``train``, in the group of their source text so that
-cross-validation keeps them in its fold. Evaluation never reads them (they have no test split).
+training time when asked (``load_corpus(..., derived=True)``), with origin ``derived`` and split ``train``, in
+the group of their source text so that cross-validation keeps them in its fold. Evaluation never reads them.
 """
 
 from __future__ import annotations
@@ -76,6 +76,9 @@ def derived_rows(real: pd.DataFrame, evidence: pd.DataFrame, path: str = EVIDENC
     ``real:<source>:<source_id>``) that ``evidence`` marks; exact duplicates of any corpus text are left out."""
     by_key: dict[str, dict[str, list[tuple[int, int]]]] = {}
     text_of: dict[str, str] = dict(zip(real["key"].astype(str), real["text"].astype(str)))
+    labels_of: dict[str, str] = dict(zip(real["key"].astype(str), real["labels"].astype(str)))
+    split_of: dict[str, str] = dict(zip(real["key"].astype(str), real["split"].astype(str)))
+    lines: dict[tuple[str, str], int] = {}
     columns = [evidence[name].astype(str) for name in EVIDENCE_COLUMNS]
     for number, (source, source_id, digest, label, cell) in enumerate(zip(*columns), 2):
         key = f"real:{source}:{source_id}"
@@ -86,6 +89,15 @@ def derived_rows(real: pd.DataFrame, evidence: pd.DataFrame, path: str = EVIDENC
             raise CorpusError(f"{where}: the text of {key} changed since its evidence was marked")
         if label not in ISSUE_LABELS:
             raise CorpusError(f"{where}: unknown issue label {label!r}")
+        if label not in labels_of[key].split("|"):
+            raise CorpusError(f"{where}: {key} is not labelled {label}")
+        if split_of[key] != "train":
+            raise CorpusError(f"{where}: {key} is a {split_of[key]} text; evidence is marked on training texts only")
+        if label in by_key.get(key, {}):
+            raise CorpusError(
+                f"{where}: a second evidence row for {key} {label} (the first is at line {lines[key, label]})"
+            )
+        lines[key, label] = number
         by_key.setdefault(key, {})[label] = parse_spans(cell, len(text_of[key]), where)
     rows = []
     seen = set(text_of.values())
@@ -96,9 +108,7 @@ def derived_rows(real: pd.DataFrame, evidence: pd.DataFrame, path: str = EVIDENC
             continue
         labels = [name for name in cell.split("|") if name in ISSUE_LABELS]
         for label, spans in marked.items():
-            if label not in labels:
-                raise CorpusError(f"{path}: {key} is not labelled {label}")
-            found = "，".join(_tidy(text[s:e]) for s, e in spans)
+            found = "，".join(piece for piece in (_tidy(text[s:e]) for s, e in spans) if piece)
             found_labels = [n for n in labels if n == label or (n in marked and _inside(marked[n], spans))]
             pieces, last = [], 0
             for start, end in spans:

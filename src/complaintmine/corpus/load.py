@@ -134,8 +134,10 @@ def read_shared_pool(shared_dir: Path) -> dict[tuple[str, str], str] | None:
         return {(row["source"], row["source_id"]): row["text"] for row in csv.DictReader(handle)}
 
 
-def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None) -> Corpus:
-    """The project corpus: team-written texts plus real labels joined with the shared pool."""
+def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None, derived: bool = False) -> Corpus:
+    """The project corpus: team-written texts plus real labels joined with the shared pool; with ``derived``, also
+    the rows derived from the evidence spans of real training texts (corpus/evidence.py), which only training
+    with a ``derived_weight`` above 0 and the experiments that measure them read."""
     directory = Path(directory)
     team = read_corpus_file(directory / TEAM_FILE)
     frames = [
@@ -207,7 +209,7 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None)
                     "group": "",
                 }
             )
-            frames += [real_frame, *_evidence_rows(directory, real_frame)]
+            frames += [real_frame, *(_evidence_rows(directory, real_frame) if derived else [])]
     return Corpus(pd.concat(frames, ignore_index=True)[COLUMNS], notes)
 
 
@@ -223,11 +225,11 @@ def _evidence_rows(directory: Path, real: pd.DataFrame) -> list[pd.DataFrame]:
     return [derived]
 
 
-def load_corpus(path: str | Path, shared_dir: str | Path | None = None) -> Corpus:
+def load_corpus(path: str | Path, shared_dir: str | Path | None = None, derived: bool = False) -> Corpus:
     """A corpus directory (see :func:`load_corpus_dir`) or a labelled CSV/TSV/JSONL file."""
     path = Path(path)
     if path.is_dir():
-        return load_corpus_dir(path, shared_dir)
+        return load_corpus_dir(path, shared_dir, derived)
     if not path.exists():
         raise InputError(path, "no such file or directory")
     return load_labelled_file(path)

@@ -75,7 +75,8 @@ class TrainConfig:
 
     def sample_weights(self, frame: Any) -> np.ndarray | None:
         """Per-row loss weights for a corpus frame: ``pair_weight`` for minimal pairs, ``derived_weight`` for the
-        rows derived from evidence spans, 1 otherwise (None when every weight is 1)."""
+        rows derived from evidence spans, 1 otherwise (None when every weight is 1). A weight of 0 still lets a
+        row count in the vocabulary and the class balance: ``train_model`` leaves derived rows out instead."""
         is_pair = frame["key"].astype(str).str.startswith("pair:").to_numpy()
         is_derived = (frame["origin"] == "derived").to_numpy()
         weights = np.where(is_pair, float(self.pair_weight), np.where(is_derived, float(self.derived_weight), 1.0))
@@ -302,7 +303,7 @@ def train_to_directory(
     from .model_card import comparison_table, write_model_card
 
     check_model_target(output, force)
-    corpus = load_corpus(data, shared)
+    corpus = load_corpus(data, shared, derived=(config or TrainConfig()).derived_weight > 0)
     for note in corpus.notes:
         if progress:
             progress(f"note: {note}")

@@ -74,7 +74,8 @@ def anchor_corpus(
             f"cannot find the corpus base model {manifest.get('name', base)} was trained on; "
             "pass --anchor with a corpus directory (like corpora/ of a complaintmine checkout)"
         )
-    return load_corpus(corpus_dir, shared)
+    derived = float(manifest.get("training_config", {}).get("derived_weight", 0.0)) > 0
+    return load_corpus(corpus_dir, shared, derived=derived)
 
 
 def default_user_weight(n_user: int) -> int:
