@@ -58,18 +58,13 @@ class Scheme:
 
     @property
     def ends(self) -> re.Pattern[str]:
-        return _piece_regexes(self.end_chars)[0]
-
-    @property
-    def piece_texts(self) -> re.Pattern[str]:
-        """Matches each piece's text in turn (``findall``): what ``pieces`` spans, in one C-level call."""
-        return _piece_regexes(self.end_chars)[1]
+        """Matches each run of the characters that end a piece."""
+        return _ends_regex(self.end_chars)
 
 
 @functools.cache
-def _piece_regexes(end_chars: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    ends = re.escape(end_chars)
-    return re.compile(f"[{ends}]+"), re.compile(f"[^{ends}]+[{ends}]*|[{ends}]+")
+def _ends_regex(end_chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(end_chars)}]+")
 
 
 def _cue_regex(modes: dict[str, str]) -> re.Pattern[str]:
