@@ -158,28 +158,22 @@ def words_with_modality_joined(normalized: str, segment: Segment, scheme: str = 
     plain = " ".join(tokens)
     if not tokens:
         return plain
-    cues = [(match.start(), str(match.lastgroup)) for match in rule.cues.finditer(normalized)]
-    if not cues:
+    matches = list(rule.cues.finditer(normalized))
+    if not matches:
         return plain
     spans = pieces(normalized, rule.ends)
+    found = _modes_by_sentence(spans, matches)  # the definition's own placing of cues in pieces
     parts = [plain]
-    present: set[str] = set()
-    k = 0
-    for start, end in spans:
-        modes = set()
-        while k < len(cues) and cues[k][0] < end:
-            modes.add(cues[k][1])
-            k += 1
+    for (start, end), modes in zip(spans, found):
         if not modes:
             continue
-        present |= modes
         words = tokens if len(spans) == 1 else between(start, end)
         if words is None:
             words = segment(normalized[start:end])[0]
         if words:
-            parts += [f"{mode}:" + f" {mode}:".join(words) for mode in MODES if mode in modes]
+            parts += [f"{mode}:" + f" {mode}:".join(words) for mode in modes]
     if rule.doc:
-        parts += [f"DOC:{mode}" for mode in MODES if mode in present]
+        parts += _doc_words(found)
     return " ".join(parts)
 
 
