@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import CorpusError
-from ..labels import ALL_LABELS, ISSUE_LABELS, format_labels, parse_labels
+from ..labels import ALL_LABELS, ISSUE_LABELS, parse_labels
 from .dedup import near_duplicate_pairs, shared_phrases
 from .evidence import EVIDENCE_FILE, derived_rows
 from .keys import text_sha1
@@ -29,6 +29,7 @@ from .load import (
     default_shared_dir,
     read_corpus_file,
     read_shared_pool,
+    real_corpus_frame,
 )
 
 CONTRAST_FILE = "contrast_set.csv"  # read by complaintmine.model.contrast, never by load_corpus
@@ -151,34 +152,18 @@ def check_corpus(
 
 
 def _check_evidence(directory: Path, real: pd.DataFrame, pool: dict[tuple[str, str], str], problems: list[str]) -> None:
-    """The evidence spans (corpus/evidence.py) point into labelled real training texts, as load_corpus reads them."""
+    """The evidence spans (corpus/evidence.py) point into labelled real training texts, as load_corpus reads them.
+    Where the labels themselves are bad, the row checks have said so and the spans are not checked."""
     path = directory / EVIDENCE_FILE
     if not path.exists():
         return
-    frame = pd.DataFrame(
-        {
-            "key": "real:" + real["source"] + ":" + real["source_id"],
-            "text": [pool.get(k, "") for k in zip(real["source"], real["source_id"])],
-            "labels": [_canonical_or_raw(cell) for cell in real["labels"]],
-            "presale": real["presale"].str.strip(),
-            "split": real["split"],
-            "origin": "real",
-            "kind": "",
-            "group": "",
-        }
-    )
     try:
-        derived_rows(frame, read_corpus_file(path), str(path))
+        texts = [pool.get(key, "") for key in zip(real["source"], real["source_id"])]
+        rows = real if "proposer" in real else real.assign(proposer="")  # provenance only; not needed here
+        derived_rows(real_corpus_frame(directory / REAL_FILE, rows, texts), read_corpus_file(path), str(path))
     except CorpusError as exc:
-        problems.append(str(exc))
-
-
-def _canonical_or_raw(cell: str) -> str:
-    """A label cell as load_corpus canonicalises it; a bad cell is reported by the row checks, not here."""
-    try:
-        return format_labels(parse_labels(cell))
-    except ValueError:
-        return str(cell)
+        if not str(exc).startswith(str(directory / REAL_FILE)):
+            problems.append(str(exc))
 
 
 def _counts(frame: pd.DataFrame) -> pd.DataFrame:

@@ -197,20 +197,26 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None,
                     f"{len(mismatched)} labelled real text(s) missing from or changed in {shared / SHARED_POOL}, "
                     f"first at {mismatched[0]}"
                 )
-            real_frame = pd.DataFrame(
-                {
-                    "key": "real:" + real["source"] + ":" + real["source_id"],
-                    "text": texts,
-                    "labels": _canonical(real_path, real),
-                    "presale": _presale(real_path, real),
-                    "split": real["split"],
-                    "origin": "real",
-                    "kind": real["proposer"],
-                    "group": "",
-                }
-            )
+            real_frame = real_corpus_frame(real_path, real, texts)
             frames += [real_frame, *(_evidence_rows(directory, real_frame) if derived else [])]
     return Corpus(pd.concat(frames, ignore_index=True)[COLUMNS], notes)
+
+
+def real_corpus_frame(path: Path, real: pd.DataFrame, texts: list[str]) -> pd.DataFrame:
+    """``real_labels.csv`` rows joined with their pool ``texts``, as corpus rows (labels canonical; raises
+    CorpusError naming file and line for a bad label or presale cell)."""
+    return pd.DataFrame(
+        {
+            "key": "real:" + real["source"] + ":" + real["source_id"],
+            "text": texts,
+            "labels": _canonical(path, real),
+            "presale": _presale(path, real),
+            "split": real["split"],
+            "origin": "real",
+            "kind": real["proposer"],
+            "group": "",
+        }
+    )
 
 
 def _evidence_rows(directory: Path, real: pd.DataFrame) -> list[pd.DataFrame]:
