@@ -6,8 +6,12 @@ issue label is fitted on its TF-IDF features that occur in at least MIN_DF train
 scale_pos_weight; one setting, not tuned). Scored as in contrast_variants.py. LightGBM is not a complaintmine
 dependency: ``pip install lightgbm`` first. Writes models/boosted_trees.json.
 
-    .venv/bin/python experiments/boosted_trees.py            # about 10 minutes on 2 idle cores
-    .venv/bin/python experiments/boosted_trees.py --speed    # scoring cost of such a forest in NumPy
+    .venv/bin/python experiments/boosted_trees.py               # about 10 minutes on 2 idle cores
+    .venv/bin/python experiments/boosted_trees.py --cheap       # three cheaper forests (CHEAP), about 10 minutes
+    .venv/bin/python experiments/boosted_trees.py --unbalanced  # two cheaper forests without class balance
+    .venv/bin/python experiments/boosted_trees.py --speed       # scoring cost of such a forest in NumPy
+
+Each run merges its rows into models/boosted_trees.json (the linear row is recomputed, on the same folds).
 
 ``--speed`` fits one label's forest (depth 6) on the whole training split, exports it to node arrays and times a
 vectorised NumPy traversal of five such forests over 20,000 training texts (what scoring would have to add).
@@ -49,14 +53,31 @@ FOREST = dict(
 )
 
 
+# Cheaper forests for scoring (--cheap): fewer, shallower trees at a higher learning rate.
+CHEAP = {
+    "60 trees, depth 4": dict(n_estimators=60, max_depth=4, num_leaves=15, learning_rate=0.3),
+    "100 trees, depth 3": dict(n_estimators=100, max_depth=3, num_leaves=7, learning_rate=0.3),
+    "30 trees, depth 5": dict(n_estimators=30, max_depth=5, num_leaves=31, learning_rate=0.4),
+}
+# The same without class balancing (the balanced small forests above call too many non-complaints):
+UNBALANCED = {
+    "60 trees, depth 4, unbalanced": dict(CHEAP["60 trees, depth 4"], scale_pos_weight=1.0),
+    "100 trees, depth 4, rate 0.2, unbalanced": dict(
+        n_estimators=100, max_depth=4, num_leaves=15, learning_rate=0.2, scale_pos_weight=1.0
+    ),
+}
+
+
 def forest(y: np.ndarray, **changes: object):  # type: ignore[no-untyped-def]
     import lightgbm as lgb
 
     balance = (len(y) - y.sum()) / max(y.sum(), 1)
-    return lgb.LGBMClassifier(n_estimators=ROUNDS, scale_pos_weight=balance, **{**FOREST, **changes})
+    return lgb.LGBMClassifier(**{"n_estimators": ROUNDS, "scale_pos_weight": balance, **FOREST, **changes})
 
 
-def cross_validate() -> None:
+def cross_validate(variants: dict[str, dict[str, object]] | None = None) -> None:
+    """The default forest (``variants`` None) or the given ones; results merge into models/boosted_trees.json."""
+    variants = variants or {"trees": {}}
     # With the derived rows, as contrast_variants.py loads it: the same folds (its table's default row reproduces)
     corpus = cm.load_corpus(ROOT / "corpora", derived=True).select(split="train")
     frame, texts, Y = corpus.frame, corpus.texts, corpus.targets()
@@ -64,7 +85,7 @@ def cross_validate() -> None:
     part = np.where(is_pair, "pairs", frame["origin"].to_numpy())
     config = cm.TrainConfig.from_dict(json.loads((ROOT / "models" / f"{DEFAULT_MODEL_NAME}.train.json").read_text()))
     train_rows = (frame["origin"] != "derived").to_numpy() | (config.derived_weight > 0)  # as the default was trained
-    linear, trees = np.zeros(Y.shape), np.zeros(Y.shape)
+    linear, trees = np.zeros(Y.shape), {name: np.zeros(Y.shape) for name in variants}
     for k, (train_idx, test_idx) in enumerate(folds(texts, Y, fold_groups(texts, frame["group"].tolist()))):
         started = time.time()
         train_idx = train_idx[train_rows[train_idx]]
@@ -72,15 +93,21 @@ def cross_validate() -> None:
         X_train, X_test = clf.transform([texts[i] for i in train_idx]), clf.transform([texts[i] for i in test_idx])
         linear[test_idx] = clf.predict_proba([texts[i] for i in test_idx])
         keep = np.flatnonzero(np.asarray((X_train > 0).sum(axis=0)).ravel() >= MIN_DF)
-        for j in range(5):
-            model = forest(Y[train_idx, j]).fit(X_train[:, keep].astype(np.float32), Y[train_idx, j])
-            trees[test_idx, j] = model.predict_proba(X_test[:, keep].astype(np.float32))[:, 1]
-        trees[test_idx, 5] = linear[test_idx, 5]  # presale: the linear model's
+        for name, changes in variants.items():
+            for j in range(5):
+                model = forest(Y[train_idx, j], **changes).fit(X_train[:, keep].astype(np.float32), Y[train_idx, j])
+                trees[name][test_idx, j] = model.predict_proba(X_test[:, keep].astype(np.float32))[:, 1]
+            trees[name][test_idx, 5] = linear[test_idx, 5]  # presale: the linear model's
         print(f"fold {k}: {len(keep):,} features, {time.time() - started:.0f}s", flush=True)
-    results = {}
-    for name, proba in [(f"linear ({DEFAULT_MODEL_NAME})", linear), ("trees", trees)] + [
-        (f"average, trees weigh {w}", (1 - w) * linear + w * trees) for w in (0.3, 0.5, 0.7)
-    ]:
+    out = ROOT / "models" / "boosted_trees.json"
+    results = json.loads(out.read_text()) if out.exists() else {}
+    rows = [(f"linear ({DEFAULT_MODEL_NAME})", linear)]
+    for name, proba in trees.items():
+        tag = "" if name == "trees" else f" ({name})"
+        rows += [(name, proba)] + [
+            (f"average, trees weigh {w}{tag}", (1 - w) * linear + w * proba) for w in (0.3, 0.5, 0.7)
+        ]
+    for name, proba in rows:
         pred = (proba >= 0.5).astype(int)
         row = {
             "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
@@ -90,7 +117,7 @@ def cross_validate() -> None:
         results[name] = row
         labels = {n: round(v["f1"], 3) for n, v in row["real"]["labels"].items()}
         print(name, json.dumps(summary(row)), json.dumps(labels), flush=True)
-    (ROOT / "models" / "boosted_trees.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 
 def speed(depth: int = 6, sample: int = 20000, batch: int = 512) -> None:
@@ -152,4 +179,7 @@ def speed(depth: int = 6, sample: int = 20000, batch: int = 512) -> None:
 
 
 if __name__ == "__main__":
-    speed() if "--speed" in sys.argv else cross_validate()
+    if "--speed" in sys.argv:
+        speed()
+    else:
+        cross_validate(CHEAP if "--cheap" in sys.argv else UNBALANCED if "--unbalanced" in sys.argv else None)
