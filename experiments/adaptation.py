@@ -1,8 +1,9 @@
 """Adapting the default model to a domain it does not know, with 200, 500 and 1,000 of a team's own labels.
 
 The domain: complaint posts about orders of new-energy cars (deposits, 锁单, delivery dates, 官降, bundled 权益)
-from fictional brands, written by the team for this experiment (corpora/domains/ev_orders.csv, split by the
-near-duplicate rule). The shipped model was trained on none of it. For each number of labels and seed, a random
+from fictional brands, written by one team writer for this experiment (corpora/domains/ev_orders.csv, split by
+the near-duplicate rule); with ``--domain=figure_preorders``, pre-orders of figures, toys and fan goods by four
+writers in four registers (corpora/domains/figure_preorders.csv). The shipped model was trained on neither. For each number of labels and seed, a random
 sample of the domain's train split plays "the user's labels", and these are compared on the domain's test split:
 
 - base: the shipped default model as it is;
@@ -13,12 +14,14 @@ sample of the domain's train split plays "the user's labels", and these are comp
 - stacked: the user's labels alone, with the base model's six log-odds as extra features (the base model's
   scores as features, the other method the issue suggests);
 - augmented, weight w: as adapted, but every feature has a shared weight and a weight per domain (anchor, user),
-  and the model keeps shared + user weights (feature augmentation, Daumé III 2007; adapt_model's "augment").
+  and the model keeps shared + user weights (feature augmentation, Daumé III 2007; adapt_model's "augment");
+- average: the probabilities of "user only" and "adapted, weight 5" averaged (adapt_model's "average"; first
+  tried as experiments/issue17_pilots/average.py).
 
 It also scores each model on the corpus's real test split (a fixed sample), to show what adapting costs on the
-texts the base model was made for. Writes models/adaptation.json; `python experiments/adaptation.py` takes
-about 16 minutes on 2 idle cores with the shared pool; `python experiments/adaptation.py --table` prints the table of
-docs/retraining.md from it.
+texts the base model was made for. Writes models/adaptation.json (models/adaptation-NAME.json with
+``--domain=NAME``); `python experiments/adaptation.py` takes about 16 minutes on 2 idle cores with the shared
+pool; `--table` (with the same ``--domain``) prints the table of docs/retraining.md from it.
 """
 
 from __future__ import annotations
@@ -37,8 +40,20 @@ import complaintmine as cm  # noqa: E402
 from complaintmine.corpus.load import COLUMNS, Corpus  # noqa: E402
 from complaintmine.retrain.adapt import adapt_model  # noqa: E402
 
-DOMAIN = ROOT / "corpora" / "domains" / "ev_orders.csv"
-OUT = ROOT / "models" / ("adaptation.json" if "--pilot" not in sys.argv else "adaptation-pilot.json")
+# --domain=NAME: another file of corpora/domains/ (its results go to models/adaptation-NAME.json)
+_NAMED = [arg.split("=", 1)[1] for arg in sys.argv[1:] if arg.startswith("--domain=")]
+DOMAIN = ROOT / "corpora" / "domains" / f"{_NAMED[0] if _NAMED else 'ev_orders'}.csv"
+OUT = (
+    ROOT
+    / "models"
+    / (
+        "adaptation-pilot.json"
+        if "--pilot" in sys.argv
+        else f"adaptation-{_NAMED[0]}.json"
+        if _NAMED
+        else "adaptation.json"
+    )
+)
 ARGS = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
 SIZES = [int(s) for s in ARGS[0].split(",")] if ARGS else [200, 500, 1000]
 SEEDS = [int(s) for s in ARGS[1].split(",")] if len(ARGS) > 1 else [0, 1]
@@ -49,7 +64,8 @@ REAL_SAMPLE = 1000
 
 def domain_corpus() -> Corpus:
     frame = pd.read_csv(DOMAIN, dtype=str, keep_default_na=False)
-    frame = frame.assign(key="ev:" + frame["id"], presale=frame["presale"].astype(int), origin="user", kind="ev")
+    tag = "ev" if DOMAIN.stem == "ev_orders" else DOMAIN.stem
+    frame = frame.assign(key=tag + ":" + frame["id"], presale=frame["presale"].astype(int), origin="user", kind=tag)
     for column in COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
@@ -95,6 +111,22 @@ class Stacked:
 
     def decide(self, texts: list[str], proba: np.ndarray) -> np.ndarray:
         return cm.Model.decide(self, texts, proba)  # type: ignore[arg-type]  (thresholds, the pre-sale word rule)
+
+
+class Average:
+    """Probabilities averaged over models; the first model's thresholds and pre-sale rule decide."""
+
+    def __init__(self, *models: cm.Model):
+        self.models = models
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return np.mean([m.predict_proba(texts) for m in self.models], axis=0)
+
+    def thresholds(self) -> np.ndarray:
+        return self.models[0].thresholds()
+
+    def decide(self, texts: list[str], proba: np.ndarray) -> np.ndarray:
+        return cm.Model.decide(self, texts, proba)  # type: ignore[arg-type]
 
 
 def _share_weight(n_anchor: int, n_user: int, share: float = 0.3) -> int:
@@ -148,6 +180,11 @@ def main() -> None:
                 if len(real_test):
                     entry["real_test"] = metrics(adapted, real_test)
                 run[f"adapted_w{weight}"] = entry
+                if w == 5:
+                    entry = {"domain_test": metrics(Average(only, adapted), test)}
+                    if len(real_test):
+                        entry["real_test"] = metrics(Average(only, adapted), real_test)
+                    run["average"] = entry
             for w in AUGMENT_WEIGHTS:
                 adapted = adapt_model(user, "default", anchor=anchor, user_weight=w, method="augment").model
                 entry = {"weight": w, "domain_test": metrics(adapted, test)}
@@ -173,6 +210,7 @@ def table(results: dict) -> str:
         for w in WEIGHTS
     ]
     variants += [(f"augmented_w{w}", f"augmented, weight {w}") for w in AUGMENT_WEIGHTS]
+    variants += [("average", "average of labels alone and adapted (w5)")]
     variants = [(key, name) for key, name in variants if all(key in run for run in results["runs"])]
     base = results["base"]["domain_test"]["micro_f1"]
     head = "| labels | shipped model | " + " | ".join(name for _, name in variants) + " |"
@@ -198,7 +236,7 @@ def table(results: dict) -> str:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--table"]:
+    if "--table" in sys.argv:
         print(table(json.loads(OUT.read_text(encoding="utf-8"))))
     else:
         main()
