@@ -5,11 +5,13 @@
 DRAFTS_DIR holds the writers' files ``W*.csv`` (columns id, text, labels, presale) and, in ``blind/``, a blind
 second reading: ``key_*.csv`` (item, id, text) and ``*_labels.tsv`` (item, labels, presale). The script
 
-1. validates labels (the six names, ``other`` alone) and presale, and collapses whitespace in texts;
-2. drops exact duplicates, and texts that are near-duplicates (the corpus rule) of any text of the project
-   corpus or of another domain file, so a domain stays new to the shipped model;
-3. keeps only texts whose label set AND presale the blind reader gave too (a disputed text is dropped, not
-   adjudicated), and every draft text must have been read;
+1. validates labels (the six names, ``other`` alone) and presale, collapses whitespace in texts and drops exact
+   duplicates (reported);
+2. keeps only texts whose label set AND presale the blind reader gave too (a disputed text is dropped, not
+   adjudicated); every draft text must have been read exactly once, as the text the reader saw;
+3. drops texts that are near-duplicates (the corpus rule) of a text of the project corpus (with the labelled
+   real texts when ../shared is there; the script says when it is not) or of another domain file, so a domain
+   stays new to the shipped model;
 4. assigns train/test by the corpus's own rule (corpus/splits.py: 20% of near-duplicate groups, stratified);
 5. writes ``corpora/domains/NAME.csv`` with columns id, text, labels, presale, split, kind, author.
 """
@@ -24,6 +26,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def fail(message: str) -> None:
+    raise SystemExit(f"build_domain: {message}")
+
+
 def main(drafts: str, name: str, kind: str) -> None:
     from complaintmine.corpus.dedup import near_duplicate_pairs
     from complaintmine.corpus.load import load_corpus
@@ -34,28 +40,48 @@ def main(drafts: str, name: str, kind: str) -> None:
     frames = []
     for path in sorted(folder.glob("W*.csv")):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        assert list(frame.columns) == ["id", "text", "labels", "presale"], f"{path}: columns {list(frame.columns)}"
+        if list(frame.columns) != ["id", "text", "labels", "presale"]:
+            fail(f"{path}: columns must be id, text, labels, presale, found {list(frame.columns)}")
         frame["author"] = f"team-writer-{name}-{path.stem}"
         frames.append(frame)
     new = pd.concat(frames, ignore_index=True)
     new["text"] = [" ".join(t.split()) for t in new["text"]]
     new["labels"] = [format_labels(parse_labels(cell)) for cell in new["labels"]]
-    assert new["presale"].isin(["0", "1"]).all(), "presale must be 0 or 1"
-    assert new["id"].is_unique, "draft ids must be unique"
+    if not new["presale"].isin(["0", "1"]).all():
+        fail("presale must be 0 or 1 in every draft")
+    if not new["id"].is_unique:
+        fail("draft ids must be unique")
     before = len(new)
+    doubled = new[new.duplicated("text", keep=False)]
+    conflicting = int((doubled.groupby("text")[["labels", "presale"]].nunique() > 1).any(axis=1).sum())
     new = new.drop_duplicates("text").reset_index(drop=True)
-    print(f"{name}: {before} draft texts from {len(frames)} writers, {before - len(new)} exact duplicates dropped")
+    print(
+        f"{name}: {before} draft texts from {len(frames)} writers, {before - len(new)} exact duplicates dropped "
+        f"({conflicting} of them labelled differently by their writers)"
+    )
 
     key = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(folder.glob("blind/key_*.csv"))])
     readings = pd.concat(
         [pd.read_csv(p, sep="\t", dtype=str, keep_default_na=False) for p in sorted(folder.glob("blind/*_labels.tsv"))]
-    ).merge(key[["item", "id"]], on="item", validate="one_to_one")
+    ).merge(key[["item", "id", "text"]], on="item", validate="one_to_one")
+    if not readings["id"].is_unique:
+        fail("a draft text was read more than once")
+    strays = set(readings["id"]) - set(pd.concat(frames)["id"])
+    if strays:
+        fail(f"readings of ids no draft has, e.g. {sorted(strays)[:3]}")
+    if not readings["presale"].str.strip().isin(["0", "1"]).all():
+        fail("the blind reading's presale must be 0 or 1")
+    seen = dict(zip(readings["id"], (" ".join(t.split()) for t in readings["text"])))
+    changed = [i for i, t in zip(new["id"], new["text"]) if i in seen and seen[i] != t]
+    if changed:
+        fail(f"{len(changed)} draft texts differ from the text their blind reader saw, e.g. {changed[:3]}")
     second = {
         i: (format_labels(parse_labels(cell)), p.strip())
         for i, cell, p in zip(readings["id"], readings["labels"], readings["presale"])
     }
     missing = set(new["id"]) - set(second)
-    assert not missing, f"{len(missing)} texts have no blind reading, e.g. {sorted(missing)[:3]}"
+    if missing:
+        fail(f"{len(missing)} texts have no blind reading, e.g. {sorted(missing)[:3]}")
     labels_agree = [second[i][0] == cell for i, cell in zip(new["id"], new["labels"])]
     presale_agree = [second[i][1] == p for i, p in zip(new["id"], new["presale"])]
     both = [a and b for a, b in zip(labels_agree, presale_agree)]
@@ -66,7 +92,10 @@ def main(drafts: str, name: str, kind: str) -> None:
     )
     new = new[both].reset_index(drop=True)
 
-    others = load_corpus(ROOT / "corpora").frame["text"].tolist()
+    corpus = load_corpus(ROOT / "corpora")
+    for note in corpus.notes:
+        print(f"{name}: note: {note}")
+    others = corpus.frame["text"].tolist()
     for path in sorted((ROOT / "corpora" / "domains").glob("*.csv")):
         if path.stem != name:
             others += pd.read_csv(path, dtype=str, keep_default_na=False)["text"].tolist()
@@ -77,7 +106,8 @@ def main(drafts: str, name: str, kind: str) -> None:
 
     strata = [stratum(parse_labels(cell), int(p)) for cell, p in zip(new["labels"], new["presale"])]
     new["split"] = assign_splits(new["text"].tolist(), strata)
-    assert new["split"].notna().all()
+    if new["split"].isna().any():
+        fail("a text could not be placed in a split")
     new["kind"] = kind
     new = new[["id", "text", "labels", "presale", "split", "kind", "author"]]
     out = ROOT / "corpora" / "domains" / f"{name}.csv"
@@ -90,4 +120,6 @@ def main(drafts: str, name: str, kind: str) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        fail("usage: python corpora/scripts/build_domain.py DRAFTS_DIR NAME KIND")
     main(*sys.argv[1:4])
