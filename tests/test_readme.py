@@ -29,3 +29,23 @@ def test_the_label_guide_is_in_the_project_and_linked():
 def test_model_cards_point_at_the_label_guide_in_the_project(tiny_model):
     card = (tiny_model / "README.md").read_text(encoding="utf-8")
     assert "docs/labels.md" in card and "LABELS.md" not in card
+
+
+def _adaptation_table(monkeypatch, domain_args):
+    """The tables experiments/adaptation.py prints with --table, from the committed results."""
+    import importlib.util
+    import json
+    import sys
+
+    monkeypatch.setattr(sys, "argv", ["adaptation.py", *domain_args, "--table"])
+    spec = importlib.util.spec_from_file_location("adaptation_for_test", ROOT / "experiments" / "adaptation.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.table(json.loads(module.OUT.read_text(encoding="utf-8")))
+
+
+def test_retraining_guide_shows_the_committed_adaptation_results(monkeypatch):
+    """docs/retraining.md's two tables are what the committed results files give, so they cannot drift apart."""
+    guide = (ROOT / "docs" / "retraining.md").read_text(encoding="utf-8")
+    for args in ([], ["--domain=figure_preorders"]):
+        assert _adaptation_table(monkeypatch, args) in guide, args
