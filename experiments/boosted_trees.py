@@ -9,6 +9,7 @@ dependency: ``pip install lightgbm`` first. Writes models/boosted_trees.json.
     .venv/bin/python experiments/boosted_trees.py               # about 10 minutes on 2 idle cores
     .venv/bin/python experiments/boosted_trees.py --cheap       # three cheaper forests (CHEAP), about 10 minutes
     .venv/bin/python experiments/boosted_trees.py --unbalanced  # two cheaper forests without class balance
+    .venv/bin/python experiments/boosted_trees.py --residual    # small forests boosting from the linear log-odds
     .venv/bin/python experiments/boosted_trees.py --speed       # scoring cost of such a forest in NumPy
 
 Each run merges its rows into models/boosted_trees.json (the linear row is recomputed, on the same folds).
@@ -120,6 +121,72 @@ def cross_validate(variants: dict[str, dict[str, object]] | None = None) -> None
     out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 
+# Forests that correct the linear model instead of being averaged with it: boosting starts from the linear
+# model's out-of-fold log-odds (init_score), so a few shallow trees only add what the linear model gets wrong.
+RESIDUAL = {
+    "60 trees, depth 4, on linear log-odds": dict(
+        n_estimators=60, max_depth=4, num_leaves=15, learning_rate=0.1, scale_pos_weight=1.0
+    ),
+    "100 trees, depth 3, on linear log-odds": dict(
+        n_estimators=100, max_depth=3, num_leaves=7, learning_rate=0.1, scale_pos_weight=1.0
+    ),
+}
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def residual_forests() -> None:
+    """Nested: in each outer fold the linear model's log-odds of its training rows come from an inner 3-fold split
+    (grouped like the outer one), the forests boost from them, and a test row's score is sigmoid(linear log-odds of
+    the model fitted on the whole outer training part + the forests' raw score)."""
+    corpus = cm.load_corpus(ROOT / "corpora", derived=True).select(split="train")
+    frame, texts, Y = corpus.frame, corpus.texts, corpus.targets()
+    is_pair = frame["key"].str.startswith("pair:").to_numpy()
+    part = np.where(is_pair, "pairs", frame["origin"].to_numpy())
+    config = cm.TrainConfig.from_dict(json.loads((ROOT / "models" / f"{DEFAULT_MODEL_NAME}.train.json").read_text()))
+    train_rows = (frame["origin"] != "derived").to_numpy() | (config.derived_weight > 0)
+    groups = fold_groups(texts, frame["group"].tolist())
+    linear = np.zeros(Y.shape)
+    corrected = {name: np.zeros(Y.shape) for name in RESIDUAL}
+    for k, (train_idx, test_idx) in enumerate(folds(texts, Y, groups)):
+        started = time.time()
+        train_idx = train_idx[train_rows[train_idx]]
+        inner = np.zeros((len(train_idx), Y.shape[1]))
+        sub_texts = [texts[i] for i in train_idx]
+        for a, b in folds(sub_texts, Y[train_idx], [groups[i] for i in train_idx]):
+            fitted = config.classifier().fit([sub_texts[i] for i in a], Y[train_idx][a])
+            inner[b] = fitted.predict_proba([sub_texts[i] for i in b])
+        clf = config.classifier().fit(sub_texts, Y[train_idx])
+        test_texts = [texts[i] for i in test_idx]
+        X_train, X_test = clf.transform(sub_texts), clf.transform(test_texts)
+        linear[test_idx] = clf.predict_proba(test_texts)
+        keep = np.flatnonzero(np.asarray((X_train > 0).sum(axis=0)).ravel() >= MIN_DF)
+        for name, changes in RESIDUAL.items():
+            for j in range(5):
+                model = forest(Y[train_idx, j], **changes).fit(
+                    X_train[:, keep], Y[train_idx, j], init_score=_logit(inner[:, j])
+                )
+                raw = model.predict(X_test[:, keep], raw_score=True)
+                corrected[name][test_idx, j] = 1 / (1 + np.exp(-(_logit(linear[test_idx, j]) + raw)))
+            corrected[name][test_idx, 5] = linear[test_idx, 5]
+        print(f"fold {k}: {time.time() - started:.0f}s", flush=True)
+    out = ROOT / "models" / "boosted_trees.json"
+    results = json.loads(out.read_text()) if out.exists() else {}
+    for name, proba in [(f"linear ({DEFAULT_MODEL_NAME})", linear), *corrected.items()]:
+        pred = (proba >= 0.5).astype(int)
+        row = {
+            "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
+            "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
+            "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
+        }
+        results[name] = row
+        print(name, json.dumps(summary(row)), flush=True)
+    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
 def speed(depth: int = 6, sample: int = 20000, batch: int = 512) -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     Y = corpus.targets()
@@ -181,5 +248,7 @@ def speed(depth: int = 6, sample: int = 20000, batch: int = 512) -> None:
 if __name__ == "__main__":
     if "--speed" in sys.argv:
         speed()
+    elif "--residual" in sys.argv:
+        residual_forests()
     else:
         cross_validate(CHEAP if "--cheap" in sys.argv else UNBALANCED if "--unbalanced" in sys.argv else None)
