@@ -100,14 +100,19 @@ def cross_validate(variants: dict[str, dict[str, object]] | None = None) -> None
                 trees[name][test_idx, j] = model.predict_proba(X_test[:, keep].astype(np.float32))[:, 1]
             trees[name][test_idx, 5] = linear[test_idx, 5]  # presale: the linear model's
         print(f"fold {k}: {len(keep):,} features, {time.time() - started:.0f}s", flush=True)
-    out = ROOT / "models" / "boosted_trees.json"
-    results = json.loads(out.read_text()) if out.exists() else {}
     rows = [(f"linear ({DEFAULT_MODEL_NAME})", linear)]
     for name, proba in trees.items():
         tag = "" if name == "trees" else f" ({name})"
         rows += [(name, proba)] + [
             (f"average, trees weigh {w}{tag}", (1 - w) * linear + w * proba) for w in (0.3, 0.5, 0.7)
         ]
+    record(rows, Y, part)
+
+
+def record(rows: list[tuple[str, np.ndarray]], Y: np.ndarray, part: np.ndarray) -> None:
+    """Score each (name, out-of-fold probabilities) as contrast_variants.py does; merge into boosted_trees.json."""
+    out = ROOT / "models" / "boosted_trees.json"
+    results = json.loads(out.read_text()) if out.exists() else {}
     for name, proba in rows:
         pred = (proba >= 0.5).astype(int)
         row = {
@@ -173,18 +178,7 @@ def residual_forests() -> None:
                 corrected[name][test_idx, j] = 1 / (1 + np.exp(-(_logit(linear[test_idx, j]) + raw)))
             corrected[name][test_idx, 5] = linear[test_idx, 5]
         print(f"fold {k}: {time.time() - started:.0f}s", flush=True)
-    out = ROOT / "models" / "boosted_trees.json"
-    results = json.loads(out.read_text()) if out.exists() else {}
-    for name, proba in [(f"linear ({DEFAULT_MODEL_NAME})", linear), *corrected.items()]:
-        pred = (proba >= 0.5).astype(int)
-        row = {
-            "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
-            "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
-            "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
-        }
-        results[name] = row
-        print(name, json.dumps(summary(row)), flush=True)
-    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    record([(f"linear ({DEFAULT_MODEL_NAME})", linear), *corrected.items()], Y, part)
 
 
 def speed(depth: int = 6, sample: int = 20000, batch: int = 512) -> None:
