@@ -110,9 +110,10 @@ def cross_validate(variants: dict[str, dict[str, object]] | None = None) -> None
     record(rows, Y, part)
 
 
-def record(rows: list[tuple[str, np.ndarray]], Y: np.ndarray, part: np.ndarray) -> None:
-    """Score each (name, out-of-fold probabilities) as contrast_variants.py does; merge into boosted_trees.json."""
-    out = ROOT / "models" / "boosted_trees.json"
+def record(rows: list[tuple[str, np.ndarray]], Y: np.ndarray, part: np.ndarray, out: Path | None = None) -> None:
+    """Score each (name, out-of-fold probabilities) as contrast_variants.py does; merge into ``out`` (default
+    models/boosted_trees.json)."""
+    out = out or ROOT / "models" / "boosted_trees.json"
     results = json.loads(out.read_text()) if out.exists() else {}
     for name, proba in rows:
         pred = (proba >= 0.5).astype(int)
