@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 import complaintmine as cm
+from complaintmine.corpus.load import default_shared_dir, read_shared_pool
 from complaintmine.model.defaults import DEFAULT_MODEL_NAME
 from complaintmine.model.selection import fold_groups, folds
 
@@ -38,8 +39,11 @@ OUT = ROOT / "models" / "distill.json"
 
 def pool_texts(corpus: cm.Corpus) -> list[str]:
     """A seeded sample of pool texts outside the corpus (by key and by whitespace-free text)."""
-    pool = pd.read_csv(ROOT.parent / "shared" / "corpora" / "real_reviews.csv", dtype=str, keep_default_na=False)
-    keys = "real:" + pool["source"] + ":" + pool["source_id"]
+    texts = read_shared_pool(default_shared_dir(ROOT / "corpora"))
+    if texts is None:
+        raise SystemExit("distill.py needs the shared pool (../shared/corpora/real_reviews.csv)")
+    pool = pd.DataFrame({"key": [f"real:{s}:{i}" for s, i in texts], "text": list(texts.values())})
+    keys = pool["key"]
     known = set(corpus.frame["key"])
     squashed = {"".join(t.split()) for t in corpus.frame["text"]}
     outside = pool[~keys.isin(known) & ~pool["text"].map(lambda t: "".join(t.split())).isin(squashed)]
@@ -49,8 +53,9 @@ def pool_texts(corpus: cm.Corpus) -> list[str]:
 
 def teach(clf: object, keep: np.ndarray, forests: list[object], batch: list[str]) -> np.ndarray:
     """The teacher's probabilities: the linear model's, averaged 50/50 with each issue label's forest."""
-    proba = clf.predict_proba(batch)  # type: ignore[attr-defined]
-    X = clf.transform(batch)[:, keep]  # type: ignore[attr-defined]
+    features = clf.transform(batch)  # type: ignore[attr-defined]
+    proba = np.asarray(clf.head_.predict_proba(features))  # type: ignore[attr-defined]  (= clf.predict_proba)
+    X = features[:, keep]
     for j, model in enumerate(forests):
         proba[:, j] = 0.5 * proba[:, j] + 0.5 * model.predict_proba(X)[:, 1]  # type: ignore[attr-defined]
     return np.asarray(proba)
