@@ -77,18 +77,26 @@ def forest(y: np.ndarray, **changes: object):  # type: ignore[no-untyped-def]
     return lgb.LGBMClassifier(**{"n_estimators": ROUNDS, "scale_pos_weight": balance, **FOREST, **changes})
 
 
-def cross_validate(variants: dict[str, dict[str, object]] | None = None) -> None:
-    """The default forest (``variants`` None) or the given ones; results merge into models/boosted_trees.json."""
-    variants = variants or {"trees": {}}
-    # With the derived rows, as contrast_variants.py loads it: the same folds (its table's default row reproduces)
+def cv_data() -> tuple[list[str], np.ndarray, np.ndarray, cm.TrainConfig, np.ndarray, list[int]]:
+    """What every run here cross-validates on: the training split loaded with the derived rows, as
+    contrast_variants.py loads it (the same folds: its table's default row reproduces); each row's part ("real",
+    "team" or "pairs"); the default configuration; which rows it trains on (as the default model was trained);
+    and the fold groups (near-duplicates and minimal-pair groups)."""
     corpus = cm.load_corpus(ROOT / "corpora", derived=True).select(split="train")
     frame, texts, Y = corpus.frame, corpus.texts, corpus.targets()
     is_pair = frame["key"].str.startswith("pair:").to_numpy()
     part = np.where(is_pair, "pairs", frame["origin"].to_numpy())
     config = cm.TrainConfig.from_dict(json.loads((ROOT / "models" / f"{DEFAULT_MODEL_NAME}.train.json").read_text()))
-    train_rows = (frame["origin"] != "derived").to_numpy() | (config.derived_weight > 0)  # as the default was trained
+    train_rows = (frame["origin"] != "derived").to_numpy() | (config.derived_weight > 0)
+    return texts, Y, part, config, train_rows, fold_groups(texts, frame["group"].tolist())
+
+
+def cross_validate(variants: dict[str, dict[str, object]] | None = None) -> None:
+    """The default forest (``variants`` None) or the given ones; results merge into models/boosted_trees.json."""
+    variants = variants or {"trees": {}}
+    texts, Y, part, config, train_rows, groups = cv_data()
     linear, trees = np.zeros(Y.shape), {name: np.zeros(Y.shape) for name in variants}
-    for k, (train_idx, test_idx) in enumerate(folds(texts, Y, fold_groups(texts, frame["group"].tolist()))):
+    for k, (train_idx, test_idx) in enumerate(folds(texts, Y, groups)):
         started = time.time()
         train_idx = train_idx[train_rows[train_idx]]
         clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
@@ -153,13 +161,7 @@ def residual_forests() -> None:
     """Nested: in each outer fold the linear model's log-odds of its training rows come from an inner 3-fold split
     (grouped like the outer one), the forests boost from them, and a test row's score is sigmoid(linear log-odds of
     the model fitted on the whole outer training part + the forests' raw score)."""
-    corpus = cm.load_corpus(ROOT / "corpora", derived=True).select(split="train")
-    frame, texts, Y = corpus.frame, corpus.texts, corpus.targets()
-    is_pair = frame["key"].str.startswith("pair:").to_numpy()
-    part = np.where(is_pair, "pairs", frame["origin"].to_numpy())
-    config = cm.TrainConfig.from_dict(json.loads((ROOT / "models" / f"{DEFAULT_MODEL_NAME}.train.json").read_text()))
-    train_rows = (frame["origin"] != "derived").to_numpy() | (config.derived_weight > 0)
-    groups = fold_groups(texts, frame["group"].tolist())
+    texts, Y, part, config, train_rows, groups = cv_data()
     linear = np.zeros(Y.shape)
     corrected = {name: np.zeros(Y.shape) for name in RESIDUAL}
     for k, (train_idx, test_idx) in enumerate(folds(texts, Y, groups)):

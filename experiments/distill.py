@@ -14,7 +14,6 @@ counted ``weight`` times. Scored as contrast_variants.py does. Writes models/dis
 from __future__ import annotations
 
 import importlib.util
-import json
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import pandas as pd
 import complaintmine as cm
 from complaintmine.corpus.load import default_shared_dir, read_shared_pool
 from complaintmine.model.defaults import DEFAULT_MODEL_NAME
-from complaintmine.model.selection import fold_groups, folds
+from complaintmine.model.selection import folds
 
 _spec = importlib.util.spec_from_file_location("boosted_trees", Path(__file__).with_name("boosted_trees.py"))
 assert _spec is not None and _spec.loader is not None
@@ -65,16 +64,11 @@ def main() -> None:
     started = time.time()
     full = cm.load_corpus(ROOT / "corpora")
     extra = pool_texts(full)
-    corpus = cm.load_corpus(ROOT / "corpora", derived=True).select(split="train")  # the folds of boosted_trees.py
-    frame, texts, Y = corpus.frame, corpus.texts, corpus.targets()
-    is_pair = frame["key"].str.startswith("pair:").to_numpy()
-    part = np.where(is_pair, "pairs", frame["origin"].to_numpy())
-    config = cm.TrainConfig.from_dict(json.loads((ROOT / "models" / f"{DEFAULT_MODEL_NAME}.train.json").read_text()))
-    train_rows = (frame["origin"] != "derived").to_numpy() | (config.derived_weight > 0)
+    texts, Y, part, config, train_rows, groups = _trees.cv_data()  # the folds of boosted_trees.py
     linear, teacher = np.zeros(Y.shape), np.zeros(Y.shape)
     students = {w: np.zeros(Y.shape) for w in WEIGHTS}
     positives = []
-    for k, (train_idx, test_idx) in enumerate(folds(texts, Y, fold_groups(texts, frame["group"].tolist()))):
+    for k, (train_idx, test_idx) in enumerate(folds(texts, Y, groups)):
         t = time.time()
         train_idx = train_idx[train_rows[train_idx]]
         train_texts, test_texts = [texts[i] for i in train_idx], [texts[i] for i in test_idx]
