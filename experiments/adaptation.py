@@ -156,7 +156,7 @@ def main() -> None:
             real_test.frame.sample(min(REAL_SAMPLE, len(real_test)), random_state=0).reset_index(drop=True)
         )
     base = cm.load_model()
-    config = cm.TrainConfig.from_dict(base.manifest["training_config"])
+    config = cm.TrainConfig.from_dict({"forest": "none", **base.manifest["training_config"]})  # older: linear
     results: dict[str, object] = {
         "domain": {"file": str(DOMAIN.relative_to(ROOT)), "train_pool": len(pool), "test": len(test)},
         "anchor_notes": anchor.notes,

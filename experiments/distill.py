@@ -22,7 +22,6 @@ import pandas as pd
 
 import complaintmine as cm
 from complaintmine.corpus.load import default_shared_dir, read_shared_pool
-from complaintmine.model.defaults import DEFAULT_MODEL_NAME
 from complaintmine.model.selection import folds
 
 _spec = importlib.util.spec_from_file_location("boosted_trees", Path(__file__).with_name("boosted_trees.py"))
@@ -88,7 +87,7 @@ def main() -> None:
             )
             students[w][test_idx] = student.predict_proba(test_texts)
         print(f"fold {k}: teacher's positives among the pool texts {positives[-1]}, {time.time() - t:.0f}s", flush=True)
-    rows = [(f"linear ({DEFAULT_MODEL_NAME})", linear), ("teacher: linear + 200 trees, averaged", teacher)]
+    rows = [(f"linear ({_trees.LINEAR})", linear), ("teacher: linear + 200 trees, averaged", teacher)]
     rows += [(f"student: linear on corpus + {POOL_SAMPLE:,} pool texts x {w}", p) for w, p in students.items()]
     _trees.record(rows, Y, part, OUT)
     print(f"{time.time() - started:.0f}s", flush=True)

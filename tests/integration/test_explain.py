@@ -85,7 +85,8 @@ def test_models_without_scoring_arrays_are_explained_from_their_classifier():
 
     corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
     frame = pd.DataFrame({"text": ["预售尾款涨了五十", "赠品没收到"]})
-    for config in (cm.TrainConfig(min_df=1, model="svm"), cm.TrainConfig(min_df=1, char_ngram_range=(1, 4))):
+    linear = cm.TrainConfig(min_df=1, forest="none", model="svm")
+    for config in (linear, cm.TrainConfig(min_df=1, char_ngram_range=(1, 4))):
         model = cm.train_model(corpus, config)
         assert model.scorer is None
         out = cm.classify_frame(model, frame, explain=True)
@@ -94,7 +95,9 @@ def test_models_without_scoring_arrays_are_explained_from_their_classifier():
                 for item in items:
                     assert all(squash(text[s:e]) == squash(item["term"]) for s, e in item["spans"])
     with pytest.raises(cm.ModelError, match="linear model"):
-        cm.classify_frame(cm.train_model(corpus, cm.TrainConfig(min_df=1, model="cnb")), frame, explain=True)
+        cm.classify_frame(
+            cm.train_model(corpus, cm.TrainConfig(min_df=1, model="cnb", forest="none")), frame, explain=True
+        )
 
 
 def test_evidence_is_in_the_texts_own_words_never_masked_digits():

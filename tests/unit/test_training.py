@@ -52,7 +52,7 @@ def test_feature_augmentation_keeps_shared_plus_target_weights_and_scores_like_t
     corpus = cm.load_corpus(DATA / "tiny_corpus.csv")
     texts, Y = corpus.texts, corpus.targets()
     mine = np.arange(len(texts)) % 3 == 0
-    config = cm.TrainConfig(min_df=1, modality="none")
+    config = cm.TrainConfig(min_df=1, modality="none", forest="none")  # the linear head alone
     adapted = config.classifier().fit(texts, Y, target_domain=mine)
     plain = config.classifier().fit(texts, Y)
     X = plain.transform(texts)  # the same vectorizers: fitted on the same texts

@@ -121,6 +121,7 @@ def save_model(model: Model, directory: str | Path) -> Path:
             "word_vectorizer": _vectorizer_state(clf.word_vectorizer_),
             "char_vectorizer": _vectorizer_state(clf.char_vectorizer_),
             "head": clf.head_,
+            "forest": getattr(clf, "forest_", None),  # a dict of arrays (forest.py) or None
         },
         target / WEIGHTS,
         compression=zipfile.ZIP_DEFLATED,
@@ -267,6 +268,7 @@ def load_classifier(directory: Path, manifest: dict[str, Any], tokenizer: Tokeni
     clf.word_vectorizer_ = _restore_vectorizer(words, parts["word_vectorizer"])
     clf.char_vectorizer_ = _restore_vectorizer(chars, parts["char_vectorizer"])
     clf.head_ = parts["head"]
+    clf.forest_ = parts.get("forest")
     clf.targets_ = tuple(manifest["targets"])
     return clf
 

@@ -21,9 +21,10 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from ..labels import TARGETS
+from ..labels import ISSUE_LABELS, TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
 from . import ngrams
+from .forest import FOREST_SETTINGS, Forest, fit_forest
 from .head import ThresholdedOneVsRest
 from .ngrams import mask_digits, prepare_inputs
 
@@ -51,6 +52,9 @@ class ComplaintClassifier(BaseEstimator):
     modality : "none", or a scheme of text/modality.SCHEMES: the word features also hold each cue-bearing
         sentence's (or clause's) tokens marked with its modality (a question, a worry, hearsay, a remedy,
         satisfaction, negation), so the model can learn that 涨 under 如果 is not 涨.
+    forest : "none", or a setting of forest.FOREST_SETTINGS: boosted trees per issue label over the same
+        features (fitted with LightGBM), averaged with the linear probability where that reaches the setting's
+        gate (forest.py). Needs model="logreg" and fixed thresholds.
     """
 
     def __init__(
@@ -68,6 +72,7 @@ class ComplaintClassifier(BaseEstimator):
         tokenizer_config: TokenizerConfig | None = None,
         mask_digits: bool = False,
         modality: str = "none",
+        forest: str = "none",
     ):
         self.features = features
         self.word_ngram_range = word_ngram_range
@@ -82,6 +87,7 @@ class ComplaintClassifier(BaseEstimator):
         self.tokenizer_config = tokenizer_config
         self.mask_digits = mask_digits
         self.modality = modality
+        self.forest = forest
 
     # -- building blocks -------------------------------------------------------------------------------------
 
@@ -182,6 +188,10 @@ class ComplaintClassifier(BaseEstimator):
         ``sample_weight`` (optional, one number per text): how much each text counts in the loss.
         """
         Y = np.asarray(Y, dtype=int)
+        if self.forest not in FOREST_SETTINGS:
+            raise ValueError(f"forest must be one of {tuple(FOREST_SETTINGS)}, got {self.forest!r}")
+        if self.forest != "none" and (self.model != "logreg" or self.tune_thresholds):
+            raise ValueError("a forest needs model='logreg' without tune_thresholds")
         if Y.ndim != 2 or Y.shape != (len(texts), len(TARGETS)):
             raise ValueError(f"Y must have shape (n_texts, {len(TARGETS)}) for targets {TARGETS}, got {Y.shape}")
         self.word_vectorizer_, self.char_vectorizer_ = self._vectorizers()
@@ -203,15 +213,32 @@ class ComplaintClassifier(BaseEstimator):
             copies = [X, sp.diags((~mine).astype(float)) @ X, sp.diags(mine.astype(float)) @ X]
             augmented = head.fit(sp.hstack(copies, format="csr"), Y, sample_weight=sample_weight)
             self.head_ = _keep_target_weights(augmented, X.shape[1])
+        self.forest_ = None  # the forest's arrays (Forest.arrays), so the estimator saves like any other
+        if self.forest != "none":
+            both = [j for j in range(len(ISSUE_LABELS)) if 0 < Y[:, j].sum() < len(Y)]  # constants need no trees
+            fitted = fit_forest(X, Y, both, self.forest, self.random_state or 0, sample_weight)
+            if fitted is not None:
+                self.forest_ = fitted.arrays()
         self.targets_ = TARGETS
         return self
+
+    def _forest(self) -> Forest | None:
+        arrays = getattr(self, "forest_", None)
+        if arrays is None:
+            return None
+        if getattr(self, "_forest_instance", None) is None:
+            self._forest_instance = Forest.from_arrays(arrays)
+        return self._forest_instance
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape (n_texts, len(TARGETS))."""
         check_is_fitted(self, "head_")
         if len(texts) == 0:
             return np.zeros((0, len(TARGETS)))
-        return np.asarray(self.head_.predict_proba(self._matrix(texts)))
+        X = self._matrix(texts)
+        proba = np.asarray(self.head_.predict_proba(X))
+        forest = self._forest()
+        return proba if forest is None else forest.blend(proba, X.indptr, X.indices, X.data)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 decisions with the per-target thresholds, shape (n_texts, len(TARGETS))."""
@@ -224,6 +251,7 @@ class ComplaintClassifier(BaseEstimator):
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("_tokenizer_instance", None)
+        state.pop("_forest_instance", None)
         return state
 
     def __sklearn_tags__(self) -> Any:

@@ -1,6 +1,9 @@
 """Evidence for a decision: the features that pushed a label up, with their weights and where they occur.
 
-For a linear head the contribution of feature f to label l is ``x_f * w_lf`` (TF-IDF value times weight).
+For a linear head the contribution of feature f to label l is ``x_f * w_lf`` (TF-IDF value times weight). Where a
+model's boosted trees were averaged in (forest.py: the label's linear probability reached the gate), each feature
+present in the text also gets what it added on the text's paths through the trees, and the two are weighed as the
+average weighs the models: ``(1 - weight) * linear + weight * trees``.
 The explainer is built once per job from the scorer's arrays (no scikit-learn) and reads the TF-IDF rows the
 scorer computed for the same texts, for the labels already decided, so explaining tokenises nothing again.
 Word features are located by finding the text's tokens in its normalised text in order; character features by
@@ -23,6 +26,7 @@ from ..errors import ModelError
 from ..labels import TARGETS
 from ..text.modality import is_marked, strip_mode
 from ..text.normalize import Normalized, normalize_with_offsets
+from .forest import Forest
 from .ngrams import mask_digits
 from .runtime import Model, score_texts
 from .scorer import FeatureKind, Featurized, LinearFeatures
@@ -74,6 +78,15 @@ def _classifier_features(model: Model) -> LinearFeatures:
     return LinearFeatures(clf._tokenizer(), clf.features, bool(clf.mask_digits), kinds[0], kinds[1], modality)
 
 
+def _intercepts(model: Model) -> np.ndarray:
+    """The linear head's intercept per target (0 for a label with a constant probability)."""
+    if model.scorer is not None:
+        return np.asarray(model.scorer.arrays["intercept"], dtype=np.float64)
+    return np.asarray(
+        [float(np.ravel(getattr(est, "intercept_", [0.0]))[0]) for est in model.classifier.head_.estimators_]
+    )
+
+
 def _whole_numbers(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Spans widened so that none starts or ends inside a number: a masked "0，尾" found in "抵60，尾款" marks
     "60，尾", not the last digit of 60."""
@@ -93,6 +106,8 @@ class Explainer:
     def __init__(self, model: Model):
         self.model = model
         self.space = model.scorer.space if model.scorer is not None else _classifier_features(model)
+        self.forest: Forest | None = model.scorer.forest if model.scorer is not None else model.classifier._forest()
+        self.intercept = _intercepts(model) if self.forest is not None else None
 
     def warm_up(self) -> None:
         """Build the feature-to-term tables now (before worker processes fork and share them)."""
@@ -134,12 +149,17 @@ class Explainer:
                 parts.append((prefix, kind, indices, values))
         part_of = np.concatenate([np.full(len(p[2]), k) for k, p in enumerate(parts)] or [np.zeros(0, dtype=int)])
         features = np.concatenate([p[2] for p in parts] or [np.zeros(0, dtype=np.int64)])
+        word_width = len(self.space.word.idf) if self.space.word is not None else 0
+        columns = np.concatenate([p[2] + (word_width if p[0] == "c" else 0) for p in parts] or [features])
         normalized: Normalized | None = None
         word_tokens: list[tuple[str, int, int]] | None = None
         result: dict[str, list[Evidence]] = {}
         for label in labels:
             target = TARGETS.index(label)
             contributions = np.concatenate([p[3] * p[1].coef[p[2], target] for p in parts] or [np.zeros(0)])
+            contributions = self._with_trees(
+                target, columns, np.concatenate([p[3] for p in parts] or [features]), contributions
+            )
             evidence: list[Evidence] = []
             seen_spans: set[tuple[tuple[int, int], ...]] = set()
             for k in np.argsort(-contributions, kind="stable"):
@@ -172,6 +192,24 @@ class Explainer:
                 evidence.append(Evidence(term, float(contributions[k]), spans))
             result[label] = evidence
         return result
+
+    def _with_trees(self, target: int, columns: np.ndarray, values: np.ndarray, linear: np.ndarray) -> np.ndarray:
+        """``linear`` (one contribution per feature of the row, at ``columns`` with ``values``), with the trees'
+        attributions weighed in when the label's forest was averaged in for this row (see the module docstring)."""
+        forest = self.forest
+        if forest is None or self.intercept is None or target not in forest.labels:
+            return linear
+        if 1.0 / (1.0 + np.exp(-(self.intercept[target] + linear.sum()))) < forest.gate:
+            return linear
+        position = int(np.flatnonzero(forest.labels == target)[0])
+        dense = forest.columns(np.asarray([0, len(columns)]), columns, values)[0]
+        split_on, added = forest.contributions(dense, position)
+        trees = np.zeros(len(columns))
+        order = np.argsort(columns)
+        place = np.minimum(np.searchsorted(columns, split_on, sorter=order), max(len(columns) - 1, 0))
+        present = (columns[order[place]] == split_on) if len(columns) else np.zeros(len(split_on), dtype=bool)
+        trees[order[place[present]]] = added[present]  # a split on an n-gram the text lacks points at nothing
+        return (1.0 - forest.weight) * linear + forest.weight * trees
 
     def _tokens(self, text: str, normalized: Normalized, words: str) -> list[tuple[str, int, int]]:
         """The tokens the model read (as it read them) with their spans in the original text: each found in the

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..labels import ISSUE_LABELS
 from .contrast import accuracy_cells
+from .forest import FOREST_SETTINGS
 from .runtime import Model
 
 _SPLIT_TITLES = {
@@ -73,7 +74,8 @@ def render_model_card(model: Model) -> str:
             "satisfaction, negation) adds its words marked with that cue (text/modality.py)."
             if cfg.get("modality", "none") != "none"
             else ""
-        ),
+        )
+        + _forest_sentence(cfg.get("forest", "none")),
         "- Thresholds: " + ", ".join(f"{k} {v:.3f}" for k, v in m["thresholds"].items()),
         f"- Trained {m['created']} in {m['training_seconds']} s with "
         + ", ".join(f"{k} {v}" for k, v in m["library_versions"].items()),
@@ -98,6 +100,17 @@ def render_model_card(model: Model) -> str:
                     for example in found["examples"]:
                         lines.append("  - " + _example(example))
     return "\n".join(lines) + "\n"
+
+
+def _forest_sentence(setting: str) -> str:
+    chosen = FOREST_SETTINGS.get(setting)
+    if chosen is None:
+        return ""
+    return (
+        f" Boosted trees ({setting}: a LightGBM forest of {chosen['trees']['n_estimators']} trees per issue label over "
+        f"the n-grams in at least {chosen['min_df']} training texts) weigh {chosen['weight']} in the average with the "
+        f"linear probability wherever that reaches {chosen['gate']} (model/forest.py)."
+    )
 
 
 def _contrast_section(report: dict[str, Any]) -> list[str]:

@@ -363,6 +363,20 @@ class TfidfRows:
         return sp.csr_matrix((self.data, self.indices.astype(np.int32), self.indptr), shape=(self.n_rows, self.width))
 
     @staticmethod
+    def hstack(left: TfidfRows, right: TfidfRows) -> TfidfRows:
+        """The rows of ``left`` followed, column-wise, by those of ``right`` (as scipy's ``hstack`` of the two)."""
+        n_left, n_right = np.diff(left.indptr), np.diff(right.indptr)
+        indptr = np.zeros(left.n_rows + 1, dtype=np.int64)
+        np.cumsum(n_left + n_right, out=indptr[1:])
+        place_left = np.arange(len(left.indices)) - np.repeat(left.indptr[:-1] - indptr[:-1], n_left)
+        place_right = np.arange(len(right.indices)) - np.repeat(right.indptr[:-1] - indptr[:-1] - n_left, n_right)
+        indices = np.empty(len(left.indices) + len(right.indices), dtype=np.int64)
+        data = np.empty(len(indices))
+        indices[place_left], data[place_left] = left.indices, left.data
+        indices[place_right], data[place_right] = right.indices + left.width, right.data
+        return TfidfRows(indptr, indices, data, left.width + right.width)
+
+    @staticmethod
     def concat(parts: Sequence[TfidfRows], width: int) -> TfidfRows:
         if len(parts) == 1:
             return parts[0]

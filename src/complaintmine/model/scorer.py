@@ -8,8 +8,9 @@ plain arrays here, saved with ``numpy.savez`` (no pickles), and scored as scikit
     p = sigmoid(words_row @ coef_words + chars_row @ coef_chars + intercept)
 
 where each row is the L2-normalised sublinear TF-IDF vector of its feature kind, counted by the n-gram engine
-(ngrams.py) that the classifier's transform and explanations use too. Tests check the result against
-``ComplaintClassifier.predict_proba``.
+(ngrams.py) that the classifier's transform and explanations use too. A model with boosted trees (forest.py)
+also holds their node arrays, and the trees' probability is averaged in where ``p`` reaches their gate. Tests
+check the result against ``ComplaintClassifier.predict_proba``.
 
 A scorer is what the scoring core calls: ``predict_proba(texts) -> ndarray`` and ``thresholds``. A model
 family with another scorer (one with the same two members) scores through the same core.
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..text.tokenizer import Tokenizer
+from .forest import Forest
 from .ngrams import (
     CharNgrams,
     KeyIndex,
@@ -119,6 +121,14 @@ class LinearFeatures:
         char_rows = TfidfRows.concat(char_parts, len(self.char.idf)) if self.char and char_parts else None
         return Featurized(words, chars, word_rows, char_rows)
 
+    def rows(self, featurized: Featurized) -> TfidfRows:
+        """The texts' feature rows as the classifier's matrix holds them: word columns, then character columns."""
+        if featurized.word_rows is not None and featurized.char_rows is not None:
+            return TfidfRows.hstack(featurized.word_rows, featurized.char_rows)
+        rows = featurized.word_rows if featurized.word_rows is not None else featurized.char_rows
+        assert rows is not None, "a model has word or character features"
+        return rows
+
     def logits(self, featurized: Featurized, intercept: np.ndarray) -> np.ndarray:
         n = len(featurized.words or featurized.chars)
         logits = np.tile(intercept, (n, 1)).astype(np.float64)
@@ -153,6 +163,7 @@ class LinearScorer:
             ngrams = CharNgrams(arrays["char_keys"], arrays["char_values"], arrays["char_ngram_range"], {})
             char = FeatureKind(ngrams, np.asarray(arrays["char_idf"], dtype=np.float64), arrays["char_coef"])
         self.space = LinearFeatures(tokenizer, features, masked, word, char, modality)
+        self.forest = Forest.from_arrays(arrays)
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -192,6 +203,9 @@ class LinearScorer:
         proba: np.ndarray = 1.0 / (1.0 + np.exp(-self.space.logits(featurized, self.arrays["intercept"])))
         constant = ~np.isnan(self.arrays["constant"])
         proba[:, constant] = self.arrays["constant"][constant]
+        if self.forest is not None and self.forest.gated(proba).any():
+            rows = self.space.rows(featurized)
+            proba = self.forest.blend(proba, rows.indptr, rows.indices, rows.data)
         return proba
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -240,6 +254,8 @@ def classifier_arrays(classifier: Any) -> dict[str, np.ndarray] | None:
         arrays["char_idf"] = np.asarray(chars.idf_, dtype=np.float64)
         arrays["char_coef"] = coef[offset : offset + len(chars.vocabulary_)]
     arrays.update(intercept=intercept, constant=constant, thresholds=np.asarray(head.thresholds_, dtype=np.float64))
+    if getattr(classifier, "forest_", None) is not None:
+        arrays.update(classifier.forest_)
     return arrays
 
 

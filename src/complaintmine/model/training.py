@@ -38,6 +38,8 @@ class TrainConfig:
         against 1 for every other text.
     derived_weight : how much each text derived from the evidence spans of a real text counts
         (corpus/evidence.py); 0 leaves those texts out of training altogether.
+    forest : boosted trees averaged with the linear model where it is unsure: "none" or a setting of
+        forest.FOREST_SETTINGS (training needs LightGBM; scoring does not).
     seed : the one seed for every random choice.
     train_split : rows of the corpus whose ``split`` equals this are trained on; "" trains on every row.
     tokenizer : TokenizerConfig fields.
@@ -59,6 +61,7 @@ class TrainConfig:
     modality: str = "sentence-2"
     pair_weight: float = 1.0
     derived_weight: float = 0.0
+    forest: str = "none"
     train_split: str = "train"
     tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
 
@@ -83,6 +86,12 @@ class TrainConfig:
         return None if (weights == 1.0).all() else weights
 
     def classifier(self) -> ComplaintClassifier:
+        if self.forest != "none" and (self.model != "logreg" or self.tune_thresholds):
+            raise TrainingError(
+                f'boosted trees (forest "{self.forest}") need model "logreg" with fixed thresholds; '
+                f'for model "{self.model}"{" with tuned thresholds" if self.tune_thresholds else ""} '
+                'set "forest": "none"'
+            )
         return ComplaintClassifier(
             features=self.features,
             word_ngram_range=_pair(self.word_ngram_range),
@@ -97,6 +106,7 @@ class TrainConfig:
             tokenizer_config=TokenizerConfig(**self.tokenizer),
             mask_digits=self.mask_digits,
             modality=self.modality,
+            forest=self.forest,
         )
 
 
@@ -161,7 +171,8 @@ def train_model(
     if missing:
         raise TrainingError(f"no positive training example for: {', '.join(missing)}")
     started = datetime.now(UTC)
-    say(f"training on {len(train):,} texts ({config.model}, {config.features} n-grams)")
+    trees = "" if config.forest == "none" else f", then boosted trees ({config.forest}: minutes on 2 cores)"
+    say(f"training on {len(train):,} texts ({config.model}, {config.features} n-grams{trees})")
     domain = None
     if target_domain is not None:
         domain = np.asarray(target_domain, dtype=bool)

@@ -35,6 +35,7 @@ import numpy as np
 
 from ..errors import ComplaintMineError, ModelError
 from ..labels import TARGETS
+from .forest import FOREST_ARRAYS, check_forest
 
 MiB = 1 << 20
 LIMITS = {"model.json": 16 * MiB, "lexicon.txt": 64 * MiB}
@@ -183,6 +184,8 @@ def check_manifest(path: Path, manifest: Any) -> None:
         for key in ("word_ngram_range", "char_ngram_range"):
             if key in params:
                 _check_range(f"classifier_params.{key}", params[key], problems)
+        if not isinstance(params.get("forest", "none"), str):
+            problems.append(_problem("classifier_params.forest", "must be a string"))
     versions = manifest.get("library_versions", {})
     if not (isinstance(versions, dict) and all(isinstance(v, str) for v in versions.values())):
         problems.append(_problem("library_versions", "must be an object of package: version string"))
@@ -227,6 +230,7 @@ _ARRAYS: dict[str, tuple[str, int]] = {
     "intercept": ("f", 1),
     "constant": ("f", 1),
     "thresholds": ("f", 1),
+    **FOREST_ARRAYS,  # boosted trees (forest.py), checked by forest.check_forest
 }
 
 
@@ -386,6 +390,8 @@ def check_arrays(path: Path, arrays: Mapping[str, np.ndarray], manifest: Mapping
             low, high = (int(v) for v in arrays["char_ngram_range"])
             if not 1 <= low <= high <= 3:
                 problems.append(f"char_ngram_range must satisfy 1 <= low <= high <= 3, found [{low}, {high}]")
+    widths = [len(arrays[name]) for name in ("word_idf", "char_idf") if name in arrays]
+    problems += check_forest(arrays, sum(widths), targets)
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         raise ModelError(f"{path}: inconsistent scoring arrays: {shown}")

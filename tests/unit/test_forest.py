@@ -1,0 +1,188 @@
+"""Boosted trees as node arrays (model/forest.py): the NumPy traversal against LightGBM's own scores, the gate,
+the attributions explanations use, the array checks, and a classifier with trees scored from its arrays."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from complaintmine.labels import TARGETS
+from complaintmine.model.classifier import ComplaintClassifier
+from complaintmine.model.forest import Forest, check_forest, from_boosters
+from complaintmine.model.scorer import LinearScorer
+
+lightgbm = pytest.importorskip("lightgbm")
+
+OFFSET, WIDTH = 5, 40  # the boosters see 40 features that are columns 5..44 of a 45-column matrix
+
+
+def _data(seed: int = 0) -> tuple[sp.csr_matrix, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = sp.random(400, WIDTH, density=0.2, format="csr", random_state=rng, dtype=np.float64)
+    X.data = np.round(X.data, 3) + 0.001
+    dense = X.toarray()
+    y0 = ((dense[:, 0] > 0) & (dense[:, 3] == 0)) | (dense[:, 7] > 0.8)  # a conjunction a linear model cannot hold
+    y1 = (dense[:, 1] > 0.3) ^ (dense[:, 2] > 0)
+    return X, np.column_stack([y0, y1]).astype(int)
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[Forest, list, sp.csr_matrix]:
+    X, Y = _data()
+    params = {"objective": "binary", "num_leaves": 7, "learning_rate": 0.3, "min_data_in_leaf": 5, "verbose": -1}
+    boosters = [lightgbm.train(params, lightgbm.Dataset(X, Y[:, j]), num_boost_round=25 + 5 * j) for j in (0, 1)]
+    forest = from_boosters(boosters, np.arange(WIDTH) + OFFSET, [0, 2], weight=0.5, gate=0.1)
+    wide = sp.hstack([sp.csr_matrix((X.shape[0], OFFSET)), X], format="csr")
+    return forest, boosters, wide
+
+
+def test_the_traversal_equals_lightgbms_raw_scores(fitted):
+    forest, boosters, wide = fitted
+    dense = forest.columns(wide.indptr, wide.indices, wide.data)
+    assert forest.roots.shape == (2, 30)  # the shorter forest is padded with zero-valued single leaves
+    for position, booster in enumerate(boosters):
+        expected = booster.predict(wide[:, OFFSET:], raw_score=True)
+        np.testing.assert_allclose(forest.raw(dense, position), expected, rtol=0, atol=1e-9)
+
+
+def test_arrays_round_trip_and_check_clean(fitted):
+    forest = fitted[0]
+    again = Forest.from_arrays(forest.arrays())
+    assert again is not None and (again.feature == forest.feature).all() and again.gate == forest.gate
+    assert check_forest(forest.arrays(), OFFSET + WIDTH, len(TARGETS)) == []
+    assert Forest.from_arrays({}) is None and check_forest({}, 10, 6) == []
+
+
+def test_contributions_add_up_to_the_raw_score(fitted):
+    forest, _, wide = fitted
+    dense = forest.columns(wide.indptr, wide.indices, wide.data)
+    for position in (0, 1):
+        raw = forest.raw(dense[:20], position)
+        base = forest.value[forest.roots[position]].sum()  # every tree's mean output before any split
+        for i in range(20):
+            columns, added = forest.contributions(dense[i], position)
+            assert base + added.sum() == pytest.approx(raw[i], abs=1e-9)
+            assert set(columns.tolist()) <= set(forest.feature[forest.left != np.arange(len(forest.left))].tolist())
+
+
+def test_the_forest_is_averaged_in_only_where_the_linear_probability_reaches_the_gate(fitted):
+    forest, _, wide = fitted
+    n = wide.shape[0]
+    proba = np.tile(np.linspace(0.0, 0.3, n)[:, None], (1, len(TARGETS)))
+    out = forest.blend(proba, wide.indptr, wide.indices, wide.data)
+    dense = forest.columns(wide.indptr, wide.indices, wide.data)
+    for position, label in enumerate(forest.labels):
+        trees = 1 / (1 + np.exp(-forest.raw(dense, position)))
+        gated = proba[:, label] >= 0.1
+        np.testing.assert_allclose(out[gated, label], 0.5 * proba[gated, label] + 0.5 * trees[gated])
+        assert (out[~gated, label] == proba[~gated, label]).all()
+    untouched = [j for j in range(len(TARGETS)) if j not in forest.labels]
+    assert (out[:, untouched] == proba[:, untouched]).all()
+    assert (forest.blend(np.zeros((n, len(TARGETS))), wide.indptr, wide.indices, wide.data) == 0).all()
+
+
+@pytest.mark.parametrize(
+    "damage, problem",
+    [
+        (lambda a: a["forest_left"].__setitem__(0, 0), "children must come after their parent"),
+        (lambda a: a["forest_right"].__setitem__(0, 10**6), "children outside"),
+        (lambda a: a["forest_feature"].__setitem__(0, 10**6), "forest_feature holds columns outside"),
+        (lambda a: a["forest_value"].__setitem__(3, np.nan), "forest_value holds NaN"),
+        (lambda a: a["forest_labels"].__setitem__(1, 0), "distinct targets"),
+        (lambda a: a["forest_blend"].__setitem__(1, 1.5), "weight and a gate from 0 to 1"),
+        (lambda a: a.pop("forest_value"), "forest arrays missing: forest_value"),
+    ],
+)
+def test_damaged_forest_arrays_are_named(fitted, damage, problem):
+    arrays = {name: array.copy() for name, array in fitted[0].arrays().items()}
+    damage(arrays)
+    assert any(problem in found for found in check_forest(arrays, OFFSET + WIDTH, len(TARGETS)))
+
+
+# -- a classifier with trees ---------------------------------------------------------------------------------
+
+PIECES = {  # piece -> the labels it carries (TARGETS order: five issues, presale)
+    "赠品一直没寄来": {2},
+    "赠品已经收到了": set(),
+    "付款半个月还不发货": {3},
+    "发货很快第二天就到": set(),
+    "预售尾款突然涨了": {0, 5},
+    "尾款交完啦": {5},
+    "买完就降价不给保价": {1},
+    "降价了客服给补了差价": set(),
+    "衣服质量不错": set(),
+}
+
+
+def _synthetic() -> tuple[list[str], np.ndarray]:
+    texts, rows = [], []
+    for a, b in itertools.permutations(PIECES, 2):
+        for joiner in ("，", "。"):
+            texts.append(a + joiner + b)
+            labels = PIECES[a] | PIECES[b]
+            rows.append([int(j in labels) for j in range(len(TARGETS))])
+    return texts, np.asarray(rows)
+
+
+def test_a_classifier_with_trees_scores_the_same_from_its_arrays():
+    texts, Y = _synthetic()
+    clf = ComplaintClassifier(C=10.0, tune_thresholds=False, min_df=1, forest="trees-200").fit(texts, Y)
+    assert clf.forest_ is not None and clf._forest() is not None
+    scorer = LinearScorer.from_classifier(clf)
+    assert scorer is not None and scorer.forest is not None
+    probe = [*texts[:40], "赠品没寄来", "发货很快", "", "预售尾款涨了，赠品也没有"]
+    np.testing.assert_allclose(scorer.predict_proba(probe), clf.predict_proba(probe), rtol=0, atol=1e-10)
+    linear = np.asarray(clf.head_.predict_proba(clf.transform(probe)))
+    assert not np.allclose(linear, clf.predict_proba(probe))  # the trees changed some gated cells
+
+
+def test_a_forest_needs_fixed_thresholds_and_a_known_setting():
+    texts, Y = _synthetic()
+    with pytest.raises(ValueError, match="without tune_thresholds"):
+        ComplaintClassifier(tune_thresholds=True, forest="trees-200").fit(texts, Y)
+    with pytest.raises(ValueError, match="forest must be one of"):
+        ComplaintClassifier(tune_thresholds=False, forest="huge").fit(texts, Y)
+
+
+def test_explanations_weigh_in_what_the_trees_added():
+    from complaintmine.model.explain import Explainer
+    from complaintmine.model.runtime import Model, score_texts
+
+    texts, Y = _synthetic()
+    clf = ComplaintClassifier(C=10.0, tune_thresholds=False, min_df=1, forest="trees-200").fit(texts, Y)
+    model = Model(clf, {"name": "t", "version": "1"}, scorer=LinearScorer.from_classifier(clf))
+    explainer = Explainer(model)
+    text = "付款半个月还不发货，衣服质量不错"
+    scores = score_texts(model, [text], explain=True)
+    assert scores.decided[0][3] and scores.evidence is not None
+    evidence = scores.evidence[0]["late_shipping"]
+    assert evidence and all(text[a:b] for item in evidence for a, b in item.spans)
+    featurized = explainer.space.featurize([text])
+    rows = explainer.space.rows(featurized)
+    linear = (
+        rows.data * np.concatenate([explainer.space.word.coef[:, 3], explainer.space.char.coef[:, 3]])[rows.indices]
+    )
+    weighed = explainer._with_trees(3, rows.indices, rows.data, linear)
+    assert not np.allclose(weighed, linear)  # gated here: the trees' attributions are weighed in
+    assert explainer._with_trees(5, rows.indices, rows.data, linear) is linear  # presale has no forest
+
+
+def test_blending_in_small_blocks_changes_nothing(fitted, monkeypatch):
+    forest, _, wide = fitted
+    proba = np.tile(np.linspace(0.0, 0.3, wide.shape[0])[:, None], (1, len(TARGETS)))
+    whole = forest.blend(proba, wide.indptr, wide.indices, wide.data)
+    monkeypatch.setattr("complaintmine.model.forest.BLOCK_ROWS", 7)
+    assert np.array_equal(forest.blend(proba, wide.indptr, wide.indices, wide.data), whole)
+
+
+def test_a_train_config_with_trees_and_another_head_is_refused_with_the_fix():
+    import complaintmine as cm
+
+    with pytest.raises(cm.TrainingError, match='set "forest": "none"'):
+        cm.TrainConfig(model="svm", forest="trees-200").classifier()
+    with pytest.raises(cm.TrainingError, match="tuned thresholds"):
+        cm.TrainConfig(tune_thresholds=True, forest="trees-200").classifier()
+    assert cm.TrainConfig(model="svm", forest="none").classifier().forest == "none"
