@@ -27,7 +27,7 @@ from .scorer import LinearScorer
 class TrainConfig:
     """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
 
-    The defaults are the shipped model's configuration (``models/complaintmine-zh-0.4.0.train.json``; a test
+    The defaults are the shipped model's configuration (``models/complaintmine-zh-0.5.0.train.json``; a test
     keeps them equal), so ``complaintmine train corpora -o m`` rebuilds it.
 
     name, version : the model's name and version, written to the manifest and model card.
@@ -46,7 +46,7 @@ class TrainConfig:
     """
 
     name: str = "complaintmine-zh"
-    version: str = "0.4.0"
+    version: str = "0.5.0"
     features: str = "both"
     word_ngram_range: tuple[int, int] = (1, 2)
     char_ngram_range: tuple[int, int] = (1, 3)
@@ -61,7 +61,7 @@ class TrainConfig:
     modality: str = "sentence-2"
     pair_weight: float = 1.0
     derived_weight: float = 0.0
-    forest: str = "none"
+    forest: str = "trees-200"
     train_split: str = "train"
     tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
 
