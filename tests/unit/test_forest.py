@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from complaintmine.labels import TARGETS
+from complaintmine.labels import ISSUE_LABELS, TARGETS
 from complaintmine.model.classifier import ComplaintClassifier
 from complaintmine.model.forest import Forest, check_forest, from_boosters
 from complaintmine.model.scorer import LinearScorer
@@ -52,26 +52,44 @@ def test_arrays_round_trip_and_check_clean(fitted):
     forest = fitted[0]
     again = Forest.from_arrays(forest.arrays())
     assert again is not None and (again.feature == forest.feature).all() and again.gate == forest.gate
-    assert check_forest(forest.arrays(), OFFSET + WIDTH, len(TARGETS)) == []
+    assert check_forest(forest.arrays(), OFFSET + WIDTH, len(ISSUE_LABELS)) == []
     assert Forest.from_arrays({}) is None and check_forest({}, 10, 6) == []
 
 
-def test_contributions_add_up_to_the_raw_score(fitted):
-    forest, _, wide = fitted
+def _saabas(booster, row: np.ndarray) -> dict[int, float]:
+    """Path attributions computed straight from LightGBM's dump (not from the node arrays): at each split on
+    the row's path, the change from the node's internal value to the child's value goes to the split's column."""
+    added: dict[int, float] = {}
+    for tree in booster.dump_model()["tree_info"]:
+        node = tree["tree_structure"]
+        while "leaf_value" not in node:
+            child = node["left_child"] if row[node["split_feature"]] <= node["threshold"] else node["right_child"]
+            value = child["leaf_value"] if "leaf_value" in child else child["internal_value"]
+            column = node["split_feature"] + OFFSET
+            added[column] = added.get(column, 0.0) + value - node["internal_value"]
+            node = child
+    return added
+
+
+def test_contributions_are_the_path_attributions_and_add_up_to_the_raw_score(fitted):
+    forest, boosters, wide = fitted
     dense = forest.columns(wide.indptr, wide.indices, wide.data)
-    for position in (0, 1):
+    rows = wide[:, OFFSET:].toarray()
+    for position, booster in enumerate(boosters):
         raw = forest.raw(dense[:20], position)
-        base = forest.value[forest.roots[position]].sum()  # every tree's mean output before any split
+        base = forest.value[forest.roots[position]].sum()  # every tree's value before any split
         for i in range(20):
             columns, added = forest.contributions(dense[i], position)
+            expected = _saabas(booster, rows[i])
+            assert sorted(columns.tolist()) == sorted(expected)
+            np.testing.assert_allclose(added, [expected[c] for c in columns.tolist()], rtol=0, atol=1e-9)
             assert base + added.sum() == pytest.approx(raw[i], abs=1e-9)
-            assert set(columns.tolist()) <= set(forest.feature[forest.left != np.arange(len(forest.left))].tolist())
 
 
 def test_the_forest_is_averaged_in_only_where_the_linear_probability_reaches_the_gate(fitted):
     forest, _, wide = fitted
     n = wide.shape[0]
-    proba = np.tile(np.linspace(0.0, 0.3, n)[:, None], (1, len(TARGETS)))
+    proba = np.random.default_rng(1).uniform(0.0, 0.2, (n, len(TARGETS)))  # each label gated on its own rows
     out = forest.blend(proba, wide.indptr, wide.indices, wide.data)
     dense = forest.columns(wide.indptr, wide.indices, wide.data)
     for position, label in enumerate(forest.labels):
@@ -91,15 +109,18 @@ def test_the_forest_is_averaged_in_only_where_the_linear_probability_reaches_the
         (lambda a: a["forest_right"].__setitem__(0, 10**6), "children outside"),
         (lambda a: a["forest_feature"].__setitem__(0, 10**6), "forest_feature holds columns outside"),
         (lambda a: a["forest_value"].__setitem__(3, np.nan), "forest_value holds NaN"),
-        (lambda a: a["forest_labels"].__setitem__(1, 0), "distinct targets"),
+        (lambda a: a["forest_labels"].__setitem__(1, 0), "distinct issue labels"),
         (lambda a: a["forest_blend"].__setitem__(1, 1.5), "weight and a gate from 0 to 1"),
         (lambda a: a.pop("forest_value"), "forest arrays missing: forest_value"),
+        (lambda a: a["forest_roots"].__setitem__((0, 1), a["forest_roots"][0, 0]), "must form trees"),
+        (lambda a: a["forest_right"].__setitem__(0, a["forest_left"][a["forest_left"][0]]), "must form trees"),
+        (lambda a: a["forest_labels"].__setitem__(1, 5), "distinct issue labels"),
     ],
 )
 def test_damaged_forest_arrays_are_named(fitted, damage, problem):
     arrays = {name: array.copy() for name, array in fitted[0].arrays().items()}
     damage(arrays)
-    assert any(problem in found for found in check_forest(arrays, OFFSET + WIDTH, len(TARGETS)))
+    assert any(problem in found for found in check_forest(arrays, OFFSET + WIDTH, len(ISSUE_LABELS)))
 
 
 # -- a classifier with trees ---------------------------------------------------------------------------------
@@ -166,13 +187,20 @@ def test_explanations_weigh_in_what_the_trees_added():
         rows.data * np.concatenate([explainer.space.word.coef[:, 3], explainer.space.char.coef[:, 3]])[rows.indices]
     )
     weighed = explainer._with_trees(3, rows.indices, rows.data, linear)
-    assert not np.allclose(weighed, linear)  # gated here: the trees' attributions are weighed in
+    forest = explainer.forest
+    position = int(np.flatnonzero(forest.labels == 3)[0])
+    dense = forest.columns(np.asarray([0, len(rows.indices)]), rows.indices, rows.data)[0]
+    columns, added = forest.contributions(dense, position)
+    trees = dict(zip(columns.tolist(), added.tolist()))
+    expected = [0.5 * lin + 0.5 * trees.get(col, 0.0) for col, lin in zip(rows.indices.tolist(), linear.tolist())]
+    np.testing.assert_allclose(weighed, expected, rtol=0, atol=1e-12)  # each n-gram gets its own attribution
+    assert any(abs(trees.get(col, 0.0)) > 1e-6 for col in rows.indices.tolist())  # and the trees did add some
     assert explainer._with_trees(5, rows.indices, rows.data, linear) is linear  # presale has no forest
 
 
 def test_blending_in_small_blocks_changes_nothing(fitted, monkeypatch):
     forest, _, wide = fitted
-    proba = np.tile(np.linspace(0.0, 0.3, wide.shape[0])[:, None], (1, len(TARGETS)))
+    proba = np.random.default_rng(2).uniform(0.0, 0.2, (wide.shape[0], len(TARGETS)))
     whole = forest.blend(proba, wide.indptr, wide.indices, wide.data)
     monkeypatch.setattr("complaintmine.model.forest.BLOCK_ROWS", 7)
     assert np.array_equal(forest.blend(proba, wide.indptr, wide.indices, wide.data), whole)
@@ -186,3 +214,105 @@ def test_a_train_config_with_trees_and_another_head_is_refused_with_the_fix():
     with pytest.raises(cm.TrainingError, match="tuned thresholds"):
         cm.TrainConfig(tune_thresholds=True, forest="trees-200").classifier()
     assert cm.TrainConfig(model="svm", forest="none").classifier().forest == "none"
+
+
+def _chain(depth: int) -> dict[str, np.ndarray]:
+    """One tree as deep as ``depth``: node 2i splits into leaf 2i + 1 and node 2i + 2; node 2 * depth is a leaf."""
+    n = 2 * depth + 1
+    left, right = np.arange(n), np.arange(n)
+    inner = np.arange(0, 2 * depth, 2)
+    left[inner], right[inner] = inner + 2, inner + 1
+    return {
+        "forest_feature": np.zeros(n, dtype=np.int32),
+        "forest_threshold": np.full(n, 0.5),
+        "forest_left": left.astype(np.int32),
+        "forest_right": right.astype(np.int32),
+        "forest_value": np.zeros(n),
+        "forest_roots": np.zeros((1, 1), dtype=np.int32),
+        "forest_labels": np.zeros(1, dtype=np.int32),
+        "forest_blend": np.asarray([0.5, 0.1]),
+    }
+
+
+def test_trees_deeper_than_the_limit_are_refused_and_the_limit_itself_passes():
+    from complaintmine.model.forest import MAX_DEPTH
+
+    assert check_forest(_chain(MAX_DEPTH), 1, 5) == []
+    assert check_forest(_chain(MAX_DEPTH + 1), 1, 5) == [f"forest trees deeper than {MAX_DEPTH} levels"]
+
+
+class _Dumped:
+    def __init__(self, split: dict) -> None:
+        self.split = split
+
+    def dump_model(self) -> dict:
+        leaf = {"leaf_value": 0.1}
+        return {"tree_info": [{"tree_structure": {**self.split, "left_child": leaf, "right_child": leaf}}]}
+
+
+@pytest.mark.parametrize(
+    "split",
+    [
+        {"split_feature": 0, "threshold": 0.5, "decision_type": "=="},  # a categorical split
+        {"split_feature": 0, "threshold": 0.5, "decision_type": "<=", "missing_type": "Zero", "default_left": False},
+        {"split_feature": 0, "threshold": -0.5, "decision_type": "<="},  # zero would go right
+    ],
+)
+def test_splits_the_walk_cannot_follow_are_refused(split):
+    with pytest.raises(ValueError, match="unexpected LightGBM split"):
+        from_boosters([_Dumped(split)], np.arange(3), [0], 0.5, 0.1)
+
+
+def test_a_saved_model_with_trees_loads_and_damaged_trees_are_refused(tmp_path):
+    import hashlib
+    import json
+
+    import complaintmine as cm
+    from complaintmine.model.artifact import _checked_forest
+    from complaintmine.model.runtime import Model
+
+    texts, Y = _synthetic()
+    clf = ComplaintClassifier(C=10.0, tune_thresholds=False, min_df=1, forest="trees-200").fit(texts, Y)
+    directory = tmp_path / "m"
+    cm.save_model(Model(clf, {"name": "t", "version": "1"}), directory)
+    loaded = cm.load_model(directory)
+    assert loaded.scorer is not None and loaded.scorer.forest is not None
+    np.testing.assert_allclose(loaded.predict_proba(texts), clf.predict_proba(texts), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(loaded.classifier.predict_proba(texts), clf.predict_proba(texts), rtol=0, atol=1e-12)
+
+    with np.load(directory / "scorer.npz", allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    arrays["forest_roots"][0, 1] = arrays["forest_roots"][0, 0]  # two trees sharing one root
+    np.savez(directory / "scorer.npz", allow_pickle=False, **arrays)
+    manifest = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+    manifest["files"]["scorer.npz"] = hashlib.sha256((directory / "scorer.npz").read_bytes()).hexdigest()
+    (directory / "model.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(cm.ModelError, match=r"scorer\.npz: inconsistent scoring arrays: forest nodes must form trees"):
+        cm.load_model(directory)
+
+    weights = tmp_path / "weights.skops"
+    with pytest.raises(cm.ModelError, match="mapping of arrays"):
+        _checked_forest(weights, ["not", "arrays"], clf)
+    bad = dict(clf.forest_, forest_left=clf.forest_["forest_left"].copy())
+    bad["forest_left"][0] = 0  # the first root points at itself on one side: no tree
+    with pytest.raises(cm.ModelError, match=r"weights\.skops: inconsistent boosted trees"):
+        _checked_forest(weights, bad, clf)
+    assert _checked_forest(weights, clf.forest_, clf) is clf.forest_
+
+
+def test_refitting_scores_with_the_new_trees():
+    texts, Y = _synthetic()
+    clf = ComplaintClassifier(C=10.0, tune_thresholds=False, min_df=1, forest="trees-200").fit(texts, Y)
+    first = clf.predict_proba(texts)
+    clf.fit(texts[::2], Y[::2])
+    fresh = ComplaintClassifier(C=10.0, tune_thresholds=False, min_df=1, forest="trees-200").fit(texts[::2], Y[::2])
+    assert not np.allclose(first, clf.predict_proba(texts))
+    np.testing.assert_allclose(clf.predict_proba(texts), fresh.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+def test_the_same_texts_and_seed_give_the_same_trees():
+    texts, Y = _synthetic()
+    one = ComplaintClassifier(C=10.0, tune_thresholds=False, min_df=1, forest="trees-200").fit(texts, Y)
+    two = ComplaintClassifier(C=10.0, tune_thresholds=False, min_df=1, forest="trees-200").fit(texts, Y)
+    assert one.forest_ is not None and two.forest_ is not None
+    assert all(np.array_equal(one.forest_[name], two.forest_[name]) for name in one.forest_)

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import ModelError
-from ..labels import TARGETS
+from ..labels import ISSUE_LABELS, TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
+from .forest import check_forest
 from .runtime import Model
 from .scorer import LinearScorer
 from .validate import (
@@ -73,7 +74,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-LIBRARIES = ("complaintmine", "scikit-learn", "jieba", "numpy", "scipy", "skops")
+LIBRARIES = ("complaintmine", "scikit-learn", "jieba", "numpy", "scipy", "skops", "lightgbm")
 
 
 def library_versions(packages: tuple[str, ...] = LIBRARIES) -> dict[str, str]:
@@ -268,9 +269,24 @@ def load_classifier(directory: Path, manifest: dict[str, Any], tokenizer: Tokeni
     clf.word_vectorizer_ = _restore_vectorizer(words, parts["word_vectorizer"])
     clf.char_vectorizer_ = _restore_vectorizer(chars, parts["char_vectorizer"])
     clf.head_ = parts["head"]
-    clf.forest_ = parts.get("forest")
+    clf.forest_ = _checked_forest(directory / WEIGHTS, parts.get("forest"), clf)
     clf.targets_ = tuple(manifest["targets"])
     return clf
+
+
+def _checked_forest(path: Path, forest: Any, clf: ComplaintClassifier) -> dict[str, np.ndarray] | None:
+    """The boosted trees' arrays from the weights file (None: a linear model), checked as scorer.npz's are."""
+    if forest is None:
+        return None
+    if not isinstance(forest, dict) or not all(isinstance(v, np.ndarray) for v in forest.values()):
+        raise ModelError(f"{path}: the boosted trees must be a mapping of arrays, found {type(forest).__name__}")
+    width = sum(len(v.vocabulary_) for v in (clf.word_vectorizer_, clf.char_vectorizer_) if v is not None)
+    problems = check_forest(forest, width, len(ISSUE_LABELS)) or (
+        [] if "forest_roots" in forest else ["forest arrays missing: forest_roots"]
+    )
+    if problems:
+        raise ModelError(f"{path}: inconsistent boosted trees: {'; '.join(problems[:5])}")
+    return forest
 
 
 def _with_current_type_names(weights: bytes) -> bytes:

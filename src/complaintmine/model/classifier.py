@@ -195,6 +195,7 @@ class ComplaintClassifier(BaseEstimator):
         if Y.ndim != 2 or Y.shape != (len(texts), len(TARGETS)):
             raise ValueError(f"Y must have shape (n_texts, {len(TARGETS)}) for targets {TARGETS}, got {Y.shape}")
         self.word_vectorizer_, self.char_vectorizer_ = self._vectorizers()
+        self.__dict__.pop("_forest_instance", None)  # a refit must not score with the trees of the last fit
         X = self._matrix(texts, fit=True)
         head = ThresholdedOneVsRest(
             self._base_estimator(),

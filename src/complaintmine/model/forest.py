@@ -15,9 +15,11 @@ Fitting uses LightGBM (imported only by :func:`fit_forest`, i.e. by training); w
 (``forest_*``, in ``scorer.npz`` and in the classifier's weights), so scoring needs NumPy only. Every node is a
 row: the feature it splits on (a column of the classifier's feature matrix, words then characters), the
 threshold (``x <= threshold`` goes left), its two children (a leaf is its own child; a child always comes after
-its parent), and its value: a leaf's output, or for an inner node the mean output below it (LightGBM's
-``internal_value``), from which :meth:`Forest.contributions` tells what each feature added on a text's path
-(Saabas's attribution), so explanations can cover the trees. Tests check the traversal against LightGBM's own
+its parent), and its value: a leaf's output, or for an inner node LightGBM's ``internal_value`` (the
+hessian-weighted mean output below it, as LightGBM prints it: about six significant digits), from which
+:meth:`Forest.contributions` tells what each feature added on a text's path (Saabas's attribution), so
+explanations can cover the trees. Splits on n-grams a text lacks (a remedy word that is absent) move its score
+too, but point at nothing in the text, so explanations leave them out. Tests check the traversal against LightGBM's own
 raw scores.
 """
 
@@ -221,10 +223,16 @@ def _depth(left: np.ndarray, right: np.ndarray, roots: np.ndarray) -> int:
         nodes, depth = np.unique(np.concatenate([left[inner], right[inner]])), depth + 1
 
 
-def check_forest(arrays: Mapping[str, np.ndarray], width: int, targets: int) -> list[str]:
-    """Problems with the forest arrays of a scoring file (none: an empty list), for validate.check_arrays:
-    every node's feature within ``width`` columns, children after their parents (so every walk ends), leaves
-    their own children, roots and labels in range, finite values, weight and gate from 0 to 1."""
+MAX_DEPTH = 64  # LightGBM with 31 leaves grows at most 30 levels; anything deeper is not a forest we wrote
+
+
+def check_forest(arrays: Mapping[str, np.ndarray], width: int, labels: int) -> list[str]:
+    """Problems with the forest arrays of a scoring file (none: an empty list), for validate.check_arrays and
+    artifact.load_classifier. The nodes must form trees: children after their parents, every node but a root
+    the child of exactly one node, the roots exactly the nodes without a parent, each the root of one tree, at
+    most MAX_DEPTH levels (so scoring and loading take time and memory in proportion to the file); every
+    feature within ``width`` columns, forest labels distinct and below ``labels`` (the issue labels), finite
+    values, weight and gate from 0 to 1."""
     present = [name for name in FOREST_ARRAYS if name in arrays]
     if not present:
         return []
@@ -250,15 +258,38 @@ def check_forest(arrays: Mapping[str, np.ndarray], width: int, targets: int) -> 
     for name in ("forest_threshold", "forest_value", "forest_blend"):
         if not np.isfinite(arrays[name]).all():
             problems.append(f"{name} holds NaN or infinite values")
-    roots, labels = arrays["forest_roots"], arrays["forest_labels"]
-    if roots.shape[0] != len(labels) or roots.size == 0 or roots.min() < 0 or roots.max() >= n:
+    roots, forest_labels = arrays["forest_roots"].astype(np.int64), arrays["forest_labels"]
+    if roots.shape[0] != len(forest_labels) or roots.size == 0 or roots.min() < 0 or roots.max() >= n:
         problems.append(f"forest_roots must hold one row of nodes in [0, {n}) per forest label")
-    if len(labels) and (labels.min() < 0 or labels.max() >= targets or len(set(labels.tolist())) < len(labels)):
-        problems.append(f"forest_labels must be distinct targets in [0, {targets})")
+    labels_seen = forest_labels.tolist()
+    if len(forest_labels) and (
+        min(labels_seen) < 0 or max(labels_seen) >= labels or len(set(labels_seen)) < len(labels_seen)
+    ):
+        problems.append(f"forest_labels must be distinct issue labels in [0, {labels})")
     blend = arrays["forest_blend"]
     if blend.shape != (2,) or ((blend < 0) | (blend > 1)).any():
         problems.append("forest_blend must hold a weight and a gate from 0 to 1")
-    return problems
+    if problems:
+        return problems
+    children = np.concatenate([left[~leaf], right[~leaf]])
+    parents = np.bincount(children, minlength=n)
+    parentless = np.flatnonzero(parents == 0)
+    if (
+        (parents > 1).any()
+        or len(np.unique(roots)) != roots.size
+        or not np.array_equal(np.sort(roots.ravel()), parentless)
+    ):
+        return ["forest nodes must form trees: one parent per node, the roots exactly the parentless nodes, once each"]
+    inner = np.flatnonzero(~leaf)
+    depth = np.zeros(n, dtype=np.int64)
+    for _ in range(MAX_DEPTH + 1):  # each pass settles one more level: a tree of depth D settles in D + 1 passes
+        settled = depth.copy()
+        settled[left[inner]] = depth[inner] + 1
+        settled[right[inner]] = depth[inner] + 1
+        if np.array_equal(settled, depth):
+            return problems
+        depth = settled
+    return [f"forest trees deeper than {MAX_DEPTH} levels"]
 
 
 def fit_forest(
@@ -284,8 +315,14 @@ def fit_forest(
     for label in labels:
         y = np.asarray(Y[:, label], dtype=int)
         balance = (len(y) - y.sum()) / max(int(y.sum()), 1)
-        model = lightgbm.LGBMClassifier(
-            **chosen["trees"], scale_pos_weight=balance, random_state=seed, n_jobs=2, verbose=-1
+        model = lightgbm.LGBMClassifier(  # deterministic: the same corpus and seed give the same trees
+            **chosen["trees"],
+            scale_pos_weight=balance,
+            random_state=seed,
+            n_jobs=2,
+            deterministic=True,
+            force_col_wise=True,
+            verbose=-1,
         ).fit(X[:, keep], y, sample_weight=sample_weight)
         boosters.append(model.booster_)
     return from_boosters(boosters, keep, labels, float(chosen["weight"]), float(chosen["gate"]))

@@ -19,6 +19,7 @@ from ..labels import ALL_LABELS, TARGETS
 from ..text.tokenizer import TokenizerConfig
 from .classifier import ComplaintClassifier
 from .evaluation import compute_metrics
+from .forest import FOREST_SETTINGS
 from .runtime import Model, score_texts
 from .scorer import LinearScorer
 
@@ -86,6 +87,8 @@ class TrainConfig:
         return None if (weights == 1.0).all() else weights
 
     def classifier(self) -> ComplaintClassifier:
+        if self.forest not in FOREST_SETTINGS:
+            raise TrainingError(f'forest must be one of {", ".join(FOREST_SETTINGS)}, not "{self.forest}"')
         if self.forest != "none" and (self.model != "logreg" or self.tune_thresholds):
             raise TrainingError(
                 f'boosted trees (forest "{self.forest}") need model "logreg" with fixed thresholds; '

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ComplaintMineError, ModelError
-from ..labels import TARGETS
+from ..labels import ISSUE_LABELS, TARGETS
 from .forest import FOREST_ARRAYS, check_forest
 
 MiB = 1 << 20
@@ -391,7 +391,11 @@ def check_arrays(path: Path, arrays: Mapping[str, np.ndarray], manifest: Mapping
             if not 1 <= low <= high <= 3:
                 problems.append(f"char_ngram_range must satisfy 1 <= low <= high <= 3, found [{low}, {high}]")
     widths = [len(arrays[name]) for name in ("word_idf", "char_idf") if name in arrays]
-    problems += check_forest(arrays, sum(widths), targets)
+    forest_problems = check_forest(arrays, sum(widths), len(ISSUE_LABELS))
+    problems += forest_problems
+    constant = arrays.get("constant") if not forest_problems and "forest_labels" in arrays else None
+    if constant is not None and constant.shape == (targets,) and not np.isnan(constant[arrays["forest_labels"]]).all():
+        problems.append("forest_labels name a label whose probability is constant")
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         raise ModelError(f"{path}: inconsistent scoring arrays: {shown}")

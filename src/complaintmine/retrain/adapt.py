@@ -118,8 +118,8 @@ def adapt_model(
         anchor = anchor_corpus(base, manifest, anchor_dir, shared)
         notes += anchor.notes
     # A configuration recorded before boosted trees existed (forest.py) is a linear model's: keep it linear.
-    config_values = {"forest": "none", **manifest["training_config"]} if manifest.get("training_config") else {}
-    base_config = TrainConfig.from_dict(config_values) if config_values else TrainConfig()
+    config_values = {"forest": "none", **manifest.get("training_config", {})}
+    base_config = TrainConfig.from_dict(config_values)
     anchor_train = anchor.select(split=base_config.train_split) if base_config.train_split else anchor
     recorded = manifest.get("corpus", {}).get("sha256")
     if recorded and recorded != anchor_train.sha256():
