@@ -3,8 +3,8 @@
 The same 3-fold cross-validation as contrast_variants.py (training split only; folds keep near-duplicates and
 minimal-pair groups together). In each fold the default model's configuration is fitted, and one LightGBM classifier per
 issue label is fitted on its TF-IDF features that occur in at least MIN_DF training texts (class-balanced by
-scale_pos_weight; one setting, not tuned). Scored as in contrast_variants.py. LightGBM is not a complaintmine
-dependency: ``pip install lightgbm`` first. Writes models/boosted_trees.json.
+scale_pos_weight; one setting, not tuned). Scored as in contrast_variants.py. LightGBM (a complaintmine
+dependency since 0.5.0, which ships the gated forest) fits the forests. Writes models/boosted_trees.json.
 
     .venv/bin/python experiments/boosted_trees.py               # about 10 minutes on 2 idle cores
     .venv/bin/python experiments/boosted_trees.py --cheap       # three cheaper forests (CHEAP), about 10 minutes
