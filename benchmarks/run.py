@@ -140,6 +140,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the large file (default 1,000,000)")
     parser.add_argument("--small-rows", type=int, default=100_000, help="rows of the small file (default 100,000)")
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        default=None,
+        help="also time this model directory (e.g. models/complaintmine-zh-0.4.0) on the large file with all cores, "
+        "so the default model's cost is compared with it in the same run",
+    )
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     texts, real = texts_for_benchmark()
@@ -147,6 +154,7 @@ def main() -> None:
     big, small = write_input(texts, args.rows), write_input(texts, args.small_rows)
     train = write_training_file()
     results: dict[str, object] = {
+        "previous": str(args.previous) if args.previous else None,
         "rows": args.rows,
         "small_rows": args.small_rows,
         "real_texts": real,
@@ -168,14 +176,18 @@ def main() -> None:
         "peak_mb": base["peak_mb"],
         "docs_per_s": args.rows / inner["score_seconds"],
     }
-    for label, workers, path, rows in (
+    runs = [
         ("cm_1", 1, big, args.rows),
         (f"cm_{cores}", cores, big, args.rows),
         ("cm_small", cores, small, args.small_rows),
-    ):
+    ]
+    if args.previous:
+        runs.insert(2, ("cm_previous", cores, big, args.rows))
+    for label, workers, path, rows in runs:
         say(f"complaintmine classify --workers {workers} on {rows:,} rows ...")
+        model = ["--model", str(args.previous)] if label == "cm_previous" else []
         with tempfile.TemporaryDirectory() as tmp:
-            run = run_measured(classify_command(path, f"{tmp}/out.csv", "--workers", str(workers)))
+            run = run_measured(classify_command(path, f"{tmp}/out.csv", "--workers", str(workers), *model))
         results[label] = {
             "seconds": run["seconds"],
             "peak_mb": run["peak_mb"],
@@ -244,10 +256,13 @@ def render(r: dict) -> str:
         f"| baseline: pandas + jieba.lcut + TfidfVectorizer + LogisticRegression, 1 process (scoring only) | "
         f"{r['rows']:,} | {base['score_seconds']:.1f} | {base['docs_per_s']:,.0f} | 1.00x | {base['peak_mb']:,.0f} |",
     ]
-    for key, title in (
-        ("cm_1", "complaintmine classify --workers 1 (end to end)"),
-        (f"cm_{cores}", f"complaintmine classify --workers {cores} (end to end)"),
-    ):
+    rows = [
+        ("cm_1", f"complaintmine classify --workers 1 (end to end, {DEFAULT_MODEL_NAME})"),
+        (f"cm_{cores}", f"complaintmine classify --workers {cores} (end to end, {DEFAULT_MODEL_NAME})"),
+    ]
+    if r.get("previous"):
+        rows.append(("cm_previous", f"the same with `--model {r['previous']}`"))
+    for key, title in rows:
         run = r[key]
         lines.append(
             f"| {title} | {r['rows']:,} | {run['seconds']:.1f} | {run['docs_per_s']:,.0f} | "
