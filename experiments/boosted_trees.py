@@ -13,6 +13,7 @@ dependency since 0.5.0, which ships the gated forest) fits the forests. Writes m
     .venv/bin/python experiments/boosted_trees.py --residual    # small forests boosting from the linear log-odds
     .venv/bin/python experiments/boosted_trees.py --speed       # scoring cost of such a forest in NumPy
     .venv/bin/python experiments/boosted_trees.py --gated       # the 200-tree average, trees only where needed
+    .venv/bin/python experiments/boosted_trees.py --ceiling     # what a perfect second stage on gated cells gets
 
 Each run merges its rows into models/boosted_trees.json (the linear row is recomputed, on the same folds).
 
@@ -21,6 +22,10 @@ Each run merges its rows into models/boosted_trees.json (the linear row is recom
 0.1 or more and 3.1% 0.02 or more, so a gated forest costs a small share of what the whole forest costs. Rule
 fixed before the run: the gate is the largest of GATES whose four figures (real, team, both pair sides) are each
 within 0.002 of the ungated average at weight 0.5.
+
+``--ceiling`` asks how far any second stage behind a gate can go: the linear model's out-of-fold probabilities
+on the same folds, with every cell that reaches the gate decided as its gold label says and every other cell
+left to the linear model (negative). Prints micro-F1 per part and the share of gold labels the gate lets through.
 
 ``--speed`` fits one label's forest (depth 6) on the whole training split, exports it to node arrays and times a
 vectorised NumPy traversal of five such forests over 20,000 training texts (what scoring would have to add).
@@ -268,9 +273,36 @@ def speed(depth: int = 6, sample: int = 20000, batch: int = 512) -> None:
     )
 
 
+def ceiling() -> None:
+    texts, Y, part, config, train_rows, groups = cv_data()
+    linear = np.zeros(Y.shape)
+    for train_idx, test_idx in folds(texts, Y, groups):
+        train_idx = train_idx[train_rows[train_idx]]
+        clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
+        linear[test_idx] = clf.predict_proba([texts[i] for i in test_idx])
+    issues = slice(0, 5)
+    for gate in (0.5, *GATES):  # 0.5: the linear model's own decisions
+        decided = (linear >= 0.5).astype(int)
+        if gate < 0.5:
+            open_cells = linear[:, issues] >= gate
+            decided[:, issues] = np.where(open_cells, Y[:, issues], 0)
+        figures = {
+            name: round(compute_metrics(Y[part == name], decided[part == name])["micro_f1"], 3)
+            for name in ("real", "team", "pairs")
+        }
+        gold = Y[:, issues] == 1
+        through = {
+            name: round(float((linear[:, issues] >= gate)[gold & (part == name)[:, None]].mean()), 3)
+            for name in ("real", "team")
+        }
+        print(f"gate {gate}: micro-F1 {figures}; gold labels through the gate {through}", flush=True)
+
+
 if __name__ == "__main__":
     if "--speed" in sys.argv:
         speed()
+    elif "--ceiling" in sys.argv:
+        ceiling()
     elif "--residual" in sys.argv:
         residual_forests()
     else:
