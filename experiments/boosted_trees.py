@@ -14,6 +14,7 @@ dependency since 0.5.0, which ships the gated forest) fits the forests. Writes m
     .venv/bin/python experiments/boosted_trees.py --speed       # scoring cost of such a forest in NumPy
     .venv/bin/python experiments/boosted_trees.py --gated       # the 200-tree average, trees only where needed
     .venv/bin/python experiments/boosted_trees.py --ceiling     # what a perfect second stage on gated cells gets
+    .venv/bin/python experiments/boosted_trees.py --specialist  # a forest trained on the gated cells alone
 
 Each run merges its rows into models/boosted_trees.json (the linear row is recomputed, on the same folds).
 
@@ -26,6 +27,11 @@ within 0.002 of the ungated average at weight 0.5.
 ``--ceiling`` asks how far any second stage behind a gate can go: the linear model's out-of-fold probabilities
 on the same folds, with every cell that reaches the gate decided as its gold label says and every other cell
 left to the linear model (negative). Prints micro-F1 per part and the share of gold labels the gate lets through.
+
+``--specialist`` (nested, like --residual): in each outer fold the linear model's probabilities of its training rows
+come from an inner 3-fold split; each label's forest (the 200-tree setting) is trained only on the training rows
+whose inner probability reaches 0.1, the cells it will see, and scores the test cells that reach 0.1 under the
+outer linear model: alone, and averaged with the linear probability at weight 0.5.
 
 ``--speed`` fits one label's forest (depth 6) on the whole training split, exports it to node arrays and times a
 vectorised NumPy traversal of five such forests over 20,000 training texts (what scoring would have to add).
@@ -298,9 +304,55 @@ def ceiling() -> None:
         print(f"gate {gate}: micro-F1 {figures}; gold labels through the gate {through}", flush=True)
 
 
+def specialist(gate: float = 0.1) -> None:
+    texts, Y, part, config, train_rows, groups = cv_data()
+    linear = np.zeros(Y.shape)
+    alone, averaged = np.zeros(Y.shape), np.zeros(Y.shape)
+    for k, (train_idx, test_idx) in enumerate(folds(texts, Y, groups)):
+        started = time.time()
+        train_idx = train_idx[train_rows[train_idx]]
+        sub_texts, sub_Y = [texts[i] for i in train_idx], Y[train_idx]
+        inner = np.zeros(sub_Y.shape)
+        for a, b in folds(sub_texts, sub_Y, [groups[i] for i in train_idx]):
+            fitted = config.classifier().fit([sub_texts[i] for i in a], sub_Y[a])
+            inner[b] = fitted.predict_proba([sub_texts[i] for i in b])
+        clf = config.classifier().fit(sub_texts, sub_Y)
+        test_texts = [texts[i] for i in test_idx]
+        X_train, X_test = clf.transform(sub_texts), clf.transform(test_texts)
+        linear[test_idx] = alone[test_idx] = averaged[test_idx] = clf.predict_proba(test_texts)
+        keep = np.flatnonzero(np.asarray((X_train > 0).sum(axis=0)).ravel() >= MIN_DF)
+        shares = []
+        for j in range(5):
+            rows = np.flatnonzero(inner[:, j] >= gate)
+            shares.append(len(rows) / len(train_idx))
+            model = forest(sub_Y[rows, j]).fit(X_train[rows][:, keep].astype(np.float32), sub_Y[rows, j])
+            opened = np.flatnonzero(linear[test_idx, j] >= gate)
+            if len(opened):
+                trees = model.predict_proba(X_test[opened][:, keep].astype(np.float32))[:, 1]
+                target = test_idx[opened]
+                alone[target, j] = trees
+                averaged[target, j] = 0.5 * linear[target, j] + 0.5 * trees
+        print(
+            f"fold {k}: forests on {', '.join(f'{x:.0%}' for x in shares)} of training rows, "
+            f"{time.time() - started:.0f}s",
+            flush=True,
+        )
+    record(
+        [
+            (f"linear ({LINEAR})", linear),
+            (f"specialist forest alone on cells gated at {gate}", alone),
+            (f"specialist forest averaged (weight 0.5) on cells gated at {gate}", averaged),
+        ],
+        Y,
+        part,
+    )
+
+
 if __name__ == "__main__":
     if "--speed" in sys.argv:
         speed()
+    elif "--specialist" in sys.argv:
+        specialist()
     elif "--ceiling" in sys.argv:
         ceiling()
     elif "--residual" in sys.argv:
