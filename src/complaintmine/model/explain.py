@@ -29,7 +29,7 @@ from ..text.normalize import Normalized, normalize_with_offsets
 from .forest import Forest
 from .ngrams import mask_digits
 from .runtime import Model, score_texts
-from .scorer import FeatureKind, Featurized, LinearFeatures
+from .scorer import FeatureKind, Featurized, LinearFeatures, _head_weights
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,7 @@ def _intercepts(model: Model) -> np.ndarray:
     """The linear head's intercept per target (0 for a label with a constant probability)."""
     if model.scorer is not None:
         return np.asarray(model.scorer.arrays["intercept"], dtype=np.float64)
-    return np.asarray(
-        [float(np.ravel(getattr(est, "intercept_", [0.0]))[0]) for est in model.classifier.head_.estimators_]
-    )
+    return _head_weights(model.classifier.head_)[1]
 
 
 def _whole_numbers(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

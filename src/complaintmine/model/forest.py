@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FOREST_ARRAYS", "FOREST_SETTINGS", "Forest", "check_forest", "fit_forest", "from_boosters"]
+__all__ = ["FOREST_ARRAYS", "FOREST_SETTINGS", "Forest", "check_forest", "fit_forest", "from_boosters", "node_depths"]
 
 # Named settings a TrainConfig can ask for ("none": a linear model). "trees-200" is the forest of
 # experiments/boosted_trees.py, chosen there by 3-fold cross-validation on the training split (one setting,
@@ -55,6 +55,7 @@ FOREST_SETTINGS: dict[str, dict[str, Any] | None] = {
     },
 }
 
+MAX_DEPTH = 64  # LightGBM with 31 leaves grows at most 30 levels; anything deeper is not a forest we wrote
 BLOCK_ROWS = 512  # gated texts read at a time: their dense columns take BLOCK_ROWS x (1 + used) x 8 bytes
 
 # The arrays as they are saved: name -> (dtype kinds, dimensions)
@@ -97,7 +98,10 @@ class Forest:
             slot = slot + 1
         object.__setattr__(self, "used", used)
         object.__setattr__(self, "slot", slot.astype(np.intp))
-        object.__setattr__(self, "depth", _depth(self.left, self.right, self.roots))
+        depths = node_depths(self.left, self.right)
+        if depths is None:
+            raise ValueError(f"forest trees deeper than {MAX_DEPTH} levels")
+        object.__setattr__(self, "depth", int(depths.max(initial=0)))
         object.__setattr__(self, "leaf", ~inner)
 
     # -- arrays ------------------------------------------------------------------------------------------------
@@ -213,17 +217,19 @@ class Forest:
         return column, np.bincount(total, weights=np.concatenate(added), minlength=len(column))
 
 
-def _depth(left: np.ndarray, right: np.ndarray, roots: np.ndarray) -> int:
-    """Steps from the roots until every path has reached its leaf (a leaf is its own child)."""
-    nodes, depth = np.unique(roots), 0
-    while True:
-        inner = nodes[left[nodes] != nodes]
-        if not len(inner):
+def node_depths(left: np.ndarray, right: np.ndarray, limit: int = MAX_DEPTH) -> np.ndarray | None:
+    """Each node's depth in its tree (children after their parents, a leaf its own child), or None when a tree
+    is deeper than ``limit``: each pass settles one more level, so a tree of depth D settles in D + 1 passes."""
+    inner = np.flatnonzero(left != np.arange(len(left)))
+    depth = np.zeros(len(left), dtype=np.int64)
+    for _ in range(limit + 1):
+        settled = depth.copy()
+        settled[left[inner]] = depth[inner] + 1
+        settled[right[inner]] = depth[inner] + 1
+        if np.array_equal(settled, depth):
             return depth
-        nodes, depth = np.unique(np.concatenate([left[inner], right[inner]])), depth + 1
-
-
-MAX_DEPTH = 64  # LightGBM with 31 leaves grows at most 30 levels; anything deeper is not a forest we wrote
+        depth = settled
+    return None
 
 
 def check_forest(arrays: Mapping[str, np.ndarray], width: int, labels: int) -> list[str]:
@@ -280,16 +286,7 @@ def check_forest(arrays: Mapping[str, np.ndarray], width: int, labels: int) -> l
         or not np.array_equal(np.sort(roots.ravel()), parentless)
     ):
         return ["forest nodes must form trees: one parent per node, the roots exactly the parentless nodes, once each"]
-    inner = np.flatnonzero(~leaf)
-    depth = np.zeros(n, dtype=np.int64)
-    for _ in range(MAX_DEPTH + 1):  # each pass settles one more level: a tree of depth D settles in D + 1 passes
-        settled = depth.copy()
-        settled[left[inner]] = depth[inner] + 1
-        settled[right[inner]] = depth[inner] + 1
-        if np.array_equal(settled, depth):
-            return problems
-        depth = settled
-    return [f"forest trees deeper than {MAX_DEPTH} levels"]
+    return problems if node_depths(left, right) is not None else [f"forest trees deeper than {MAX_DEPTH} levels"]
 
 
 def fit_forest(
