@@ -128,3 +128,22 @@ def test_the_fast_backend_never_loads_jieba_s_full_dictionary():
     fast = Tokenizer(TokenizerConfig(backend="rjieba"))
     assert fast.tokenize("好好好好货，不好不好不好") == [t.text for t in fast.tokens("好好好好货，不好不好不好")]
     assert fast._jieba is None and fast._fallback is not None
+
+
+def test_compact_dictionary_holds_exactly_jieba_s_words_and_frequencies(backends, compact):
+    """The one-split reading of dict.txt, sorted by NumPy, against jieba's own reading (FREQ, where a word's
+    prefixes appear with frequency 0) plus the lexicon, as add_word adds it."""
+    import os
+
+    import jieba
+
+    reference = jieba.Tokenizer()
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), "rb") as handle:
+        freq, total = reference.gen_pfdict(handle)
+    words = {word: count for word, count in freq.items() if count}
+    for word, count, _tag in backends[0].lexicon:
+        words[word] = count
+        total += count
+    assert compact._words.tolist() == sorted(words)
+    assert compact._frequencies.tolist() == [words[w] for w in sorted(words)]
+    assert compact._segmenter.total == total

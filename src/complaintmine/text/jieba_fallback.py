@@ -25,16 +25,25 @@ def _jieba_dictionary() -> tuple[dict[str, int], int]:
     (a word listed twice keeps its last frequency; the total counts both)."""
     import jieba
 
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
+        text = handle.read()
+    # Each line is "word frequency tag": one split of the whole file is three times faster than a loop over lines
+    # (this runs in every scoring process that meets a repeated unit). If a line were laid out otherwise, a tag
+    # column would hold a number or a word, and the line-by-line reading below decides.
+    fields = text.split()
+    tags = "".join(fields[2::3])
+    if len(fields) % 3 == 0 and tags.isascii() and tags.isalpha():
+        counts = list(map(int, fields[1::3]))
+        return dict(zip(fields[0::3], counts)), sum(counts)
     frequencies: dict[str, int] = {}
     total = 0
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip()
-            if not line:
-                continue
-            word, frequency = line.split(" ")[:2]
-            frequencies[word] = int(frequency)
-            total += int(frequency)
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        word, frequency = line.split(" ")[:2]
+        frequencies[word] = int(frequency)
+        total += int(frequency)
     return frequencies, total
 
 
@@ -48,10 +57,11 @@ class CompactJieba:
         for word, frequency, _tag in lexicon:  # what jieba.Tokenizer.add_word does to FREQ and total
             frequencies[word] = frequency
             total += frequency
-        words = sorted(frequencies)
-        self.longest = max(map(len, words))
-        self._words = np.array(words, dtype=f"U{self.longest}")
-        self._frequencies = np.fromiter((frequencies[w] for w in words), dtype=np.int64, count=len(words))
+        self.longest = max(map(len, frequencies))
+        words = np.array(list(frequencies), dtype=f"U{self.longest}")
+        order = np.argsort(words)  # sorted by code point, as Python sorts strings
+        self._words = words[order]
+        self._frequencies = np.fromiter(frequencies.values(), dtype=np.int64, count=len(frequencies))[order]
         segmenter: Any = jieba.Tokenizer()
         segmenter.initialized = True  # never load jieba's own dictionary: FREQ is set per text below
         segmenter.total = total
