@@ -15,6 +15,7 @@ dependency since 0.5.0, which ships the gated forest) fits the forests. Writes m
     .venv/bin/python experiments/boosted_trees.py --gated       # the 200-tree average, trees only where needed
     .venv/bin/python experiments/boosted_trees.py --ceiling     # what a perfect second stage on gated cells gets
     .venv/bin/python experiments/boosted_trees.py --specialist  # a forest trained on the gated cells alone
+    .venv/bin/python experiments/boosted_trees.py --windows     # the same, plus sentence-window scores as inputs
     .venv/bin/python experiments/boosted_trees.py --gated --seed 1  # any run on other folds (its own JSON file)
 
 Each run merges its rows into models/boosted_trees.json (the linear row is recomputed, on the same folds).
@@ -34,6 +35,18 @@ come from an inner 3-fold split; each label's forest (the 200-tree setting) is t
 whose inner probability reaches 0.1, the cells it will see, and scores the test cells that reach 0.1 under the
 outer linear model: alone, and averaged with the linear probability at weight 0.5.
 
+``--windows`` runs --specialist twice on the same folds: as it is, and with reader_features added to each forest's
+input (per label, the linear log-odds of the whole text and of its best sentence window, the number of sentences, the
+length; training rows take them from the inner models, as their gate does). Rule fixed before the run: the window
+variant is preferred over the plain specialist when, on the mean of seeds 0 and 1, its four figures' mean is at least
+0.003 higher and none of the four is more than 0.005 lower (compared "averaged" with "averaged", "alone" with "alone").
+
+``--blends A.npz B.npz`` weighs the specialist forests (plain and with window scores) against the linear
+probability on the gated cells, from the out-of-fold probabilities that ``--windows --dump F.npz`` saved for seeds 0
+and 1: forest weight 0.25, 0.5, 0.75 or 1 (the forest alone), threshold 0.5 throughout. Rule fixed before the run
+(written after the plain --windows runs, which used weight 0.5 and 1 only): the highest mean of the four figures,
+averaged over both seeds, among the blends whose real micro-F1 (averaged over seeds) is within 0.005 of the best.
+
 ``--speed`` fits one label's forest (depth 6) on the whole training split, exports it to node arrays and times a
 vectorised NumPy traversal of five such forests over 20,000 training texts (what scoring would have to add).
 """
@@ -47,11 +60,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 import complaintmine as cm
 from complaintmine.model.evaluation import compute_metrics
 from complaintmine.model.forest import FOREST_SETTINGS, from_boosters
 from complaintmine.model.selection import fold_groups, folds
+from complaintmine.text.modality import sentences
+from complaintmine.text.normalize import normalize
 
 _spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
 assert _spec is not None and _spec.loader is not None
@@ -293,55 +309,137 @@ def ceiling() -> None:
         print(f"gate {gate}: micro-F1 {figures}; gold labels through the gate {through}", flush=True)
 
 
-def specialist(gate: float = 0.1) -> None:
+def window_texts(text: str) -> list[str]:
+    """The sentence windows of a text: each sentence and each two adjacent sentences (the whole text when it has
+    one sentence or none), as modality.sentences splits the normalised text."""
+    normalized = normalize(text)
+    spans = sentences(normalized) or [(0, len(normalized))]
+    singles = [normalized[a:b] for a, b in spans]
+    pairs = [normalized[spans[i][0] : spans[i + 1][1]] for i in range(len(spans) - 1)]
+    return singles + pairs or [normalized]
+
+
+def reader_features(clf, texts: list[str], proba: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Dense columns for the forest (--windows): per issue label, the log-odds ``clf`` gives the whole text
+    (``proba``, passed in: out-of-fold for training rows) and the highest log-odds it gives one of the text's
+    sentence windows; the number of sentences; log(1 + characters)."""
+    windows = [window_texts(text) for text in texts]
+    flat = [w for ws in windows for w in ws]
+    starts = np.cumsum([0] + [len(ws) for ws in windows[:-1]])
+    best = np.maximum.reduceat(clf.predict_proba(flat)[:, :5], starts, axis=0) if flat else np.zeros((0, 5))
+    count = np.array([len(ws) for ws in windows], dtype=float)
+    sentences_n = (count + 1) / 2  # n singles + (n - 1) pairs
+    length = np.log1p([len(text) for text in texts])
+    return np.column_stack([_logit(proba[:, :5]), _logit(best), sentences_n, length]).astype(np.float32)
+
+
+def specialist(gate: float = 0.1, windows: bool = False) -> None:
+    """The forest trained on gated rows only; with ``windows`` also the same forest given reader_features (the
+    linear log-odds of the text and of its best sentence window, per label), on the same folds."""
     texts, Y, part, config, train_rows, groups = cv_data()
     linear = np.zeros(Y.shape)
-    alone, averaged = np.zeros(Y.shape), np.zeros(Y.shape)
+    variants = ["plain", "windows"] if windows else ["plain"]
+    alone = {v: np.zeros(Y.shape) for v in variants}
+    averaged = {v: np.zeros(Y.shape) for v in variants}
     for k, (train_idx, test_idx) in enumerate(folds(texts, Y, groups, seed=FOLD_SEED)):
         started = time.time()
         train_idx = train_idx[train_rows[train_idx]]
         sub_texts, sub_Y = [texts[i] for i in train_idx], Y[train_idx]
         inner = np.zeros(sub_Y.shape)
+        dense_train = np.zeros((len(train_idx), 12), dtype=np.float32)
         for a, b in folds(sub_texts, sub_Y, [groups[i] for i in train_idx]):
             fitted = config.classifier().fit([sub_texts[i] for i in a], sub_Y[a])
             inner[b] = fitted.predict_proba([sub_texts[i] for i in b])
+            if windows:  # only rows some label's forest trains on need them
+                need = b[(inner[b, :5] >= gate).any(axis=1)]
+                dense_train[need] = reader_features(fitted, [sub_texts[i] for i in need], inner[need])
         clf = config.classifier().fit(sub_texts, sub_Y)
         test_texts = [texts[i] for i in test_idx]
         X_train, X_test = clf.transform(sub_texts), clf.transform(test_texts)
-        linear[test_idx] = alone[test_idx] = averaged[test_idx] = clf.predict_proba(test_texts)
+        linear[test_idx] = clf.predict_proba(test_texts)
+        for v in variants:
+            alone[v][test_idx] = averaged[v][test_idx] = linear[test_idx]
+        dense_test = np.zeros((len(test_idx), 12), dtype=np.float32)
+        if windows:
+            need = np.flatnonzero((linear[test_idx, :5] >= gate).any(axis=1))
+            dense_test[need] = reader_features(clf, [test_texts[i] for i in need], linear[test_idx][need])
         keep = np.flatnonzero(np.asarray((X_train > 0).sum(axis=0)).ravel() >= MIN_DF)
         shares = []
         for j in range(5):
             rows = np.flatnonzero(inner[:, j] >= gate)
             shares.append(len(rows) / len(train_idx))
-            model = forest(sub_Y[rows, j]).fit(X_train[rows][:, keep].astype(np.float32), sub_Y[rows, j])
             opened = np.flatnonzero(linear[test_idx, j] >= gate)
-            if len(opened):
-                trees = model.predict_proba(X_test[opened][:, keep].astype(np.float32))[:, 1]
-                target = test_idx[opened]
-                alone[target, j] = trees
-                averaged[target, j] = 0.5 * linear[target, j] + 0.5 * trees
+            for v in variants:
+                train_x = X_train[rows][:, keep].astype(np.float32)
+                test_x = X_test[opened][:, keep].astype(np.float32)
+                if v == "windows":
+                    train_x = sparse.hstack([train_x, dense_train[rows]], format="csr")
+                    test_x = sparse.hstack([test_x, dense_test[opened]], format="csr")
+                model = forest(sub_Y[rows, j]).fit(train_x, sub_Y[rows, j])
+                if len(opened):
+                    trees = model.predict_proba(test_x)[:, 1]
+                    target = test_idx[opened]
+                    alone[v][target, j] = trees
+                    averaged[v][target, j] = 0.5 * linear[target, j] + 0.5 * trees
         print(
             f"fold {k}: forests on {', '.join(f'{x:.0%}' for x in shares)} of training rows, "
             f"{time.time() - started:.0f}s",
             flush=True,
         )
-    record(
-        [
-            (f"linear ({LINEAR})", linear),
-            (f"specialist forest alone on cells gated at {gate}", alone),
-            (f"specialist forest averaged (weight 0.5) on cells gated at {gate}", averaged),
-        ],
-        Y,
-        part,
-    )
+    if "--dump" in sys.argv:  # the out-of-fold probabilities, to weigh blends without refitting (--blends)
+        dump = Path(sys.argv[sys.argv.index("--dump") + 1])
+        np.savez_compressed(
+            dump, Y=Y, part=part.astype(str), linear=linear, **{f"alone_{v}": alone[v] for v in variants}
+        )
+    rows_out = [(f"linear ({LINEAR})", linear)]
+    for v in variants:
+        tag = "" if v == "plain" else ", with window scores"
+        rows_out += [
+            (f"specialist forest alone on cells gated at {gate}{tag}", alone[v]),
+            (f"specialist forest averaged (weight 0.5) on cells gated at {gate}{tag}", averaged[v]),
+        ]
+    record(rows_out, Y, part)
+
+
+def blends(dumps: list[Path], gate: float = 0.1) -> None:
+    """The --blends grid over saved out-of-fold probabilities (one file per seed); prints each blend's figures per
+    seed and their mean, and the blend the rule chooses. Records nothing."""
+    runs = [np.load(path, allow_pickle=False) for path in dumps]
+    table = {}
+    for variant in ("plain", "windows"):
+        for weight in (0.25, 0.5, 0.75, 1.0):
+            figures = []
+            for run in runs:
+                linear, trees, Y, part = run["linear"], run[f"alone_{variant}"], run["Y"], run["part"]
+                proba = gated(linear, trees, gate, weight)
+                pred = (proba >= 0.5).astype(int)
+                row = {
+                    "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
+                    "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
+                    "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
+                }
+                figures.append(list(summary(row).values()))
+            mean = np.mean(figures, axis=0)
+            table[(variant, weight)] = mean
+            per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
+            print(
+                f"{variant}, forest weight {weight}: mean {'/'.join(f'{x:.4f}' for x in mean)} "
+                f"(four-figure mean {mean.mean():.4f}); per seed {per_seed}",
+                flush=True,
+            )
+    best_real = max(m[0] for m in table.values())
+    eligible = {k: m for k, m in table.items() if m[0] >= best_real - 0.005}
+    choice = max(eligible, key=lambda k: eligible[k].mean())
+    print(f"chosen by the rule: {choice[0]}, forest weight {choice[1]}", flush=True)
 
 
 if __name__ == "__main__":
     if "--speed" in sys.argv:
         speed()
-    elif "--specialist" in sys.argv:
-        specialist()
+    elif "--blends" in sys.argv:
+        blends([Path(a) for a in sys.argv[sys.argv.index("--blends") + 1 :]])
+    elif "--specialist" in sys.argv or "--windows" in sys.argv:
+        specialist(windows="--windows" in sys.argv)
     elif "--ceiling" in sys.argv:
         ceiling()
     elif "--residual" in sys.argv:
