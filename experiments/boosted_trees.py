@@ -46,6 +46,10 @@ probability on the gated cells, from the out-of-fold probabilities that ``--wind
 and 1: forest weight 0.25, 0.5, 0.75 or 1 (the forest alone), threshold 0.5 throughout. Rule fixed before the run
 (written after the plain --windows runs, which used weight 0.5 and 1 only): the highest mean of the four figures,
 averaged over both seeds, among the blends whose real micro-F1 (averaged over seeds) is within 0.005 of the best.
+Written after that run: "split", the window forest for texts of two or more sentences and the plain one for
+one-sentence texts (whose windows are the text itself), both at weight 0.5; rule fixed before computing it, as for
+--windows: preferred over the plain forest at 0.5 when its four-figure mean over both seeds is at least 0.003 higher
+and none of the four is more than 0.005 lower.
 
 ``--speed`` fits one label's forest (depth 6) on the whole training split, exports it to node arrays and times a
 vectorised NumPy traversal of five such forests over 20,000 training texts (what scoring would have to add).
@@ -427,6 +431,28 @@ def blends(dumps: list[Path], gate: float = 0.1) -> None:
                 f"(four-figure mean {mean.mean():.4f}); per seed {per_seed}",
                 flush=True,
             )
+    texts = cv_data()[0]
+    several = np.array([len(sentences(normalize(text))) >= 2 for text in texts])
+    figures = []
+    for run in runs:
+        linear, Y, part = run["linear"], run["Y"], run["part"]
+        trees = np.where(several[:, None], run["alone_windows"], run["alone_plain"])
+        pred = (gated(linear, trees, gate, 0.5) >= 0.5).astype(int)
+        row = {
+            "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
+            "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
+            "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
+        }
+        figures.append(list(summary(row).values()))
+    split = np.mean(figures, axis=0)
+    plain = table[("plain", 0.5)]
+    per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
+    print(
+        f"split (window forest for {several.mean():.0%} of texts, 2+ sentences), weight 0.5: mean "
+        f"{'/'.join(f'{x:.4f}' for x in split)} (four-figure mean {split.mean():.4f}); per seed {per_seed}; "
+        f"preferred over plain at 0.5: {split.mean() >= plain.mean() + 0.003 and bool((split >= plain - 0.005).all())}",
+        flush=True,
+    )
     best_real = max(m[0] for m in table.values())
     eligible = {k: m for k, m in table.items() if m[0] >= best_real - 0.005}
     choice = max(eligible, key=lambda k: eligible[k].mean())
