@@ -201,6 +201,24 @@ def test_compare_a_perfect_model_with_a_blind_one():
     assert "B - A" in result.format_table()
 
 
+def test_compare_takes_macro_f1_over_the_same_issues_as_evaluate():
+    from complaintmine.model.evaluation import compute_metrics
+
+    corpus = _corpus(90)
+    truth = corpus.targets()
+    truth[:, 4] = 0  # no false_lowest_price in these texts
+    corpus.frame["labels"] = ["|".join(n for n, t in zip(ISSUE_LABELS, row) if t) or "other" for row in truth]
+    rng = np.random.default_rng(0)
+    noisy = np.where(rng.random(truth.shape) < 0.2, 1 - truth, truth).astype(float)
+    noisy[:, 4] = 0  # nor from the model
+    model = _Fixed({t: list(row) for t, row in zip(corpus.texts, noisy)}, "noisy")
+    result = compare_models(model, model, corpus, n_boot=50)
+    expected = compute_metrics(corpus.targets(), (noisy >= THRESHOLDS).astype(int))
+    assert len(expected["macro_labels"]) == 4
+    assert result.row("macro_f1")["f1_a"] == pytest.approx(expected["macro_f1"], abs=1e-4)
+    assert result.row("micro_f1")["f1_a"] == pytest.approx(expected["micro_f1"], abs=1e-4)
+
+
 def test_default_user_weight_is_five_up_to_a_thousand_rows_then_falls():
     from complaintmine.retrain.adapt import default_user_weight
 

@@ -98,13 +98,15 @@ def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
     return out
 
 
-def _scores(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+def _scores(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, scored: np.ndarray) -> np.ndarray:
     """F1 per label and other, then micro- and macro-F1 over the five issues; ``tp`` etc. summed over texts
-    (last axis: the five issues, then other)."""
+    (last axis: the five issues, then other). Macro-F1 averages the issues in ``scored`` (as evaluation's
+    compute_metrics: those the texts or a model have; all five when none)."""
     per_label = _f1(tp, fp, fn)
     k = len(ISSUE_LABELS)
     micro = _f1(tp[..., :k].sum(-1), fp[..., :k].sum(-1), fn[..., :k].sum(-1))
-    macro = per_label[..., :k].mean(-1)
+    columns = np.flatnonzero(scored) if np.any(scored) else np.arange(k)
+    macro = per_label[..., columns].mean(-1)
     scores: np.ndarray = np.concatenate([per_label, micro[..., None], macro[..., None]], axis=-1)
     return scores
 
@@ -122,10 +124,11 @@ def compare_models(
         raise TrainingError("n_boot must be positive and confidence between 0 and 1")
     texts = data.texts
     truth = data.targets()[:, : len(ISSUE_LABELS)].astype(bool)
-    counts_a = _counts(truth, _decisions(model_a, texts))
-    counts_b = _counts(truth, _decisions(model_b, texts))
-    point_a = _scores(*(c.sum(0) for c in counts_a))
-    point_b = _scores(*(c.sum(0) for c in counts_b))
+    decided_a, decided_b = _decisions(model_a, texts), _decisions(model_b, texts)
+    counts_a, counts_b = _counts(truth, decided_a), _counts(truth, decided_b)
+    scored = truth.any(0) | decided_a.any(0) | decided_b.any(0)
+    point_a = _scores(*(c.sum(0) for c in counts_a), scored)
+    point_b = _scores(*(c.sum(0) for c in counts_b), scored)
 
     rng = np.random.default_rng(seed)
     n = len(texts)
@@ -133,8 +136,8 @@ def compare_models(
     for start in range(0, n_boot, 100):
         size = min(100, n_boot - start)
         weights = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(np.int32)  # (size, n) resample counts
-        boot_a.append(_scores(*(weights @ c for c in counts_a)))
-        boot_b.append(_scores(*(weights @ c for c in counts_b)))
+        boot_a.append(_scores(*(weights @ c for c in counts_a), scored))
+        boot_b.append(_scores(*(weights @ c for c in counts_b), scored))
     a, b = np.concatenate(boot_a), np.concatenate(boot_b)
     tail = (1 - confidence) / 2 * 100
     ci_a = np.percentile(a, [tail, 100 - tail], axis=0)
