@@ -90,3 +90,22 @@ def test_derived_rows_are_trained_on_only_when_they_weigh_something():
     assert cm.train_model(both, config).manifest["corpus"]["n_texts"] == len(corpus.select(split="train"))
     with_them = cm.train_model(both, cm.TrainConfig(min_df=1, derived_weight=0.5)).manifest["corpus"]
     assert with_them["n_texts"] == len(corpus.select(split="train")) + 3 and with_them["by_origin"]["derived"] == 3
+
+
+def test_a_label_without_examples_is_refused_with_the_way_to_adapt_instead():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "key": ["a", "b", "c"],
+            "text": ["尾款涨了五十", "发货很快", "赠品没给"],
+            "labels": ["price_hike", "other", "gift_not_honored"],
+            "presale": [1, 0, 0],
+            "split": "train",
+        }
+    )
+    frame["origin"], frame["kind"] = "user", ""
+    with pytest.raises(
+        cm.TrainingError, match=r"no_price_protection, late_shipping, false_lowest_price\. .*--base default"
+    ):
+        cm.train_model(cm.Corpus(frame), cm.TrainConfig(forest="none"))

@@ -172,7 +172,11 @@ def train_model(
     Y = train.targets()
     missing = [name for name, count in zip(TARGETS, Y.sum(axis=0)) if count == 0]
     if missing:
-        raise TrainingError(f"no positive training example for: {', '.join(missing)}")
+        raise TrainingError(
+            f"no positive training example for: {', '.join(missing)}. A model learns every label from examples; "
+            "to teach the shipped model your examples without writing all of them, adapt it: "
+            "complaintmine train YOUR_LABELS --base default -o models/ours (docs/retraining.md)"
+        )
     started = datetime.now(UTC)
     trees = "" if config.forest == "none" else f", then boosted trees ({config.forest}: minutes on 2 cores)"
     say(f"training on {len(train):,} texts ({config.model}, {config.features} n-grams{trees})")
