@@ -56,6 +56,7 @@ FOREST_SETTINGS: dict[str, dict[str, Any] | None] = {
 }
 
 MAX_DEPTH = 64  # LightGBM with 31 leaves grows at most 30 levels; anything deeper is not a forest we wrote
+SMALL_ROWS = 5000  # fit_forest trains corpora smaller than this on one thread
 BLOCK_ROWS = 512  # gated texts read at a time: their dense columns take BLOCK_ROWS x (1 + used) x 8 bytes
 
 # The arrays as they are saved: name -> (dtype kinds, dimensions)
@@ -316,7 +317,10 @@ def fit_forest(
             **chosen["trees"],
             scale_pos_weight=balance,
             random_state=seed,
-            n_jobs=2,
+            # Two threads for a real corpus; one below SMALL_ROWS, where threads gain nothing and two processes'
+            # spinning OpenMP threads (another LightGBM fit beside this one) slowed a test's tiny fit from 1.4 s
+            # to 288 s on two cores. A given corpus always gets the same count, so fits stay reproducible.
+            n_jobs=1 if X.shape[0] < SMALL_ROWS else 2,
             deterministic=True,
             force_col_wise=True,
             verbose=-1,
