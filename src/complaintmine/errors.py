@@ -41,7 +41,14 @@ class MissingColumnError(InputError):
         hint = [name for name in self.available if name.casefold() == column.casefold()]
         hint = hint or get_close_matches(column, self.available, n=1)
         message = f"no column {column!r}; available columns: {', '.join(map(repr, self.available)) or 'none'}"
-        if hint:
+        header = ",".join(self.available)
+        # Standard input has no suffix and is read as CSV: a TSV or JSONL stream shows up as odd column names.
+        guess = "tsv" if "\t" in header else "jsonl" if header.lstrip().startswith("{") else None
+        if str(path) == "-" and guess:
+            message += (
+                f". Standard input is read as CSV unless told otherwise; this looks like {guess}: add --format {guess}"
+            )
+        elif hint:
             message += f". Did you mean {hint[0]!r}?"
         super().__init__(path, message, line=1)
 

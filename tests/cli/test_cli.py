@@ -62,7 +62,9 @@ def test_missing_column_is_one_line_with_a_hint(tiny_model):
     ("args", "code", "message"),
     [
         (["classify", "nope.csv"], 2, "nope.csv: no such file"),
-        (["classify", "x.parquetz"], 2, "unknown format"),
+        (["classify", EXAMPLES, "--format", "parquetz"], 2, "unknown format 'parquetz'"),
+        (["classify", "x.parquetz"], 2, "x.parquetz: no such file"),  # a missing file first, whatever its suffix
+        (["classify", "."], 2, ".: is a directory, expected a file"),
         (["classify", EXAMPLES, "--model", "no-such-model"], 3, "no-such-model: not a model directory"),
         (["train", "nope.csv", "-o", "m"], 2, "nope.csv: no such file"),
     ],
@@ -72,6 +74,17 @@ def test_errors_are_one_clean_line(tmp_path, args, code, message):
     assert result.returncode == code, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("piped", "fmt"), [("id\ttext\n1\t发货很快\n", "tsv"), ('{"id": 1, "text": "发货很快"}\n', "jsonl")]
+)
+def test_piped_tsv_or_jsonl_read_as_csv_gets_told_the_format_to_pass(piped, fmt, tiny_model):
+    result = run("classify", "-", "--id-column", "id", "--model", tiny_model, stdin=piped)
+    assert result.returncode == 2 and f"this looks like {fmt}: add --format {fmt}" in result.stderr, result.stderr
+    assert (
+        run("classify", "-", "--format", fmt, "--id-column", "id", "--model", tiny_model, stdin=piped).returncode == 0
+    )
 
 
 @pytest.mark.slow

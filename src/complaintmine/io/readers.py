@@ -396,11 +396,11 @@ _ENCODING_HINT = "pass --encoding (utf-16-le or utf-16-be for UTF-16 without a b
 def open_source(path: str, fmt: str | None = None, encoding: str | None = None) -> Source:
     """Check that ``path`` can be read as ``fmt``, and choose the encoding of a text file once (io/encoding.py):
     ``Source.encoding`` is what it will be read with (for standard input, decided when reading starts)."""
-    found = detect_format(path, fmt)
-    if path != "-" and not Path(path).exists():
+    if path != "-" and not Path(path).exists():  # before the format: "no such file" says more than "no suffix"
         raise InputError(path, "no such file")
     if path != "-" and Path(path).is_dir():
         raise InputError(path, "is a directory, expected a file")
+    found = detect_format(path, fmt)
     size = None if path == "-" else Path(path).stat().st_size
     if found not in ("xlsx", "parquet") and path != "-":
         encoding = file_encoding(path, encoding)

@@ -83,7 +83,7 @@ _REASONS = [
     (re.compile(r"surrogate"), "lone surrogate (broken \\u escape)"),
     (re.compile(r"not valid text"), "undecodable bytes"),
     (re.compile(r"^empty text"), "empty text"),
-    (re.compile(r"^text is a"), "text is not a string"),
+    (re.compile(r"^text is not a string"), "text is not a string"),
     (re.compile(r"malformed row"), "malformed row"),
     (re.compile(r"quote opened here is never closed"), "unterminated quote"),
     (re.compile(r"beyond the header"), "cells beyond the header"),
