@@ -75,7 +75,7 @@ def test_each_bad_input_gives_its_rows_with_exact_ids_or_one_clear_error(tmp_pat
     classify(model, BAD / case["file"], csv_out, raw_formulas=True, **options)
     with open(csv_out, encoding="utf-8", newline="") as handle:
         cells = [row[0] for row in csv.reader(handle)][1:]
-    assert cells == ["" if value == "" else str(value) for value in case["ids"]]
+    assert cells == ["" if value is None else str(value) for value in case["ids"]]  # no id: an empty cell
 
 
 def test_a_raw_cr_in_a_json_string_keeps_later_line_numbers(tmp_path, model):

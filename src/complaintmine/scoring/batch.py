@@ -125,7 +125,9 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
     frame = pd.DataFrame({TEXT: texts}, index=chunk.index, dtype=object)
     frame[ERROR_FIELD] = chunk[ERROR].to_numpy() if ERROR in chunk else None
     if options.id_column:
-        frame["__id__"] = ["" if v is None else v for v in chunk.get(options.id_column, [None] * len(chunk))]
+        # a missing id stays missing: an empty CSV cell, null in JSONL and Parquet (not "", which is an id)
+        ids = list(chunk.get(options.id_column, [None] * len(chunk)))
+        frame["__id__"] = pd.Series(ids, index=frame.index, dtype=object)
     scored = classify_frame(
         model,
         frame.reset_index(drop=True),

@@ -61,14 +61,14 @@ ID = {"id_column": "id"}
 case(
     "ids_with_a_gap.jsonl",
     utf8(f'{{"id": {BIG}, "text": "尾款涨价了"}}\n[1, 2]\n{{"id": 1, "text": "发货慢"}}\n{{"text": "没有编号"}}\n'),
-    ids=[BIG, "", 1, ""],
+    ids=[BIG, None, 1, None],  # a row without an id (or unreadable) keeps none: null, not ""
     errors={"line is not a JSON object": 1},
     **ID,
 )
 case(
     "ids_with_a_null.parquet",
     parquet({"id": [BIG, None, 1], "text": ["尾款涨价", "赠品没给", "发货慢"]}),
-    ids=[BIG, "", 1],
+    ids=[BIG, None, 1],
     **ID,
 )
 # 2. text that cannot be tokenized or written
@@ -139,7 +139,7 @@ case("blank_header_cell.xlsx", xlsx([["id", None, "text"], [1, "x", "好评"]]),
 case(
     "raw_cr_in_json_string.jsonl",
     utf8('{"id": 1, "text": "尾款\r涨价"}\r\n[2]\n{"id": 3, "text": "好评"}\n'),
-    ids=[1, "", 3],
+    ids=[1, None, 3],
     errors={"line is not a JSON object": 1},
     **ID,
 )
