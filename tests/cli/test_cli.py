@@ -154,7 +154,10 @@ def _docstring_summary(name):
 
 def test_version():
     result = run("--version")
+    from complaintmine.model.defaults import DEFAULT_MODEL_NAME
+
     assert result.returncode == 0 and result.stdout.startswith("complaintmine 0.1.0")
+    assert f"(default model: {DEFAULT_MODEL_NAME})" in result.stdout
 
 
 def test_mask_command_keeps_rows_and_masks_only_private_data(tmp_path):
@@ -259,3 +262,12 @@ def test_an_empty_parquet_output_still_records_the_model(tmp_path):
     writer = OutputWriter(str(empty), "parquet", "test", metadata={"model": "m", "model_version": "1"})
     writer.finish()
     assert scored_by(str(empty)) == {"model": "m", "model_version": "1"}
+
+
+def test_model_directories_named_in_help_texts_exist():
+    """Help examples that name a shipped model point at one still in the tree (0.4.0 had outlived its example)."""
+    named = set()
+    for source in (ROOT / "src" / "complaintmine").rglob("*.py"):
+        named |= set(re.findall(r"models/complaintmine-zh-[0-9.]*[0-9]", source.read_text(encoding="utf-8")))
+    assert named, "no help text names a model directory: this test checks nothing"
+    assert [name for name in sorted(named) if not (ROOT / name).is_dir()] == []

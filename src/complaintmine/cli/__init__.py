@@ -130,14 +130,17 @@ class _Progress:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"complaintmine {__version__}")
+        from ..model.defaults import DEFAULT_MODEL_NAME
+
+        # the package and its default model are versioned apart: a model can change without a new package
+        typer.echo(f"complaintmine {__version__} (default model: {DEFAULT_MODEL_NAME})")
         raise typer.Exit()
 
 
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and the default model.")
     ] = False,
 ) -> None:
     """Sort Chinese e-commerce complaints by issue."""
