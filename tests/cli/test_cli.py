@@ -271,3 +271,21 @@ def test_model_directories_named_in_help_texts_exist():
         named |= set(re.findall(r"models/complaintmine-zh-[0-9.]*[0-9]", source.read_text(encoding="utf-8")))
     assert named, "no help text names a model directory: this test checks nothing"
     assert [name for name in sorted(named) if not (ROOT / name).is_dir()] == []
+
+
+def test_the_readme_report_example_runs_as_written(tmp_path):
+    """The README's `complaintmine report` block, command by command, on the shipped example file."""
+    import shlex
+    import shutil
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `complaintmine report`", 1)[1]
+    block = re.search(r"```bash\n(.+?)\n```", section, re.S).group(1).replace("\\\n", " ")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    commands = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert [c[:2] for c in commands] == [["complaintmine", "classify"], ["complaintmine", "report"]]
+    for command in commands:
+        result = run(*command[1:], cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "云帆家电旗舰店" in html and "<svg" in html
