@@ -126,9 +126,10 @@ def compare_models(
     truth = data.targets()[:, : len(ISSUE_LABELS)].astype(bool)
     decided_a, decided_b = _decisions(model_a, texts), _decisions(model_b, texts)
     counts_a, counts_b = _counts(truth, decided_a), _counts(truth, decided_b)
-    scored = truth.any(0) | decided_a.any(0) | decided_b.any(0)
-    point_a = _scores(*(c.sum(0) for c in counts_a), scored=scored)
-    point_b = _scores(*(c.sum(0) for c in counts_b), scored=scored)
+    scored = np.asarray(truth.any(0) | decided_a.any(0) | decided_b.any(0), dtype=bool)
+    (tp_a, fp_a, fn_a), (tp_b, fp_b, fn_b) = counts_a, counts_b
+    point_a = _scores(tp_a.sum(0), fp_a.sum(0), fn_a.sum(0), scored)
+    point_b = _scores(tp_b.sum(0), fp_b.sum(0), fn_b.sum(0), scored)
 
     rng = np.random.default_rng(seed)
     n = len(texts)
@@ -136,8 +137,8 @@ def compare_models(
     for start in range(0, n_boot, 100):
         size = min(100, n_boot - start)
         weights = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(np.int32)  # (size, n) resample counts
-        boot_a.append(_scores(*(weights @ c for c in counts_a), scored=scored))
-        boot_b.append(_scores(*(weights @ c for c in counts_b), scored=scored))
+        boot_a.append(_scores(weights @ tp_a, weights @ fp_a, weights @ fn_a, scored))
+        boot_b.append(_scores(weights @ tp_b, weights @ fp_b, weights @ fn_b, scored))
     a, b = np.concatenate(boot_a), np.concatenate(boot_b)
     tail = (1 - confidence) / 2 * 100
     ci_a = np.percentile(a, [tail, 100 - tail], axis=0)
