@@ -125,3 +125,18 @@ def test_evidence_is_in_the_texts_own_words_never_masked_digits():
             for start, end in spans:
                 assert not (start and text[start].isdigit() and text[start - 1].isdigit()), (term, text[start:end])
                 assert not (end < len(text) and text[end - 1].isdigit() and text[end].isdigit()), term
+
+
+def test_evidence_is_given_in_the_text_s_own_words():
+    """Character n-grams count for the words they lie in: no evidence entry is a lone character cut out of a
+    word, each entry is one of the model's tokens of the text, and a word is listed once."""
+    model = cm.load_model()
+    text = "如果尾款涨了我就退款，尾款不退"
+    found = Explainer(model).explain(text, labels=["presale", "price_hike"], top=50)
+    tokens = {(t.start, t.end) for t in model.scorer.tokenizer.tokens(text)}
+    for items in found.values():
+        terms = [e.term for e in items]
+        assert len(terms) == len(set(terms)) and "款" not in terms
+        for evidence in items:
+            assert all((start, end) in tokens and text[start:end] == evidence.term for start, end in evidence.spans)
+    assert next(e for e in found["presale"] if e.term == "尾款").spans == ((2, 4), (11, 13))  # one word, met twice

@@ -140,7 +140,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and the default model.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and the default model."),
     ] = False,
 ) -> None:
     """Sort Chinese e-commerce complaints by issue."""

@@ -86,11 +86,11 @@ def classify_cli(
         bool,
         typer.Option(
             "--explain",
-            help="Add an 'evidence' column: per predicted label, the top contributing terms with weights and [start, end) spans in the text.",
+            help="Add an 'evidence' column: per predicted label (and presale), the words of the text that pushed it up most, with weights and [start, end) spans.",
         ),
     ] = False,
     explain_top: Annotated[
-        int, typer.Option("--explain-top", min=1, metavar="N", help="Terms per label with --explain.")
+        int, typer.Option("--explain-top", min=1, metavar="N", help="Words per label with --explain.")
     ] = 5,
     mask: Annotated[
         bool,

@@ -9,9 +9,10 @@ scorer computed for the same texts, for the labels already decided, so explainin
 Word features are located by finding the text's tokens in its normalised text in order; character features by
 searching the normalised text. Spans are half-open [start, end) offsets into the ORIGINAL text.
 
-Evidence is shown to people, so it is in the text's own words: a model that masks digits (``mask_digits``) has
-features such as "0元" or "000"; a term with a digit is shown as the original text of its first span, its spans
-widened to whole numbers, and a term of digits and punctuation alone is left out.
+Evidence is shown to people, so it is given in the text's own words: each feature's contribution is shared among
+the words (the model's tokens) it lies in, and the words with the largest totals are the evidence (Explainer's
+``_shares``). A character n-gram thus counts for the word it was read in, a digit-masked feature ("0元") for the
+text's own number and word, and a word made of digits and punctuation alone is left out.
 """
 
 from __future__ import annotations
@@ -85,19 +86,6 @@ def _intercepts(model: Model) -> np.ndarray:
     return _head_weights(model.classifier.head_)[1]
 
 
-def _whole_numbers(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Spans widened so that none starts or ends inside a number: a masked "0，尾" found in "抵60，尾款" marks
-    "60，尾", not the last digit of 60."""
-    widened = []
-    for start, end in spans:
-        while 0 < start < len(text) and text[start].isdigit() and text[start - 1].isdigit():
-            start -= 1
-        while 0 < end < len(text) and text[end - 1].isdigit() and text[end].isdigit():
-            end += 1
-        widened.append((start, end))
-    return tuple(dict.fromkeys(widened))
-
-
 class Explainer:
     """Explains a linear model's decisions. Build once per model (or job): it holds the weights and n-grams."""
 
@@ -106,6 +94,7 @@ class Explainer:
         self.space = model.scorer.space if model.scorer is not None else _classifier_features(model)
         self.forest: Forest | None = model.scorer.forest if model.scorer is not None else model.classifier._forest()
         self.intercept = _intercepts(model) if self.forest is not None else None
+        self._terms: dict[tuple[str, int], str] = {}  # (kind, feature) -> its n-gram, decoded once
 
     def warm_up(self) -> None:
         """Build the feature-to-term tables now (before worker processes fork and share them)."""
@@ -149,8 +138,9 @@ class Explainer:
         features = np.concatenate([p[2] for p in parts] or [np.zeros(0, dtype=np.int64)])
         word_width = len(self.space.word.idf) if self.space.word is not None else 0
         columns = np.concatenate([p[2] + (word_width if p[0] == "c" else 0) for p in parts] or [features])
-        normalized: Normalized | None = None
-        word_tokens: list[tuple[str, int, int]] | None = None
+        normalized = normalize_with_offsets(text)
+        tokens = self._tokens(text, normalized, featurized.words[i] if featurized.words else None)
+        shares = self._shares(tokens, normalized, parts, part_of, features)
         result: dict[str, list[Evidence]] = {}
         for label in labels:
             target = TARGETS.index(label)
@@ -158,38 +148,60 @@ class Explainer:
             contributions = self._with_trees(
                 target, columns, np.concatenate([p[3] for p in parts] or [features]), contributions
             )
-            evidence: list[Evidence] = []
-            seen_spans: set[tuple[tuple[int, int], ...]] = set()
-            for k in np.argsort(-contributions, kind="stable"):
-                if contributions[k] <= 0 or len(evidence) >= top:
-                    break
-                prefix, kind = parts[int(part_of[k])][:2]
-                term = kind.ngrams.term(int(features[k]))
-                words = [strip_mode(word) for word in term.split(" ")]  # HYP:涨 reads as 涨
-                if not any(c.isalpha() for word in words for c in word):
-                    continue  # "0,", "000", "NEG:00": digits and punctuation say nothing a person can read
-                if normalized is None:
-                    normalized = normalize_with_offsets(text)
-                if prefix == "w":
-                    if word_tokens is None:
-                        word_tokens = self._tokens(text, normalized, featurized.words[i])
-                    spans = tuple(_word_spans(word_tokens, term))
-                else:
-                    spans = tuple(_char_spans(normalized, self._mask(normalized.text), term))
-                if not spans:  # DOC:HYP, or a bigram across two marked pieces: nothing in the text to point at
-                    continue
-                if any(c.isdigit() for c in term):
-                    # Digits were masked to 0 for the features: show the text's own words, whole numbers.
-                    spans = _whole_numbers(text, spans)
-                    mode = term.split(":", 1)[0] + ":" if is_marked(term) else ""
-                    term = mode + text[spans[0][0] : spans[0][1]]
-                if spans in seen_spans:  # 尾款 as a word and as characters point at the same place
-                    continue
-                seen_spans.add(spans)
-                # Word n-grams keep a space between tokens: "定金 尾款" may span punctuation ("定金，尾款").
-                evidence.append(Evidence(term, float(contributions[k]), spans))
-            result[label] = evidence
+            feature, token, share = shares
+            weights = np.bincount(token, weights=contributions[feature] * share, minlength=len(tokens))
+            result[label] = _evidence(text, tokens, weights, top)
         return result
+
+    def _shares(
+        self,
+        tokens: list[tuple[str, int, int]],
+        normalized: Normalized,
+        parts: list[Any],
+        part_of: np.ndarray,
+        features: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """How each feature of the row (position k) is shared among the text's words: (k, token, share) triplets.
+        A feature's contribution is split evenly among its occurrences and, within one, among the words it
+        overlaps by characters shared; a feature with no place in the text (DOC:HYP, an n-gram across marked
+        pieces) has no triplet. So a word's weight is what its n-grams add up to: a character n-gram counts for
+        the word it was read in (款 of 退款 counts for 退款, not for 尾款), and a term read both as a word and as
+        characters lands in one word."""
+        at: dict[str, list[int]] = {}
+        for t, token in enumerate(tokens):
+            at.setdefault(token[0], []).append(t)
+        seen = self._mask(normalized.text)
+        owner: list[int] = []  # per occurrence: the row position k of its feature, its span, its share
+        first: list[int] = []
+        last: list[int] = []
+        part: list[float] = []
+        for k in range(len(features)):
+            prefix, kind = parts[int(part_of[k])][:2]
+            key = (prefix, int(features[k]))
+            term = self._terms.get(key)
+            if term is None:  # n-grams recur across texts: decode each once per job
+                term = self._terms[key] = kind.ngrams.term(key[1])
+            spans = _word_spans(tokens, at, term) if prefix == "w" else _char_spans(normalized, seen, term)
+            for start, end in spans:
+                owner.append(k)
+                first.append(start)
+                last.append(end)
+                part.append(1.0 / len(spans))
+        if not owner or not tokens:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), np.zeros(0)
+        starts = np.asarray([t[1] for t in tokens])
+        ends = np.asarray([t[2] for t in tokens])
+        span_start, span_end = np.asarray(first), np.asarray(last)
+        # the tokens [lo, hi) overlap each occurrence (tokens are ordered and do not overlap)
+        lo = np.searchsorted(ends, span_start, side="right")
+        hi = np.searchsorted(starts, span_end, side="left")
+        count = np.maximum(hi - lo, 0)
+        occurrence = np.repeat(np.arange(len(owner)), count)
+        token = np.repeat(lo, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+        size = np.minimum(ends[token], span_end[occurrence]) - np.maximum(starts[token], span_start[occurrence])
+        covered = np.bincount(occurrence, weights=size, minlength=len(owner))
+        share = np.asarray(part)[occurrence] * size / covered[occurrence]
+        return np.asarray(owner, dtype=np.intp)[occurrence], token.astype(np.intp), share
 
     def _with_trees(self, target: int, columns: np.ndarray, values: np.ndarray, linear: np.ndarray) -> np.ndarray:
         """``linear`` (one contribution per feature of the row, at ``columns`` with ``values``), with the trees'
@@ -209,9 +221,12 @@ class Explainer:
         trees[order[place[present]]] = added[present]  # a split on an n-gram the text lacks points at nothing
         return (1.0 - forest.weight) * linear + forest.weight * trees
 
-    def _tokens(self, text: str, normalized: Normalized, words: str) -> list[tuple[str, int, int]]:
+    def _tokens(self, text: str, normalized: Normalized, words: str | None) -> list[tuple[str, int, int]]:
         """The tokens the model read (as it read them) with their spans in the original text: each found in the
-        normalised text after the previous one, since tokens are consecutive pieces of it."""
+        normalised text after the previous one, since tokens are consecutive pieces of it (``words``: the
+        model's word input for the text; None for a model of characters alone, whose text is segmented here)."""
+        if words is None:
+            return [(self._mask(t.text), t.start, t.end) for t in self.space.tokenizer.tokens(text)]
         seen = self._mask(normalized.text)
         tokens, position = [], 0
         for token in words.split():
@@ -225,12 +240,29 @@ class Explainer:
         return tokens
 
 
-def _word_spans(tokens: list[tuple[str, int, int]], term: str) -> list[tuple[int, int]]:
+def _evidence(text: str, tokens: list[tuple[str, int, int]], weights: np.ndarray, top: int) -> list[Evidence]:
+    """The ``top`` words with the largest positive weights, strongest first; a word met twice is one entry with its
+    spans, and a word of digits and punctuation alone (it says nothing a person can read) is left out."""
+    by_term: dict[str, list[int]] = {}
+    for t in np.flatnonzero(weights > 0):
+        by_term.setdefault(text[tokens[t][1] : tokens[t][2]], []).append(int(t))
+    evidence = [
+        Evidence(term, float(weights[members].sum()), tuple((tokens[t][1], tokens[t][2]) for t in members))
+        for term, members in by_term.items()
+        if any(c.isalpha() for c in term)
+    ]
+    evidence.sort(key=lambda e: (-e.weight, e.spans[0]))
+    return evidence[:top]
+
+
+def _word_spans(tokens: list[tuple[str, int, int]], at: dict[str, list[int]], term: str) -> list[tuple[int, int]]:
+    """Where the word n-gram ``term`` occurs among ``tokens`` (``at``: each token's positions)."""
     words = [strip_mode(word) for word in term.split(" ")]  # HYP:涨 is read where 涨 is
     spans = []
-    for i in range(len(tokens) - len(words) + 1):
-        if all(tokens[i + k][0] == words[k] for k in range(len(words))):
-            spans.append((tokens[i][1], tokens[i + len(words) - 1][2]))
+    for i in at.get(words[0], ()):
+        end = i + len(words)
+        if end <= len(tokens) and all(tokens[i + k][0] == words[k] for k in range(1, len(words))):
+            spans.append((tokens[i][1], tokens[end - 1][2]))
     return spans
 
 
