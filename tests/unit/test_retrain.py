@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -57,6 +59,13 @@ def test_suggest_covers_every_label_and_returns_a_sheet():
     assert covered == {*ISSUE_LABELS, OTHER}
     assert sheet["why"].str.startswith("random").sum() == 4  # explore = 0.1
     assert (sheet["labels"] == "").all() and (sheet["presale"] == "").all()
+    # an uncertain pick names the target nearest its threshold and its probability
+    row = next(k for k, why in enumerate(sheet["why"]) if why.startswith("uncertain"))
+    named, p = re.fullmatch(r"uncertain about (\w+): p=([0-9.]+), uncertainty [0-9.]+ of 1", sheet["why"][row]).groups()
+    picked = proba[int(sheet["id"][row][1:])]
+    j = list(TARGETS).index(named)
+    assert float(p) == pytest.approx(picked[j], abs=0.005)
+    assert abs(picked[j] - THRESHOLDS[j]) == pytest.approx(min(abs(picked - THRESHOLDS)), abs=1e-9)
     again = suggest_texts(texts, proba, THRESHOLDS, n=40, ids=[f"t{i}" for i in range(len(texts))])
     pd.testing.assert_frame_equal(sheet, again)
 
