@@ -46,6 +46,7 @@ probability on the gated cells, from the out-of-fold probabilities that ``--wind
 and 1: forest weight 0.25, 0.5, 0.75 or 1 (the forest alone), threshold 0.5 throughout. Rule fixed before the run
 (written after the plain --windows runs, which used weight 0.5 and 1 only): the highest mean of the four figures,
 averaged over both seeds, among the blends whose real micro-F1 (averaged over seeds) is within 0.005 of the best.
+It also prints, per kind of minimal pair, the share with an exactly right issue set (by_variant).
 Written after that run: "split", the window forest for texts of two or more sentences and the plain one for
 one-sentence texts (whose windows are the text itself), both at weight 0.5; rule fixed before computing it, as for
 --windows: preferred over the plain forest at 0.5 when its four-figure mean over both seeds is at least 0.003 higher
@@ -62,6 +63,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -457,6 +459,27 @@ def blends(dumps: list[Path], gate: float = 0.1) -> None:
     eligible = {k: m for k, m in table.items() if m[0] >= best_real - 0.005}
     choice = max(eligible, key=lambda k: eligible[k].mean())
     print(f"chosen by the rule: {choice[0]}, forest weight {choice[1]}", flush=True)
+    by_variant(runs, gate)
+
+
+def by_variant(runs: list[Any], gate: float) -> None:
+    """Per kind of minimal pair (pair:resolved, pair:buried, ...), both seeds pooled: the share of pairs whose
+    predicted issue set is exactly right, for the linear model, the plain and window forests averaged at 0.5 and
+    the window forest alone (the per-variant figures in models/README.md)."""
+    frame = cm.load_corpus(ROOT / "corpora", derived=True).select(split="train").frame
+    kind = frame["kind"].astype(str).to_numpy()
+    blends = {
+        "linear": lambda r: r["linear"],
+        "plain 0.5": lambda r: gated(r["linear"], r["alone_plain"], gate, 0.5),
+        "windows 0.5": lambda r: gated(r["linear"], r["alone_windows"], gate, 0.5),
+        "windows alone": lambda r: gated(r["linear"], r["alone_windows"], gate, 1.0),
+    }
+    for name in sorted(set(kind[np.char.startswith(kind.astype(str), "pair:")])):
+        shares = []
+        for blend in blends.values():
+            right = [(((blend(r)[:, :5] >= 0.5) == r["Y"][:, :5].astype(bool)).all(axis=1))[kind == name] for r in runs]
+            shares.append(float(np.mean(np.concatenate(right))))
+        print(f"{name} ({(kind == name).sum()}): " + ", ".join(f"{b} {x:.3f}" for b, x in zip(blends, shares)))
 
 
 if __name__ == "__main__":

@@ -232,3 +232,15 @@ def test_default_user_weight_is_five_up_to_a_thousand_rows_then_falls():
     from complaintmine.retrain.adapt import default_user_weight
 
     assert [default_user_weight(n) for n in (1, 200, 1000, 2500, 5000, 7500, 100_000)] == [5, 5, 5, 2, 1, 1, 1]
+
+
+def test_compare_names_the_issues_its_macro_f1_averages_when_some_are_left_out():
+    corpus = _corpus(90)
+    truth = corpus.targets()
+    truth[:, 4] = 0
+    corpus.frame["labels"] = ["|".join(n for n, t in zip(ISSUE_LABELS, row) if t) or "other" for row in truth]
+    quiet = _Fixed({t: list(row) for t, row in zip(corpus.texts, corpus.targets().astype(float))}, "quiet")
+    result = compare_models(quiet, quiet, corpus, n_boot=20)
+    assert result.macro_labels == list(ISSUE_LABELS[:4]) and result.to_dict()["macro_labels"] == result.macro_labels
+    assert "macro-F1 over the issues the texts or either model have: price_hike" in result.format_table()
+    assert result.row("macro_f1")["f1_a"] == 1.0  # the four present, all right

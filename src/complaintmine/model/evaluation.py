@@ -81,7 +81,7 @@ def format_metrics(metrics: dict[str, Any]) -> str:
         )
     lines.append("")
     lines.append(
-        f"micro-F1 (5 issues) {metrics['micro_f1']:.3f}   macro-F1{_macro_scope(metrics)} {metrics['macro_f1']:.3f}   "
+        f"micro-F1 (5 issues) {metrics['micro_f1']:.3f}   macro-F1{macro_scope(metrics)} {metrics['macro_f1']:.3f}   "
         f"exact match {metrics['exact_match']:.3f}"
     )
     lines.append(
@@ -91,7 +91,8 @@ def format_metrics(metrics: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _macro_scope(metrics: dict[str, Any]) -> str:
-    """ " (over N issues)" when macro-F1 leaves out issues neither the texts nor the model have."""
+def macro_scope(metrics: dict[str, Any]) -> str:
+    """The words " (over N issues present)" when macro-F1 leaves out issues neither the texts nor the model have;
+    nothing when it covers all five (also for metrics written before ``macro_labels`` existed)."""
     labels = metrics.get("macro_labels", ISSUE_LABELS)
     return "" if len(labels) == N_ISSUES else f" (over {len(labels)} issues present)"

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..labels import ISSUE_LABELS
 from .contrast import accuracy_cells
+from .evaluation import macro_scope
 from .forest import FOREST_SETTINGS
 from .runtime import Model
 
@@ -30,7 +31,8 @@ def _metrics_table(metrics: dict[str, Any]) -> list[str]:
         lines.append(cells)
     lines.append("")
     lines.append(
-        f"micro-F1 over the five issues **{metrics['micro_f1']:.3f}**, macro-F1 {metrics['macro_f1']:.3f}, "
+        f"micro-F1 over the five issues **{metrics['micro_f1']:.3f}**, macro-F1{macro_scope(metrics)} "
+        f"{metrics['macro_f1']:.3f}, "
         f"exact match {metrics['exact_match']:.3f}; presale accuracy **{metrics['presale_accuracy']:.3f}** "
         f"(F1 {metrics['presale_f1']:.3f}, {metrics['presale_support']} pre-sale texts of {metrics['n_texts']})."
     )

@@ -33,6 +33,7 @@ class Comparison:
     confidence: float = 0.95
     n_boot: int = 1000
     worse_labels: list[str] = field(default_factory=list)
+    macro_labels: list[str] = field(default_factory=lambda: list(ISSUE_LABELS))
 
     def row(self, name: str) -> dict[str, Any]:
         return next(r for r in self.rows if r["label"] == name)
@@ -47,6 +48,7 @@ class Comparison:
             "rows": self.rows,
             "better": self.better,
             "worse_labels": self.worse_labels,
+            "macro_labels": self.macro_labels,
             "verdict": self.verdict,
         }
 
@@ -65,6 +67,8 @@ class Comparison:
                 f"{r['label']:<22}{r['support']:>8}  {r['f1_a']:>6.3f} {_ci(r['ci_a']):<15} {r['f1_b']:>6.3f} "
                 f"{_ci(r['ci_b']):<15} {r['diff']:>+7.3f} {_ci(r['ci_diff'], signed=True):<17}"
             )
+        if len(self.macro_labels) < len(ISSUE_LABELS):
+            lines += ["", f"macro-F1 over the issues the texts or either model have: {', '.join(self.macro_labels)}"]
         lines += ["", self.verdict]
         return "\n".join(lines)
 
@@ -100,8 +104,10 @@ def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
 
 def _scores(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, scored: np.ndarray) -> np.ndarray:
     """F1 per label and other, then micro- and macro-F1 over the five issues; ``tp`` etc. summed over texts
-    (last axis: the five issues, then other). Macro-F1 averages the issues in ``scored`` (as evaluation's
-    compute_metrics: those the texts or a model have; all five when none)."""
+    (last axis: the five issues, then other). Macro-F1 averages the issues in ``scored``: those the texts or
+    either model have (all five when none). One set for both models, as a paired comparison needs; so where only
+    model B predicts an issue the texts lack, A's macro-F1 here counts it as 0 while ``evaluate`` of A alone
+    leaves it out (compute_metrics takes the texts and that one model)."""
     per_label = _f1(tp, fp, fn)
     k = len(ISSUE_LABELS)
     micro = _f1(tp[..., :k].sum(-1), fp[..., :k].sum(-1), fn[..., :k].sum(-1))
@@ -177,4 +183,7 @@ def compare_models(
         verdict = f"no clear difference: {change}"
     if worse:
         verdict += f"; B is worse on {', '.join(worse)}"
-    return Comparison(_model_name(model_a), _model_name(model_b), n, rows, better, verdict, confidence, n_boot, worse)
+    macro = [name for name, keep in zip(ISSUE_LABELS, scored) if keep] or list(ISSUE_LABELS)
+    return Comparison(
+        _model_name(model_a), _model_name(model_b), n, rows, better, verdict, confidence, n_boot, worse, macro
+    )

@@ -167,7 +167,7 @@ def suggest_texts(
         best = int(np.argmax(gain))
         row = int(candidates[open_pos[best]])
         open_pos = np.delete(open_pos, best)
-        # the target nearest its threshold; "uncertainty" runs from 0 (p at 0 or 1) to 1 (p on the threshold)
+        # the most uncertain target: "uncertainty" runs from 0 (p at 0 or 1) to 1 (p on the threshold)
         target = int(np.argmax(per_target[row]))
         take(row, f"uncertain about {TARGETS[target]}: p={proba[row, target]:.2f}, uncertainty {overall[row]:.2f} of 1")
 

@@ -64,7 +64,7 @@ def _cell_problem(value: object) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "empty text"
     if not isinstance(value, str):
-        return f"text is not a string but {type(value).__name__} ({value!r:.40})"
+        return f"text is not a string but {type(value).__name__}"  # not the value: it may be a phone number
     if not value.strip():
         return "empty text"
     return surrogate_problem(value)  # a lone surrogate cannot be tokenized or written: an error row, not a crash

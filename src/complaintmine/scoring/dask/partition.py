@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def _output_id_dtype(input_dtype: Any) -> Any:
-    """String ids stay strings; anything else may mix with ``""`` (the id of a row that could not be read)."""
+    """String ids stay strings; anything else stays object, where a row without an id (or one that could not be
+    read) holds a missing value: an empty CSV cell, null in Parquet and JSONL."""
     return string_dtype() if pd.api.types.is_string_dtype(input_dtype) else np.dtype(object)
 
 
