@@ -175,18 +175,24 @@ def cross_validate(variants: dict[str, dict[str, object]] | None = None, gates: 
     record(rows, Y, part)
 
 
+def scored(Y: np.ndarray, proba: np.ndarray, part: np.ndarray) -> dict[str, Any]:
+    """The figures of out-of-fold probabilities at threshold 0.5, as contrast_variants.py scores them: metrics on
+    the real and team-written texts, pair accuracy on the held-out minimal pairs."""
+    pred = (proba >= 0.5).astype(int)
+    return {
+        "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
+        "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
+        "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
+    }
+
+
 def record(rows: list[tuple[str, np.ndarray]], Y: np.ndarray, part: np.ndarray, out: Path | None = None) -> None:
     """Score each (name, out-of-fold probabilities) as contrast_variants.py does; merge into ``out`` (default
     models/boosted_trees.json)."""
     out = out or ROOT / "models" / ("boosted_trees.json" if FOLD_SEED == 0 else f"boosted_trees-seed{FOLD_SEED}.json")
     results = json.loads(out.read_text()) if out.exists() else {}
     for name, proba in rows:
-        pred = (proba >= 0.5).astype(int)
-        row = {
-            "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
-            "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
-            "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
-        }
+        row = scored(Y, proba, part)
         results[name] = row
         labels = {n: round(v["f1"], 3) for n, v in row["real"]["labels"].items()}
         print(name, json.dumps(summary(row)), json.dumps(labels), flush=True)
@@ -417,14 +423,7 @@ def blends(dumps: list[Path], gate: float = 0.1) -> None:
             figures = []
             for run in runs:
                 linear, trees, Y, part = run["linear"], run[f"alone_{variant}"], run["Y"], run["part"]
-                proba = gated(linear, trees, gate, weight)
-                pred = (proba >= 0.5).astype(int)
-                row = {
-                    "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
-                    "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
-                    "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
-                }
-                figures.append(list(summary(row).values()))
+                figures.append(list(summary(scored(Y, gated(linear, trees, gate, weight), part)).values()))
             mean = np.mean(figures, axis=0)
             table[(variant, weight)] = mean
             per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
@@ -439,13 +438,7 @@ def blends(dumps: list[Path], gate: float = 0.1) -> None:
     for run in runs:
         linear, Y, part = run["linear"], run["Y"], run["part"]
         trees = np.where(several[:, None], run["alone_windows"], run["alone_plain"])
-        pred = (gated(linear, trees, gate, 0.5) >= 0.5).astype(int)
-        row = {
-            "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
-            "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
-            "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
-        }
-        figures.append(list(summary(row).values()))
+        figures.append(list(summary(scored(Y, gated(linear, trees, gate, 0.5), part)).values()))
     split = np.mean(figures, axis=0)
     plain = table[("plain", 0.5)]
     per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
