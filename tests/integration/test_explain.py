@@ -140,3 +140,32 @@ def test_evidence_is_given_in_the_text_s_own_words():
         for evidence in items:
             assert all((start, end) in tokens and text[start:end] == evidence.term for start, end in evidence.spans)
     assert next(e for e in found["presale"] if e.term == "尾款").spans == ((2, 4), (11, 13))  # one word, met twice
+
+
+def test_the_vectorised_character_path_gives_the_evidence_of_the_one_n_gram_at_a_time_path(monkeypatch):
+    """_char_occurrences finds the row's short character n-grams in one pass; sending every n-gram through
+    _char_spans instead (the reference) must give the same words, weights and spans."""
+    import csv
+
+    import pytest
+
+    from complaintmine.labels import TARGETS
+    from complaintmine.model import explain
+    from tests.conftest import ROOT
+
+    with open(ROOT / "corpora" / "contrast_set.csv", encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)][:300]
+    texts += ["ＡＢＣ　店，尾款涨了５０元！！", "好好好好货，不好不好", "𠀀尾款😀涨价了", ""]
+    model = cm.load_model()
+    fast = [Explainer(model).explain(t, labels=list(TARGETS), top=100) for t in texts]
+
+    class NotCharNgrams:  # isinstance(kind.ngrams, NotCharNgrams) is False: every n-gram takes _char_spans
+        pass
+
+    monkeypatch.setattr(explain, "CharNgrams", NotCharNgrams)
+    reference = [Explainer(model).explain(t, labels=list(TARGETS), top=100) for t in texts]
+    assert sum(len(items) for found in fast for items in found.values()) > 1000
+    for got, want in zip(fast, reference):
+        for label in want:
+            assert [(e.term, e.spans) for e in got[label]] == [(e.term, e.spans) for e in want[label]]
+            assert [e.weight for e in got[label]] == pytest.approx([e.weight for e in want[label]], abs=1e-9)

@@ -28,7 +28,7 @@ from ..labels import TARGETS
 from ..text.modality import is_marked, strip_mode
 from ..text.normalize import Normalized, normalize_with_offsets
 from .forest import Forest
-from .ngrams import mask_digits
+from .ngrams import CharNgrams, mask_digits
 from .runtime import Model, score_texts
 from .scorer import FeatureKind, Featurized, LinearFeatures, _head_weights
 
@@ -175,7 +175,18 @@ class Explainer:
         first: list[int] = []
         last: list[int] = []
         part: list[float] = []
-        for k in range(len(features)):
+        located = np.zeros(len(features), dtype=bool)
+        for j, (prefix, kind, indices, _values) in enumerate(parts):
+            if prefix == "c" and isinstance(kind.ngrams, CharNgrams):  # all short n-grams at once
+                rows = np.flatnonzero(part_of == j)
+                found, found_start, found_end = _char_occurrences(kind.ngrams, seen, normalized, indices, rows)
+                count = np.bincount(found, minlength=len(features))
+                owner += found.tolist()
+                first += found_start.tolist()
+                last += found_end.tolist()
+                part += (1.0 / count[found]).tolist()
+                located[found] = True
+        for k in np.flatnonzero(~located):  # word n-grams, and character n-grams beyond 3 or not found above
             prefix, kind = parts[int(part_of[k])][:2]
             key = (prefix, int(features[k]))
             term = self._terms.get(key)
@@ -183,7 +194,7 @@ class Explainer:
                 term = self._terms[key] = kind.ngrams.term(key[1])
             spans = _word_spans(tokens, at, term) if prefix == "w" else _char_spans(normalized, seen, term)
             for start, end in spans:
-                owner.append(k)
+                owner.append(int(k))
                 first.append(start)
                 last.append(end)
                 part.append(1.0 / len(spans))
@@ -264,6 +275,21 @@ def _word_spans(tokens: list[tuple[str, int, int]], at: dict[str, list[int]], te
         if end <= len(tokens) and all(tokens[i + k][0] == words[k] for k in range(1, len(words))):
             spans.append((tokens[i][1], tokens[end - 1][2]))
     return spans
+
+
+def _char_occurrences(
+    ngrams: CharNgrams, seen: str, normalized: Normalized, row_features: np.ndarray, positions: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every occurrence in ``seen`` of the row's character n-grams of up to 3 characters (``row_features``, at row
+    positions ``positions``): its row position k and its [start, end) span in the original text. The same spans
+    as :func:`_char_spans` gives each such n-gram, found in one vectorised pass."""
+    starts, sizes, found = ngrams.positions(seen)
+    order = np.argsort(row_features, kind="stable")
+    place = np.minimum(np.searchsorted(row_features, found, sorter=order), max(len(row_features) - 1, 0))
+    hit = (row_features[order[place]] == found) if len(row_features) else np.zeros(len(found), dtype=bool)
+    offsets = np.asarray(normalized.offsets, dtype=np.int64)
+    start, size = starts[hit], sizes[hit]
+    return positions[order[place[hit]]], offsets[start], offsets[start + size - 1] + 1
 
 
 def _char_spans(normalized: Normalized, seen: str, term: str) -> list[tuple[int, int]]:

@@ -13,7 +13,7 @@ pandas hash index. Longer n-grams (other configurations than the shipped one) ar
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
@@ -186,16 +186,12 @@ class CharNgrams:
             features[beyond] = self._index.lookup(codes[beyond] << np.uint64(2 * _BITS))
         return features
 
-    def occurrences(self, documents: Sequence[str]) -> Occurrences:
+    def _short_grams(self, joined: str, lengths: np.ndarray) -> Iterator[tuple[np.ndarray, int, np.ndarray]]:
+        """Per n up to 3: the start (in ``joined``, documents of ``lengths`` laid end to end) and the feature of
+        every n-gram in the vocabulary; no n-gram crosses from one document into the next."""
         low, high = self.ngram_range
-        # One regex pass over the batch: NUL is not whitespace, so no run spans two documents.
-        squeezed = WHITE_SPACE_RUNS.sub(" ", "\x00".join(documents)).split("\x00")
-        documents = squeezed if len(squeezed) == len(documents) else [WHITE_SPACE_RUNS.sub(" ", d) for d in documents]
-        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
-        codes = np.frombuffer("".join(documents).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        doc_of_char = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes), dtype=np.int64)  # chars left
-        found_docs, found_features = [], []
         for n in range(low, min(high, 3) + 1):
             starts = np.flatnonzero(room >= n)
             if n == 1:  # a third of all lookups: index the dense table by code point instead of hashing
@@ -203,8 +199,29 @@ class CharNgrams:
             else:
                 features = self._index.lookup(pack_char_ngrams(codes, starts, n))
             hit = features >= 0
-            found_docs.append(doc_of_char[starts[hit]])
-            found_features.append(features[hit])
+            yield starts[hit], n, features[hit]
+
+    def positions(self, document: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where each vocabulary n-gram of up to 3 characters occurs in one document (as :meth:`occurrences`
+        reads it, whitespace runs squeezed: a normalised text has none): starts, lengths and features, for
+        explanations. Longer n-grams (``long``) are not included."""
+        found = list(self._short_grams(document, np.asarray([len(document)], dtype=np.int64)))
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        starts = np.concatenate([f[0] for f in found])
+        sizes = np.concatenate([np.full(len(f[0]), f[1], dtype=np.int64) for f in found])
+        return starts, sizes, np.concatenate([f[2] for f in found])
+
+    def occurrences(self, documents: Sequence[str]) -> Occurrences:
+        # One regex pass over the batch: NUL is not whitespace, so no run spans two documents.
+        squeezed = WHITE_SPACE_RUNS.sub(" ", "\x00".join(documents)).split("\x00")
+        documents = squeezed if len(squeezed) == len(documents) else [WHITE_SPACE_RUNS.sub(" ", d) for d in documents]
+        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+        doc_of_char = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+        found_docs, found_features = [], []
+        for starts, _n, features in self._short_grams("".join(documents), lengths):
+            found_docs.append(doc_of_char[starts])
+            found_features.append(features)
         if self._long_sizes:
             docs, long_features = _long_occurrences(
                 documents, self.long, self._long_sizes, lambda d, n: (d[i : i + n] for i in range(len(d) - n + 1))
