@@ -201,16 +201,11 @@ class CharNgrams:
             hit = features >= 0
             yield starts[hit], n, features[hit]
 
-    def positions(self, document: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Where each vocabulary n-gram of up to 3 characters occurs in one document (as :meth:`occurrences`
-        reads it, whitespace runs squeezed: a normalised text has none): starts, lengths and features, for
-        explanations. Longer n-grams (``long``) are not included."""
-        found = list(self._short_grams(document, np.asarray([len(document)], dtype=np.int64)))
-        if not found:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        starts = np.concatenate([f[0] for f in found])
-        sizes = np.concatenate([np.full(len(f[0]), f[1], dtype=np.int64) for f in found])
-        return starts, sizes, np.concatenate([f[2] for f in found])
+    def positions(self, document: str) -> list[np.ndarray]:
+        """[starts, lengths, features] of the vocabulary n-grams of up to 3 characters (not ``long``) in one
+        normalised text, for explanations: what :meth:`occurrences` counts, with where."""
+        found = [(s, np.full(len(s), n), f) for s, n, f in self._short_grams(document, np.asarray([len(document)]))]
+        return [np.concatenate([f[i] for f in found] or [np.zeros(0, dtype=np.int64)]) for i in range(3)]
 
     def occurrences(self, documents: Sequence[str]) -> Occurrences:
         # One regex pass over the batch: NUL is not whitespace, so no run spans two documents.
