@@ -169,3 +169,9 @@ def test_the_vectorised_character_path_gives_the_evidence_of_the_one_n_gram_at_a
         for label in want:
             assert [(e.term, e.spans) for e in got[label]] == [(e.term, e.spans) for e in want[label]]
             assert [e.weight for e in got[label]] == pytest.approx([e.weight for e in want[label]], abs=1e-9)
+
+
+def test_a_word_of_symbols_that_read_as_letters_is_kept():
+    """The readability filter looks at a word as the model read it: 5㎏ is "5kg", a word (㎏ is a symbol)."""
+    found = Explainer(cm.load_model()).explain("说好送5㎏大米，结果赠品没给", labels=["gift_not_honored"], top=50)
+    assert "5㎏" in [e.term for e in found["gift_not_honored"]]

@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import ModelError
 from ..labels import TARGETS
 from ..text.modality import is_marked, strip_mode
-from ..text.normalize import Normalized, normalize_with_offsets
+from ..text.normalize import Normalized, normalize, normalize_with_offsets
 from .forest import Forest
 from .ngrams import CharNgrams, mask_digits
 from .runtime import Model, score_texts
@@ -260,7 +260,7 @@ def _evidence(text: str, tokens: list[tuple[str, int, int]], weights: np.ndarray
     evidence = [
         Evidence(term, float(weights[members].sum()), tuple((tokens[t][1], tokens[t][2]) for t in members))
         for term, members in by_term.items()
-        if any(c.isalpha() for c in term)
+        if any(c.isalpha() for c in normalize(term))  # as the model read it: ㎏ is kg, a word
     ]
     evidence.sort(key=lambda e: (-e.weight, e.spans[0]))
     return evidence[:top]
