@@ -70,7 +70,7 @@ def _translation_table() -> dict[int, str]:
 
     NFKC and lower case run once over all characters joined by NUL (a starter, so nothing composes across it),
     which takes a fifth of the time of one call per character, and only characters that change or are not printable
-    get the per-character checks: this is part of every command's start-up (about 15 ms).
+    get the per-character checks: this is part of every command's start-up (with the list form, 36-57 ms here).
     Tests check the table against ``_map_char`` for every character.
     """
     if not _TABLE:
@@ -93,7 +93,7 @@ def _translation_table() -> dict[int, str]:
             mapped = mapped or " "  # a space marks "a separator was here"
             if mapped != char:
                 table[code] = mapped
-        table[0] = " "  # NUL is a control character, like the other Cc characters
+        table[0] = _map_char("\x00") or " "  # NUL, the separator above, by the per-character definition
         _TABLE.update(table)
     return _TABLE
 
