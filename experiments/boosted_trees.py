@@ -57,7 +57,9 @@ It also prints, per kind of minimal pair, the share with an exactly right issue 
 Written after that run: "split", the window forest for texts of two or more sentences and the plain one for
 one-sentence texts (whose windows are the text itself), both at weight 0.5; rule fixed before computing it, as for
 --windows: preferred over the plain forest at 0.5 when its four-figure mean over both seeds is at least 0.003 higher
-and none of the four is more than 0.005 lower.
+and none of the four is more than 0.005 lower. Written in session 10, with the same rule fixed before computing it:
+"confident", the plain forest on gated cells where the linear probability is at least CONFIDENT (0.9; the window
+forest had turned such single confident complaints down) and the window forest on the other gated cells.
 
 ``--speed`` fits one label's forest (depth 6) on the whole training split, exports it to node arrays and times a
 vectorised NumPy traversal of five such forests over 20,000 training texts (what scoring would have to add).
@@ -145,6 +147,7 @@ def cv_data() -> tuple[list[str], np.ndarray, np.ndarray, cm.TrainConfig, np.nda
 
 
 GATES = (0.02, 0.05, 0.1, 0.2)
+CONFIDENT = 0.9  # --blends "confident": above this linear probability the plain forest, not the window forest
 # --windows --monotone: each forest's output may only rise with its own label's text and best-window log-odds
 MONOTONE = "--monotone" in sys.argv
 
@@ -460,6 +463,19 @@ def blends(dumps: list[Path], gate: float = 0.1) -> None:
         f"split (window forest for {several.mean():.0%} of texts, 2+ sentences), weight 0.5: mean "
         f"{'/'.join(f'{x:.4f}' for x in split)} (four-figure mean {split.mean():.4f}); per seed {per_seed}; "
         f"preferred over plain at 0.5: {split.mean() >= plain.mean() + 0.003 and bool((split >= plain - 0.005).all())}",
+        flush=True,
+    )
+    figures = []
+    for run in runs:  # "confident": the plain forest where the linear model is sure (>= CONFIDENT), else windows
+        linear, Y, part = run["linear"], run["Y"], run["part"]
+        trees = np.where(linear >= CONFIDENT, run["alone_plain"], run["alone_windows"])
+        figures.append(list(summary(scored(Y, gated(linear, trees, gate, 0.5), part)).values()))
+    sure = np.mean(figures, axis=0)
+    per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
+    print(
+        f"confident (plain forest where linear >= {CONFIDENT}, window forest on the other gated cells), weight 0.5: "
+        f"mean {'/'.join(f'{x:.4f}' for x in sure)} (four-figure mean {sure.mean():.4f}); per seed {per_seed}; "
+        f"preferred over plain at 0.5: {sure.mean() >= plain.mean() + 0.003 and bool((sure >= plain - 0.005).all())}",
         flush=True,
     )
     best_real = max(m[0] for m in table.values())
