@@ -192,3 +192,16 @@ def test_explaining_a_saved_model_never_imports_scikit_learn(tiny_model):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_key_index_with_long_probe_runs_equals_a_dict():
+    """Many keys sharing home slots (structured like packed n-grams) and misses next to every key."""
+    rng = np.random.default_rng(0)
+    keys = np.unique(np.concatenate([rng.integers(0, 1 << 62, 20_000), np.arange(5_000) << 42])).astype(np.uint64)
+    rng.shuffle(keys)
+    values = rng.permutation(len(keys))
+    index = KeyIndex(keys, values)
+    probes = np.concatenate([keys, keys + np.uint64(1), np.zeros(3, dtype=np.uint64)])
+    expected = dict(zip(keys.tolist(), values.tolist()))
+    assert index.lookup(probes).tolist() == [expected.get(k, -1) for k in probes.tolist()]
+    assert KeyIndex(np.zeros(0, dtype=np.uint64), np.zeros(0)).lookup(probes[:5]).tolist() == [-1] * 5

@@ -3,11 +3,11 @@
 Training fits scikit-learn's ``TfidfVectorizer`` (vocabulary and idf). Everything after that counts n-grams
 here: the classifier's transform, the NumPy scorer and explanations, so the three agree by construction. The
 result equals scikit-learn's transform (tests compare them): same analyzers, sublinear tf, idf weighting and
-L2 normalisation. Imports NumPy and pandas only (scipy only to hand the classifier a sparse matrix).
+L2 normalisation. Imports NumPy only (scipy only to hand the classifier a sparse matrix).
 
 Lookups avoid a Python step per n-gram: character n-grams of up to three code points (21 bits each) pack into
 one uint64 key, word bigrams into a pair of unigram slots, and all keys of a batch are looked up at once in a
-pandas hash index. Longer n-grams (other configurations than the shipped one) are counted per document.
+NumPy hash table (keyindex.py). Longer n-grams (other configurations than the shipped one) are counted per document.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..text.modality import SCHEMES, words_with_modality_joined
 from ..text.normalize import normalize
+from .keyindex import KeyIndex
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -106,24 +106,6 @@ def pack_char_ngrams(codes: np.ndarray, starts: np.ndarray, n: int) -> np.ndarra
 def bigram_keys(left: np.ndarray, right: np.ndarray, n_unigrams: int) -> np.ndarray:
     """Keys of word bigrams from the slots of their two words (the one packing of bigrams)."""
     return np.asarray(left, dtype=np.uint64) * np.uint64(n_unigrams) + np.asarray(right, dtype=np.uint64)
-
-
-class KeyIndex:
-    """uint64 keys -> int values (feature indices); -1 for a key not present."""
-
-    def __init__(self, keys: np.ndarray, values: np.ndarray):
-        self.values = np.asarray(values, dtype=np.int64)
-        self._index = pd.Index(np.asarray(keys, dtype=np.uint64))
-        if not self._index.is_unique:
-            raise ValueError("duplicate keys")
-        self._index.get_indexer(self._index[:1])  # builds the hash table now, before any fork shares it
-
-    def lookup(self, keys: np.ndarray) -> np.ndarray:
-        positions = self._index.get_indexer(pd.Index(np.asarray(keys, dtype=np.uint64)))
-        found = np.full(len(positions), -1, dtype=np.int64)
-        hit = positions >= 0
-        found[hit] = self.values[positions[hit]]
-        return found
 
 
 Occurrences = tuple[np.ndarray, np.ndarray]  # (document, feature) of every n-gram found in the vocabulary

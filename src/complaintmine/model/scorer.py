@@ -26,9 +26,9 @@ import numpy as np
 
 from ..text.tokenizer import Tokenizer
 from .forest import Forest
+from .keyindex import KeyIndex
 from .ngrams import (
     CharNgrams,
-    KeyIndex,
     TfidfRows,
     WordNgrams,
     mask_digits,
