@@ -14,7 +14,6 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .corpus.load import Corpus, load_corpus
 from .errors import (
     ComplaintMineError,
     CorpusError,
@@ -34,6 +33,7 @@ from .scoring.frame import Prediction, classify_frame, classify_texts, predict_t
 from .text.tokenizer import Token, Tokenizer, TokenizerConfig
 
 if TYPE_CHECKING:
+    from .corpus.load import Corpus, load_corpus
     from .mining.extract import Extraction, extract, parse_chinese_number
     from .mining.privacy import MaskResult, PrivateSpan, find_private, mask, mask_text
     from .model.classifier import ComplaintClassifier
@@ -42,9 +42,12 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-# Names whose modules import scikit-learn (about 0.5 s) or compile many patterns (extract, privacy: 40 ms):
-# imported on first use, so that scoring, which needs neither (see model/scorer.py), starts fast.
+# Names whose modules import scikit-learn (about 0.5 s), pandas (corpora: 0.3 s) or compile many patterns
+# (extract, privacy: 40 ms): imported on first use, so that scoring, which needs none of them (see
+# model/scorer.py and io/rows.py), starts fast.
 _LAZY = {
+    "Corpus": ".corpus.load",
+    "load_corpus": ".corpus.load",
     "Extraction": ".mining.extract",
     "extract": ".mining.extract",
     "parse_chinese_number": ".mining.extract",
@@ -81,6 +84,7 @@ def load_model(path: str | Path | None = None) -> Model:
 
 def evaluate_model(model: Model, data: Corpus | str | Path, split: str | None = None, **kwargs: Any) -> dict[str, Any]:
     """Metrics of ``model`` on a corpus (or a labelled file / corpus directory), optionally one split of it."""
+    from .corpus.load import Corpus, load_corpus
     from .model.training import evaluate
 
     corpus = data if isinstance(data, Corpus) else load_corpus(data, **kwargs)

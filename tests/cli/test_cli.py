@@ -43,6 +43,28 @@ def test_classify_jsonl_output_and_row_ids_without_id_column(tmp_path, tiny_mode
     assert all(0.0 <= r["p_price_hike"] <= 1.0 for r in records if not r["error"])
 
 
+@pytest.mark.parametrize(("suffix", "extra"), [(".csv", ()), (".tsv", ("--explain",)), (".jsonl", ("--workers", "2"))])
+def test_classify_of_text_formats_never_imports_pandas(tmp_path, suffix, extra):
+    """pandas alone cost 0.3 s of every start: the CSV, TSV and JSON Lines path works on plain columns."""
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n" + "".join(f"{i},预售尾款涨了{i}元\n" for i in range(30)), encoding="utf-8")
+    out = tmp_path / f"out{suffix}"
+    code = (
+        "import sys\n"
+        "from complaintmine.cli import app\n"
+        "try:\n"
+        f"    app(['classify', {str(source)!r}, '-o', {str(out)!r}, '--id-column', 'id', '--chunk-rows', '10', "
+        f"*{list(extra)!r}])\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'pandas', 'pyarrow', 'sklearn', 'scipy'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 30 + (suffix != ".jsonl")
+
+
 def test_classify_reads_standard_input(tiny_model):
     result = run("classify", "-", "--model", tiny_model, "--quiet", stdin="text\n尾款涨价了\n发货很快\n")
     assert result.returncode == 0, result.stderr

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import complaintmine as cm
 from complaintmine.errors import InputError
-from complaintmine.io.readers import ERROR, LINE, Source, iter_chunks
+from complaintmine.io.readers import ERROR, LINE, Source, chunks_frame, iter_chunks
 from complaintmine.model.artifact import ModelVersionWarning
 from complaintmine.scoring.batch import JobOptions, run_job
 
@@ -155,7 +155,7 @@ def read_all(path: Path, fmt: str, encoding: str | None = None) -> list[dict[str
     except InputError as exc:
         assert "\n" not in str(exc)
         return []
-    return [row for chunk in chunks for row in chunk.to_dict(orient="records")]
+    return [dict(zip(chunk.columns, row)) for chunk in chunks for row in chunk.tuples()]
 
 
 def is_utf8(content: bytes) -> bool:
@@ -288,7 +288,6 @@ CSV_CASES = [case for case in CASES if case["file"].endswith(".csv") and case["r
 def test_the_dask_engine_reads_each_bad_csv_as_the_single_machine_reader_does(case, blocksize):
     pytest.importorskip("dask.dataframe")
     import dask
-    import pandas as pd
 
     from complaintmine.io.readers import open_source
     from complaintmine.scoring import dask as cmd
@@ -297,6 +296,6 @@ def test_the_dask_engine_reads_each_bad_csv_as_the_single_machine_reader_does(ca
     encoding = case["options"].get("encoding")
     with dask.config.set(scheduler="sync"):
         split = cmd.read_inputs(path, id_column="id", encoding=encoding, blocksize=blocksize).compute()
-    whole = pd.concat(list(iter_chunks(open_source(path, encoding=encoding))), ignore_index=True)
+    whole = chunks_frame(list(iter_chunks(open_source(path, encoding=encoding))))
     for column in ("id", LINE, ERROR):
         assert split[column].tolist() == whole[column].tolist()

@@ -332,3 +332,19 @@ def test_evidence_filter_keeps_only_spans_clear_of_private_data():
     kept = without_private_evidence(evidence, text)
     assert [item["term"] for item in kept["price_hike"]] == ["尾款"]
     assert without_private_evidence(evidence, "尾款涨了") == evidence
+
+
+def test_json_lines_with_lists_and_objects_in_cells_keep_every_row(tmp_path, tiny_model):
+    """Nested JSON values used to crash the job with a traceback (the resume check hashed cells with pandas,
+    which cannot hash a list); a list where the text should be is that row's error, a nested kept column is kept."""
+    lines = [
+        {"id": 1, "text": "尾款涨了五十", "tags": ["预售", "尾款"]},
+        {"id": 2, "text": ["赠品", "没收到"], "tags": {"shop": "A"}},
+        {"id": 3, "text": "发货很快", "tags": None},
+    ]
+    content = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    summary, rows = job(tmp_path, tiny_model, "in.jsonl", content, id_column="id", keep_columns=("tags",), resume=True)
+    assert [row["id"] for row in rows] == [1, 2, 3]
+    assert [row["tags"] for row in rows] == [["预售", "尾款"], {"shop": "A"}, None]
+    assert rows[1]["error"] == "text is not a string but list" and not rows[0]["error"] and not rows[2]["error"]
+    assert summary.rows == 3

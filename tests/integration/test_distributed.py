@@ -29,7 +29,7 @@ from distributed import Client, LocalCluster
 
 import complaintmine as cm
 from complaintmine.cli import app
-from complaintmine.io.readers import iter_chunks, open_source
+from complaintmine.io.readers import chunks_frame, iter_chunks, open_source
 from complaintmine.io.tables import read_table, write_table
 from complaintmine.io.writers import scored_by
 from complaintmine.scoring import dask as cmd
@@ -314,7 +314,7 @@ def test_splitting_a_csv_never_changes_what_the_reader_sees(body, header, blocks
         path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + (header + body).encode("utf-8"))
         ddf = cmd.read_inputs(str(path), "text", blocksize)
         got = ddf.compute(scheduler="sync").reset_index(drop=True)
-        want = pd.concat(list(iter_chunks(open_source(str(path)))), ignore_index=True)
+        want = chunks_frame(list(iter_chunks(open_source(str(path)))))
     assert _plain(got) == _plain(want)
 
 
@@ -324,7 +324,7 @@ def test_encoded_exports_are_detected_and_split_like_the_single_machine_reader(c
     path.write_bytes(complaints.with_name("head.csv").read_bytes().decode("utf-8").encode(encoding))
     ddf = cmd.read_inputs(str(path), "text", blocksize="4KiB")
     assert (ddf.npartitions > 1) is splits  # UTF-16 has no byte boundaries safe to split at: one block
-    want = pd.concat(list(iter_chunks(open_source(str(path)))), ignore_index=True)
+    want = chunks_frame(list(iter_chunks(open_source(str(path)))))
     assert _plain(ddf.compute(scheduler="sync").reset_index(drop=True)) == _plain(want)
     assert len(want) == 200 and not want["__error__"].notna().any()
 

@@ -246,12 +246,32 @@ def test_resume_from_standard_input_refuses_another_stream(tmp_path, model, monk
     assert out.read_bytes() == reference.read_bytes()
 
 
+def test_the_input_chain_tells_cells_apart_and_an_older_versions_chain_resumes_a_file_only():
+    from complaintmine.io.rows import Rows
+    from complaintmine.scoring.resume_check import VERSION, InputTrail, chunk_digest
+
+    digests = {
+        chunk_digest("", Rows({"id": cells, "text": ["a", "b"]}))
+        for cells in (["1", "2"], [1, 2], [None, "2"], ["", "2"])
+    }
+    assert len(digests) == 4 and all(d.startswith(VERSION) for d in digests)
+    chunk = Rows({"id": ["1"], "text": ["尾款涨了"]})
+    older = "a" * 64  # a chain recorded before chunks stopped being pandas frames
+    assert [c for c, _ in InputTrail("in.csv", 1, older).follow(iter([(chunk, 0), (chunk, 1)]))] == [chunk]
+    with pytest.raises(InputError, match="not the one the interrupted job read"):
+        list(InputTrail("-", 1, older).follow(iter([(chunk, 0), (chunk, 1)])))
+    with pytest.raises(InputError, match="first rows differ"):
+        list(InputTrail("in.csv", 1, VERSION + "0" * 64).follow(iter([(chunk, 0)])))
+
+
 # -- SIGTERM -----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow  # a 30,000-row job in subprocesses, twice
+@pytest.mark.slow  # a 120,000-row job in subprocesses, twice
 def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path):
-    source = complaints(tmp_path / "in.csv", rows=30_000)
+    # large enough that the job still runs when its first progress record appears (after a second): 30,000 rows
+    # took 1.8 s once classify stopped importing pandas, and the test skipped itself
+    source = complaints(tmp_path / "in.csv", rows=120_000)
     out = tmp_path / "out.csv"
     base = [*entry_point(), "classify", str(source), "--id-column", "id", "--model", str(FROZEN), "--chunk-rows", "200"]
     process = subprocess.Popen(
@@ -262,6 +282,7 @@ def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path):
     while not progress.exists() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     if process.poll() is not None:
+        process.communicate()  # close its pipes
         pytest.skip("the job finished before it could be stopped")
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)

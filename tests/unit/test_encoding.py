@@ -26,7 +26,7 @@ def test_the_file_reader_and_the_dask_inputs_choose_the_same_encoding(tmp_path, 
     source = open_source(str(path))
     assert source.encoding == chosen_encoding(source) == file_encoding(path) == expected
     frame = next(iter_chunks(source))
-    assert frame["text"].tolist()[0] == "预售付了定金，尾款涨了五十"
+    assert frame["text"][0] == "预售付了定金，尾款涨了五十"
 
 
 def test_a_forced_utf8_reads_past_a_bom_and_an_unknown_one_names_the_file(tmp_path):

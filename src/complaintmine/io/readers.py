@@ -1,6 +1,7 @@
 """Streaming readers: CSV, TSV, JSONL, Excel (.xlsx) and Parquet, in chunks, every row kept.
 
-Each reader yields DataFrames of string-or-None cells plus two bookkeeping columns: ``__line__`` (where the
+Each reader yields chunks (:class:`~complaintmine.io.rows.Rows`, plain columns: no pandas) of string-or-None
+cells plus two bookkeeping columns: ``__line__`` (where the
 row starts in the file: a line for text formats, a sheet row for Excel, a row number for Parquet) and
 ``__error__`` (why the row cannot be used: a CSV row with the wrong number of fields, a JSONL line that is
 not a JSON object, undecodable bytes). A bad row never stops the stream and is never dropped; only problems
@@ -17,18 +18,19 @@ import csv
 import io
 import json
 import sys
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import InputError
 from . import text_checks
 from .csv_records import field_size_limit, record_chunks
 from .encoding import SAMPLE, choose_encoding, file_encoding
+from .rows import Rows, concat
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LINE = "__line__"
 ERROR = "__error__"
@@ -144,20 +146,13 @@ _has_undecodable = text_checks.has_undecodable
 _replace_undecodable = text_checks.replace_surrogates
 
 
-def _finish(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """Rows (dicts) as a frame of object columns, column by column: a key missing from a row is None.
-
-    Built from lists, never from the dicts, so pandas infers nothing: a column of integer ids with a gap
-    would otherwise become float (``1234567890123456789`` -> ``1.2345678901234568e+18``). Object columns
-    also because pandas' Arrow-backed strings are slow to iterate cell by cell, which scoring does.
-    """
-    names = [*columns, LINE, ERROR]
-    frame = pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in names})
-    return frame.astype({LINE: "int64"})
+def _finish(rows: list[dict[str, Any]], columns: list[str]) -> Rows:
+    """Rows (dicts) as a chunk, column by column: a key missing from a row is None."""
+    return Rows({name: [row.get(name) for row in rows] for name in [*columns, LINE, ERROR]}, len(rows))
 
 
-def _csv_frame(header: list[str], lines: list[int], rows: list[list[str]], errors: list[Any]) -> pd.DataFrame:
-    """A chunk of CSV rows as a frame, column by column (a dict per row was a third of the reading time).
+def _csv_frame(header: list[str], lines: list[int], rows: list[list[str]], errors: list[Any]) -> Rows:
+    """A chunk of CSV rows, column by column (a dict per row was a third of the reading time).
 
     A row with the wrong number of fields keeps the cells it has, by position (so its id survives), and its
     error says why. Undecodable bytes are looked for in the whole chunk at once and row by row only where
@@ -172,11 +167,11 @@ def _csv_frame(header: list[str], lines: list[int], rows: list[list[str]], error
                 errors[i] = errors[i] or f"line {lines[i]}: bytes that are not valid text in column {column}"
                 rows[i] = [_replace_undecodable(value) for value in row]
     filled = [row if len(row) == width else (row + [None] * width)[:width] for row in rows]
-    columns = list(zip(*filled)) if filled else [()] * width
-    frame = pd.DataFrame({name: pd.Series(columns[j], dtype=object) for j, name in enumerate(header)})
-    frame[LINE] = pd.Series(lines, dtype="int64")
-    frame[ERROR] = pd.Series(errors, dtype=object)
-    return frame
+    columns = list(map(list, zip(*filled))) if filled else [[] for _ in header]
+    chunk = Rows(dict(zip(header, columns)), len(rows))
+    chunk[LINE] = lines
+    chunk[ERROR] = errors
+    return chunk
 
 
 def check_header(path: str, header: list[str]) -> None:
@@ -204,7 +199,7 @@ def check_header(path: str, header: list[str]) -> None:
         )
 
 
-def csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[Rows]:
     """CSV or TSV records from an open text stream, in chunks of at most ``chunk_rows`` rows, with the columns
     of :func:`iter_chunks`; ``path`` names the file in errors. The Dask engine reads byte ranges with it.
 
@@ -215,7 +210,7 @@ def csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> I
         yield from _csv_chunks(path, stream, delimiter, chunk_rows)
 
 
-def _csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def _csv_chunks(path: str, stream: IO[str], delimiter: str, chunk_rows: int) -> Iterator[Rows]:
     reader = csv.reader(stream, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
@@ -280,7 +275,7 @@ def _parse_json_line(number: int, line: str, record: dict[str, Any], columns: di
     return problem
 
 
-def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
+def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[Rows]:
     columns: dict[str, None] = {}
     rows: list[dict[str, Any]] = []
     seen_any = False
@@ -305,91 +300,6 @@ def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[pd.Da
         raise InputError(path, "file has no JSON lines", line=1)
 
 
-def _xlsx_chunks(path: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    if path == "-":
-        raise InputError(path, "Excel input cannot come from standard input; pass a file")
-    try:
-        from openpyxl import load_workbook
-    except ImportError:  # pragma: no cover - openpyxl is a core dependency
-        raise InputError(path, "reading .xlsx needs openpyxl: pip install openpyxl") from None
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(path, f"not a readable .xlsx workbook (truncated or damaged?): {exc}") from None
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        try:
-            header = [str(cell).strip() if cell is not None else "" for cell in next(rows)]
-        except StopIteration:
-            raise InputError(path, "the first sheet is empty; expected a header row", line=1) from None
-        while header and not header[-1]:
-            header.pop()
-        # A blank name between named columns gets the sheet's column letter, so its cells are not lost.
-        header = [name or f"column_{_column_letter(i)}" for i, name in enumerate(header)]
-        check_header(path, header)
-        records: list[dict[str, Any]] = []
-        for number, row in enumerate(rows, 2):
-            cells = list(row)
-            if all(cell is None for cell in cells):
-                continue
-            record: dict[str, Any] = {LINE: number, ERROR: None}
-            record.update({name: _excel_cell(cell) for name, cell in zip(header, cells)})
-            beyond = [i for i, cell in enumerate(cells[len(header) :], len(header)) if cell is not None]
-            if beyond:
-                record[ERROR] = (
-                    f"line {number}: a cell in column {_column_letter(beyond[0])}, beyond the header's "
-                    f"{len(header)} columns"
-                )
-            records.append(record)
-            if len(records) >= chunk_rows:
-                yield _finish(records, header)
-                records = []
-        yield _finish(records, header)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise InputError(path, f"the workbook is truncated or damaged: {exc}") from None
-    finally:
-        book.close()
-
-
-def _column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def _excel_cell(cell: Any) -> Any:
-    if isinstance(cell, float) and cell.is_integer():
-        return int(cell)
-    return cell
-
-
-def _parquet_chunks(path: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    if path == "-":
-        raise InputError(path, "Parquet input cannot come from standard input; pass a file")
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        parquet = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(path, f"not a readable Parquet file: {exc}") from None
-    offset = 0
-    columns = parquet.schema_arrow.names
-    for batch in parquet.iter_batches(batch_size=chunk_rows):
-        # integer_object_nulls: an integer column with a null keeps Python ints (not floats: ids stay exact)
-        frame = batch.to_pandas(integer_object_nulls=True).astype(object).where(lambda f: f.notna(), None)
-        frame[LINE] = range(offset + 1, offset + 1 + len(frame))
-        frame[ERROR] = None
-        offset += len(frame)
-        yield frame[[*columns, LINE, ERROR]].astype({LINE: "int64"})
-    if offset == 0:
-        yield _finish([], list(columns))
-
-
 _ENCODING_HINT = "pass --encoding (utf-16-le or utf-16-be for UTF-16 without a byte order mark, gb18030, utf-8)"
 
 
@@ -409,18 +319,17 @@ def open_source(path: str, fmt: str | None = None, encoding: str | None = None) 
 
 def iter_chunks(
     source: Source, chunk_rows: int = 5000, bytes_read: list[int] | None = None, read_as: list[str] | None = None
-) -> Iterator[pd.DataFrame]:
+) -> Iterator[Rows]:
     """Chunks of at most ``chunk_rows`` rows, in file order (see the module docstring for the columns).
 
     For text formats, ``bytes_read[0]`` follows how far into the file reading has got (for progress and ETA),
     and the encoding used is appended to ``read_as`` before the first chunk (for standard input it is only
     known then).
     """
-    if source.fmt == "xlsx":
-        yield from _xlsx_chunks(source.path, chunk_rows)
-        return
-    if source.fmt == "parquet":
-        yield from _parquet_chunks(source.path, chunk_rows)
+    if source.fmt in ("xlsx", "parquet"):
+        from .binary_formats import parquet_chunks, xlsx_chunks
+
+        yield from (xlsx_chunks if source.fmt == "xlsx" else parquet_chunks)(source.path, chunk_rows)
         return
     stream, chosen, _ = _text_stream(source.path, source.encoding, bytes_read)
     if read_as is not None:
@@ -435,6 +344,11 @@ def iter_chunks(
     finally:
         if source.path != "-":
             stream.close()
+
+
+def chunks_frame(chunks: list[Rows]) -> pd.DataFrame:
+    """Reader chunks as one DataFrame: object columns, ``__line__`` int64 (what the Dask engine's partitions hold)."""
+    return (chunks[0] if len(chunks) == 1 else concat(chunks)).to_pandas({LINE: "int64"})
 
 
 def chosen_encoding(source: Source) -> str | None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import IO
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING
 
 from ..errors import InputError
 from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
+from .rows import Rows, concat
 from .writers import format_csv, format_jsonl, output_format
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ERROR_FIELD = ERROR
 __all__ = ["ERROR_FIELD", "detect_format", "part_files", "read_table", "write_table"]
@@ -35,18 +37,20 @@ def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -
     """Read a whole table as string cells (empty cells stay ``""``), in file order; strict about bad rows.
 
     A folder of part files (``classify --engine dask``) reads as one table, the parts in order."""
+    import pandas as pd
+
     if path != "-" and Path(path).is_dir():
         frames = [read_table(part, fmt, encoding) for part in part_files(path)]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     chunks = list(iter_chunks(open_source(path, fmt, encoding)))
-    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0].reset_index(drop=True)
-    bad = frame[frame[ERROR].notna()]
-    if len(bad):
-        message = str(bad[ERROR].iloc[0])
+    rows = concat(chunks) if len(chunks) > 1 else chunks[0]
+    bad = next((i for i, error in enumerate(rows[ERROR]) if error is not None), None)
+    if bad is not None:
+        message = str(rows[ERROR][bad])
         hint = "; pass --encoding (for example gb18030)" if "not valid text" in message else ""
-        raise InputError(path, message.split(": ", 1)[-1] + hint, line=int(bad[LINE].iloc[0]))
-    columns = [c for c in frame.columns if c not in (LINE, ERROR)]
-    return frame[columns].map(lambda v: "" if v is None else v)
+        raise InputError(path, message.split(": ", 1)[-1] + hint, line=int(rows[LINE][bad]))
+    columns = [c for c in rows.columns if c not in (LINE, ERROR)]
+    return rows.select(columns).to_pandas().map(lambda v: "" if v is None else v)
 
 
 def write_table(frame: pd.DataFrame, path: str, fmt: str | None = None, stream: IO[str] | None = None) -> None:
@@ -55,7 +59,8 @@ def write_table(frame: pd.DataFrame, path: str, fmt: str | None = None, stream: 
     if fmt == "parquet":
         frame.to_parquet(path, index=False)
         return
-    text = format_jsonl(frame) if fmt == "jsonl" else format_csv(frame, "\t" if fmt == "tsv" else ",", header=True)
+    rows = Rows.from_pandas(frame)
+    text = format_jsonl(rows) if fmt == "jsonl" else format_csv(rows, "\t" if fmt == "tsv" else ",", header=True)
     if path == "-":
         (stream or sys.stdout).write(text)
         return

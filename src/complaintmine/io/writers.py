@@ -20,12 +20,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import pandas as pd
-
 from ..errors import InputError
 from .formulas import neutralise_column
 from .output_place import write_failure
 from .readers import format_of
+from .rows import Rows
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet")
 PARQUET_METADATA_KEY = "complaintmine"
@@ -48,38 +47,31 @@ class Progress:
     input_digest: str = ""  # of the input chunks written (scoring/resume_check.py)
 
 
+def _missing(value: Any) -> bool:
+    """None, or a float NaN (a probability of a row that could not be scored)."""
+    return value is None or (type(value) is float and value != value)
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
-    if value is None:
+    if _missing(value):
         return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
     return value
 
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, (dict, list, str, bool, int)) or value is None:
         return value
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
+    if _missing(value):
+        return None
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value
 
 
-def _column_cells(series: pd.Series) -> list[Any]:
-    """A column as CSV cells, converted column-wise (per-cell Python calls were most of the writing time)."""
-    values = series.tolist()
-    if series.dtype.kind in "fiub":  # numbers: only missing values need care
-        missing = series.isna().to_numpy()
-        return ["" if gone else value for value, gone in zip(values, missing)] if missing.any() else values
+def _column_cells(values: list[Any]) -> list[Any]:
+    """A column as CSV cells (strings pass through untouched: most cells are)."""
     return [value if type(value) is str else _cell(value) for value in values]
 
 
@@ -91,37 +83,34 @@ def _has_cr(column: list[Any]) -> bool:
         return any(type(v) is str and "\r" in v for v in column)
 
 
-def format_csv(frame: pd.DataFrame, delimiter: str, header: bool, neutralise: bool = False) -> str:
+def format_csv(rows: Rows, delimiter: str, header: bool, neutralise: bool = False) -> str:
     """Rows as CSV text. A row with a lone carriage return is fully quoted (csv quotes newlines, not a bare CR).
 
     With ``neutralise``, cells (and column names) that a spreadsheet would run as formulas get a leading
-    apostrophe (see formulas.py); ``OutputWriter`` asks for it by default.
+    apostrophe (see formulas.py); ``OutputWriter`` asks for it by default. Numbers are never touched.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     if header:
-        writer.writerow(neutralise_column(list(map(str, frame.columns))) if neutralise else frame.columns)
-    columns = [_column_cells(frame[name]) for name in frame.columns]
+        writer.writerow(neutralise_column(rows.columns) if neutralise else rows.columns)
+    columns = [_column_cells(rows[name]) for name in rows.columns]
     if neutralise:
-        columns = [
-            neutralise_column(column) if frame[name].dtype.kind not in "fiub" else column
-            for name, column in zip(frame.columns, columns)
-        ]
+        columns = [neutralise_column(column) for column in columns]
     with_cr = {i for column in columns if _has_cr(column) for i, v in enumerate(column) if type(v) is str and "\r" in v}
-    rows = zip(*columns)
+    cells = zip(*columns)
     if not with_cr:
-        writer.writerows(rows)
+        writer.writerows(cells)
         return buffer.getvalue()
     quoting = csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for i, row in enumerate(rows):
+    for i, row in enumerate(cells):
         (quoting if i in with_cr else writer).writerow(row)
     return buffer.getvalue()
 
 
-def format_jsonl(frame: pd.DataFrame) -> str:
-    columns = list(frame.columns)
+def format_jsonl(rows: Rows) -> str:
+    columns = rows.columns
     lines = []
-    for row in frame.itertuples(index=False, name=None):
+    for row in rows.tuples():
         record = {name: _json_value(value) for name, value in zip(columns, row)}
         lines.append(json.dumps(record, ensure_ascii=False) + "\n")
     return "".join(lines)
@@ -204,12 +193,12 @@ class OutputWriter:
     def resumable(self) -> bool:
         return self.path != "-" and self.fmt != "parquet"
 
-    def write(self, frame: pd.DataFrame, input_digest: str | None = None) -> None:
+    def write(self, frame: Rows, input_digest: str | None = None) -> None:
         """Append a chunk; ``input_digest`` (of the input read so far) is recorded with it for --resume."""
         with _writing(self.path):
             self._write(frame, input_digest)
 
-    def _write(self, frame: pd.DataFrame, input_digest: str | None) -> None:
+    def _write(self, frame: Rows, input_digest: str | None) -> None:
         if self.fmt == "parquet":
             self._write_parquet(frame)
         else:
@@ -238,14 +227,14 @@ class OutputWriter:
         self.state_path.write_text(json.dumps(asdict(self.progress)), encoding="utf-8")
         self._saved_at = time.monotonic()
 
-    def _write_parquet(self, frame: pd.DataFrame) -> None:
+    def _write_parquet(self, frame: Rows) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         # A fixed schema for every chunk: a column that is empty in the first chunk must not become "null".
         arrays, fields = [], []
         for name in frame.columns:
-            values = frame[name].tolist()
+            values = frame[name]
             if name in ("presale", "row"):
                 kind: Any = pa.int64()
                 values = [None if _cell(v) == "" else int(v) for v in values]

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
-
 from ..io.readers import ERROR, LINE
+from ..io.rows import Rows
 from ..scoring.batch import JobSummary, run_table_job, text_of
 
 
@@ -25,8 +24,8 @@ def run_mask_job(
     """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
     from .privacy import mask_text
 
-    def masked(chunk: pd.DataFrame, _first_row: int) -> pd.DataFrame:
-        out = chunk[[c for c in chunk.columns if c not in (LINE, ERROR)]].copy()
+    def masked(chunk: Rows, _first_row: int) -> Rows:
+        out = chunk.select([c for c in chunk.columns if c not in (LINE, ERROR)])
         for column in columns:
             out[column] = [mask_text(v, kinds) if isinstance(v, str) else v for v in out[column]]
         out["error"] = [e or "" for e in chunk[ERROR]]
@@ -76,10 +75,10 @@ def run_extract_job(
 ) -> JobSummary:
     """Evidence fields per row (see :func:`extraction_columns`), with the row's id; every row kept, in order."""
 
-    def extracted(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    def extracted(chunk: Rows, first_row: int) -> Rows:
         texts = [text_of(values) for values in zip(*(chunk[c] for c in text_columns))]
-        ids = chunk[id_column].tolist() if id_column else list(range(first_row, first_row + len(chunk)))
-        out = pd.DataFrame({id_column or "row": ids, **extraction_columns(texts)})
+        ids = chunk[id_column] if id_column else range(first_row, first_row + len(chunk))
+        out = Rows({id_column or "row": list(ids), **extraction_columns(texts)}, len(chunk))
         out["error"] = [
             e or ("empty text" if not (isinstance(t, str) and t.strip()) else "") for e, t in zip(chunk[ERROR], texts)
         ]

@@ -19,21 +19,18 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
-import pandas as pd
-
 from ..errors import InputError, MissingColumnError
 from ..io.output_place import check_output_place
 from ..io.readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
-from ..io.tables import ERROR_FIELD
+from ..io.rows import Rows
 from ..io.writers import OutputWriter, output_format, scoring_metadata
 from ..model.artifact import load_model
 from ..model.runtime import Model
-from .frame import classify_frame
+from .frame import score_rows
 from .resume_check import InputTrail
 from .stopping import StopOnTerm, quiet_worker_signals
 
 ProgressCallback = Callable[[int, float | None], None]  # rows done, fraction of input bytes read (if known)
-TEXT = "__text__"
 
 
 @dataclass(frozen=True)
@@ -119,24 +116,21 @@ def text_of(values: Sequence[Any]) -> Any:
     return next((v for v in values if v is not None and not isinstance(v, str)), "")
 
 
-def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+def score_chunk(model: Model, options: JobOptions, chunk: Rows, first_row: int) -> Rows:
     """Score one chunk; ``first_row`` is the 0-based number of its first row in the whole input."""
-    texts = [text_of(values) for values in zip(*(chunk.get(c, [None] * len(chunk)) for c in options.text_columns))]
-    frame = pd.DataFrame({TEXT: texts}, index=chunk.index, dtype=object)
-    frame[ERROR_FIELD] = chunk[ERROR].to_numpy() if ERROR in chunk else None
-    if options.id_column:
-        # a missing id stays missing: an empty CSV cell, null in JSONL and Parquet (not "", which is an id)
-        ids = list(chunk.get(options.id_column, [None] * len(chunk)))
-        frame["__id__"] = pd.Series(ids, index=frame.index, dtype=object)
-    scored = classify_frame(
+    n = len(chunk)
+    missing = [None] * n
+    texts = [text_of(values) for values in zip(*(chunk.get(c, missing) for c in options.text_columns))]
+    scored = score_rows(
         model,
-        frame.reset_index(drop=True),
-        TEXT,
-        "__id__" if options.id_column else None,
-        source=options.input,
+        texts,
+        # a missing id stays missing: an empty CSV cell, null in JSONL and Parquet (not "", which is an id)
+        chunk.get(options.id_column, missing) if options.id_column else range(first_row, first_row + n),
+        options.id_column or "row",
+        chunk.get(ERROR),
+        chunk_size=max(n, 1),
         explain=options.explain,
         explain_top=options.explain_top,
-        chunk_size=max(len(frame), 1),
     )
     if options.mask and options.explain:
         from ..mining.privacy import without_private_evidence
@@ -149,10 +143,6 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
         for field_name, field_values in extraction_columns(texts).items():
             scored.insert(position, field_name, field_values)
             position += 1
-    if options.id_column:
-        scored = scored.rename(columns={"__id__": options.id_column})
-    else:
-        scored["row"] = range(first_row, first_row + len(scored))
     if options.keep_columns:
         kept = (
             [c for c in chunk.columns if c not in (LINE, ERROR)]
@@ -165,7 +155,7 @@ def score_chunk(model: Model, options: JobOptions, chunk: pd.DataFrame, first_ro
             if column == id_name:
                 continue  # already the first column
             name = column if column not in scored.columns else f"input_{column}"
-            values: Any = chunk[column].to_numpy() if column in chunk else [None] * len(chunk)
+            values: Any = chunk.get(column, missing)
             if options.mask:
                 from ..mining.privacy import mask_text
 
@@ -189,7 +179,7 @@ def _init_worker(model_dir: str, options: JobOptions) -> None:
     _worker_state["options"] = options
 
 
-def _score_in_worker(chunk: pd.DataFrame, first_row: int) -> pd.DataFrame:
+def _score_in_worker(chunk: Rows, first_row: int) -> Rows:
     return score_chunk(_worker_state["model"], _worker_state["options"], chunk, first_row)
 
 
@@ -206,7 +196,7 @@ def _fingerprint(options: JobOptions, source: Source, model: Model) -> str:
 
 def _chunks_with_offsets(
     source: Source, options: JobOptions, bytes_read: list[int], read_as: list[str] | None = None
-) -> Generator[tuple[pd.DataFrame, int], None, None]:
+) -> Generator[tuple[Rows, int], None, None]:
     offset = 0
     for chunk in iter_chunks(source, options.chunk_rows, bytes_read, read_as):
         yield chunk, offset
@@ -241,7 +231,7 @@ def _run(
     out_fmt: str,
     source: Source,
     model: Model,
-    chunks: Iterator[tuple[pd.DataFrame, int]],
+    chunks: Iterator[tuple[Rows, int]],
     bytes_read: list[int],
     progress: ProgressCallback | None,
     stream: Any,
@@ -270,7 +260,7 @@ def _run(
     # A job of one chunk is scored here: starting worker processes would cost more than it saves.
     second = next(chunks, None)
 
-    def pending() -> Iterator[tuple[pd.DataFrame, int]]:
+    def pending() -> Iterator[tuple[Rows, int]]:
         yield first, first_offset
         if second is not None:
             yield second
@@ -278,7 +268,7 @@ def _run(
 
     trail = InputTrail(options.input, summary.resumed_chunks, writer.progress.input_digest)
 
-    def record(scored: pd.DataFrame) -> None:
+    def record(scored: Rows) -> None:
         if out_fmt == "jsonl":  # a JSON list for JSONL readers; CSV, TSV and Parquet keep "a|b"
             scored["labels"] = [value.split("|") if value else None for value in scored["labels"]]
         with stop.writing():  # SIGTERM waits until the chunk is written whole
@@ -310,8 +300,8 @@ def _run(
 def _run_parallel(
     options: JobOptions,
     model: Model,
-    work: Iterator[tuple[pd.DataFrame, int]],
-    record: Callable[[pd.DataFrame], None],
+    work: Iterator[tuple[Rows, int]],
+    record: Callable[[Rows], None],
 ) -> None:
     """Score chunks in worker processes, at most 2 x workers in flight, writing results in input order."""
     method = "fork" if "fork" in _start_methods() else "spawn"
@@ -358,7 +348,7 @@ def run_table_job(
     input: str,
     output: str,
     required: Sequence[str],
-    transform: Callable[[pd.DataFrame, int], pd.DataFrame],
+    transform: Callable[[Rows, int], Rows],
     input_format: str | None = None,
     output_format_name: str | None = None,
     encoding: str | None = None,

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..errors import MissingColumnError
-from ..io.tables import ERROR_FIELD
+from ..io.readers import ERROR as ERROR_FIELD
+from ..io.rows import Rows
 from ..io.text_checks import surrogate_problem
 from ..labels import ISSUE_LABELS, format_labels
 from ..model.runtime import Model, score_texts
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PROBABILITY_COLUMNS = [f"p_{name}" for name in ISSUE_LABELS]
 OUTPUT_COLUMNS = ["labels", "presale", *PROBABILITY_COLUMNS, "error"]
@@ -70,6 +73,71 @@ def _cell_problem(value: object) -> str | None:
     return surrogate_problem(value)  # a lone surrogate cannot be tokenized or written: an error row, not a crash
 
 
+def score_rows(
+    model: Model,
+    texts: Sequence[Any],
+    ids: Sequence[Any] | None = None,
+    id_name: str = "row",
+    upstream: Sequence[Any] | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: ProgressCallback | None = None,
+    explain: bool = False,
+    explain_top: int = 5,
+) -> Rows:
+    """The output rows (see the module docstring) of ``texts``, pandas-free: what ``classify`` writes.
+
+    ``ids`` (default: 0, 1, ...) go into the first column, named ``id_name``; ``upstream`` holds, per row, why it
+    could not be read (None if it could), which becomes its ``error``. A missing probability is NaN, a missing
+    presale None.
+    """
+    n = len(texts)
+    errors: list[str] = [""] * n
+    scoreable: list[int] = []
+    for i, (value, problem) in enumerate(zip(texts, upstream if upstream is not None else [None] * n)):
+        reason = problem if isinstance(problem, str) and problem else _cell_problem(value)
+        if reason:
+            errors[i] = reason
+        else:
+            scoreable.append(i)
+    labels = np.full(n, "", dtype=object)
+    presale: list[int | None] = [None] * n
+    proba = np.full((n, len(ISSUE_LABELS)), np.nan)
+    evidence: list[object] = [None] * n
+    done = 0
+    for start in range(0, len(scoreable), chunk_size):
+        rows = np.asarray(scoreable[start : start + chunk_size], dtype=np.int64)
+        scores = score_texts(model, [texts[i] for i in rows], explain=explain, top=explain_top)
+        decided = scores.decided
+        labels[rows] = _LABEL_STRINGS[decided[:, : len(ISSUE_LABELS)] @ _LABEL_BITS]
+        for row, flag in zip(rows.tolist(), decided[:, -1].tolist()):
+            presale[row] = int(flag)
+        proba[rows] = scores.proba[:, : len(ISSUE_LABELS)]
+        for row, found in zip(rows.tolist(), scores.evidence or ()):
+            evidence[row] = {label: [e.to_dict() for e in items] for label, items in found.items()}
+        done += len(rows)
+        if progress:
+            progress(done, len(scoreable))
+    out = Rows({id_name: list(ids) if ids is not None else list(range(n))}, n)
+    out["labels"] = labels.tolist()
+    out["presale"] = presale
+    rounded = np.round(proba, 6)
+    for i, column in enumerate(PROBABILITY_COLUMNS):
+        out[column] = rounded[:, i].tolist()
+    if explain:
+        out["evidence"] = evidence
+    out["error"] = errors
+    return out
+
+
+def frame_of(rows: Rows, id_column: str | None = None) -> pd.DataFrame:
+    """Scored rows as the DataFrame the library returns: ``presale`` nullable Int64, probabilities float64 (NaN
+    where missing), ``row`` int64 (without ``id_column``), every other column object (ids as given)."""
+    dtypes = {"presale": "Int64", **dict.fromkeys(PROBABILITY_COLUMNS, "float64")}
+    if id_column is None:
+        dtypes["row"] = "int64"
+    return rows.to_pandas(dtypes)
+
+
 def classify_frame(
     model: Model,
     frame: pd.DataFrame,
@@ -92,52 +160,20 @@ def classify_frame(
     for column in [text_column, id_column] if id_column else [text_column]:
         if column not in frame.columns:
             raise MissingColumnError(source, column, visible)
-    n = len(frame)
-    ids = frame[id_column].tolist() if id_column else list(range(n))
-    errors: list[str] = [""] * n
-    upstream = frame[ERROR_FIELD].tolist() if ERROR_FIELD in frame.columns else [None] * n
-    scoreable: list[int] = []
-    for i, (value, problem) in enumerate(zip(frame[text_column].tolist(), upstream)):
-        reason = problem if isinstance(problem, str) and problem else _cell_problem(value)
-        if reason:
-            errors[i] = reason
-        else:
-            scoreable.append(i)
-    labels = np.full(n, "", dtype=object)
-    presale = np.zeros(n, dtype=np.int64)
-    presale_missing = np.ones(n, dtype=bool)
-    proba = np.full((n, len(ISSUE_LABELS)), np.nan)
-    texts = frame[text_column].tolist()
-    evidence: list[object] = [None] * n
-    done = 0
-    for start in range(0, len(scoreable), chunk_size):
-        rows = np.asarray(scoreable[start : start + chunk_size], dtype=np.int64)
-        scores = score_texts(model, [texts[i] for i in rows], explain=explain, top=explain_top)
-        decided = scores.decided
-        labels[rows] = _LABEL_STRINGS[decided[:, : len(ISSUE_LABELS)] @ _LABEL_BITS]
-        presale[rows], presale_missing[rows] = decided[:, -1], False
-        proba[rows] = scores.proba[:, : len(ISSUE_LABELS)]
-        for row, found in zip(rows.tolist(), scores.evidence or ()):
-            evidence[row] = {label: [e.to_dict() for e in items] for label, items in found.items()}
-        done += len(rows)
-        if progress:
-            progress(done, len(scoreable))
-    # Text columns stay object arrays: pandas would infer Arrow-backed strings, which writers then iterate
-    # cell by cell several times slower.
-    columns: dict[str, Any] = {
-        id_column or "row": pd.Series(ids, dtype=object) if id_column else ids,
-        "labels": pd.Series(labels, dtype=object),
-        "presale": pd.arrays.IntegerArray(presale, presale_missing),
-    }
-    for i, column in enumerate(PROBABILITY_COLUMNS):
-        columns[column] = np.round(proba[:, i], 6)
-    columns["error"] = pd.Series(errors, dtype=object)
-    out = pd.DataFrame(columns)
-    if explain:
-        out.insert(len(out.columns) - 1, "evidence", evidence)
-    return out
+    rows = score_rows(
+        model,
+        frame[text_column].tolist(),
+        frame[id_column].tolist() if id_column else None,
+        id_column or "row",
+        frame[ERROR_FIELD].tolist() if ERROR_FIELD in frame.columns else None,
+        chunk_size,
+        progress,
+        explain,
+        explain_top,
+    )
+    return frame_of(rows, id_column)
 
 
 def classify_texts(model: Model, texts: Sequence[str], explain: bool = False, explain_top: int = 5) -> pd.DataFrame:
     """Score a list of texts; the id column is ``row``. ``explain`` adds ``evidence`` as in :func:`classify_frame`."""
-    return classify_frame(model, pd.DataFrame({"text": list(texts)}), explain=explain, explain_top=explain_top)
+    return frame_of(score_rows(model, list(texts), explain=explain, explain_top=explain_top))

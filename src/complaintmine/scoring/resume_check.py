@@ -5,6 +5,9 @@ input: an interrupted ``classify -`` resumed with another stream used to exit 0 
 belonging to the other input. So the progress record also keeps a chained SHA-256 of the input chunks that
 were written (their cells, line numbers and errors, as read); a resumed job reads the chunks it skips,
 recomputes the chain, and refuses to go on, before writing anything, when it differs or the input is shorter.
+
+The chain's values start with ``VERSION`` (2: cells hashed by their ``repr``, since chunks stopped being pandas
+frames); a job recorded by an older version, whose chain was pandas' hash, is resumed as one that recorded none.
 """
 
 from __future__ import annotations
@@ -13,17 +16,20 @@ import hashlib
 import json
 from collections.abc import Iterator
 
-import pandas as pd
-
 from ..errors import InputError
+from ..io.rows import Rows
+
+VERSION = "2:"
 
 
-def chunk_digest(previous: str, chunk: pd.DataFrame) -> str:
-    """The chain's value after ``chunk``: hashes of its cells (pandas' stable hash) and of its column names."""
+def chunk_digest(previous: str, chunk: Rows) -> str:
+    """The chain's value after ``chunk``: a hash of its column names and of each column's cells (their ``repr``,
+    which tells ``"1"`` from ``1`` and None from ``""``; lone surrogates are escaped in it)."""
     digest = hashlib.sha256(previous.encode("ascii"))
-    digest.update(json.dumps([str(c) for c in chunk.columns], ensure_ascii=False).encode("utf-8", "replace"))
-    digest.update(pd.util.hash_pandas_object(chunk, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
+    digest.update(json.dumps(chunk.columns, ensure_ascii=False).encode("utf-8", "replace"))
+    for name in chunk.columns:
+        digest.update(repr(chunk[name]).encode("utf-8", "backslashreplace"))
+    return VERSION + digest.hexdigest()
 
 
 class InputTrail:
@@ -35,7 +41,7 @@ class InputTrail:
         self.saved = saved
         self._after: dict[int, str] = {}
 
-    def follow(self, items: Iterator[tuple[pd.DataFrame, int]]) -> Iterator[tuple[pd.DataFrame, int]]:
+    def follow(self, items: Iterator[tuple[Rows, int]]) -> Iterator[tuple[Rows, int]]:
         chain = ""
         index = -1
         for index, item in enumerate(items):
@@ -54,7 +60,9 @@ class InputTrail:
         return self._after.pop(index)
 
     def _check(self, chain: str) -> None:
-        if self.saved == chain or (not self.saved and self.path != "-"):  # no chain recorded: an older job
+        if self.saved == chain:
+            return
+        if not self.saved.startswith(VERSION) and self.path != "-":  # none recorded, or an older version's
             return
         raise self._differs("its first rows differ from those already written")
 

@@ -17,7 +17,8 @@ import pandas as pd
 
 from ...errors import InputError, MissingColumnError
 from ...io.encoding import file_encoding
-from ...io.readers import ERROR, LINE, csv_chunks, detect_format
+from ...io.readers import ERROR, LINE, chunks_frame, csv_chunks, detect_format
+from ...io.rows import concat
 from ...io.text_checks import decode_errors
 from .common import BlockError, import_dask_dataframe
 
@@ -161,11 +162,11 @@ def _read_text_block(block: _TextBlock) -> pd.DataFrame:
         chunks = list(csv_chunks(block.path, stream, block.delimiter, chunk_rows=1 << 62))
     except InputError as exc:
         raise BlockError(block.path, exc.reason) from None
-    frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+    rows = chunks[0] if len(chunks) == 1 else concat(chunks)
     if block.line_offset:
-        frame[LINE] = frame[LINE] + block.line_offset
-        frame[ERROR] = frame[ERROR].map(lambda message: _fix_line(message, block.line_offset))
-    return frame
+        rows[LINE] = [line + block.line_offset for line in rows[LINE]]
+        rows[ERROR] = [_fix_line(message, block.line_offset) for message in rows[ERROR]]
+    return chunks_frame([rows])
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ def _empty_frame(block: _TextBlock) -> pd.DataFrame:
     except BlockError as exc:
         raise InputError(exc.path, exc.reason, line=1) from None
     with io.TextIOWrapper(open(block.path, "rb"), encoding=block.encoding, errors=decode_errors(), newline="") as text:
-        return next(csv_chunks(block.path, text, block.delimiter, chunk_rows=1)).iloc[:0]
+        return chunks_frame([next(csv_chunks(block.path, text, block.delimiter, chunk_rows=1))]).iloc[:0]
 
 
 def match_files(pattern: str) -> tuple[list[Path], str]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 
 from ...errors import InputError, OutputError
+from ...io.rows import Rows
 from ...io.writers import OutputWriter
 from .common import import_dask_dataframe, string_dtype, task_errors
 
@@ -44,7 +45,7 @@ def _write_partition(
     target.parent.mkdir(parents=True, exist_ok=True)
     plain = frame.reset_index(drop=True)
     writer = OutputWriter(str(temporary), fmt, fingerprint="", metadata=metadata)
-    writer.write(plain)
+    writer.write(Rows.from_pandas(plain))
     writer.finish()
     os.replace(temporary, target)
     failed = int((plain["error"] != "").sum())

@@ -11,8 +11,9 @@ import pandas as pd
 
 from ...errors import MissingColumnError
 from ...io.readers import ERROR, LINE
+from ...io.rows import Rows
 from ..batch import JobOptions, score_chunk
-from ..frame import OUTPUT_COLUMNS, PROBABILITY_COLUMNS
+from ..frame import OUTPUT_COLUMNS, PROBABILITY_COLUMNS, frame_of
 from .cache import cached_model
 from .common import import_dask_dataframe, string_dtype, task_errors
 
@@ -46,19 +47,6 @@ def output_meta(id_column: str | None = None, id_dtype: Any = None) -> pd.DataFr
     return pd.DataFrame(columns)
 
 
-def _plain_cells(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """Cells as the single-machine readers give them: Python objects, missing values as None.
-
-    Dask stores strings Arrow-backed, where a missing cell is pandas' NA and numbers are NumPy scalars; the scorer
-    would call such a text "a NAType" or "an int64" rather than "empty" or "an int", as it does locally.
-    """
-    present = [c for c in columns if c in frame.columns]
-    if not present:
-        return frame
-    plain = {c: frame[c].astype(object).where(frame[c].notna(), None) for c in present}
-    return frame.assign(**plain)
-
-
 def score_partition(
     frame: pd.DataFrame,
     model_path: str | None,
@@ -78,8 +66,9 @@ def score_partition(
     """
     texts = (text_column,) if isinstance(text_column, str) else tuple(text_column)
     options = JobOptions(input="<partition>", model_dir=str(model_path or ""), text_columns=texts, id_column=id_column)
-    plain = _plain_cells(frame, [*texts, *([id_column] if id_column else []), ERROR])
-    scored = score_chunk(cached_model(model_path), options, plain, row_offset or 0)
+    needed = [c for c in [*texts, *([id_column] if id_column else []), ERROR] if c in frame.columns]
+    plain = Rows.from_pandas(frame[needed]) if needed else Rows(length=len(frame))
+    scored = frame_of(score_chunk(cached_model(model_path), options, plain, row_offset or 0), id_column)
     scored.index = frame.index
     meta = output_meta(id_column, frame[id_column].dtype if id_column and id_column in frame else None)
     return scored.astype(meta.dtypes.to_dict())
