@@ -59,7 +59,9 @@ one-sentence texts (whose windows are the text itself), both at weight 0.5; rule
 --windows: preferred over the plain forest at 0.5 when its four-figure mean over both seeds is at least 0.003 higher
 and none of the four is more than 0.005 lower. Written in session 10, with the same rule fixed before computing it:
 "confident", the plain forest on gated cells where the linear probability is at least CONFIDENT (0.9; the window
-forest had turned such single confident complaints down) and the window forest on the other gated cells.
+forest had turned such single confident complaints down) and the window forest on the other gated cells. Then
+"both forests", same rule fixed before computing it: on gated cells the mean of the linear probability and the two
+forests (a third each), so that neither forest alone can veto.
 
 ``--speed`` fits one label's forest (depth 6) on the whole training split, exports it to node arrays and times a
 vectorised NumPy traversal of five such forests over 20,000 training texts (what scoring would have to add).
@@ -476,6 +478,19 @@ def blends(dumps: list[Path], gate: float = 0.1) -> None:
         f"confident (plain forest where linear >= {CONFIDENT}, window forest on the other gated cells), weight 0.5: "
         f"mean {'/'.join(f'{x:.4f}' for x in sure)} (four-figure mean {sure.mean():.4f}); per seed {per_seed}; "
         f"preferred over plain at 0.5: {sure.mean() >= plain.mean() + 0.003 and bool((sure >= plain - 0.005).all())}",
+        flush=True,
+    )
+    figures = []
+    for run in runs:  # "both": the linear model and the two forests weighed equally on the gated cells
+        linear, Y, part = run["linear"], run["Y"], run["part"]
+        both = np.where(linear >= gate, (linear + run["alone_plain"] + run["alone_windows"]) / 3, linear)
+        figures.append(list(summary(scored(Y, both, part)).values()))
+    three = np.mean(figures, axis=0)
+    per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
+    print(
+        f"both forests (linear, plain and window forest a third each on gated cells): mean "
+        f"{'/'.join(f'{x:.4f}' for x in three)} (four-figure mean {three.mean():.4f}); per seed {per_seed}; "
+        f"preferred over plain at 0.5: {three.mean() >= plain.mean() + 0.003 and bool((three >= plain - 0.005).all())}",
         flush=True,
     )
     best_real = max(m[0] for m in table.values())
