@@ -48,6 +48,13 @@ linear 0.93 -> 0.28). Rule fixed before the run: the monotone window forest aver
 plain gated-rows forest averaged at 0.5 when, on the mean of seeds 0 and 1, its four-figure mean is at least 0.003
 higher and none of the four is more than 0.005 lower.
 
+``--windows --delta`` (session 10, written after reading the cells the window forest loses: one-sentence complaints
+the plain forest recovers from a low linear reading, where the text log-odds inputs make the trees follow the linear
+model): the window forest without the text log-odds, given per label the best window's log-odds minus the text's (0
+for one-sentence texts, so there it is the plain forest's input), the number of sentences and the length. Rule fixed
+before the run: preferred over the plain gated-rows forest, both averaged at 0.5, when on the mean of seeds 0 and 1
+its four-figure mean is at least 0.003 higher and none of the four is more than 0.005 lower.
+
 ``--blends A.npz B.npz`` weighs the specialist forests (plain and with window scores) against the linear
 probability on the gated cells, from the out-of-fold probabilities that ``--windows --dump F.npz`` saved for seeds 0
 and 1: forest weight 0.25, 0.5, 0.75 or 1 (the forest alone), threshold 0.5 throughout. Rule fixed before the run
@@ -152,6 +159,8 @@ GATES = (0.02, 0.05, 0.1, 0.2)
 CONFIDENT = 0.9  # --blends "confident": above this linear probability the plain forest, not the window forest
 # --windows --monotone: each forest's output may only rise with its own label's text and best-window log-odds
 MONOTONE = "--monotone" in sys.argv
+# --windows --delta: the window forest given only how much its best window reads more like the label than the text
+DELTA = "--delta" in sys.argv
 
 
 def gated(linear: np.ndarray, trees: np.ndarray, gate: float, weight: float = 0.5) -> np.ndarray:
@@ -359,12 +368,18 @@ def reader_features(clf, texts: list[str], proba: np.ndarray) -> np.ndarray:  # 
     return np.column_stack([_logit(proba[:, :5]), _logit(best), sentences_n, length]).astype(np.float32)
 
 
+def _contrast(dense: np.ndarray) -> np.ndarray:
+    """--windows --delta: reader_features without the text log-odds: per label the best window's log-odds minus the
+    whole text's (0 for a one-sentence text, whose only window is itself), the number of sentences, the length."""
+    return np.column_stack([dense[:, 5:10] - dense[:, :5], dense[:, 10:]]).astype(np.float32)
+
+
 def specialist(gate: float = 0.1, windows: bool = False) -> None:
     """The forest trained on gated rows only; with ``windows`` also the same forest given reader_features (the
     linear log-odds of the text and of its best sentence window, per label), on the same folds."""
     texts, Y, part, config, train_rows, groups = cv_data()
     linear = np.zeros(Y.shape)
-    variants = ["plain", "windows"] if windows else ["plain"]
+    variants = ["plain", "delta" if DELTA else "windows"] if windows else ["plain"]
     alone = {v: np.zeros(Y.shape) for v in variants}
     averaged = {v: np.zeros(Y.shape) for v in variants}
     for k, (train_idx, test_idx) in enumerate(folds(texts, Y, groups, seed=FOLD_SEED)):
@@ -401,6 +416,9 @@ def specialist(gate: float = 0.1, windows: bool = False) -> None:
                 if v == "windows":
                     train_x = sparse.hstack([train_x, dense_train[rows]], format="csr")
                     test_x = sparse.hstack([test_x, dense_test[opened]], format="csr")
+                elif v == "delta":  # best window minus whole text, no text log-odds; then sentences and length
+                    train_x = sparse.hstack([train_x, _contrast(dense_train[rows])], format="csr")
+                    test_x = sparse.hstack([test_x, _contrast(dense_test[opened])], format="csr")
                 changes = {}
                 if v == "windows" and MONOTONE:  # the label's own text and best-window log-odds may only raise it
                     rising = np.zeros(train_x.shape[1], dtype=int)
@@ -424,7 +442,9 @@ def specialist(gate: float = 0.1, windows: bool = False) -> None:
         )
     rows_out = [(f"linear ({LINEAR})", linear)]
     for v in variants:
-        tag = "" if v == "plain" else ", with window scores" + (", monotone" if MONOTONE else "")
+        tag = {"plain": "", "delta": ", with window-minus-text log-odds"}.get(
+            v, ", with window scores" + (", monotone" if MONOTONE else "")
+        )
         rows_out += [
             (f"specialist forest alone on cells gated at {gate}{tag}", alone[v]),
             (f"specialist forest averaged (weight 0.5) on cells gated at {gate}{tag}", averaged[v]),
