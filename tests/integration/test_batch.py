@@ -348,3 +348,65 @@ def test_json_lines_with_lists_and_objects_in_cells_keep_every_row(tmp_path, tin
     assert [row["tags"] for row in rows] == [["预售", "尾款"], {"shop": "A"}, None]
     assert rows[1]["error"] == "text is not a string but list" and not rows[0]["error"] and not rows[2]["error"]
     assert summary.rows == 3
+
+
+def test_a_json_value_nested_too_deep_is_left_out_of_its_row_for_any_number_of_workers(tmp_path, tiny_model):
+    """Nested 600 levels deep, a value could not be pickled to a worker process: the job crashed with -j 2 only."""
+    deep = "[" * 600 + "]" * 600
+    content = "".join(f'{{"id": {i}, "text": "赠品没收到", "meta": {deep if i == 2 else "[1]"}}}\n' for i in range(4))
+    outputs = []
+    for workers in (1, 2):
+        summary, rows = job(
+            tmp_path, tiny_model, "in.jsonl", content, f"out{workers}.jsonl", id_column="id",
+            keep_columns=("meta",), workers=workers, chunk_rows=1,
+        )  # fmt: skip
+        assert [row["id"] for row in rows] == [0, 1, 2, 3]
+        assert rows[2]["meta"] is None and "nested more than 100 levels deep" in rows[2]["error"]
+        assert rows[1]["meta"] == [1] and not rows[1]["error"]
+        assert summary.errors == {"JSON value nested too deeply": 1}
+        outputs.append((tmp_path / f"out{workers}.jsonl").read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_a_json_number_too_long_to_read_is_that_lines_error(tmp_path, tiny_model):
+    content = '{"id": 1, "text": "尾款涨了"}\n{"id": 2, "n": ' + "7" * 5000 + "}\n"
+    _, rows = job(tmp_path, tiny_model, "in.jsonl", content, id_column="id")
+    assert rows[0]["id"] == 1 and not rows[0]["error"]
+    assert rows[1]["id"] is None and rows[1]["error"].startswith("line 2: not valid JSON (a number too long to read")
+
+
+def test_keep_all_columns_fixes_them_at_the_first_chunk(tmp_path, tiny_model):
+    """JSON Lines fields first seen after the first chunk used to give a CSV header with the wrong number of columns
+    (and a Parquet schema error); the output's columns are those of the first chunk, a later row keeps its id."""
+    lines = [{"id": i, "text": "尾款涨了"} for i in range(3)] + [{"id": 3, "text": "发货慢", "late": "x"}]
+    content = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    for output in ("out.csv", "out.parquet"):
+        _, rows = job(tmp_path, tiny_model, "in.jsonl", content, output, keep_columns=("*",), chunk_rows=2)
+        assert [str(row["row"]) for row in rows] == ["0", "1", "2", "3"]
+        assert "late" not in rows[0] and [str(row["id"]) for row in rows] == ["0", "1", "2", "3"]
+
+
+def test_an_input_column_named_row_is_kept_beside_the_row_numbers(tmp_path, tiny_model):
+    _, rows = job(tmp_path, tiny_model, "in.csv", "row,text\nr1,尾款涨了\nr2,发货慢\n", "out.csv", keep_columns=("*",))
+    assert [(row["row"], row["input_row"]) for row in rows] == [("0", "r1"), ("1", "r2")]
+
+
+def test_masking_kept_columns_keeps_json_numbers_as_given(tmp_path, tiny_model):
+    """pandas turned 5 into 5.0 and 1234567890123456789 into 1.2345678901234568e+18 on the way through --mask."""
+    content = '{"text":"a","k":5}\n{"text":"b"}\n{"text":"c","k":1234567890123456789}\n'
+    _, rows = job(tmp_path, tiny_model, "in.jsonl", content, "out.csv", keep_columns=("k",), mask=True)
+    assert [row["k"] for row in rows] == ["5", "", "1234567890123456789"]
+
+
+def test_dates_and_bytes_from_parquet_are_written_to_json_lines_as_text(tmp_path, tiny_model):
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "in.parquet"
+    when = datetime.datetime(2026, 6, 18, 20, 0)
+    pq.write_table(pa.table({"text": ["尾款涨了", "发货慢"], "at": [when, None], "raw": [b"\x01", b"x"]}), path)
+    _, rows = job(tmp_path, tiny_model, "in.parquet", None, "out.jsonl", keep_columns=("at", "raw"))
+    assert [row["at"] for row in rows] == [str(when), None]
+    assert [row["raw"] for row in rows] == [str(b"\x01"), str(b"x")]

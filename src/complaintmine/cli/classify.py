@@ -60,7 +60,10 @@ def classify_cli(
     keep_columns: Annotated[
         list[str] | None,
         typer.Option(
-            "--keep-columns", metavar="COLUMN", help="Input columns to carry into the output; '*' for all. Repeatable."
+            "--keep-columns",
+            metavar="COLUMN",
+            help="Input columns to carry into the output; '*' for all (for JSON Lines: the fields of the first "
+            "--chunk-rows lines). Repeatable.",
         ),
     ] = None,
     workers: Annotated[

@@ -241,18 +241,36 @@ def _lf_lines(stream: IO[str], block: int = 1 << 16) -> Iterator[str]:
         yield pending
 
 
-def _valid_cell(key: str, cell: Any) -> tuple[str, Any, bool]:
-    """A JSON field with lone surrogates (from ``"\\ud800"`` escapes) replaced, and whether there were any."""
+# A JSON value nested deeper than this is dropped from its row (which gets an error): pickling it for a worker process
+# would hit Python's recursion limit, so the job would depend on --workers.
+MAX_JSON_DEPTH = 100
+
+
+def _deeper_than(cell: Any, limit: int) -> bool:
+    stack = [(cell, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _valid_cell(key: str, cell: Any) -> tuple[str, Any, str | None]:
+    """A JSON field with lone surrogates (from ``"\\ud800"`` escapes) replaced, and what was wrong with it (or None)."""
     name = _replace_undecodable(key)
-    broken = name != key
+    problem = None if name == key else "lone surrogate"
     if isinstance(cell, str):
         if text_checks.has_surrogate(cell):
-            cell, broken = _replace_undecodable(cell), True
+            cell, problem = _replace_undecodable(cell), "lone surrogate"
     elif isinstance(cell, (dict, list)):
+        if _deeper_than(cell, MAX_JSON_DEPTH):
+            return name, None, "too deep"
         text = json.dumps(cell, ensure_ascii=False)
         if text_checks.has_surrogate(text):
-            cell, broken = json.loads(_replace_undecodable(text)), True
-    return name, cell, broken
+            cell, problem = json.loads(_replace_undecodable(text)), "lone surrogate"
+    return name, cell, problem
 
 
 def _parse_json_line(number: int, line: str, record: dict[str, Any], columns: dict[str, None]) -> str | None:
@@ -263,13 +281,17 @@ def _parse_json_line(number: int, line: str, record: dict[str, Any], columns: di
         return f"line {number} column {exc.colno}: not valid JSON ({exc.msg})"
     except RecursionError:
         return f"line {number}: not valid JSON (nested too deeply)"
+    except ValueError as exc:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        return f"line {number}: not valid JSON (a number too long to read: {str(exc).split(' for ')[0].lower()})"
     if not isinstance(value, dict):
         return f"line {number}: expected a JSON object, found {type(value).__name__}"
     problem = None
     for key, cell in value.items():
-        name, cell, broken = _valid_cell(str(key), cell)
-        if broken and problem is None:
+        name, cell, wrong = _valid_cell(str(key), cell)
+        if wrong == "lone surrogate" and problem is None:
             problem = f"line {number}: field {name!r} holds a \\u escape of half a surrogate pair (a lone surrogate)"
+        elif wrong and problem is None:
+            problem = f"line {number}: field {name!r} is nested more than {MAX_JSON_DEPTH} levels deep (left out)"
         columns.setdefault(name)
         record[name] = cell  # non-strings stay, so the scorer can say they are not text
     return problem

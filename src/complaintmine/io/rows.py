@@ -59,10 +59,6 @@ class Rows:
         names.insert(position, names.pop())
         self._columns = {n: self._columns[n] for n in names}
 
-    def rename(self, old: str, new: str) -> None:
-        """Give column ``old`` the name ``new``, in its place."""
-        self._columns = {(new if n == old else n): cells for n, cells in self._columns.items()}
-
     def select(self, names: Sequence[str]) -> Rows:
         """The given columns, in that order (the cells are shared, not copied)."""
         return Rows({name: self._columns[name] for name in names}, self._length)
@@ -86,6 +82,10 @@ class Rows:
     def from_pandas(cls, frame: pd.DataFrame) -> Rows:
         """The cells of a DataFrame as Python objects, a missing value (NaN, NA, NaT) as None, column names as
         strings. NumPy and Arrow scalars become Python ones, as the readers give them."""
+        names = [str(name) for name in frame.columns]
+        twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
+        if twice is not None:
+            raise ValueError(f"column name {twice!r} appears twice (as text)")
         columns = {}
         for name in frame.columns:
             series = frame[name]

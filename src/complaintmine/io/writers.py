@@ -112,7 +112,9 @@ def format_jsonl(rows: Rows) -> str:
     lines = []
     for row in rows.tuples():
         record = {name: _json_value(value) for name, value in zip(columns, row)}
-        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+        # default=str: a value JSON has no type for (a date or time from Excel or Parquet, bytes) is written as
+        # its text, as CSV writes it, instead of stopping the job
+        lines.append(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     return "".join(lines)
 
 

@@ -1,9 +1,9 @@
 """A model at run time, and the scoring core: texts to probabilities, decisions and (asked for) evidence.
 
-Every path that turns texts into decisions goes through :func:`score_texts`: ``classify_frame`` and so batch
-chunks and Dask partitions, ``predict_texts``, evaluation, and explanations. It calls the model's scorer
-through one method, ``predict_proba(texts) -> ndarray`` (plus ``thresholds``), so another model family only
-has to provide a scorer with those. Reading and writing model directories is artifact.py.
+Every path that turns texts into decisions goes through :func:`score_texts`: ``score_rows`` (and so
+``classify_frame``, batch chunks and Dask partitions), ``predict_texts``, evaluation, and explanations. It calls
+the model's scorer through one method, ``predict_proba(texts) -> ndarray`` (plus ``thresholds``), so another
+model family only has to provide a scorer with those. Reading and writing model directories is artifact.py.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import os
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import get_context
 from typing import Any
 
@@ -78,6 +78,7 @@ _REASONS = [
     (re.compile(r"expected a JSON object"), "line is not a JSON object"),
     (re.compile(r"expected \d+ fields"), "wrong number of fields"),
     (re.compile(r"surrogate"), "lone surrogate (broken \\u escape)"),
+    (re.compile(r"levels deep"), "JSON value nested too deeply"),
     (re.compile(r"not valid text"), "undecodable bytes"),
     (re.compile(r"^empty text"), "empty text"),
     (re.compile(r"^text is not a string"), "text is not a string"),
@@ -149,10 +150,9 @@ def score_chunk(model: Model, options: JobOptions, chunk: Rows, first_row: int) 
             if "*" in options.keep_columns
             else list(options.keep_columns)
         )
-        id_name = scored.columns[0]
         position = 1  # kept columns go right after the id column, in the order asked for
         for column in kept:
-            if column == id_name:
+            if column == options.id_column:
                 continue  # already the first column
             name = column if column not in scored.columns else f"input_{column}"
             values: Any = chunk.get(column, missing)
@@ -241,6 +241,8 @@ def _run(
     except StopIteration:  # readers always yield at least the header chunk; keep mypy and readers honest
         raise InputError(options.input, "no rows and no header") from None
     _check_columns(options, list(first.columns))
+    if "*" in options.keep_columns:  # fixed with the output's header: JSON Lines fields first seen later are left out
+        options = replace(options, keep_columns=tuple(c for c in first.columns if c not in (LINE, ERROR)))
     scored_with = scoring_metadata(model.name, model.version)
     writer = OutputWriter(
         options.output,

@@ -2,7 +2,7 @@
 
 One per-partition function, :func:`score_partition`, does the work for Dask's ``map_partitions`` and for Spark's
 ``mapInPandas`` alike. It scores rows with the function ``complaintmine classify`` uses for each chunk
-(``batch.score_chunk``, which calls ``scoring.classify_frame``), so the output has exactly the CLI's columns and
+(``batch.score_chunk``, which calls ``scoring.frame.score_rows``), so the output has exactly the CLI's columns and
 values. Only the model's *path* travels with a task: each worker process loads the model the first time it needs
 it, keeps it in a process-local cache (``distributed.cache``), and reuses it for every later partition.
 
