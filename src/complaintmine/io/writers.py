@@ -70,8 +70,17 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _column_cells(values: list[Any]) -> list[Any]:
-    """A column as CSV cells (strings pass through untouched: most cells are)."""
+_AS_IS = frozenset({str, int, bool})  # cells csv writes as they are
+_NUMBERS = frozenset({int, float, bool, type(None)})
+
+
+def _column_cells(values: list[Any], kinds: set[type]) -> list[Any]:
+    """A column as CSV cells; ``kinds``: the types of its cells. A column of strings and integers passes through
+    and one of numbers only needs its NaNs blanked, without a Python call per cell (that was 6% of a job)."""
+    if kinds <= _AS_IS:
+        return values
+    if kinds <= {float, int}:
+        return ["" if value != value else value for value in values]
     return [value if type(value) is str else _cell(value) for value in values]
 
 
@@ -93,10 +102,18 @@ def format_csv(rows: Rows, delimiter: str, header: bool, neutralise: bool = Fals
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     if header:
         writer.writerow(neutralise_column(rows.columns) if neutralise else rows.columns)
-    columns = [_column_cells(rows[name]) for name in rows.columns]
+    kinds = [set(map(type, rows[name])) for name in rows.columns]
+    columns = [_column_cells(rows[name], kind) for name, kind in zip(rows.columns, kinds)]
+    texts = [bool(kind - _NUMBERS) for kind in kinds]  # only text holds a formula or a CR (dicts become JSON text)
     if neutralise:
-        columns = [neutralise_column(column) for column in columns]
-    with_cr = {i for column in columns if _has_cr(column) for i, v in enumerate(column) if type(v) is str and "\r" in v}
+        columns = [neutralise_column(column) if text else column for column, text in zip(columns, texts)]
+    with_cr = {
+        i
+        for column, text in zip(columns, texts)
+        if text and _has_cr(column)
+        for i, v in enumerate(column)
+        if type(v) is str and "\r" in v
+    }
     cells = zip(*columns)
     if not with_cr:
         writer.writerows(cells)
