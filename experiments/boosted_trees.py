@@ -473,46 +473,28 @@ def blends(dumps: list[Path], gate: float = 0.1) -> None:
             )
     texts = cv_data()[0]
     several = np.array([len(sentences(normalize(text))) >= 2 for text in texts])
-    figures = []
-    for run in runs:
-        linear, Y, part = run["linear"], run["Y"], run["part"]
-        trees = np.where(several[:, None], run["alone_windows"], run["alone_plain"])
-        figures.append(list(summary(scored(Y, gated(linear, trees, gate, 0.5), part)).values()))
-    split = np.mean(figures, axis=0)
     plain = table[("plain", 0.5)]
-    per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
-    print(
-        f"split (window forest for {several.mean():.0%} of texts, 2+ sentences), weight 0.5: mean "
-        f"{'/'.join(f'{x:.4f}' for x in split)} (four-figure mean {split.mean():.4f}); per seed {per_seed}; "
-        f"preferred over plain at 0.5: {split.mean() >= plain.mean() + 0.003 and bool((split >= plain - 0.005).all())}",
-        flush=True,
-    )
-    figures = []
-    for run in runs:  # "confident": the plain forest where the linear model is sure (>= CONFIDENT), else windows
-        linear, Y, part = run["linear"], run["Y"], run["part"]
-        trees = np.where(linear >= CONFIDENT, run["alone_plain"], run["alone_windows"])
-        figures.append(list(summary(scored(Y, gated(linear, trees, gate, 0.5), part)).values()))
-    sure = np.mean(figures, axis=0)
-    per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
-    print(
-        f"confident (plain forest where linear >= {CONFIDENT}, window forest on the other gated cells), weight 0.5: "
-        f"mean {'/'.join(f'{x:.4f}' for x in sure)} (four-figure mean {sure.mean():.4f}); per seed {per_seed}; "
-        f"preferred over plain at 0.5: {sure.mean() >= plain.mean() + 0.003 and bool((sure >= plain - 0.005).all())}",
-        flush=True,
-    )
-    figures = []
-    for run in runs:  # "both": the linear model and the two forests weighed equally on the gated cells
-        linear, Y, part = run["linear"], run["Y"], run["part"]
-        both = np.where(linear >= gate, (linear + run["alone_plain"] + run["alone_windows"]) / 3, linear)
-        figures.append(list(summary(scored(Y, both, part)).values()))
-    three = np.mean(figures, axis=0)
-    per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
-    print(
-        f"both forests (linear, plain and window forest a third each on gated cells): mean "
-        f"{'/'.join(f'{x:.4f}' for x in three)} (four-figure mean {three.mean():.4f}); per seed {per_seed}; "
-        f"preferred over plain at 0.5: {three.mean() >= plain.mean() + 0.003 and bool((three >= plain - 0.005).all())}",
-        flush=True,
-    )
+    written_later = {  # each with its rule fixed before it was computed (module docstring): against plain at 0.5
+        f"split (window forest for {several.mean():.0%} of texts, 2+ sentences), weight 0.5": lambda r: gated(
+            r["linear"], np.where(several[:, None], r["alone_windows"], r["alone_plain"]), gate, 0.5
+        ),
+        f"confident (plain forest where linear >= {CONFIDENT}, window forest on the other gated cells), weight 0.5": (
+            lambda r: gated(r["linear"], np.where(r["linear"] >= CONFIDENT, r["alone_plain"], r["alone_windows"]), gate)
+        ),
+        "both forests (linear, plain and window forest a third each on gated cells)": lambda r: np.where(
+            r["linear"] >= gate, (r["linear"] + r["alone_plain"] + r["alone_windows"]) / 3, r["linear"]
+        ),
+    }
+    for name, blend in written_later.items():
+        figures = [list(summary(scored(run["Y"], blend(run), run["part"])).values()) for run in runs]
+        mean = np.mean(figures, axis=0)
+        per_seed = "; ".join("/".join(f"{x:.3f}" for x in f) for f in figures)
+        preferred = mean.mean() >= plain.mean() + 0.003 and bool((mean >= plain - 0.005).all())
+        print(
+            f"{name}: mean {'/'.join(f'{x:.4f}' for x in mean)} (four-figure mean {mean.mean():.4f}); "
+            f"per seed {per_seed}; preferred over plain at 0.5: {preferred}",
+            flush=True,
+        )
     best_real = max(m[0] for m in table.values())
     eligible = {k: m for k, m in table.items() if m[0] >= best_real - 0.005}
     choice = max(eligible, key=lambda k: eligible[k].mean())
