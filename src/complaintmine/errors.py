@@ -42,12 +42,10 @@ class MissingColumnError(InputError):
         hint = hint or get_close_matches(column, self.available, n=1)
         message = f"no column {column!r}; available columns: {', '.join(map(repr, self.available)) or 'none'}"
         header = ",".join(self.available)
-        # Standard input has no suffix and is read as CSV: a TSV or JSONL stream shows up as odd column names.
+        # Standard input told to be CSV (--format csv) that is TSV or JSON Lines shows up as odd column names.
         guess = "tsv" if "\t" in header else "jsonl" if header.lstrip().startswith("{") else None
         if str(path) == "-" and guess:
-            message += (
-                f". Standard input is read as CSV unless told otherwise; this looks like {guess}: add --format {guess}"
-            )
+            message += f". Standard input was read as CSV; this looks like {guess}: use --format {guess}"
         elif hint:
             message += f". Did you mean {hint[0]!r}?"
         super().__init__(path, message, line=1)

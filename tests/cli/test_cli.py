@@ -101,12 +101,13 @@ def test_errors_are_one_clean_line(tmp_path, args, code, message):
 @pytest.mark.parametrize(
     ("piped", "fmt"), [("id\ttext\n1\t发货很快\n", "tsv"), ('{"id": 1, "text": "发货很快"}\n', "jsonl")]
 )
-def test_piped_tsv_or_jsonl_read_as_csv_gets_told_the_format_to_pass(piped, fmt, tiny_model):
-    result = run("classify", "-", "--id-column", "id", "--model", tiny_model, stdin=piped)
-    assert result.returncode == 2 and f"this looks like {fmt}: add --format {fmt}" in result.stderr, result.stderr
-    assert (
-        run("classify", "-", "--format", fmt, "--id-column", "id", "--model", tiny_model, stdin=piped).returncode == 0
-    )
+def test_piped_tsv_or_jsonl_is_read_as_what_it_is_and_a_wrong_format_gets_a_hint(piped, fmt, tiny_model):
+    for told in ((), ("--format", fmt)):
+        result = run("classify", "-", *told, "--id-column", "id", "--model", tiny_model, stdin=piped)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[1].startswith("1,"), result.stdout
+    result = run("classify", "-", "--format", "csv", "--id-column", "id", "--model", tiny_model, stdin=piped)
+    assert result.returncode == 2 and f"this looks like {fmt}: use --format {fmt}" in result.stderr, result.stderr
 
 
 @pytest.mark.slow

@@ -88,3 +88,21 @@ def test_formula_escape_is_undone_exactly_and_leaves_nothing_runnable(cell):
     escaped = escape(cell)
     assert unescape(escaped) == cell
     assert not risky(escaped)
+
+
+@pytest.mark.parametrize(
+    ("sample", "expected"),
+    [
+        ('{"id": 1, "text": "发货慢"}\n', "jsonl"),
+        ('\ufeff\n\n  {"id": 1}\n', "jsonl"),
+        ("id\ttext\n1\t发货慢，客服不理\n", "tsv"),
+        ("id,text\n1,发货慢\t客服不理\n", "csv"),  # a tab in a text, not in the header
+        ("id\ttext,title\n", "csv"),  # a header with both: CSV, as before
+        ("text\n发货慢\n", "csv"),
+        ("", "csv"),
+    ],
+)
+def test_standard_input_format_is_told_from_its_first_line(sample, expected):
+    from complaintmine.io.readers import sniffed_format
+
+    assert sniffed_format(sample) == expected

@@ -52,7 +52,10 @@ TableOutput = Annotated[
 InputFormat = Annotated[
     str | None,
     typer.Option(
-        "--format", metavar="FORMAT", help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say."
+        "--format",
+        metavar="FORMAT",
+        help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say. Standard input is read "
+        "as JSON Lines when it starts with '{', as TSV when its first line has a tab and no comma, else as CSV.",
     ),
 ]
 InputEncoding = Annotated[

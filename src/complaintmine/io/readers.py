@@ -65,7 +65,8 @@ def format_of(path: str, explicit: str | None, allowed: tuple[str, ...], what: s
 
 
 def detect_format(path: str, explicit: str | None = None) -> str:
-    """The input format from ``explicit`` (--format) or the file suffix; standard input defaults to CSV."""
+    """The input format from ``explicit`` (--format) or the file suffix; standard input says CSV here, and
+    :func:`iter_chunks` tells CSV, TSV and JSON Lines apart by its first line (``Source.sniff``)."""
     return format_of(path, explicit, FORMATS)
 
 
@@ -77,6 +78,7 @@ class Source:
     fmt: str
     encoding: str | None
     size: int | None
+    sniff: bool = False  # standard input without --format: CSV, TSV or JSON Lines, told from its first line
 
 
 def _stdin(path: str) -> IO[bytes]:
@@ -127,7 +129,18 @@ class _PeekableBinary(io.RawIOBase):
         return len(data)
 
 
-def _text_stream(path: str, encoding: str | None, counter: list[int] | None = None) -> tuple[IO[str], str, int | None]:
+def sniffed_format(sample: str) -> str:
+    """The text format of a stream that starts with ``sample``: JSON Lines when its first character is ``{``, TSV
+    when its first line has a tab and no comma, CSV otherwise."""
+    start = sample.lstrip("\ufeff \t\r\n")
+    if start.startswith("{"):
+        return "jsonl"
+    first = sample.lstrip("\ufeff\r\n").split("\n", 1)[0]
+    return "tsv" if "\t" in first and "," not in first else "csv"
+
+
+def _text_stream(path: str, encoding: str | None, counter: list[int] | None = None) -> tuple[IO[str], str, str]:
+    """The decoded stream, the encoding chosen, and the format its first bytes look like (:func:`sniffed_format`)."""
     raw = _open_binary(path)
     head = raw.read(SAMPLE)
     try:
@@ -136,10 +149,10 @@ def _text_stream(path: str, encoding: str | None, counter: list[int] | None = No
         if path != "-":
             raw.close()
         raise
-    size = None if path == "-" else Path(path).stat().st_size
     buffered = io.BufferedReader(_PeekableBinary(head, raw, counter), buffer_size=1 << 16)
     errors = text_checks.decode_errors()
-    return io.TextIOWrapper(buffered, encoding=chosen, errors=errors, newline=""), chosen, size
+    looks_like = sniffed_format(head[:4096].decode(chosen, errors="replace"))
+    return io.TextIOWrapper(buffered, encoding=chosen, errors=errors, newline=""), chosen, looks_like
 
 
 _has_undecodable = text_checks.has_undecodable
@@ -336,7 +349,7 @@ def open_source(path: str, fmt: str | None = None, encoding: str | None = None) 
     size = None if path == "-" else Path(path).stat().st_size
     if found not in ("xlsx", "parquet") and path != "-":
         encoding = file_encoding(path, encoding)
-    return Source(path, found, encoding, size)
+    return Source(path, found, encoding, size, sniff=path == "-" and not fmt)
 
 
 def iter_chunks(
@@ -353,14 +366,15 @@ def iter_chunks(
 
         yield from (xlsx_chunks if source.fmt == "xlsx" else parquet_chunks)(source.path, chunk_rows)
         return
-    stream, chosen, _ = _text_stream(source.path, source.encoding, bytes_read)
+    stream, chosen, looks_like = _text_stream(source.path, source.encoding, bytes_read)
+    fmt = looks_like if source.sniff else source.fmt
     if read_as is not None:
         read_as.append(chosen)
     try:
-        if source.fmt == "jsonl":
+        if fmt == "jsonl":
             yield from _jsonl_chunks(source.path, stream, chunk_rows)
         else:
-            yield from csv_chunks(source.path, stream, "\t" if source.fmt == "tsv" else ",", chunk_rows)
+            yield from csv_chunks(source.path, stream, "\t" if fmt == "tsv" else ",", chunk_rows)
     except UnicodeError as exc:  # the decoder itself gave up, e.g. utf-16 without a byte order mark
         raise InputError(source.path, f"cannot be read as {chosen}: {exc}; {_ENCODING_HINT}") from None
     finally:
