@@ -186,16 +186,18 @@ def test_explanations_weigh_in_what_the_trees_added():
     linear = (
         rows.data * np.concatenate([explainer.space.word.coef[:, 3], explainer.space.char.coef[:, 3]])[rows.indices]
     )
-    weighed = explainer._with_trees(3, rows.indices, rows.data, linear)
     forest = explainer.forest
     position = int(np.flatnonzero(forest.labels == 3)[0])
+    opened = explainer._opened([text], featurized)  # the gate as scoring reads it: linear probability >= gate
+    assert opened[0, position] and model.scorer.linear_proba(featurized)[0, 3] >= forest.gate
+    weighed = explainer._with_trees(position, rows.indices, rows.data, linear)
     dense = forest.columns(np.asarray([0, len(rows.indices)]), rows.indices, rows.data)[0]
     columns, added = forest.contributions(dense, position)
     trees = dict(zip(columns.tolist(), added.tolist()))
     expected = [0.5 * lin + 0.5 * trees.get(col, 0.0) for col, lin in zip(rows.indices.tolist(), linear.tolist())]
     np.testing.assert_allclose(weighed, expected, rtol=0, atol=1e-12)  # each n-gram gets its own attribution
     assert any(abs(trees.get(col, 0.0)) > 1e-6 for col in rows.indices.tolist())  # and the trees did add some
-    assert explainer._with_trees(5, rows.indices, rows.data, linear) is linear  # presale has no forest
+    assert 5 not in forest.labels.tolist()  # presale has no forest: its evidence stays linear
 
 
 def test_blending_in_small_blocks_changes_nothing(fitted, monkeypatch):

@@ -30,7 +30,7 @@ from ..text.normalize import Normalized, normalize, normalize_with_offsets
 from .forest import Forest
 from .ngrams import CharNgrams, mask_digits
 from .runtime import Model, score_texts
-from .scorer import FeatureKind, Featurized, LinearFeatures, _head_weights
+from .scorer import FeatureKind, Featurized, LinearFeatures
 
 
 @dataclass(frozen=True)
@@ -79,13 +79,6 @@ def _classifier_features(model: Model) -> LinearFeatures:
     return LinearFeatures(clf._tokenizer(), clf.features, bool(clf.mask_digits), kinds[0], kinds[1], modality)
 
 
-def _intercepts(model: Model) -> np.ndarray:
-    """The linear head's intercept per target (0 for a label with a constant probability)."""
-    if model.scorer is not None:
-        return np.asarray(model.scorer.arrays["intercept"], dtype=np.float64)
-    return _head_weights(model.classifier.head_)[1]
-
-
 class Explainer:
     """Explains a linear model's decisions. Build once per model (or job): it holds the weights and n-grams."""
 
@@ -93,7 +86,6 @@ class Explainer:
         self.model = model
         self.space = model.scorer.space if model.scorer is not None else _classifier_features(model)
         self.forest: Forest | None = model.scorer.forest if model.scorer is not None else model.classifier._forest()
-        self.intercept = _intercepts(model) if self.forest is not None else None
         self._terms: dict[tuple[str, int], str] = {}  # (kind, feature) -> its n-gram, decoded once
 
     def warm_up(self) -> None:
@@ -111,20 +103,34 @@ class Explainer:
         if labels is None:
             decided = score_texts(self.model, [text]).decided[0]
             labels = [name for name, on in zip(TARGETS, decided) if on]
-        return self._explain_row(text, featurized, 0, labels, top)
+        return self._explain_row(text, featurized, 0, labels, top, self._opened([text], featurized))
 
     def explain_decided(
         self, texts: Sequence[str], featurized: Featurized, decided: np.ndarray, top: int = 5
     ) -> list[dict[str, list[Evidence]]]:
         """Evidence for the labels already decided (``decided``: one row of booleans per text, TARGETS order),
         from the rows the scorer computed for these texts."""
+        opened = self._opened(texts, featurized)
         return [
-            self._explain_row(text, featurized, i, [n for n, on in zip(TARGETS, decided[i]) if on], top)
+            self._explain_row(text, featurized, i, [n for n, on in zip(TARGETS, decided[i]) if on], top, opened)
             for i, text in enumerate(texts)
         ]
 
+    def _opened(self, texts: Sequence[str], featurized: Featurized) -> np.ndarray | None:
+        """Per text and forest label, whether the forest was averaged in (``Forest.gated`` of the linear head's
+        probabilities, as scoring decides it); None without a forest."""
+        if self.forest is None or not len(texts):
+            return None
+        scorer = self.model.scorer
+        if scorer is not None and scorer.space is self.space:
+            linear = scorer.linear_proba(featurized)
+        else:  # a model without scorer arrays: its scikit-learn head
+            classifier = self.model.classifier
+            linear = np.asarray(classifier.head_.predict_proba(classifier._matrix(list(texts))))
+        return self.forest.gated(linear)
+
     def _explain_row(
-        self, text: str, featurized: Featurized, i: int, labels: list[str], top: int
+        self, text: str, featurized: Featurized, i: int, labels: list[str], top: int, opened: np.ndarray | None
     ) -> dict[str, list[Evidence]]:
         if not labels:
             return {}
@@ -142,12 +148,14 @@ class Explainer:
         tokens = self._tokens(text, normalized, featurized.words[i] if featurized.words else None)
         shares = self._shares(tokens, normalized, parts, part_of, features)
         result: dict[str, list[Evidence]] = {}
+        forest_of = {int(t): k for k, t in enumerate(self.forest.labels)} if self.forest is not None else {}
         for label in labels:
             target = TARGETS.index(label)
             contributions = np.concatenate([p[3] * p[1].coef[p[2], target] for p in parts] or [np.zeros(0)])
-            contributions = self._with_trees(
-                target, columns, np.concatenate([p[3] for p in parts] or [features]), contributions
-            )
+            position = forest_of.get(target)
+            if opened is not None and position is not None and opened[i, position]:
+                values = np.concatenate([p[3] for p in parts] or [features])
+                contributions = self._with_trees(position, columns, values, contributions)
             feature, token, share = shares
             weights = np.bincount(token, weights=contributions[feature] * share, minlength=len(tokens))
             result[label] = _evidence(text, tokens, weights, top)
@@ -214,15 +222,12 @@ class Explainer:
         share = np.asarray(part)[occurrence] * size / covered[occurrence]
         return np.asarray(owner, dtype=np.intp)[occurrence], token.astype(np.intp), share
 
-    def _with_trees(self, target: int, columns: np.ndarray, values: np.ndarray, linear: np.ndarray) -> np.ndarray:
-        """``linear`` (one contribution per feature of the row, at ``columns`` with ``values``), with the trees'
-        attributions weighed in when the label's forest was averaged in for this row (see the module docstring)."""
+    def _with_trees(self, position: int, columns: np.ndarray, values: np.ndarray, linear: np.ndarray) -> np.ndarray:
+        """``linear`` (one contribution per feature of the row, at ``columns`` with ``values``), with the
+        attributions of the forest at ``position`` (of ``forest.labels``) weighed in as the average weighs them;
+        only for a row and label whose forest was averaged in (see the module docstring)."""
         forest = self.forest
-        if forest is None or self.intercept is None or target not in forest.labels:
-            return linear
-        if 1.0 / (1.0 + np.exp(-(self.intercept[target] + linear.sum()))) < forest.gate:
-            return linear
-        position = int(np.flatnonzero(forest.labels == target)[0])
+        assert forest is not None
         dense = forest.columns(np.asarray([0, len(columns)]), columns, values)[0]
         split_on, added = forest.contributions(dense, position)
         trees = np.zeros(len(columns))

@@ -198,11 +198,16 @@ class LinearScorer:
 
     # -- scoring -----------------------------------------------------------------------------------------------
 
-    def proba(self, featurized: Featurized) -> np.ndarray:
-        """Probabilities of texts already featurized (so explanations can reuse the same rows)."""
+    def linear_proba(self, featurized: Featurized) -> np.ndarray:
+        """The linear head's probabilities (before any forest is averaged in; what the forest's gate reads)."""
         proba: np.ndarray = 1.0 / (1.0 + np.exp(-self.space.logits(featurized, self.arrays["intercept"])))
         constant = ~np.isnan(self.arrays["constant"])
         proba[:, constant] = self.arrays["constant"][constant]
+        return proba
+
+    def proba(self, featurized: Featurized) -> np.ndarray:
+        """Probabilities of texts already featurized (so explanations can reuse the same rows)."""
+        proba = self.linear_proba(featurized)
         if self.forest is not None and self.forest.gated(proba).any():
             rows = self.space.rows(featurized)
             proba = self.forest.blend(proba, rows.indptr, rows.indices, rows.data)
