@@ -41,11 +41,13 @@ class MissingColumnError(InputError):
         hint = [name for name in self.available if name.casefold() == column.casefold()]
         hint = hint or get_close_matches(column, self.available, n=1)
         message = f"no column {column!r}; available columns: {', '.join(map(repr, self.available)) or 'none'}"
+        # A file read in another format than its own shows up as odd column names: JSON Lines split at commas or
+        # tabs starts with '{', and a CSV (TSV) header read as TSV (CSV) is one name holding commas (tabs).
         header = ",".join(self.available)
-        # Standard input told to be CSV (--format csv) that is TSV or JSON Lines shows up as odd column names.
-        guess = "tsv" if "\t" in header else "jsonl" if header.lstrip().startswith("{") else None
-        if str(path) == "-" and guess:
-            message += f". Standard input was read as CSV; this looks like {guess}: use --format {guess}"
+        one = self.available[0] if len(self.available) == 1 else ""
+        guess = "jsonl" if header.lstrip().startswith("{") else "tsv" if "\t" in one else "csv" if "," in one else None
+        if guess:
+            message += f". The header looks like {guess}: use --format {guess}"
         elif hint:
             message += f". Did you mean {hint[0]!r}?"
         super().__init__(path, message, line=1)

@@ -107,7 +107,36 @@ def test_piped_tsv_or_jsonl_is_read_as_what_it_is_and_a_wrong_format_gets_a_hint
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines()[1].startswith("1,"), result.stdout
     result = run("classify", "-", "--format", "csv", "--id-column", "id", "--model", tiny_model, stdin=piped)
-    assert result.returncode == 2 and f"this looks like {fmt}: use --format {fmt}" in result.stderr, result.stderr
+    assert result.returncode == 2 and f"looks like {fmt}: use --format {fmt}" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "told", "expected"),
+    [
+        ('{"id": 1, "text": "发货很快"}\n', "tsv", "The header looks like jsonl: use --format jsonl"),
+        ("id,text\n1,发货很快\n", "tsv", "The header looks like csv: use --format csv"),
+        ("id\ttext\n1\t发货很快\n", "csv", "The header looks like tsv: use --format tsv"),
+        ("id,text\n1,发货很快\n", "jsonl", "no line could be read (line 1 column 1: not valid JSON"),
+    ],
+)
+def test_a_file_read_in_the_wrong_format_says_which_format_it_looks_like(tmp_path, content, told, expected, tiny_model):
+    for source in ("-", tmp_path / "in.txt"):
+        if source != "-":
+            source.write_text(content, encoding="utf-8")
+        stdin = content if source == "-" else None
+        result = run("classify", source, "--format", told, "--model", tiny_model, stdin=stdin)
+        assert result.returncode == 2 and expected in result.stderr, result.stderr
+        assert result.stderr.count("\n") == 1 and "Did you mean" not in result.stderr
+
+
+def test_keep_all_columns_says_which_later_fields_it_left_out(tmp_path, tiny_model):
+    lines = ['{"id": 1, "text": "发货很快"}', '{"id": 2, "text": "尾款涨了", "shop": "A"}']
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("classify", source, "--keep-columns", "*", "--chunk-rows", "1", "--model", tiny_model, "-q")
+    assert result.returncode == 0, result.stderr
+    assert "fields first seen later were left out: shop" in result.stderr
+    assert result.stdout.splitlines()[0].startswith("row,id,text,labels")
 
 
 @pytest.mark.slow

@@ -78,3 +78,11 @@ def test_scores_of_an_empty_list_have_the_right_shape(tiny_model):
     for explain in (False, True):
         scores = score_texts(model, [], explain=explain)
         assert scores.proba.shape == (0, len(cm.TARGETS)) and scores.decided.dtype == np.bool_
+
+
+def test_one_string_where_a_list_of_texts_belongs_is_refused(tiny_model):
+    """Iterated, a string is one text per character: six rows of 'other' for 预售付了定金."""
+    model = cm.load_model(tiny_model)
+    for score in (cm.classify_texts, cm.predict_texts):
+        with pytest.raises(cm.InputError, match="got one string; pass \\[text\\]"):
+            score(model, "预售付了定金")

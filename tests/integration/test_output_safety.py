@@ -73,6 +73,9 @@ def test_a_device_or_fifo_as_output_is_refused_not_replaced(tmp_path):
     with pytest.raises(OutputError, match="not a regular file"):
         run_job(JobOptions(input=str(source), output=str(fifo), model_dir=MISSING_MODEL, output_format="csv"))
     assert fifo.is_fifo() and not Path(f"{fifo}.partial").exists()
+    # without --output-format too: the device is named before its missing suffix is judged
+    with pytest.raises(OutputError, match="not a regular file"):
+        run_job(JobOptions(input=str(source), output=str(fifo), model_dir=MISSING_MODEL))
 
 
 def test_a_read_only_folder_fails_before_any_work(tmp_path, monkeypatch):

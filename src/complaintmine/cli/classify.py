@@ -201,6 +201,13 @@ def classify_cli(
         )
         for reason, count in summary.errors.most_common():
             typer.echo(f"  {count:,} {reason}", err=True)
+    if summary.left_out:  # even with --quiet: columns the user asked for are missing from the output
+        typer.echo(
+            f"note: --keep-columns '*' kept the fields of the first {options.chunk_rows:,} lines; fields first seen "
+            f"later were left out: {', '.join(summary.left_out[:10])}"
+            f"{' ...' if len(summary.left_out) > 10 else ''} (name them with --keep-columns, or raise --chunk-rows)",
+            err=True,
+        )
 
 
 def _classify_on_dask(

@@ -270,6 +270,7 @@ def extract_cli(
     if not quiet:
         typer.echo(
             f"extracted fields from {summary.rows - summary.failed:,} of {summary.rows:,} rows"
+            + (f" (read as {summary.encoding})" if summary.encoding else "")
             + ("" if output == "-" else f" to {output}"),
             err=True,
         )
@@ -309,7 +310,8 @@ def mask_cli(
 
     summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding, raw_formulas)
     if not quiet:
-        typer.echo(f"masked {summary.rows:,} rows" + ("" if output == "-" else f" to {output}"), err=True)
+        read_as = f" (read as {summary.encoding})" if summary.encoding else ""
+        typer.echo(f"masked {summary.rows:,} row(s){read_as}" + ("" if output == "-" else f" to {output}"), err=True)
 
 
 @app.command("report")

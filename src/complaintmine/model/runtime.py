@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import InputError
 from ..text.presale import has_presale_cue
 from ..text.tokenizer import Tokenizer
 from .scorer import LinearScorer
@@ -117,10 +118,17 @@ class Scores:
     evidence: list[dict[str, list[Evidence]]] | None = None
 
 
+def texts_list(texts: Sequence[Any]) -> list[Any]:
+    """``texts`` as a list. One string is refused: iterated, it would be scored as one text per character."""
+    if isinstance(texts, str):
+        raise InputError("<texts>", "expected a list of texts, got one string; pass [text]")
+    return list(texts)
+
+
 def score_texts(model: Model, texts: Sequence[str], explain: bool = False, top: int = 5) -> Scores:
     """Probabilities, the model's decisions (:meth:`Model.decide`), and with ``explain`` the evidence for the
     decided labels (the explainer reads the TF-IDF rows that scoring computed, when the scorer has them)."""
-    texts = [str(text) for text in texts]
+    texts = [str(text) for text in texts_list(texts)]
     if not explain:
         proba = model.predict_proba(texts)
         return Scores(proba, model.decide(texts, proba))

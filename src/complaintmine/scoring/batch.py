@@ -67,6 +67,7 @@ class JobSummary:
     encoding: str | None = None
     output: str = "-"
     model: str = ""  # name and version of the model that scored the rows
+    left_out: list[str] = field(default_factory=list)  # --keep-columns '*': JSON Lines fields first seen later
 
     @property
     def failed(self) -> int:
@@ -96,15 +97,23 @@ def reason_of(message: str) -> str:
     return message
 
 
-def _check_columns(options: JobOptions, columns: Sequence[str]) -> None:
-    visible = [c for c in columns if c not in (LINE, ERROR)]
+def check_columns(path: str, first: Rows, wanted: Sequence[str]) -> None:
+    """Every ``wanted`` column is in the first chunk, or MissingColumnError (with a "did you mean"); when no line of
+    that chunk could be read at all (a file that is not JSON Lines read as such), the first line's error says why."""
+    visible = [c for c in first.columns if c not in (LINE, ERROR)]
+    for column in wanted:
+        if column in visible:
+            continue
+        if not visible and len(first) and first[ERROR][0]:
+            raise InputError(path, f"no column {column!r}: no line could be read ({first[ERROR][0]})", line=1)
+        raise MissingColumnError(path, column, visible)
+
+
+def _check_columns(options: JobOptions, first: Rows) -> None:
     wanted = list(options.text_columns)
     if options.id_column:
         wanted.append(options.id_column)
-    wanted += [c for c in options.keep_columns if c != "*"]
-    for column in wanted:
-        if column not in visible:
-            raise MissingColumnError(options.input, column, visible)
+    check_columns(options.input, first, wanted + [c for c in options.keep_columns if c != "*"])
 
 
 def text_of(values: Sequence[Any]) -> Any:
@@ -209,9 +218,9 @@ def run_job(
     """Run a batch scoring job (see the module docstring). Raises InputError/ModelError before writing anything
     when the job cannot start: missing file, unknown format, missing column, unreadable model."""
     source = open_source(options.input, options.input_format, options.encoding)
-    out_fmt = output_format(options.output, options.output_format)  # fail on a bad output name before any work
-    if stream is None:
+    if stream is None:  # before the format: "/dev/null is a device" says more than "no suffix"
         check_output_place(options.output, [options.input])  # before the model loads and any scoring
+    out_fmt = output_format(options.output, options.output_format)  # fail on a bad output name before any work
     if options.workers < 1:
         raise InputError(options.input, f"--workers must be at least 1, got {options.workers}")
     model = model or load_model(options.model_dir)
@@ -240,8 +249,9 @@ def _run(
         first, first_offset = next(chunks)
     except StopIteration:  # readers always yield at least the header chunk; keep mypy and readers honest
         raise InputError(options.input, "no rows and no header") from None
-    _check_columns(options, list(first.columns))
-    if "*" in options.keep_columns:  # fixed with the output's header: JSON Lines fields first seen later are left out
+    _check_columns(options, first)
+    keep_all = "*" in options.keep_columns
+    if keep_all:  # fixed with the output's header: JSON Lines fields first seen later are left out (and listed)
         options = replace(options, keep_columns=tuple(c for c in first.columns if c not in (LINE, ERROR)))
     scored_with = scoring_metadata(model.name, model.version)
     writer = OutputWriter(
@@ -268,6 +278,13 @@ def _run(
             yield second
             yield from chunks
 
+    def noting_new_fields(items: Iterator[tuple[Rows, int]]) -> Iterator[tuple[Rows, int]]:
+        fixed = set(first.columns)
+        for chunk, offset in items:
+            if keep_all and len(chunk.columns) > len(fixed):
+                summary.left_out += [c for c in chunk.columns if c not in fixed and c not in summary.left_out]
+            yield chunk, offset
+
     trail = InputTrail(options.input, summary.resumed_chunks, writer.progress.input_digest)
 
     def record(scored: Rows) -> None:
@@ -285,7 +302,7 @@ def _run(
     stop = StopOnTerm(options.output)
     with stop:
         try:
-            work = trail.follow(pending())
+            work = trail.follow(noting_new_fields(pending()))
             if options.workers == 1 or second is None:
                 for chunk, offset in work:
                     record(score_chunk(model, options, chunk, offset))
@@ -363,8 +380,8 @@ def run_table_job(
     ``transform`` still has the readers' ``__error__`` column; the result must have an ``error`` column.
     """
     source = open_source(input, input_format, encoding)
-    fmt = output_format(output, output_format_name)
     check_output_place(output, [input])
+    fmt = output_format(output, output_format_name)
     chunks = iter_chunks(source, chunk_rows)
     writer: OutputWriter | None = None
     summary = JobSummary(output=output, encoding=chosen_encoding(source))
@@ -372,10 +389,7 @@ def run_table_job(
     try:
         for chunk in chunks:
             if writer is None:
-                visible = [c for c in chunk.columns if c not in (LINE, ERROR)]
-                for column in required:
-                    if column not in visible:
-                        raise MissingColumnError(input, column, visible)
+                check_columns(input, chunk, required)
                 writer = OutputWriter(output, fmt, "table-job", raw_formulas=raw_formulas)
             result = transform(chunk, offset)
             offset += len(chunk)

@@ -18,7 +18,7 @@ from ..io.readers import ERROR as ERROR_FIELD
 from ..io.rows import Rows
 from ..io.text_checks import surrogate_problem
 from ..labels import ISSUE_LABELS, format_labels
-from ..model.runtime import Model, score_texts
+from ..model.runtime import Model, score_texts, texts_list
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,6 +90,7 @@ def score_rows(
     could not be read (None if it could), which becomes its ``error``. A missing probability is NaN, a missing
     presale None.
     """
+    texts = texts_list(texts)
     n = len(texts)
     errors: list[str] = [""] * n
     scoreable: list[int] = []
@@ -176,4 +177,4 @@ def classify_frame(
 
 def classify_texts(model: Model, texts: Sequence[str], explain: bool = False, explain_top: int = 5) -> pd.DataFrame:
     """Score a list of texts; the id column is ``row``. ``explain`` adds ``evidence`` as in :func:`classify_frame`."""
-    return frame_of(score_rows(model, list(texts), explain=explain, explain_top=explain_top))
+    return frame_of(score_rows(model, texts, explain=explain, explain_top=explain_top))
