@@ -321,7 +321,8 @@ def report_cli(
         str,
         typer.Argument(
             metavar="SCORED",
-            help="A file written by 'complaintmine classify' (CSV, TSV, JSONL or Parquet), or the folder of part files of --engine dask.",
+            help="A file written by 'complaintmine classify' (CSV, TSV, JSONL, Parquet or Excel), the folder of part "
+            "files of --engine dask, or - for standard input.",
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="HTML file to write.")] = Path(
