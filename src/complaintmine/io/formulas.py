@@ -30,8 +30,19 @@ def neutralise(value: Any) -> Any:
     return "'" + value if risky(value) else value
 
 
+# A trigger at the start of some line of the column's text joined by newlines: no match means no cell is risky
+# (a match may be a line inside a cell; then each cell is checked).
+_TRIGGER_AT_A_LINE_START = re.compile("(?:^|\n)[" + re.escape("".join(TRIGGERS)) + "]")
+
+
 def neutralise_column(cells: list[Any]) -> list[Any]:
-    """A column of cells, neutralised; the same list when no cell needed it (the usual case)."""
+    """A column of cells, neutralised; the same list when no cell needed it (the usual case, found by one regex
+    search over a column of strings instead of a Python call per cell)."""
+    try:
+        if not _TRIGGER_AT_A_LINE_START.search("\n".join(cells)):
+            return cells
+    except TypeError:  # not all strings
+        pass
     if not any(map(risky, cells)):
         return cells
     return [neutralise(value) for value in cells]
