@@ -34,19 +34,21 @@ class InputError(ComplaintMineError):
 class MissingColumnError(InputError):
     """A requested column is not in the input; the message lists what is there and suggests a near match."""
 
-    def __init__(self, path: str | Path, column: str, available: Sequence[str]):
+    def __init__(self, path: str | Path, column: str, available: Sequence[str], format_hint: bool = False):
         self.column_name = column
         self.available = list(available)
         # Case first: --id-column ID against a column "id" is the commonest slip, and too short for difflib.
         hint = [name for name in self.available if name.casefold() == column.casefold()]
         hint = hint or get_close_matches(column, self.available, n=1)
         message = f"no column {column!r}; available columns: {', '.join(map(repr, self.available)) or 'none'}"
-        # A file read in another format than its own shows up as odd column names: JSON Lines split at commas or
-        # tabs starts with '{', and a CSV (TSV) header read as TSV (CSV) is one name holding commas (tabs).
+        # A text file read in another format than its own shows up as odd column names: JSON Lines split at commas
+        # or tabs starts with '{', a TSV header read as CSV keeps its tabs, and a CSV header read as TSV is one
+        # name holding commas. Only where --format can be given (``format_hint``).
         header = ",".join(self.available)
         one = self.available[0] if len(self.available) == 1 else ""
-        guess = "jsonl" if header.lstrip().startswith("{") else "tsv" if "\t" in one else "csv" if "," in one else None
-        if guess:
+        guess = "jsonl" if header.lstrip().startswith("{") else "tsv" if "\t" in header else None
+        guess = guess or ("csv" if "," in one else None)
+        if format_hint and guess:
             message += f". The header looks like {guess}: use --format {guess}"
         elif hint:
             message += f". Did you mean {hint[0]!r}?"

@@ -116,7 +116,8 @@ def test_piped_tsv_or_jsonl_is_read_as_what_it_is_and_a_wrong_format_gets_a_hint
         ('{"id": 1, "text": "发货很快"}\n', "tsv", "The header looks like jsonl: use --format jsonl"),
         ("id,text\n1,发货很快\n", "tsv", "The header looks like csv: use --format csv"),
         ("id\ttext\n1\t发货很快\n", "csv", "The header looks like tsv: use --format tsv"),
-        ("id,text\n1,发货很快\n", "jsonl", "no line could be read (line 1 column 1: not valid JSON"),
+        ("id,text\n1,发货很快\n", "jsonl", "not valid JSON (Expecting value)). If it is CSV or TSV, use --format csv"),
+        ("id\ttext\tamount,yuan\n1\t发货很快\t3\n", "csv", "The header looks like tsv: use --format tsv"),
     ],
 )
 def test_a_file_read_in_the_wrong_format_says_which_format_it_looks_like(tmp_path, content, told, expected, tiny_model):
@@ -135,7 +136,7 @@ def test_keep_all_columns_says_which_later_fields_it_left_out(tmp_path, tiny_mod
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run("classify", source, "--keep-columns", "*", "--chunk-rows", "1", "--model", tiny_model, "-q")
     assert result.returncode == 0, result.stderr
-    assert "fields first seen later were left out: shop" in result.stderr
+    assert "fields first seen later were left out: shop (raise --chunk-rows" in result.stderr
     assert result.stdout.splitlines()[0].startswith("row,id,text,labels")
 
 

@@ -86,3 +86,10 @@ def test_one_string_where_a_list_of_texts_belongs_is_refused(tiny_model):
     for score in (cm.classify_texts, cm.predict_texts):
         with pytest.raises(cm.InputError, match="got one string; pass \\[text\\]"):
             score(model, "预售付了定金")
+
+
+def test_a_dataframe_without_the_column_gets_no_format_advice(tiny_model):
+    """--format exists on the command line only: the library's error suggests a column, not a format."""
+    with pytest.raises(cm.MissingColumnError) as raised:
+        cm.classify_frame(cm.load_model(tiny_model), pd.DataFrame({"id,text": ["1,尾款涨了"]}))
+    assert "--format" not in str(raised.value)

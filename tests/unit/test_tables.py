@@ -97,7 +97,8 @@ def test_formula_escape_is_undone_exactly_and_leaves_nothing_runnable(cell):
         ('\ufeff\n\n  {"id": 1}\n', "jsonl"),
         ("id\ttext\n1\t发货慢，客服不理\n", "tsv"),
         ("id,text\n1,发货慢\t客服不理\n", "csv"),  # a tab in a text, not in the header
-        ("id\ttext,title\n", "csv"),  # a header with both: CSV, as before
+        ("id\ttext\tamount,yuan\n", "tsv"),  # more tabs than commas
+        ("id,text,title\tx\n", "csv"),
         ("text\n发货慢\n", "csv"),
         ("", "csv"),
     ],

@@ -55,7 +55,7 @@ InputFormat = Annotated[
         "--format",
         metavar="FORMAT",
         help="Input format (csv, tsv, jsonl, xlsx, parquet) when the suffix does not say. Standard input is read "
-        "as JSON Lines when it starts with '{', as TSV when its first line has a tab and no comma, else as CSV.",
+        "as JSON Lines when it starts with '{', as TSV when its first line has more tabs than commas, else as CSV.",
     ),
 ]
 InputEncoding = Annotated[

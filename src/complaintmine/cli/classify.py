@@ -63,7 +63,7 @@ def classify_cli(
             "--keep-columns",
             metavar="COLUMN",
             help="Input columns to carry into the output; '*' for all (for JSON Lines: the fields of the first "
-            "--chunk-rows lines). Repeatable.",
+            "--chunk-rows records). Repeatable.",
         ),
     ] = None,
     workers: Annotated[
@@ -203,9 +203,10 @@ def classify_cli(
             typer.echo(f"  {count:,} {reason}", err=True)
     if summary.left_out:  # even with --quiet: columns the user asked for are missing from the output
         typer.echo(
-            f"note: --keep-columns '*' kept the fields of the first {options.chunk_rows:,} lines; fields first seen "
-            f"later were left out: {', '.join(summary.left_out[:10])}"
-            f"{' ...' if len(summary.left_out) > 10 else ''} (name them with --keep-columns, or raise --chunk-rows)",
+            f"note: --keep-columns '*' kept the fields of the first {options.chunk_rows:,} records; fields first "
+            f"seen later were left out: {', '.join(summary.left_out[:10])}"
+            f"{' ...' if len(summary.left_out) > 10 else ''} (raise --chunk-rows past the record where they first "
+            "appear to keep them)",
             err=True,
         )
 

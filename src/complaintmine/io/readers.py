@@ -131,12 +131,12 @@ class _PeekableBinary(io.RawIOBase):
 
 def sniffed_format(sample: str) -> str:
     """The text format of a stream that starts with ``sample``: JSON Lines when its first character is ``{``, TSV
-    when its first line has a tab and no comma, CSV otherwise."""
+    when its first line has more tabs than commas, CSV otherwise."""
     start = sample.lstrip("\ufeff \t\r\n")
     if start.startswith("{"):
         return "jsonl"
     first = sample.lstrip("\ufeff\r\n").split("\n", 1)[0]
-    return "tsv" if "\t" in first and "," not in first else "csv"
+    return "tsv" if first.count("\t") > first.count(",") else "csv"
 
 
 def _text_stream(path: str, encoding: str | None, counter: list[int] | None = None) -> tuple[IO[str], str, str]:

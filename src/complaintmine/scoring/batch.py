@@ -97,23 +97,25 @@ def reason_of(message: str) -> str:
     return message
 
 
-def check_columns(path: str, first: Rows, wanted: Sequence[str]) -> None:
-    """Every ``wanted`` column is in the first chunk, or MissingColumnError (with a "did you mean"); when no line of
-    that chunk could be read at all (a file that is not JSON Lines read as such), the first line's error says why."""
+def check_columns(path: str, first: Rows, wanted: Sequence[str], fmt: str) -> None:
+    """Every ``wanted`` column is in the first chunk of a file read as ``fmt``, or MissingColumnError (with a "did
+    you mean", or for a text file read in the wrong format the --format to use); when no line of that chunk could
+    be read at all (a file that is not JSON Lines read as such), the first line's error says why."""
     visible = [c for c in first.columns if c not in (LINE, ERROR)]
     for column in wanted:
         if column in visible:
             continue
         if not visible and len(first) and first[ERROR][0]:
-            raise InputError(path, f"no column {column!r}: no line could be read ({first[ERROR][0]})", line=1)
-        raise MissingColumnError(path, column, visible)
+            other = ". If it is CSV or TSV, use --format csv or --format tsv" if fmt == "jsonl" else ""
+            raise InputError(path, f"no column {column!r}: no line could be read ({first[ERROR][0]}){other}", line=1)
+        raise MissingColumnError(path, column, visible, format_hint=fmt in ("csv", "tsv", "jsonl"))
 
 
-def _check_columns(options: JobOptions, first: Rows) -> None:
+def _check_columns(options: JobOptions, first: Rows, fmt: str) -> None:
     wanted = list(options.text_columns)
     if options.id_column:
         wanted.append(options.id_column)
-    check_columns(options.input, first, wanted + [c for c in options.keep_columns if c != "*"])
+    check_columns(options.input, first, wanted + [c for c in options.keep_columns if c != "*"], fmt)
 
 
 def text_of(values: Sequence[Any]) -> Any:
@@ -249,7 +251,7 @@ def _run(
         first, first_offset = next(chunks)
     except StopIteration:  # readers always yield at least the header chunk; keep mypy and readers honest
         raise InputError(options.input, "no rows and no header") from None
-    _check_columns(options, first)
+    _check_columns(options, first, source.fmt)
     keep_all = "*" in options.keep_columns
     if keep_all:  # fixed with the output's header: JSON Lines fields first seen later are left out (and listed)
         options = replace(options, keep_columns=tuple(c for c in first.columns if c not in (LINE, ERROR)))
@@ -389,7 +391,7 @@ def run_table_job(
     try:
         for chunk in chunks:
             if writer is None:
-                check_columns(input, chunk, required)
+                check_columns(input, chunk, required, source.fmt)
                 writer = OutputWriter(output, fmt, "table-job", raw_formulas=raw_formulas)
             result = transform(chunk, offset)
             offset += len(chunk)
