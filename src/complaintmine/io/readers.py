@@ -384,7 +384,7 @@ def iter_chunks(
 
 def chunks_frame(chunks: list[Rows]) -> pd.DataFrame:
     """Reader chunks as one DataFrame: object columns, ``__line__`` int64 (what the Dask engine's partitions hold)."""
-    return (chunks[0] if len(chunks) == 1 else concat(chunks)).to_pandas({LINE: "int64"})
+    return concat(chunks).to_pandas({LINE: "int64"})
 
 
 def chosen_encoding(source: Source) -> str | None:

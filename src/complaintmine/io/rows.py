@@ -94,7 +94,10 @@ class Rows:
 
 
 def concat(chunks: Sequence[Rows]) -> Rows:
-    """Chunks with the same columns, one after the other (JSON Lines chunks may add columns: missing is None)."""
+    """Chunks with the same columns, one after the other (JSON Lines chunks may add columns: missing is None); a
+    single chunk is returned as it is."""
+    if len(chunks) == 1:
+        return chunks[0]
     names: dict[str, None] = {}
     for chunk in chunks:
         names.update(dict.fromkeys(chunk.columns))

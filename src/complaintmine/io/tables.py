@@ -43,7 +43,7 @@ def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -
         frames = [read_table(part, fmt, encoding) for part in part_files(path)]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     chunks = list(iter_chunks(open_source(path, fmt, encoding)))
-    rows = concat(chunks) if len(chunks) > 1 else chunks[0]
+    rows = concat(chunks)
     bad = next((i for i, error in enumerate(rows[ERROR]) if error is not None), None)
     if bad is not None:
         message = str(rows[ERROR][bad])

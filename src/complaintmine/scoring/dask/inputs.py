@@ -162,7 +162,7 @@ def _read_text_block(block: _TextBlock) -> pd.DataFrame:
         chunks = list(csv_chunks(block.path, stream, block.delimiter, chunk_rows=1 << 62))
     except InputError as exc:
         raise BlockError(block.path, exc.reason) from None
-    rows = chunks[0] if len(chunks) == 1 else concat(chunks)
+    rows = concat(chunks)
     if block.line_offset:
         rows[LINE] = [line + block.line_offset for line in rows[LINE]]
         rows[ERROR] = [_fix_line(message, block.line_offset) for message in rows[ERROR]]

@@ -67,8 +67,9 @@ def score_partition(
     texts = (text_column,) if isinstance(text_column, str) else tuple(text_column)
     options = JobOptions(input="<partition>", model_dir=str(model_path or ""), text_columns=texts, id_column=id_column)
     needed = [c for c in [*texts, *([id_column] if id_column else []), ERROR] if c in frame.columns]
-    plain = Rows.from_pandas(frame[needed]) if needed else Rows(length=len(frame))
-    scored = frame_of(score_chunk(cached_model(model_path), options, plain, row_offset or 0), id_column)
+    scored = frame_of(
+        score_chunk(cached_model(model_path), options, Rows.from_pandas(frame[needed]), row_offset or 0), id_column
+    )
     scored.index = frame.index
     meta = output_meta(id_column, frame[id_column].dtype if id_column and id_column in frame else None)
     return scored.astype(meta.dtypes.to_dict())
