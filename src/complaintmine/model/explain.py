@@ -87,6 +87,8 @@ class Explainer:
         self.space = model.scorer.space if model.scorer is not None else _classifier_features(model)
         self.forest: Forest | None = model.scorer.forest if model.scorer is not None else model.classifier._forest()
         self._terms: dict[tuple[str, int], str] = {}  # (kind, feature) -> its n-gram, decoded once
+        # target -> its forest's position in forest.labels (targets without a forest are absent)
+        self._forest_of = {int(t): k for k, t in enumerate(self.forest.labels)} if self.forest is not None else {}
 
     def warm_up(self) -> None:
         """Build the feature-to-term tables now (before worker processes fork and share them)."""
@@ -148,11 +150,10 @@ class Explainer:
         tokens = self._tokens(text, normalized, featurized.words[i] if featurized.words else None)
         shares = self._shares(tokens, normalized, parts, part_of, features)
         result: dict[str, list[Evidence]] = {}
-        forest_of = {int(t): k for k, t in enumerate(self.forest.labels)} if self.forest is not None else {}
         for label in labels:
             target = TARGETS.index(label)
             contributions = np.concatenate([p[3] * p[1].coef[p[2], target] for p in parts] or [np.zeros(0)])
-            position = forest_of.get(target)
+            position = self._forest_of.get(target)
             if opened is not None and position is not None and opened[i, position]:
                 values = np.concatenate([p[3] for p in parts] or [features])
                 contributions = self._with_trees(position, columns, values, contributions)
