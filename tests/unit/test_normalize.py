@@ -53,3 +53,9 @@ def test_translation_table_is_the_per_character_definition_for_every_bmp_charact
         if not 0xD800 <= code <= 0xDFFF and (_map_char(chr(code)) or " ") != chr(code):
             expected[code] = _map_char(chr(code)) or " "
     assert _translation_table() == expected
+
+
+@given(st.text(alphabet=" a0z9Z中,\t\u3000ｂ", max_size=30))
+def test_spaces_between_words_and_elsewhere_as_the_definition_decides(text):
+    # The regexes of the fast path match spaces first (faster on Chinese text); the definition decides per character.
+    assert normalize(text) == normalize_with_offsets(text).text

@@ -60,9 +60,11 @@ def _map_char(char: str) -> str:
 
 
 _TABLE: dict[int, str] = {}
-_RUNS = re.compile(r" +")
+_RUNS = re.compile(r"  +")  # a run of two or more spaces (one space is already a run of one)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # outside the table: emoji, rare Han (slow path)
-_SPACE_NOT_BETWEEN_WORDS = re.compile(r"(?<![0-9a-z]) | (?![0-9a-z])")
+# A space with no [0-9a-z] before it or none after it. Written to start with the space itself, so that the regex
+# engine jumps from space to space (about 15 times faster than starting with the lookbehind on Chinese text).
+_SPACE_NOT_BETWEEN_WORDS = re.compile(r" (?:(?<![0-9a-z] )|(?![0-9a-z]))")
 
 
 def _translation_table() -> dict[int, str]:
