@@ -205,3 +205,16 @@ def test_key_index_with_long_probe_runs_equals_a_dict():
     expected = dict(zip(keys.tolist(), values.tolist()))
     assert index.lookup(probes).tolist() == [expected.get(k, -1) for k in probes.tolist()]
     assert KeyIndex(np.zeros(0, dtype=np.uint64), np.zeros(0)).lookup(probes[:5]).tolist() == [-1] * 5
+
+
+@given(st.lists(st.integers(0, 5), max_size=12))
+@settings(max_examples=60, deadline=None)
+def test_taking_rows_equals_indexing_the_sparse_matrix(rows):
+    from complaintmine.model.ngrams import tfidf_rows
+
+    docs = np.array([0, 0, 1, 3, 3, 3, 5], dtype=np.int64)
+    features = np.array([2, 0, 1, 4, 4, 0, 3], dtype=np.int64)
+    all_rows = tfidf_rows((docs, features), 6, np.arange(1.0, 6.0))
+    taken = all_rows.take(np.asarray(rows, dtype=np.int64))
+    assert (taken.to_csr() != all_rows.to_csr()[rows]).nnz == 0
+    assert taken.n_rows == len(rows)

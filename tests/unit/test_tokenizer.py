@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from complaintmine.errors import ComplaintMineError
 from complaintmine.text.tokenizer import Tokenizer, TokenizerConfig, builtin_lexicon_text, parse_lexicon
@@ -106,3 +108,27 @@ def test_building_the_tokenizer_prints_nothing(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "" and result.stdout == ""
+
+
+_FLAG_ALPHABET = "好不好a1.-%+#&_中\u33ff\u3400\u9fff\ua000 Z哈差评"
+
+
+@given(st.lists(st.text(alphabet=_FLAG_ALPHABET, max_size=12), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_batch_flags_are_the_two_regex_searches_per_text(texts):
+    from complaintmine.text.tokenizer import _ASCII_SEAM, _TIE_PRONE, batch_flags
+
+    tie_prone, seams = batch_flags(texts)
+    assert tie_prone.tolist() == [bool(_TIE_PRONE.search(t)) for t in texts]
+    assert seams.tolist() == [bool(_ASCII_SEAM.search(t)) for t in texts]
+
+
+def test_covering_words_of_a_batch_are_each_texts_covering_words(tokenizer):
+    from complaintmine.text.normalize import normalize
+
+    raw = ["", "好好好，赠品呢？", "iphone15 2.5d膜 3-4天", "尾款涨了50！如果再涨我就退。", "a"]
+    texts = [normalize(t) for t in raw]
+    assert tokenizer.covering_words_of(texts) == [tokenizer.covering_words(t) for t in texts]
+    assert tokenizer.covering_words(texts[1]) is None  # tie-prone: jieba's own code decides
+    assert "".join(tokenizer.covering_words(texts[3])) == texts[3]
+    assert Tokenizer(TokenizerConfig(backend="jieba")).covering_words_of(texts) == [None] * len(texts)

@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from .ngrams import csr_take
+
 __all__ = ["FOREST_ARRAYS", "FOREST_SETTINGS", "Forest", "check_forest", "fit_forest", "from_boosters", "node_depths"]
 
 # Named settings a TrainConfig can ask for ("none": a linear model). "trees-200" is the forest of
@@ -186,10 +188,7 @@ class Forest:
         rows = np.flatnonzero(gated.any(axis=1))
         for block in range(0, len(rows), BLOCK_ROWS):
             mine = rows[block : block + BLOCK_ROWS]
-            starts, counts = indptr[mine], indptr[mine + 1] - indptr[mine]
-            sub_indptr = np.zeros(len(mine) + 1, dtype=np.int64)
-            np.cumsum(counts, out=sub_indptr[1:])
-            take = np.repeat(starts - sub_indptr[:-1], counts) + np.arange(sub_indptr[-1])
+            sub_indptr, take = csr_take(indptr, mine)
             dense = self.columns(sub_indptr, indices[take], data[take])
             for position, label in enumerate(self.labels):
                 these = np.flatnonzero(gated[mine, position])

@@ -55,19 +55,27 @@ def prepare_inputs(
     for training, scoring and explanations, so they cannot drift apart.
     """
     normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
-    if features == "chars":
-        words: list[str] = []
-    elif modality in SCHEMES:
+    words = word_documents(normalized, tokenizer, masked, modality) if features != "chars" else []
+    return words, char_documents(normalized, features, masked)
+
+
+def char_documents(normalized: list[str], features: str, masked: bool) -> list[str]:
+    """The character part of :func:`prepare_inputs`, for texts already normalised."""
+    if features == "words":
+        return []
+    return _mask_all(normalized) if masked else normalized
+
+
+def word_documents(normalized: Sequence[str], tokenizer: Tokenizer, masked: bool, modality: str) -> list[str]:
+    """The word part of :func:`prepare_inputs`, for texts already normalised."""
+    if modality in SCHEMES:
         segment = tokenizer.tokenize_normalized_pieces
         words = [words_with_modality_joined(t, segment, modality) for t in normalized]
     elif modality == "none":
         words = [" ".join(tokenizer.tokenize_normalized(t)) for t in normalized]
     else:
         raise ValueError(f"modality must be one of {('none', *SCHEMES)}, got {modality!r}")
-    chars = normalized if features != "words" else []
-    if masked:
-        words, chars = _mask_all(words), _mask_all(chars)
-    return words, chars
+    return _mask_all(words) if masked else words
 
 
 def _mask_all(texts: list[str]) -> list[str]:
@@ -271,6 +279,20 @@ class WordNgrams:
                 return f"{self.unigrams[key // n]} {self.unigrams[key % n]}"
         return _long_term(self, feature)
 
+    def counted(self, doc_of_token: np.ndarray, slots: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Unigram and bigram occurrences (documents, features) of a token sequence given as unigram slots (-1 for
+        a token the vocabulary lacks) and the document of each token."""
+        known = slots >= 0
+        found_docs = [doc_of_token[known]]
+        found_features = [self.unigram_features[slots[known]]]
+        if self._bigrams is not None:
+            pairs = (doc_of_token[1:] == doc_of_token[:-1]) & known[1:] & known[:-1]
+            features = self._bigrams.lookup(bigram_keys(slots[:-1][pairs], slots[1:][pairs], len(self._slots)))
+            hit = features >= 0
+            found_docs.append(doc_of_token[:-1][pairs][hit])
+            found_features.append(features[hit])
+        return found_docs, found_features
+
     def occurrences(self, documents: Sequence[str]) -> Occurrences:
         # Documents are tokens joined by single spaces: one split of the whole batch, and dict lookups driven
         # by map() (no Python frame per token).
@@ -281,16 +303,7 @@ class WordNgrams:
             tokens = [t for d in documents for t in d.split()]
             lengths = np.fromiter((len(d.split()) for d in documents), dtype=np.int64, count=len(documents))
         slots = np.fromiter(map(self._slots.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
-        doc_of_token = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
-        known = slots >= 0
-        found_docs = [doc_of_token[known]]
-        found_features = [self.unigram_features[slots[known]]]
-        if self._bigrams is not None:
-            pairs = (doc_of_token[1:] == doc_of_token[:-1]) & known[1:] & known[:-1]
-            features = self._bigrams.lookup(bigram_keys(slots[:-1][pairs], slots[1:][pairs], len(self._slots)))
-            hit = features >= 0
-            found_docs.append(doc_of_token[:-1][pairs][hit])
-            found_features.append(features[hit])
+        found_docs, found_features = self.counted(np.repeat(np.arange(len(documents), dtype=np.int64), lengths), slots)
         if self._long_sizes:
 
             def grams(document: str, n: int) -> Iterable[str]:
@@ -351,6 +364,11 @@ class TfidfRows:
             sums[present] = np.add.reduceat(rows * self.data[:, None], starts[present], axis=0)
         return sums
 
+    def take(self, rows: np.ndarray) -> TfidfRows:
+        """The rows at indices ``rows`` (in that order)."""
+        indptr, at = csr_take(self.indptr, rows)
+        return TfidfRows(indptr, self.indices[at], self.data[at], self.width)
+
     def to_csr(self) -> sp.csr_matrix:
         import scipy.sparse as sp
 
@@ -379,6 +397,14 @@ class TfidfRows:
         indices = np.concatenate([p.indices for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         data = np.concatenate([p.data for p in parts]) if parts else np.zeros(0)
         return TfidfRows(indptr.astype(np.int64), indices, data, width)
+
+
+def csr_take(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the CSR rows at indices ``rows``: their indptr, and where their entries are in the full arrays."""
+    counts = indptr[rows + 1] - indptr[rows]
+    taken = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(counts, out=taken[1:])
+    return taken, np.repeat(indptr[rows] - taken[:-1], counts) + np.arange(taken[-1], dtype=np.int64)
 
 
 def tfidf_rows(occurrences: Occurrences, n_docs: int, idf: np.ndarray, sublinear: bool = True) -> TfidfRows:

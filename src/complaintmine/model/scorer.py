@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
+from ..text.normalize import normalize
 from ..text.tokenizer import Tokenizer
 from .forest import Forest
 from .keyindex import KeyIndex
@@ -31,12 +32,15 @@ from .ngrams import (
     CharNgrams,
     TfidfRows,
     WordNgrams,
+    char_documents,
     mask_digits,
     pack_char_ngram,
     pack_char_ngrams,
     prepare_inputs,
     tfidf_rows,
+    word_documents,
 )
+from .word_batch import WordBatch
 
 __all__ = [
     "BATCH_CHARACTERS",
@@ -53,6 +57,7 @@ __all__ = [
 ]
 
 BATCH_CHARACTERS = 50_000
+FAST_PATH_TEXTS = 64  # smaller batches (a one-row job) skip building the word fast path's tables
 
 
 def _spans_of_at_most(budget: int, lengths: list[int]) -> list[tuple[int, int]]:
@@ -79,8 +84,10 @@ class FeatureKind:
 
 @dataclass(frozen=True)
 class Featurized:
-    """Texts as the model reads them (space-joined tokens, normalised text) and their TF-IDF rows per kind."""
+    """Texts as the model reads them (space-joined tokens, normalised text) and their TF-IDF rows per kind.
+    ``words`` is empty where the word rows came from the fast path (word_batch.py) without them."""
 
+    count: int
     words: list[str]
     chars: list[str]
     word_rows: TfidfRows | None
@@ -105,33 +112,53 @@ class LinearFeatures:
         self.modality = modality
         self.word = word
         self.char = char
+        self._batch: WordBatch | Literal[False] | None = None  # the word fast path: built on first use
 
-    def featurize(self, texts: Sequence[str]) -> Featurized:
-        words, chars = prepare_inputs(texts, self.tokenizer, self.features, self.masked, self.modality)
+    def featurize(self, texts: Sequence[str], keep_words: bool = True) -> Featurized:
+        """Feature rows of texts; ``keep_words=False`` lets a large batch take the word fast path (word_batch.py),
+        which gives the same rows but not the space-joined tokens that explanations read."""
+        normalized = [normalize(str(text)) for text in texts]  # as prepare_inputs does
+        batch = None if keep_words or len(texts) < FAST_PATH_TEXTS else self._word_batch()
+        words = (
+            []
+            if batch is not None or self.word is None
+            else word_documents(normalized, self.tokenizer, self.masked, self.modality)
+        )
+        chars = char_documents(normalized, self.features, self.masked)
         word_parts: list[TfidfRows] = []
         char_parts: list[TfidfRows] = []
         # A batch's n-gram arrays take about 50 bytes per character: bound them, so that a chunk of long texts
         # does not raise the job's peak memory.
-        for start, end in _spans_of_at_most(BATCH_CHARACTERS, [len(text) for text in chars or words]):
-            for kind, documents, parts in ((self.word, words, word_parts), (self.char, chars, char_parts)):
-                if kind is not None:
-                    occurrences = kind.ngrams.occurrences(documents[start:end])
-                    parts.append(tfidf_rows(occurrences, end - start, kind.idf))
+        for start, end in _spans_of_at_most(BATCH_CHARACTERS, [len(text) for text in normalized]):
+            if self.word is not None:
+                if batch is not None:
+                    occurrences = batch.occurrences(normalized[start:end])
+                else:
+                    occurrences = self.word.ngrams.occurrences(words[start:end])
+                word_parts.append(tfidf_rows(occurrences, end - start, self.word.idf))
+            if self.char is not None:
+                occurrences = self.char.ngrams.occurrences(chars[start:end])
+                char_parts.append(tfidf_rows(occurrences, end - start, self.char.idf))
         word_rows = TfidfRows.concat(word_parts, len(self.word.idf)) if self.word and word_parts else None
         char_rows = TfidfRows.concat(char_parts, len(self.char.idf)) if self.char and char_parts else None
-        return Featurized(words, chars, word_rows, char_rows)
+        return Featurized(len(normalized), words, chars, word_rows, char_rows)
 
-    def rows(self, featurized: Featurized) -> TfidfRows:
-        """The texts' feature rows as the classifier's matrix holds them: word columns, then character columns."""
-        if featurized.word_rows is not None and featurized.char_rows is not None:
-            return TfidfRows.hstack(featurized.word_rows, featurized.char_rows)
-        rows = featurized.word_rows if featurized.word_rows is not None else featurized.char_rows
-        assert rows is not None, "a model has word or character features"
-        return rows
+    def _word_batch(self) -> WordBatch | None:
+        if self._batch is None and self.word is not None and isinstance(self.word.ngrams, WordNgrams):
+            self._batch = WordBatch.of(self.word.ngrams, self.tokenizer, self.masked, self.modality) or False
+        return self._batch or None
+
+    def rows(self, featurized: Featurized, picked: np.ndarray | None = None) -> TfidfRows:
+        """The texts' feature rows as the classifier's matrix holds them: word columns, then character columns
+        (only the rows ``picked``, when given)."""
+        parts = [rows for rows in (featurized.word_rows, featurized.char_rows) if rows is not None]
+        assert parts, "a model has word or character features"
+        if picked is not None:
+            parts = [rows.take(picked) for rows in parts]
+        return TfidfRows.hstack(*parts) if len(parts) == 2 else parts[0]
 
     def logits(self, featurized: Featurized, intercept: np.ndarray) -> np.ndarray:
-        n = len(featurized.words or featurized.chars)
-        logits = np.tile(intercept, (n, 1)).astype(np.float64)
+        logits = np.tile(intercept, (featurized.count, 1)).astype(np.float64)
         for kind, rows in ((self.word, featurized.word_rows), (self.char, featurized.char_rows)):
             if kind is not None and rows is not None:
                 logits += rows.dot(kind.coef)
@@ -208,16 +235,18 @@ class LinearScorer:
     def proba(self, featurized: Featurized) -> np.ndarray:
         """Probabilities of texts already featurized (so explanations can reuse the same rows)."""
         proba = self.linear_proba(featurized)
-        if self.forest is not None and self.forest.gated(proba).any():
-            rows = self.space.rows(featurized)
-            proba = self.forest.blend(proba, rows.indptr, rows.indices, rows.data)
+        if self.forest is not None:
+            picked = np.flatnonzero(self.forest.gated(proba).any(axis=1))  # a few percent of texts, usually
+            if len(picked):
+                rows = self.space.rows(featurized, picked)
+                proba[picked] = self.forest.blend(proba[picked], rows.indptr, rows.indices, rows.data)
         return proba
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape (n_texts, n_targets), as ``ComplaintClassifier.predict_proba`` gives them."""
         if len(texts) == 0:
             return np.zeros((0, len(self.thresholds)))
-        return self.proba(self.space.featurize(texts))
+        return self.proba(self.space.featurize(texts, keep_words=False))
 
 
 def classifier_arrays(classifier: Any) -> dict[str, np.ndarray] | None:

@@ -21,16 +21,19 @@ import re
 import sys
 import tempfile
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ComplaintMineError
 from .normalize import normalize, normalize_with_offsets
+
+if TYPE_CHECKING:
+    import numpy as np
 
 LEXICON_RESOURCE = "lexicon.txt"
 Between = Callable[[int, int], "list[str] | None"]  # the tokens in a span of a segmented text (or None)
@@ -129,6 +132,40 @@ def _rjieba_class() -> Any:
         import rjieba
 
         return rjieba.Jieba
+
+
+def batch_flags(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text, whether ``_TIE_PRONE`` and whether ``_ASCII_SEAM`` would find a match in it, computed on the
+    code points of the whole batch (about three times faster than two searches per text; tests compare them).
+
+    A unit of L characters (L = 1, 2, 3) in U+3400-U+9FFF repeated three times is a place i where the L
+    characters from i are all in that range and each of the 2L characters from i equals the one L later. An
+    ASCII seam is an ASCII letter or digit next to one of +#&._%- . Texts are joined by NUL, which is neither,
+    so no match spans two texts."""
+    import numpy as np
+
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.cumsum(lengths + 1) - lengths - 1  # where each text starts in the joined batch
+    tie_prone = np.zeros(len(texts), dtype=bool)
+    han = (codes >= 0x3400) & (codes <= 0x9FFF)
+    for unit in (1, 2, 3):
+        places = len(codes) - 3 * unit + 1
+        if places <= 0:
+            continue
+        same = codes[:-unit] == codes[unit:]
+        repeated = han[:places].copy()
+        for k in range(1, unit):
+            repeated &= han[k : k + places]
+        for k in range(2 * unit):
+            repeated &= same[k : k + places]
+        tie_prone[np.searchsorted(starts, np.flatnonzero(repeated), side="right") - 1] = True
+    word = ((codes >= 48) & (codes <= 57)) | ((codes | 0x20) >= 97) & ((codes | 0x20) <= 122)
+    joiner = np.isin(codes, np.frombuffer("+#&._%-".encode("utf-32-le"), dtype=np.uint32))
+    seam = (word[:-1] & joiner[1:]) | (joiner[:-1] & word[1:])
+    seams = np.zeros(len(texts), dtype=bool)
+    seams[np.searchsorted(starts, np.flatnonzero(seam), side="right") - 1] = True
+    return tie_prone, seams
 
 
 _WORDLIKE = re.compile(r"[^\W_]|%")  # [^\W_] is str.isalnum() as a regex
@@ -263,17 +300,18 @@ class Tokenizer:
         (words only) is twice as fast as its ``tokenize``, and ASCII runs need re-splitting only where an
         ASCII letter or digit touches other ASCII (no other word can change; see ``_split_like_jieba``).
         """
-        if self.backend == "jieba" or _TIE_PRONE.search(normalized):
+        words = self.covering_words(normalized)
+        if words is None:
             return [word for word, _, _ in self._kept_segments(normalized)]
-        return self._kept_words(self._fast_words(normalized))
+        return self.kept_words(words)
 
     def tokenize_normalized_pieces(self, normalized: str) -> tuple[list[str], Between]:
         """:meth:`tokenize_normalized`'s tokens, and a function that gives the tokens lying in a span
         [start, end) of ``normalized`` without segmenting it again, or None where it cannot tell (a word crosses
         an edge of the span, or the text went through jieba's own code): what modality marking needs."""
-        if self.backend == "jieba" or _TIE_PRONE.search(normalized):
+        words = self.covering_words(normalized)
+        if words is None:
             return [word for word, _, _ in self._kept_segments(normalized)], _cannot_tell
-        words = self._fast_words(normalized)  # they cover the text: joined, they give it back
         offsets: list[int] = []
 
         def between(start: int, end: int) -> list[str] | None:
@@ -282,11 +320,31 @@ class Tokenizer:
             first, last = bisect_left(offsets, start), bisect_left(offsets, end)
             if offsets[-1] != len(normalized) or last == len(offsets) or offsets[first] != start:
                 return None
-            return self._kept_words(words[first:last]) if offsets[last] == end else None
+            return self.kept_words(words[first:last]) if offsets[last] == end else None
 
-        return self._kept_words(words), between
+        return self.kept_words(words), between
 
-    def _kept_words(self, words: list[str]) -> list[str]:
+    def covering_words(self, normalized: str) -> list[str] | None:
+        """rjieba's words of a normalised text with punctuation and white space, so that joined they give the
+        text back (what :meth:`kept_words` filters into :meth:`tokenize_normalized`'s tokens); None where the
+        text goes through jieba's own code (the ``jieba`` backend, tie-prone texts)."""
+        if self.backend == "jieba" or _TIE_PRONE.search(normalized):
+            return None
+        return self._fast_words(normalized)
+
+    def covering_words_of(self, texts: Sequence[str]) -> list[list[str] | None]:
+        """``[self.covering_words(text) for text in texts]``, with the two regex checks of each text (a tie-prone
+        repeated unit, an ASCII seam) done for the whole batch at once in NumPy (:func:`batch_flags`)."""
+        if self.backend == "jieba":
+            return [None] * len(texts)
+        tie_prone, seams = batch_flags(texts)
+        cut, hmm = self._fast_segmenter().cut, self.config.hmm
+        return [
+            None if tie else (self._resplit(cut(text, hmm)) if seam else cut(text, hmm))
+            for text, tie, seam in zip(texts, tie_prone.tolist(), seams.tolist())
+        ]
+
+    def kept_words(self, words: list[str]) -> list[str]:
         """rjieba's words minus whitespace and, with ``drop_punctuation``, punctuation-only words (the filter of
         :meth:`_kept_segments`, inlined: a function call per token costs as much as the test)."""
         if self.config.drop_punctuation:
@@ -297,9 +355,11 @@ class Tokenizer:
     def _fast_words(self, text: str) -> list[str]:
         """rjieba's words, with ASCII runs re-split as jieba splits them (see the module docstring)."""
         words: list[str] = self._fast_segmenter().cut(text, self.config.hmm)
-        if _ASCII_SEAM.search(text):
-            words = [piece for word in words for piece in _split_word_like_jieba(word)]
-        return words
+        return self._resplit(words) if _ASCII_SEAM.search(text) else words
+
+    @staticmethod
+    def _resplit(words: list[str]) -> list[str]:
+        return [piece for word in words for piece in _split_word_like_jieba(word)]
 
     def _kept_segments(self, normalized: str) -> list[tuple[str, int, int]]:
         """Segments minus whitespace and, with ``drop_punctuation``, punctuation-only tokens: the one filter."""
