@@ -210,7 +210,7 @@ def test_key_index_with_long_probe_runs_equals_a_dict():
 @given(st.lists(st.integers(0, 5), max_size=12))
 @settings(max_examples=60, deadline=None)
 def test_taking_rows_equals_indexing_the_sparse_matrix(rows):
-    from complaintmine.model.ngrams import tfidf_rows
+    from complaintmine.model.tfidf import tfidf_rows
 
     docs = np.array([0, 0, 1, 3, 3, 3, 5], dtype=np.int64)
     features = np.array([2, 0, 1, 4, 4, 0, 3], dtype=np.int64)

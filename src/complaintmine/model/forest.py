@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .ngrams import csr_take
+from .tfidf import csr_take
 
 __all__ = ["FOREST_ARRAYS", "FOREST_SETTINGS", "Forest", "check_forest", "fit_forest", "from_boosters", "node_depths"]
 

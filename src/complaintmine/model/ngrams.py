@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ import numpy as np
 from ..text.modality import SCHEMES, words_with_modality_joined
 from ..text.normalize import normalize
 from .keyindex import KeyIndex
+from .tfidf import Occurrences, tfidf_rows
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -114,9 +114,6 @@ def pack_char_ngrams(codes: np.ndarray, starts: np.ndarray, n: int) -> np.ndarra
 def bigram_keys(left: np.ndarray, right: np.ndarray, n_unigrams: int) -> np.ndarray:
     """Keys of word bigrams from the slots of their two words (the one packing of bigrams)."""
     return np.asarray(left, dtype=np.uint64) * np.uint64(n_unigrams) + np.asarray(right, dtype=np.uint64)
-
-
-Occurrences = tuple[np.ndarray, np.ndarray]  # (document, feature) of every n-gram found in the vocabulary
 
 
 def _long_occurrences(
@@ -331,95 +328,6 @@ def _long_term(owner: Any, feature: int) -> str:
     if inverse is None:
         inverse = owner.__dict__["_long_inverse"] = {index: term for term, index in owner.long.items()}
     return str(inverse[feature])
-
-
-# -- TF-IDF rows -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TfidfRows:
-    """L2-normalised TF-IDF rows in CSR parts (columns sorted within each row), without scipy."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
-    width: int
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.indptr) - 1
-
-    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Feature indices and values of row ``i``."""
-        start, end = self.indptr[i], self.indptr[i + 1]
-        return self.indices[start:end], self.data[start:end]
-
-    def dot(self, coef: np.ndarray) -> np.ndarray:
-        """``rows @ coef`` for a dense (width, k) ``coef``."""
-        sums = np.zeros((self.n_rows, coef.shape[1]))
-        if len(self.indices):
-            starts = self.indptr[:-1]
-            present = np.flatnonzero(self.indptr[1:] > starts)
-            rows = np.take(coef, self.indices, axis=0)  # several times faster than coef[idx] for 2-D gathers
-            sums[present] = np.add.reduceat(rows * self.data[:, None], starts[present], axis=0)
-        return sums
-
-    def take(self, rows: np.ndarray) -> TfidfRows:
-        """The rows at indices ``rows`` (in that order)."""
-        indptr, at = csr_take(self.indptr, rows)
-        return TfidfRows(indptr, self.indices[at], self.data[at], self.width)
-
-    def to_csr(self) -> sp.csr_matrix:
-        import scipy.sparse as sp
-
-        return sp.csr_matrix((self.data, self.indices.astype(np.int32), self.indptr), shape=(self.n_rows, self.width))
-
-    @staticmethod
-    def hstack(left: TfidfRows, right: TfidfRows) -> TfidfRows:
-        """The rows of ``left`` followed, column-wise, by those of ``right`` (as scipy's ``hstack`` of the two)."""
-        n_left, n_right = np.diff(left.indptr), np.diff(right.indptr)
-        indptr = np.zeros(left.n_rows + 1, dtype=np.int64)
-        np.cumsum(n_left + n_right, out=indptr[1:])
-        place_left = np.arange(len(left.indices)) - np.repeat(left.indptr[:-1] - indptr[:-1], n_left)
-        place_right = np.arange(len(right.indices)) - np.repeat(right.indptr[:-1] - indptr[:-1] - n_left, n_right)
-        indices = np.empty(len(left.indices) + len(right.indices), dtype=np.int64)
-        data = np.empty(len(indices))
-        indices[place_left], data[place_left] = left.indices, left.data
-        indices[place_right], data[place_right] = right.indices + left.width, right.data
-        return TfidfRows(indptr, indices, data, left.width + right.width)
-
-    @staticmethod
-    def concat(parts: Sequence[TfidfRows], width: int) -> TfidfRows:
-        if len(parts) == 1:
-            return parts[0]
-        offsets = np.cumsum([0] + [len(p.indices) for p in parts])
-        indptr = np.concatenate([p.indptr[:-1] + o for p, o in zip(parts, offsets)] + [offsets[-1:]])
-        indices = np.concatenate([p.indices for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-        data = np.concatenate([p.data for p in parts]) if parts else np.zeros(0)
-        return TfidfRows(indptr.astype(np.int64), indices, data, width)
-
-
-def csr_take(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For the CSR rows at indices ``rows``: their indptr, and where their entries are in the full arrays."""
-    counts = indptr[rows + 1] - indptr[rows]
-    taken = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(counts, out=taken[1:])
-    return taken, np.repeat(indptr[rows] - taken[:-1], counts) + np.arange(taken[-1], dtype=np.int64)
-
-
-def tfidf_rows(occurrences: Occurrences, n_docs: int, idf: np.ndarray, sublinear: bool = True) -> TfidfRows:
-    """TF-IDF rows from (document, feature) occurrences: (sublinear) tf times idf, L2-normalised per row."""
-    docs, feature_ids = occurrences
-    width = len(idf)
-    pairs, counts = np.unique(docs * width + feature_ids, return_counts=True)  # sorted by document, then feature
-    doc, feature = pairs // width, pairs % width
-    tf = np.log(counts) + 1.0 if sublinear else counts.astype(np.float64)
-    values = tf * idf[feature]
-    norms = np.sqrt(np.bincount(doc, weights=values * values, minlength=n_docs))
-    norms[norms == 0.0] = 1.0
-    indptr = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum(np.bincount(doc, minlength=n_docs), out=indptr[1:])
-    return TfidfRows(indptr, feature.astype(np.int64, copy=False), values / norms[doc], width)
 
 
 # -- scikit-learn's vectorisers ----------------------------------------------------------------------------------

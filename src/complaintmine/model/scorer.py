@@ -30,16 +30,15 @@ from .forest import Forest
 from .keyindex import KeyIndex
 from .ngrams import (
     CharNgrams,
-    TfidfRows,
     WordNgrams,
     char_documents,
     mask_digits,
     pack_char_ngram,
     pack_char_ngrams,
     prepare_inputs,
-    tfidf_rows,
     word_documents,
 )
+from .tfidf import TfidfRows, tfidf_rows
 from .word_batch import WordBatch
 
 __all__ = [

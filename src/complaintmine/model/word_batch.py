@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..text.modality import MODES, SCHEMES
-from .ngrams import Occurrences, WordNgrams, mask_digits, word_documents
+from .ngrams import WordNgrams, mask_digits, word_documents
+from .tfidf import Occurrences
 
 if TYPE_CHECKING:
     from ..text.tokenizer import Tokenizer
