@@ -129,6 +129,6 @@ def test_covering_words_of_a_batch_are_each_texts_covering_words(tokenizer):
     raw = ["", "好好好，赠品呢？", "iphone15 2.5d膜 3-4天", "尾款涨了50！如果再涨我就退。", "a"]
     texts = [normalize(t) for t in raw]
     assert tokenizer.covering_words_of(texts) == [tokenizer.covering_words(t) for t in texts]
-    assert tokenizer.covering_words(texts[1]) is None  # tie-prone: jieba's own code decides
+    assert "".join(tokenizer.covering_words(texts[1])) == texts[1]  # tie-prone: jieba's own code's words
     assert "".join(tokenizer.covering_words(texts[3])) == texts[3]
     assert Tokenizer(TokenizerConfig(backend="jieba")).covering_words_of(texts) == [None] * len(texts)

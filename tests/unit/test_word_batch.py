@@ -54,7 +54,7 @@ def test_the_shipped_model_takes_the_fast_path_and_it_equals_the_definition_on_t
 EDGE_TEXTS = [
     "",
     "   ",
-    "好好好，赠品呢？",  # tie-prone: segmented by jieba's own code, so the definition decides
+    "好好好，赠品呢？如果差差差。好好好",  # tie-prone: segmented by jieba's own code
     "尾款涨了50！如果再涨我就退。。。降价了，客服补了差价~满意",
     "iphone15 pro 2.5d膜 t.cn/abc 3-4天 满100-20",  # ASCII seams, digits
     "发货了吗???请问什么时候发",

@@ -6,7 +6,7 @@ copies of the tokens of each sentence with cues, digit-masked, joined by spaces)
 and splits a million short strings, marks each copied token with an f-string and scans the joined batch twice
 with regexes. Here the batch goes through once:
 
-1. rjieba's words of every text (:meth:`Tokenizer.covering_words`: they cover the text, punctuation included)
+1. The words of every text (:meth:`Tokenizer.covering_words`: they cover the text, punctuation included)
    are looked up in the vocabulary in one ``map``; the punctuation filter runs only on the words the vocabulary
    does not know (a vocabulary word is a kept token by construction; that is checked once per model).
 2. The cues and sentence ends are found with one regex pass each over the batch joined by NUL (no cue or
@@ -15,9 +15,10 @@ with regexes. Here the batch goes through once:
 3. Each text's sequence (its words, then the marked runs in sentence and class order) is laid out in NumPy, so
    the unigrams and the bigrams of adjacent known slots come out as the definition counts them.
 
-Texts the fast path cannot take go through the definition: text segmented by jieba's own code (tie-prone
-texts, the ``jieba`` backend), and a sentence edge inside a word. Schemes with ``DOC:`` words, and vocabularies
-with n-grams beyond bigrams, are not taken at all. Tests compare both paths on pool texts and generated texts.
+Texts the fast path cannot take go through the definition: any text under the ``jieba`` backend, and a text
+with a sentence edge inside a word (none among 20,000 pool texts: jieba ends words at punctuation). Schemes with
+``DOC:`` words, and vocabularies with n-grams beyond bigrams, are not taken at all. Tests compare both paths on
+pool texts and generated texts.
 """
 
 from __future__ import annotations

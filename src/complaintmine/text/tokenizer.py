@@ -268,10 +268,7 @@ class Tokenizer:
         if self.backend == "jieba":
             return list(self._segmenter().tokenize(text, HMM=self.config.hmm))
         if _TIE_PRONE.search(text):
-            tokens: list[tuple[str, int, int]] = self._tie_breaker().tokenize(
-                text, self.config.hmm, self._fast_words, _TIE_PRONE.search
-            )
-            return tokens
+            return self._tie_segments(text)
         segments: list[tuple[str, int, int]] = []
         for word, start, end in self._fast_segmenter().tokenize(text, "default", self.config.hmm):
             if len(word) > 1 and word.isascii():
@@ -279,6 +276,13 @@ class Tokenizer:
             else:
                 segments.append((word, start, end))
         return segments
+
+    def _tie_segments(self, text: str) -> list[tuple[str, int, int]]:
+        """jieba's own segments of a tie-prone text (only its tie-prone blocks go through jieba's code)."""
+        tokens: list[tuple[str, int, int]] = self._tie_breaker().tokenize(
+            text, self.config.hmm, self._fast_words, _TIE_PRONE.search
+        )
+        return tokens
 
     def tokens(self, text: str) -> list[Token]:
         """Tokens of the normalised text, each with its span in the original text."""
@@ -308,7 +312,7 @@ class Tokenizer:
     def tokenize_normalized_pieces(self, normalized: str) -> tuple[list[str], Between]:
         """:meth:`tokenize_normalized`'s tokens, and a function that gives the tokens lying in a span
         [start, end) of ``normalized`` without segmenting it again, or None where it cannot tell (a word crosses
-        an edge of the span, or the text went through jieba's own code): what modality marking needs."""
+        an edge of the span, or the ``jieba`` backend): what modality marking needs."""
         words = self.covering_words(normalized)
         if words is None:
             return [word for word, _, _ in self._kept_segments(normalized)], _cannot_tell
@@ -325,11 +329,13 @@ class Tokenizer:
         return self.kept_words(words), between
 
     def covering_words(self, normalized: str) -> list[str] | None:
-        """rjieba's words of a normalised text with punctuation and white space, so that joined they give the
-        text back (what :meth:`kept_words` filters into :meth:`tokenize_normalized`'s tokens); None where the
-        text goes through jieba's own code (the ``jieba`` backend, tie-prone texts)."""
-        if self.backend == "jieba" or _TIE_PRONE.search(normalized):
+        """The words of a normalised text with punctuation and white space, so that joined they give the text
+        back (what :meth:`kept_words` filters into :meth:`tokenize_normalized`'s tokens): rjieba's, or for a
+        tie-prone text those of jieba's own code; None for the ``jieba`` backend."""
+        if self.backend == "jieba":
             return None
+        if _TIE_PRONE.search(normalized):
+            return [word for word, _, _ in self._tie_segments(normalized)]
         return self._fast_words(normalized)
 
     def covering_words_of(self, texts: Sequence[str]) -> list[list[str] | None]:
@@ -340,7 +346,9 @@ class Tokenizer:
         tie_prone, seams = batch_flags(texts)
         cut, hmm = self._fast_segmenter().cut, self.config.hmm
         return [
-            None if tie else (self._resplit(cut(text, hmm)) if seam else cut(text, hmm))
+            [w for w, _, _ in self._tie_segments(text)]
+            if tie
+            else (self._resplit(cut(text, hmm)) if seam else cut(text, hmm))
             for text, tie, seam in zip(texts, tie_prone.tolist(), seams.tolist())
         ]
 
