@@ -134,3 +134,12 @@ def test_the_fast_path_equals_the_definition_on_pool_texts(shipped):
     batch = _batch_of(shipped)
     for start in range(0, len(texts), 2000):
         _same_as_definition(batch, texts[start : start + 2000])
+
+
+def test_warming_up_builds_the_tables_that_forked_workers_then_share(tiny_model):
+    scorer = cm.load_model(tiny_model).scorer
+    assert scorer.space._batch is None  # built on first use only (a one-row job never needs them)
+    scorer.predict_proba(["尾款涨了"])
+    assert scorer.space._batch is None
+    scorer.warm_up()
+    assert isinstance(scorer.space._batch, WordBatch)

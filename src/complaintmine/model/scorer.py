@@ -224,6 +224,11 @@ class LinearScorer:
 
     # -- scoring -----------------------------------------------------------------------------------------------
 
+    def warm_up(self) -> None:
+        """Build now what scoring a large batch builds on first use (the word fast path's tables), so that
+        worker processes forked after this share it."""
+        self.space._word_batch()
+
     def linear_proba(self, featurized: Featurized) -> np.ndarray:
         """The linear head's probabilities (before any forest is averaged in; what the forest's gate reads)."""
         proba: np.ndarray = 1.0 / (1.0 + np.exp(-self.space.logits(featurized, self.arrays["intercept"])))

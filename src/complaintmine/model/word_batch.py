@@ -73,15 +73,15 @@ class WordBatch:
         # _marked[m, slot of w] = slot of "MODE:w" (MODES order), -1 where the vocabulary lacks it
         self._marked = np.full((len(MODES), max(len(unigrams), 1)), -1, dtype=np.int64)
         self._orphans = False  # whether some "MODE:w" is in the vocabulary without w (never, with min_df alone)
-        for m, mode in enumerate(MODES):
-            prefix = f"{mode}:"
-            for slot, term in enumerate(unigrams):
-                if term.startswith(prefix):
-                    base = slots.get(term[len(prefix) :])
-                    if base is not None:
-                        self._marked[m, base] = slot
-                    else:
-                        self._orphans = True
+        mode_of = {mode: m for m, mode in enumerate(MODES)}
+        for slot, term in enumerate(unigrams):
+            mode, colon, word = term.partition(":")
+            if colon and mode in mode_of:
+                base = slots.get(word)
+                if base is not None:
+                    self._marked[mode_of[mode], base] = slot
+                else:
+                    self._orphans = True
         if self.scheme is not None:
             self._end_codes = np.frombuffer(self.scheme.end_chars.encode("utf-32-le"), dtype=np.uint32)
             groups = self.scheme.cues.groupindex  # regex group number -> position in MODES

@@ -367,7 +367,8 @@ class Tokenizer:
 
     @staticmethod
     def _resplit(words: list[str]) -> list[str]:
-        return [piece for word in words for piece in _split_word_like_jieba(word)]
+        """:func:`_split_word_like_jieba` over the words (called only for ASCII words, the ones it can split)."""
+        return [piece for word in words for piece in (_split_word_like_jieba(word) if word.isascii() else (word,))]
 
     def _kept_segments(self, normalized: str) -> list[tuple[str, int, int]]:
         """Segments minus whitespace and, with ``drop_punctuation``, punctuation-only tokens: the one filter."""
