@@ -149,7 +149,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--rounds",
-        type=int,
+        type=lambda value: max(1, int(value)),
         default=3,
         help="run the baseline and the classify runs this many times, in turn, and report each one's fastest round "
         "(noise on a shared machine only adds time; default 3)",

@@ -218,3 +218,17 @@ def test_taking_rows_equals_indexing_the_sparse_matrix(rows):
     taken = all_rows.take(np.asarray(rows, dtype=np.int64))
     assert (taken.to_csr() != all_rows.to_csr()[rows]).nnz == 0
     assert taken.n_rows == len(rows)
+
+
+def test_the_forest_scored_on_gated_rows_only_equals_blending_every_row():
+    scorer = cm.load_model().scorer
+    assert scorer is not None and scorer.forest is not None
+    with open(ROOT / "corpora" / "team_pairs.csv", encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for _, row in zip(range(800), csv.DictReader(handle))]
+    featurized = scorer.space.featurize(texts, keep_words=False)
+    linear = scorer.linear_proba(featurized)
+    gated = scorer.forest.gated(linear).any(axis=1)
+    assert 0 < gated.sum() < len(texts)  # some rows go through the trees, some do not
+    rows = scorer.space.rows(featurized)
+    every_row = scorer.forest.blend(linear, rows.indptr, rows.indices, rows.data)
+    assert np.array_equal(scorer.proba(featurized), every_row)

@@ -97,7 +97,7 @@ def test_a_piece_the_segmenter_cannot_tell_is_segmented_on_its_own():
 
 
 @pytest.mark.parametrize("backend", ["jieba", "auto"])
-@given(text=st.text(alphabet="尾款涨了吗如果没有。!?,好的 ab1-3.t好好好%％~", max_size=50))
+@given(text=st.text(alphabet="尾款涨了吗如果没有。!?,好的 ab1-3.t好好好%％~一不\u9fd6\u3400𠮷", max_size=50))
 @settings(max_examples=200, deadline=None)
 def test_the_tokens_of_a_span_are_the_tokens_it_gets_on_its_own(backend, text):
     tokenizer = _tokenizers(backend)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from ..text.tokenizer import Tokenizer
 
-_DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"\d")  # what mask_digits replaces
 WHITE_SPACE_RUNS = re.compile(r"\s\s+")  # scikit-learn's char analyzer squeezes these to one space
 _NOT_SINGLE_SPACED = re.compile(r"[^\S ]|  |^ | $")
 _BITS = 21  # every Unicode code point fits in 21 bits; three of them fit in a uint64
@@ -42,7 +42,7 @@ _MASK = (1 << _BITS) - 1
 
 def mask_digits(text: str) -> str:
     """Every digit becomes 0 (a model's ``mask_digits`` option): amounts and dates count as "a number"."""
-    return _DIGIT.sub("0", text)
+    return DIGIT.sub("0", text)
 
 
 def prepare_inputs(
@@ -258,6 +258,11 @@ class WordNgrams:
             np.asarray(features, dtype=np.int64) if packed else None,
             long,
         )
+
+    @property
+    def slots(self) -> dict[str, int]:
+        """Unigram -> its slot (position in ``unigrams``); read-only by convention."""
+        return self._slots
 
     @property
     def packable(self) -> bool:

@@ -117,7 +117,7 @@ class LinearFeatures:
         """Feature rows of texts; ``keep_words=False`` lets a large batch take the word fast path (word_batch.py),
         which gives the same rows but not the space-joined tokens that explanations read."""
         normalized = [normalize(str(text)) for text in texts]  # as prepare_inputs does
-        batch = None if keep_words or len(texts) < FAST_PATH_TEXTS else self._word_batch()
+        batch = None if keep_words or len(texts) < FAST_PATH_TEXTS else self.word_batch()
         words = (
             []
             if batch is not None or self.word is None
@@ -142,7 +142,8 @@ class LinearFeatures:
         char_rows = TfidfRows.concat(char_parts, len(self.char.idf)) if self.char and char_parts else None
         return Featurized(len(normalized), words, chars, word_rows, char_rows)
 
-    def _word_batch(self) -> WordBatch | None:
+    def word_batch(self) -> WordBatch | None:
+        """The word fast path of these features (word_batch.py), built on first use; None where it does not apply."""
         if self._batch is None and self.word is not None and isinstance(self.word.ngrams, WordNgrams):
             self._batch = WordBatch.of(self.word.ngrams, self.tokenizer, self.masked, self.modality) or False
         return self._batch or None
@@ -227,7 +228,7 @@ class LinearScorer:
     def warm_up(self) -> None:
         """Build now what scoring a large batch builds on first use (the word fast path's tables), so that
         worker processes forked after this share it."""
-        self.space._word_batch()
+        self.space.word_batch()
 
     def linear_proba(self, featurized: Featurized) -> np.ndarray:
         """The linear head's probabilities (before any forest is averaged in; what the forest's gate reads)."""

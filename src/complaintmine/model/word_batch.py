@@ -8,22 +8,22 @@ with regexes. Here the batch goes through once:
 
 1. The words of every text (:meth:`Tokenizer.covering_words`: they cover the text, punctuation included)
    are looked up in the vocabulary in one ``map``; the punctuation filter runs only on the words the vocabulary
-   does not know (a vocabulary word is a kept token by construction; that is checked once per model).
+   does not know (whether a vocabulary word is kept comes from a table computed once per model).
 2. The cues and sentence ends are found with one regex pass each over the batch joined by NUL (no cue or
    sentence end can hold NUL, so each text's matches are what its own pass finds). Each sentence with cues maps
    to a range of the text's kept words; the slot of ``HYP:word`` is a table lookup from the slot of ``word``.
 3. Each text's sequence (its words, then the marked runs in sentence and class order) is laid out in NumPy, so
    the unigrams and the bigrams of adjacent known slots come out as the definition counts them.
 
-Texts the fast path cannot take go through the definition: any text under the ``jieba`` backend, and a text
-with a sentence edge inside a word (none among 20,000 pool texts: jieba ends words at punctuation). Schemes with
-``DOC:`` words, and vocabularies with n-grams beyond bigrams, are not taken at all. Tests compare both paths on
-pool texts and generated texts.
+Texts the fast path cannot take go through the definition: a text whose words cannot tell a sentence's tokens
+(:meth:`Tokenizer.covering_words` gives None) and a text with a sentence edge inside a word (none among 82,000
+pool texts: jieba ends words at punctuation). Schemes with ``DOC:`` words, vocabularies without bigrams or with
+longer n-grams, and the ``jieba`` backend (every text would go through the definition) are not taken at all.
+Tests compare both paths on pool texts and generated texts.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
@@ -31,15 +31,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..text.modality import MODES, SCHEMES
-from .ngrams import WordNgrams, mask_digits, word_documents
+from .ngrams import DIGIT, WordNgrams, mask_digits, word_documents
 from .tfidf import Occurrences
 
 if TYPE_CHECKING:
     from ..text.tokenizer import Tokenizer
 
-_DIGIT = re.compile(r"\d")
 MODES_LIST = list(MODES)
-DROPPED_KEPT = 10_000
+MAX_REMEMBERED_DROPPED = 10_000
 
 
 def _exclusive_cumsum(values: np.ndarray) -> np.ndarray:
@@ -64,7 +63,7 @@ class WordBatch:
         self.masked = masked
         self.modality = modality
         self.scheme = SCHEMES.get(modality)
-        slots = ngrams._slots
+        slots = ngrams.slots
         self._slots = slots
         self._codes = dict(slots)  # the slots, and -2 for words seen to be dropped (see _kept)
         unigrams = ngrams.unigrams
@@ -95,7 +94,7 @@ class WordBatch:
         scheme = SCHEMES.get(modality)
         if (modality != "none" and scheme is None) or (scheme is not None and scheme.doc):
             return None
-        if not ngrams.packable or ngrams.bigram_keys is None:
+        if not ngrams.packable or ngrams.bigram_keys is None or tokenizer.backend == "jieba":
             return None
         return cls(ngrams, tokenizer, masked, modality)
 
@@ -162,7 +161,7 @@ class WordBatch:
     @staticmethod
     def _mask(joined: str, flat: list[str], word_start: np.ndarray) -> None:
         """Digit-mask, in place, the words that hold a digit (found from the digits' places in ``joined``)."""
-        digits = np.fromiter((m.start() for m in _DIGIT.finditer(joined)), dtype=np.int64)
+        digits = np.fromiter((m.start() for m in DIGIT.finditer(joined)), dtype=np.int64)
         if len(digits) and len(flat):
             for k in np.unique(np.searchsorted(word_start, digits, side="right") - 1).tolist():
                 if k >= 0:  # a digit of a text with no words here lands on another word: masking is a no-op there
@@ -170,8 +169,8 @@ class WordBatch:
 
     def _kept(self, flat: list[str], slot: np.ndarray) -> np.ndarray:
         """Whether each word stays a token: vocabulary words by the model's table, words already known to be
-        dropped (code -2) not, the others by the tokenizer; the dropped ones are remembered (punctuation, mostly:
-        a few hundred strings, and at most DROPPED_KEPT of them)."""
+        dropped (code -2) not, the others by the tokenizer. The dropped ones are remembered in ``_codes``
+        (punctuation, mostly: a few hundred strings); once MAX_REMEMBERED_DROPPED are, no more are added."""
         kept = slot >= 0
         kept[kept] = self._known_kept[slot[kept]]
         unknown = np.flatnonzero(slot == -1)
@@ -179,7 +178,7 @@ class WordBatch:
         distinct = set(words)
         stay = set(self.tokenizer.kept_words(list(distinct)))
         kept[unknown] = np.fromiter(map(stay.__contains__, words), dtype=bool, count=len(words))
-        if len(self._codes) - len(self._slots) < DROPPED_KEPT:
+        if len(self._codes) - len(self._slots) < MAX_REMEMBERED_DROPPED:
             self._codes.update((word, -2) for word in distinct - stay)
         return kept
 
@@ -204,7 +203,7 @@ class WordBatch:
         cue_at = np.fromiter((c[0] for c in cues), dtype=np.int64, count=len(cues))
         cue_mode = self._mode_of_group[np.fromiter((c[1] for c in cues), dtype=np.int64, count=len(cues))]
         # where each run of sentence-ending characters ends (the ends of the scheme's ``ends`` matches)
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         ending = np.isin(codes, self._end_codes)
         ends = np.flatnonzero(ending & ~np.append(ending[1:], False)) + 1
         edges = np.unique(np.concatenate([text_start, ends]))  # where a sentence starts

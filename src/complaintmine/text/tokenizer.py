@@ -84,6 +84,9 @@ BACKENDS = ("auto", "rjieba", "jieba")
 _ASCII_PIECES = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 # A unit of 1-3 characters three times in a row: where jieba and jieba-rs break ties differently.
 _TIE_PRONE = re.compile(r"([\u3400-\u9fff]{1,3})\1\1")
+# Characters that jieba-rs segments as Han but jieba's block regex ([\u4E00-\u9FD5] and ASCII word characters)
+# does not (CJK extension A, U+9FD6 on, compatibility ideographs, anything beyond the BMP), with some margin.
+_HAN_TO_RJIEBA_ONLY = re.compile("[\u3400-\u4dff\u9fd6-\u9fff\uf900-\ufaff\U00010000-\U0010ffff]")
 
 
 # jieba-rs keeps a run of [a-zA-Z0-9+#&._%-] whole (other ASCII comes one character at a time), so a word
@@ -145,7 +148,7 @@ def batch_flags(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     import numpy as np
 
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     starts = np.cumsum(lengths + 1) - lengths - 1  # where each text starts in the joined batch
     tie_prone = np.zeros(len(texts), dtype=bool)
     han = (codes >= 0x3400) & (codes <= 0x9FFF)
@@ -331,10 +334,15 @@ class Tokenizer:
     def covering_words(self, normalized: str) -> list[str] | None:
         """The words of a normalised text with punctuation and white space, so that joined they give the text
         back (what :meth:`kept_words` filters into :meth:`tokenize_normalized`'s tokens): rjieba's, or for a
-        tie-prone text those of jieba's own code; None for the ``jieba`` backend."""
+        tie-prone text those of jieba's own code. None for the ``jieba`` backend, and for a tie-prone text with a
+        character that only rjieba counts as Han (:data:`_HAN_TO_RJIEBA_ONLY`): there, jieba's code would split a
+        block where the sentence segmented on its own by rjieba does not, so the words could not tell a
+        sentence's tokens (the caller segments each sentence itself, as the definition does)."""
         if self.backend == "jieba":
             return None
         if _TIE_PRONE.search(normalized):
+            if _HAN_TO_RJIEBA_ONLY.search(normalized):
+                return None  # jieba's code would end a block where rjieba does not: let each piece segment alone
             return [word for word, _, _ in self._tie_segments(normalized)]
         return self._fast_words(normalized)
 
@@ -346,15 +354,14 @@ class Tokenizer:
         tie_prone, seams = batch_flags(texts)
         cut, hmm = self._fast_segmenter().cut, self.config.hmm
         return [
-            [w for w, _, _ in self._tie_segments(text)]
-            if tie
-            else (self._resplit(cut(text, hmm)) if seam else cut(text, hmm))
+            self.covering_words(text) if tie else (self._resplit(cut(text, hmm)) if seam else cut(text, hmm))
             for text, tie, seam in zip(texts, tie_prone.tolist(), seams.tolist())
         ]
 
     def kept_words(self, words: list[str]) -> list[str]:
-        """rjieba's words minus whitespace and, with ``drop_punctuation``, punctuation-only words (the filter of
-        :meth:`_kept_segments`, inlined: a function call per token costs as much as the test)."""
+        """The words that stay tokens: without whitespace and, with ``drop_punctuation``, without punctuation-only
+        words (the filter of :meth:`_kept_segments`, inlined: a function call per token costs as much as the
+        test)."""
         if self.config.drop_punctuation:
             wordlike = _WORDLIKE.search
             return [w for w in words if w.isalnum() or (w == "%" if len(w) == 1 else wordlike(w) is not None)]
