@@ -1,7 +1,7 @@
 """Modality-marked words (text/modality.py): which sentences a cue marks, and that a text is segmented once."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from complaintmine.text.modality import (
@@ -98,6 +98,8 @@ def test_a_piece_the_segmenter_cannot_tell_is_segmented_on_its_own():
 
 @pytest.mark.parametrize("backend", ["jieba", "auto"])
 @given(text=st.text(alphabet="尾款涨了吗如果没有。!?,好的 ab1-3.t好好好%％~一不\u9fd6\u3400𠮷", max_size=50))
+@example(text="\u3400\u3400\u3400")  # tie-prone, and Han only to rjieba: its words cannot tell a span
+@example(text="好好好。为什么不一\u9fd6发货呢")
 @settings(max_examples=200, deadline=None)
 def test_the_tokens_of_a_span_are_the_tokens_it_gets_on_its_own(backend, text):
     tokenizer = _tokenizers(backend)
@@ -108,8 +110,8 @@ def test_the_tokens_of_a_span_are_the_tokens_it_gets_on_its_own(backend, text):
     for start, end in spans:
         found = between(start, end)
         assert found is None or found == tokenizer.tokenize_normalized(normalized[start:end])
-    if spans and tokenizer.backend == "rjieba":
-        assert between(0, len(normalized)) == tokens  # the words of the rjieba backend can always tell the text
+    if spans and tokenizer.covering_words(normalized) is not None:
+        assert between(0, len(normalized)) == tokens  # words that cover the text can always tell the whole of it
 
 
 _BY_BACKEND: dict[str, Tokenizer] = {}
