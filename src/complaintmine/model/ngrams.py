@@ -54,9 +54,14 @@ def prepare_inputs(
     followed by the modality-marked tokens of each sentence or clause that holds a cue. The single definition
     for training, scoring and explanations, so they cannot drift apart.
     """
-    normalized = [normalize(str(text)) for text in texts]  # once per text, for both feature kinds
+    normalized = normalized_texts(texts)
     words = word_documents(normalized, tokenizer, masked, modality) if features != "chars" else []
     return words, char_documents(normalized, features, masked)
+
+
+def normalized_texts(texts: Sequence[object]) -> list[str]:
+    """What both feature kinds read from, before masking: each text normalised once (:func:`prepare_inputs`)."""
+    return [normalize(str(text)) for text in texts]
 
 
 def char_documents(normalized: list[str], features: str, masked: bool) -> list[str]:

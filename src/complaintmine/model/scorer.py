@@ -24,7 +24,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..text.normalize import normalize
 from ..text.tokenizer import Tokenizer
 from .forest import Forest
 from .keyindex import KeyIndex
@@ -33,6 +32,7 @@ from .ngrams import (
     WordNgrams,
     char_documents,
     mask_digits,
+    normalized_texts,
     pack_char_ngram,
     pack_char_ngrams,
     prepare_inputs,
@@ -116,7 +116,7 @@ class LinearFeatures:
     def featurize(self, texts: Sequence[str], keep_words: bool = True) -> Featurized:
         """Feature rows of texts; ``keep_words=False`` lets a large batch take the word fast path (word_batch.py),
         which gives the same rows but not the space-joined tokens that explanations read."""
-        normalized = [normalize(str(text)) for text in texts]  # as prepare_inputs does
+        normalized = normalized_texts(texts)
         batch = None if keep_words or len(texts) < FAST_PATH_TEXTS else self.word_batch()
         words = (
             []
