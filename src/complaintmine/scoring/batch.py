@@ -328,8 +328,8 @@ def _run_parallel(
     method = "fork" if "fork" in _start_methods() else "spawn"
     if method == "fork":
         model.tokenizer.warm_up()  # segmenters built once, before the fork shares them
-        if model.scorer is not None:
-            model.scorer.warm_up()  # and the word fast path's tables
+        if model.scorer is not None and not options.explain:
+            model.scorer.warm_up()  # and the word fast path's tables (explanations read the joined tokens instead)
         if options.explain:
             model.explainer()  # built once per job, its tables shared by every worker
         _worker_state["model"] = model
