@@ -24,6 +24,7 @@ import complaintmine as cm
 from complaintmine.errors import InputError
 from complaintmine.io.readers import ERROR, LINE, Source, chunks_frame, iter_chunks
 from complaintmine.model.artifact import ModelVersionWarning
+from complaintmine.model.runtime import score_texts
 from complaintmine.scoring.batch import JobOptions, run_job
 
 from ..conftest import DATA, entry_point
@@ -277,6 +278,21 @@ def test_a_dataframe_text_with_a_lone_surrogate_is_an_error_row(model):
     out = cm.classify_frame(model, frame, id_column="id")
     assert out["id"].tolist() == [1, 2]
     assert "lone surrogate" in out.loc[0, "error"] and out.loc[1, "error"] == ""
+
+
+@pytest.mark.parametrize("texts", [1, 100], ids=["one text", "a batch of the fast path"])
+@pytest.mark.parametrize("explain", [False, True])
+def test_a_library_text_with_a_lone_surrogate_raises_an_input_error_naming_it(model, texts, explain):
+    """The library refuses what the segmenter cannot read with an InputError naming the text and the character,
+    not a UnicodeEncodeError from inside rjieba (the jieba backend reads such text as it reads any symbol)."""
+    if model.tokenizer.backend != "rjieba":
+        pytest.skip("only rjieba refuses a lone surrogate")
+    batch = ["好评"] * texts + ["尾款\ud800涨价"]
+    with pytest.raises(InputError, match=rf"text {texts} holds a lone surrogate \(U\+D800.* at character 2"):
+        if explain:
+            score_texts(model, batch, explain=True)
+        else:
+            cm.predict_texts(model, batch)
 
 
 CSV_CASES = [case for case in CASES if case["file"].endswith(".csv") and case["raises"] is None]

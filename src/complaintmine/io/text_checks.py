@@ -50,3 +50,12 @@ def surrogate_problem(value: object) -> str | None:
     if isinstance(value, str) and has_surrogate(value):
         return "text holds a lone surrogate (undecodable bytes or a broken \\u escape), not valid Unicode"
     return None
+
+
+def first_surrogate(texts: list[str]) -> tuple[int, int] | None:
+    """(text index, character index) of the first lone surrogate in ``texts``, or None."""
+    for index, text in enumerate(texts):
+        found = SURROGATE.search(text) if isinstance(text, str) else None
+        if found:
+            return index, found.start()
+    return None

@@ -8,7 +8,8 @@ model family only has to provide a scorer with those. Reading and writing model 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
+from ..io.text_checks import first_surrogate
 from ..text.presale import has_presale_cue
 from ..text.tokenizer import Tokenizer
 from .scorer import LinearScorer
@@ -76,10 +78,14 @@ class Model:
         return self.classifier._tokenizer()
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities, shape (n_texts, len(TARGETS)), from the arrays when there are any."""
-        if self.scorer is not None:
-            return self.scorer.predict_proba(texts)
-        return self.classifier.predict_proba(texts)
+        """Probabilities, shape (n_texts, len(TARGETS)), from the arrays when there are any.
+
+        Raises InputError for a text with a lone surrogate (half a UTF-16 pair, e.g. from a JSON ``\\ud800``
+        escape) that the tokenizer cannot read, naming the text and the character."""
+        with _readable_texts(texts):
+            if self.scorer is not None:
+                return self.scorer.predict_proba(texts)
+            return self.classifier.predict_proba(texts)
 
     def thresholds(self) -> np.ndarray:
         if self.scorer is not None:
@@ -109,6 +115,25 @@ class Model:
         return state
 
 
+@contextmanager
+def _readable_texts(texts: Sequence[Any]) -> Iterator[None]:
+    """Turn the segmenter's UnicodeEncodeError on a lone surrogate into an InputError that says which text and
+    where (searched for only after the failure: the texts of a batch job are checked per row before scoring)."""
+    try:
+        yield
+    except UnicodeEncodeError:
+        found = first_surrogate(list(texts))
+        if found is None:
+            raise
+        index, position = found
+        raise InputError(
+            "<texts>",
+            f"text {index} holds a lone surrogate (U+{ord(texts[index][position]):04X}, half a UTF-16 pair, as a "
+            f"JSON \\u escape or undecodable bytes leave it) at character {position}: not valid Unicode, so it "
+            "cannot be segmented; replace it (complaintmine.io.text_checks.replace_surrogates) or drop the text",
+        ) from None
+
+
 @dataclass(frozen=True)
 class Scores:
     """Decisions for texts: probabilities and decisions per target (TARGETS order), evidence if asked."""
@@ -133,7 +158,8 @@ def score_texts(model: Model, texts: Sequence[str], explain: bool = False, top: 
         proba = model.predict_proba(texts)
         return Scores(proba, model.decide(texts, proba))
     explainer = model.explainer()
-    featurized = explainer.space.featurize(texts)
+    with _readable_texts(texts):
+        featurized = explainer.space.featurize(texts)
     if model.scorer is not None and explainer.space is model.scorer.space:
         proba = model.scorer.proba(featurized) if texts else model.predict_proba(texts)
     else:
