@@ -1,6 +1,7 @@
 """Golden tokenizations (a jieba or lexicon change shows up here, not as silent model drift), spans, and the
 independence of complaintmine's tokenizer from jieba's global one."""
 
+import functools
 import json
 import subprocess
 import sys
@@ -123,12 +124,69 @@ def test_batch_flags_are_the_two_regex_searches_per_text(texts):
     assert seams.tolist() == [bool(_ASCII_SEAM.search(t)) for t in texts]
 
 
+def _covering_batch_reference(tokenizer, texts):
+    """What covering_batch must give, text by text from covering_words: (words with a NUL after each text whose
+    words are not None, counts)."""
+    covering = [tokenizer.covering_words(t) for t in texts]
+    words = [w for c in covering if c is not None for w in [*c, "\x00"]]
+    return words, [len(c) + 1 if c is not None else 0 for c in covering]
+
+
+def _check_covering_batch(tokenizer, texts):
+    batch = tokenizer.covering_batch(texts)
+    words, counts = _covering_batch_reference(tokenizer, texts)
+    assert batch.words == words
+    assert batch.counts.tolist() == counts
+    assert batch.widths.tolist() == [len(w) for w in words]
+    assert batch.joined == "".join(t + "\x00" for t in texts) and batch.lengths.tolist() == [len(t) for t in texts]
+
+
 def test_covering_words_of_a_batch_are_each_texts_covering_words(tokenizer):
     from complaintmine.text.normalize import normalize
 
-    raw = ["", "好好好，赠品呢？", "iphone15 2.5d膜 3-4天", "尾款涨了50！如果再涨我就退。", "a"]
+    raw = ["", "好好好，赠品呢？", "iphone15 2.5d膜 3-4天", "尾款涨了50！如果再涨我就退。", "a", "㐀㐀㐀好", ""]
     texts = [normalize(t) for t in raw]
-    assert tokenizer.covering_words_of(texts) == [tokenizer.covering_words(t) for t in texts]
+    _check_covering_batch(tokenizer, texts)
+    assert tokenizer.covering_batch(texts).missing.tolist() == [False] * 5 + [True, False]  # rare Han, tie-prone
+    for k in range(len(texts)):
+        _check_covering_batch(tokenizer, texts[k : k + 1])
+    _check_covering_batch(tokenizer, [])
     assert "".join(tokenizer.covering_words(texts[1])) == texts[1]  # tie-prone: jieba's own code's words
     assert "".join(tokenizer.covering_words(texts[3])) == texts[3]
-    assert Tokenizer(TokenizerConfig(backend="jieba")).covering_words_of(texts) == [None] * len(texts)
+    assert Tokenizer(TokenizerConfig(backend="jieba")).covering_batch(texts).missing.all()
+
+
+def test_a_batch_whose_texts_hold_a_nul_is_cut_text_by_text(tokenizer):
+    _check_covering_batch(tokenizer, ["发货\x00慢", "好"])
+    _check_covering_batch(tokenizer, ["\x00", "\x00\x00", "a\x00"])
+
+
+_COVER_ALPHABET = "好不好a1.-%+#&_中赠品没给发货\u3400\u9fff\ua000 Z。!?，\x00"
+
+
+@given(st.lists(st.text(alphabet=_COVER_ALPHABET, max_size=15), max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_covering_batch_is_each_texts_covering_words_on_generated_texts(texts):
+    from complaintmine.text.normalize import normalize
+
+    tokenizer = _shared_tokenizer()
+    _check_covering_batch(tokenizer, [normalize(t) for t in texts])
+    _check_covering_batch(tokenizer, texts)  # not normalised: spaces, NUL
+
+
+@functools.cache
+def _shared_tokenizer() -> Tokenizer:
+    return Tokenizer()
+
+
+def test_taking_texts_out_of_a_covered_batch(tokenizer):
+    import numpy as np
+
+    texts = ["尾款涨了", "好好好", "iphone-15", "没送赠品"]
+    batch = tokenizer.covering_batch(texts)
+    less = batch.without(np.array([0, 2]))
+    words, counts = _covering_batch_reference(tokenizer, texts)
+    first = np.cumsum(counts) - counts
+    assert less.words == words[first[1] : first[2]] + words[first[3] :]
+    assert less.counts.tolist() == [0, counts[1], 0, counts[3]]
+    assert less.widths.tolist() == [len(w) for w in less.words] and less.missing.tolist() == [True, False, True, False]

@@ -25,7 +25,7 @@ Tests compare both paths on pool texts and generated texts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain, repeat
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -101,21 +101,16 @@ class WordBatch:
     def occurrences(self, normalized: Sequence[str]) -> Occurrences:
         """(document, feature) occurrences of the word n-grams of normalised texts, as the definition gives."""
         n = len(normalized)
-        covering = self.tokenizer.covering_words_of(normalized)
-        lengths = np.fromiter(map(len, normalized), dtype=np.int64, count=n)
-        while True:
-            counts = np.fromiter((len(w) if w is not None else -1 for w in covering), dtype=np.int64, count=n)
-            slow = counts < 0
-            counts[slow] = 0
-            flat: list[str] = list(chain.from_iterable(w for w in covering if w is not None))
-            doc = np.repeat(np.arange(n, dtype=np.int64), counts)
-            widths = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
-            uncovered = np.flatnonzero(~slow & (np.bincount(doc, weights=widths, minlength=n) != lengths))
-            if not len(uncovered):
-                break
-            for i in uncovered:  # words that do not give the text back: the definition decides
-                covering[i] = None
-        joined = "\x00".join(normalized)
+        batch = self.tokenizer.covering_batch(normalized)
+        lengths = batch.lengths
+        doc = np.repeat(np.arange(n, dtype=np.int64), batch.counts)
+        covered = np.bincount(doc, weights=batch.widths, minlength=n) == lengths + 1
+        uncovered = np.flatnonzero(~covered & ~batch.missing)
+        if len(uncovered):  # words that do not give the text back: the definition decides
+            batch = batch.without(uncovered)
+            doc = np.repeat(np.arange(n, dtype=np.int64), batch.counts)
+        slow = batch.missing.copy()
+        flat, widths, counts, joined = batch.words, batch.widths, batch.counts, batch.joined
         text_start = _exclusive_cumsum(lengths + 1)[:-1]  # per text, where it starts in ``joined``
         first_word = _exclusive_cumsum(counts)  # per text, its first word in ``flat`` (and one past the last)
         before = _exclusive_cumsum(widths)
