@@ -147,3 +147,45 @@ def test_compact_dictionary_holds_exactly_jieba_s_words_and_frequencies(backends
     assert compact._words.tolist() == sorted(words)
     assert compact._frequencies.tolist() == [words[w] for w in sorted(words)]
     assert compact._segmenter.total == total
+
+
+def _same_dictionary(a, b):
+    assert a._words.dtype == b._words.dtype and np.array_equal(a._words, b._words)
+    assert np.array_equal(a._frequencies, b._frequencies)
+    assert a._segmenter.total == b._segmenter.total and a.longest == b.longest
+
+
+def test_the_sorted_dictionary_is_kept_in_the_cache_folder_and_read_back(backends, compact, tmp_path):
+    from complaintmine.text.jieba_fallback import CompactJieba, cache_path
+
+    lexicon = backends[0].lexicon
+    path = cache_path(tmp_path, lexicon)
+    assert not path.exists()
+    written = CompactJieba(lexicon, tmp_path)
+    assert path.exists() and path.stat().st_mode & 0o077 == 0  # this user's alone
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
+    read = CompactJieba(lexicon, tmp_path)
+    _same_dictionary(written, compact)
+    _same_dictionary(read, compact)
+    assert read.tokenize("好好好好货，不好不好不好", True) == compact.tokenize("好好好好货，不好不好不好", True)
+    assert cache_path(tmp_path, [*lexicon, ("好好好好", 5, None)]) != path  # another lexicon, another file
+
+
+@pytest.mark.parametrize("spoil", ["garbage", "unsorted", "writable by others", "missing folder"])
+def test_a_cache_file_that_cannot_be_trusted_is_rebuilt(backends, compact, tmp_path, spoil):
+    from complaintmine.text.jieba_fallback import CompactJieba, cache_path
+
+    lexicon = backends[0].lexicon
+    folder = tmp_path / "absent" if spoil == "missing folder" else tmp_path
+    path = cache_path(folder, lexicon)
+    if spoil == "garbage":
+        path.write_bytes(b"PK\x03\x04 not a zip file")
+        path.chmod(0o600)
+    elif spoil in ("unsorted", "writable by others"):
+        words = compact._words[::-1] if spoil == "unsorted" else compact._words
+        np.savez(path, words=words, frequencies=compact._frequencies, total=np.int64(compact._segmenter.total))
+        path.chmod(0o666 if spoil == "writable by others" else 0o600)
+    _same_dictionary(CompactJieba(lexicon, folder), compact)
+    if spoil != "missing folder":  # rebuilt and written again, readable now
+        _same_dictionary(CompactJieba(lexicon, folder), compact)
+        assert path.stat().st_mode & 0o077 == 0

@@ -9,23 +9,33 @@ dictionary holds: the words with their frequencies and the prefixes of words wit
 them. jieba's code then runs unchanged (DAG, route, HMM for unknown words), so the tokens are jieba's by
 construction; tests compare them with the full jieba on real texts. Only the blocks with a repeated unit
 need this; the rest of such a text goes to rjieba.
+
+Reading and sorting the dictionary takes about half a second, which every batch job (and a one-row ``classify``
+of a text with a repeated unit) paid at start. So the sorted arrays are kept in a file in the tokenizer's cache
+folder, as jieba keeps its own cache there, named by what they are made from (jieba's dictionary file, the
+lexicon, this format) and read back only from a file this user owns that nobody else may write.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import tempfile
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+CACHE_FORMAT = "1"
 
 
 def _jieba_dictionary() -> tuple[dict[str, int], int]:
     """Words and frequencies of jieba's default dictionary, read as ``jieba.Tokenizer.gen_pfdict`` reads it
     (a word listed twice keeps its last frequency; the total counts both)."""
-    import jieba
-
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
+    with open(_jieba_dictionary_path(), encoding="utf-8") as handle:
         text = handle.read()
     # Each line is "word frequency tag": one split of the whole file is three times faster than a loop over lines
     # (this runs in every scoring process that meets a repeated unit). If a line were laid out otherwise, a tag
@@ -47,21 +57,88 @@ def _jieba_dictionary() -> tuple[dict[str, int], int]:
     return frequencies, total
 
 
+def _jieba_dictionary_path() -> str:
+    import jieba
+
+    return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+
+
+def _sorted_dictionary(lexicon: list[tuple[str, int, str | None]]) -> tuple[np.ndarray, np.ndarray, int]:
+    """jieba's words with the lexicon added, sorted by code point, their frequencies, and jieba's total."""
+    frequencies, total = _jieba_dictionary()
+    for word, frequency, _tag in lexicon:  # what jieba.Tokenizer.add_word does to FREQ and total
+        frequencies[word] = frequency
+        total += frequency
+    words = np.array(list(frequencies), dtype=f"U{max(map(len, frequencies))}")
+    order = np.argsort(words)  # sorted by code point, as Python sorts strings
+    counts = np.fromiter(frequencies.values(), dtype=np.int64, count=len(frequencies))
+    return words[order], counts[order], total
+
+
+def cache_path(cache_dir: Path, lexicon: list[tuple[str, int, str | None]]) -> Path:
+    """Where the sorted dictionary for ``lexicon`` is kept: named by a hash of jieba's dictionary file (path, size,
+    modification time), the lexicon and the file format, so a change to any of them makes another file."""
+    dictionary = _jieba_dictionary_path()
+    stat = os.stat(dictionary)
+    key = repr((CACHE_FORMAT, dictionary, stat.st_size, stat.st_mtime_ns, lexicon))
+    return cache_dir / f"complaintmine-jieba-compact-{hashlib.sha256(key.encode()).hexdigest()[:20]}.npz"
+
+
+def _read_cache(path: Path) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """The cached arrays, or None when the file is absent, unreadable, malformed, or could have been written by
+    someone else (not owned by this user, or writable by others)."""
+    try:
+        with open(path, "rb") as handle:  # np.load given a path leaves it open when the file is not a zip
+            stat = os.fstat(handle.fileno())
+            if hasattr(os, "getuid") and (stat.st_uid != os.getuid() or stat.st_mode & 0o022):
+                return None
+            with np.load(handle, allow_pickle=False) as arrays:
+                words, frequencies, total = arrays["words"], arrays["frequencies"], arrays["total"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
+    well_formed = (
+        words.ndim == 1
+        and words.dtype.kind == "U"
+        and len(words) > 0
+        and frequencies.shape == words.shape
+        and frequencies.dtype == np.int64
+        and total.shape == ()
+        and total.dtype == np.int64
+        and bool(np.all(words[1:] > words[:-1]))  # sorted and distinct, as searchsorted needs them
+    )
+    return (words, frequencies, int(total)) if well_formed else None
+
+
+def _write_cache(path: Path, words: np.ndarray, frequencies: np.ndarray, total: int) -> None:
+    """Write the arrays under ``path`` atomically (another process may be reading or writing it); a cache that
+    cannot be written is no error."""
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.stem, suffix=".tmp", delete=False) as handle:
+            temporary = handle.name  # readable and writable by this user only
+            np.savez(handle, words=words, frequencies=frequencies, total=np.int64(total))
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
 class CompactJieba:
     """``tokenize(text, hmm)`` exactly as a ``jieba.Tokenizer`` with ``lexicon`` added would give it."""
 
-    def __init__(self, lexicon: list[tuple[str, int, str | None]]):
+    def __init__(self, lexicon: list[tuple[str, int, str | None]], cache_dir: Path | None = None):
+        """``cache_dir``: where the sorted dictionary is kept between processes (None: built every time)."""
         import jieba
 
-        frequencies, total = _jieba_dictionary()
-        for word, frequency, _tag in lexicon:  # what jieba.Tokenizer.add_word does to FREQ and total
-            frequencies[word] = frequency
-            total += frequency
-        self.longest = max(map(len, frequencies))
-        words = np.array(list(frequencies), dtype=f"U{self.longest}")
-        order = np.argsort(words)  # sorted by code point, as Python sorts strings
-        self._words = words[order]
-        self._frequencies = np.fromiter(frequencies.values(), dtype=np.int64, count=len(frequencies))[order]
+        path = cache_path(cache_dir, lexicon) if cache_dir is not None else None
+        cached = _read_cache(path) if path is not None else None
+        if cached is None:
+            cached = _sorted_dictionary(lexicon)
+            if path is not None:
+                _write_cache(path, *cached)
+        self._words, self._frequencies, total = cached
+        self.longest = self._words.dtype.itemsize // np.dtype("U1").itemsize  # characters in the longest word
         segmenter: Any = jieba.Tokenizer()
         segmenter.initialized = True  # never load jieba's own dictionary: FREQ is set per text below
         segmenter.total = total

@@ -293,7 +293,7 @@ class Tokenizer:
             from .jieba_fallback import CompactJieba
 
             with _quiet_jieba():
-                self._fallback = CompactJieba(self.lexicon)
+                self._fallback = CompactJieba(self.lexicon, self._cache_dir)
         return self._fallback
 
     def warm_up(self) -> None:
