@@ -66,7 +66,8 @@ def test_help_shows_brackets_defaults_readable_types_and_the_label_guide():
     text = result.stdout
     assert "'complaintmine[dask]'" in text  # not eaten as markup
     assert "Default: text." in text  # the default text column
-    for unreadable in ("<bool>", "<list[str]>", "{input}", "<str>  CSV"):
+    assert text.startswith("Usage: complaintmine classify [OPTIONS] INPUT\n")  # not typer 0.28's {INPUT}
+    for unreadable in ("<bool>", "<list[str]>", "{input}", "{INPUT}", "<str>  CSV"):
         assert unreadable not in text, unreadable
     assert "--text-column COLUMN" in text and "--workers N" in text
     # paragraphs are wrapped as paragraphs: no line ends after a mere two words of a sentence
@@ -83,6 +84,7 @@ def test_no_command_help_shows_a_bare_type_name():
     for name in names:
         text = run(name, "--help").stdout
         assert not re.findall(r"(?<!\w)<[a-z][^>]*>", text), (name, re.findall(r"(?<!\w)<[a-z][^>]*>", text))
+        assert not re.search(r"[{}]", text.splitlines()[0]), text.splitlines()[0]  # arguments as click names them
 
 
 def test_a_misspelt_id_column_gets_a_did_you_mean(tiny_model):

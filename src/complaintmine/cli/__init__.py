@@ -157,14 +157,15 @@ _retrain_commands.register(app, handle_errors)
 
 
 class _Argument(typer.core.TyperArgument):
-    """An argument named in help by its metavar alone: typer 0.2x appends '<str>' and wraps it in braces."""
+    """An argument named in help by its metavar alone, as click names it (INPUT, [MODEL]): typer 0.2x appends
+    '<str>' and wraps a required one in braces ({INPUT}), which reads like a choice of values."""
 
     def display_type_rich(self, ctx: Any) -> str | None:
         return None
 
-    def _usage_display_name(self) -> str:
-        name = self.metavar or self.name or ""
-        return name if self.required else f"[{name}]"
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        name = self.metavar or (self.name or "").upper()
+        return [name if self.required else f"[{name}]"]
 
 
 def main() -> None:
