@@ -52,6 +52,7 @@ class MissingColumnError(InputError):
             message += f". The header looks like {guess}: use --format {guess}"
         elif hint:
             message += f". Did you mean {hint[0]!r}?"
+        self.hinted = bool(format_hint and guess) or bool(hint)  # the message already says what to do
         super().__init__(path, message, line=1)
 
 

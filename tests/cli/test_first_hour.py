@@ -95,6 +95,26 @@ def test_a_misspelt_id_column_gets_a_did_you_mean(tiny_model):
     assert "no column 'ID'" in result.stderr and "Did you mean 'id'?" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "option"), [("classify", "--text-column"), ("extract", "--text-column"), ("mask", "--column")]
+)
+def test_a_missing_default_text_column_names_the_option_that_picks_another(tmp_path, tiny_model, command, option):
+    table = tmp_path / "posts.csv"
+    table.write_text("id,content\n1,发货慢\n", encoding="utf-8")
+    extra = ["--model", tiny_model] if command == "classify" else []
+    result = run(command, table, "-o", tmp_path / "out.csv", *extra)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        f"available columns: 'id', 'content'. Name the column that holds the text with {option}"
+    )
+    # not where the user named the column, nor where a near name is suggested instead
+    named = run(command, table, "-o", tmp_path / "out.csv", option, "body", *extra)
+    assert "no column 'body'" in named.stderr and "Name the column" not in named.stderr
+    table.write_text("id,Text\n1,发货慢\n", encoding="utf-8")
+    near = run(command, table, "-o", tmp_path / "out.csv", *extra)
+    assert "Did you mean 'Text'?" in near.stderr and "Name the column" not in near.stderr
+
+
 def _train(tmp_path, *args):
     from ..conftest import DATA
 

@@ -97,7 +97,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ComplaintMineError as exc:
-            _fail(str(exc), exc.exit_code)
+            _fail(str(exc) + _option_hint(exc, kwargs), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except BrokenPipeError:  # e.g. `complaintmine classify x.csv | head`
@@ -105,6 +105,19 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _option_hint(exc: ComplaintMineError, options: dict[str, Any]) -> str:
+    """For the default text column missing with no near name to suggest: the option that names another one
+    (``options``: the command's parameters; the option's is None when it was not given)."""
+    from ..errors import MissingColumnError
+
+    if not isinstance(exc, MissingColumnError) or exc.column_name != "text" or exc.hinted:
+        return ""
+    for parameter, option in (("text_column", "--text-column"), ("column", "--column")):  # mask's is --column
+        if parameter in options and options[parameter] is None:
+            return f". Name the column that holds the text with {option}"
+    return ""
 
 
 class _Progress:
