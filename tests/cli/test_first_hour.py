@@ -213,3 +213,30 @@ def test_report_reads_a_folder_of_part_files_in_order(tmp_path, tiny_model, sour
     empty.mkdir()
     result = run("report", empty, "--model", tiny_model, "-o", page)
     assert result.returncode == 2 and "without part files" in result.stderr
+
+
+def test_the_exit_codes_in_help_and_the_readme_are_the_errors_own():
+    import re
+
+    from complaintmine import errors
+
+    from ..conftest import ROOT
+
+    text = " ".join(run("--help").stdout.split())
+    listed = {name: int(code) for code, name in re.findall(r"(\d+) ([a-z]+)", text.split("Exit codes:")[1])}
+    assert listed["input"] == errors.InputError.exit_code == 2
+    assert listed["model"] == errors.ModelError.exit_code
+    assert listed["corpus"] == errors.CorpusError.exit_code
+    assert listed["training"] == errors.TrainingError.exit_code
+    assert listed["output"] == errors.OutputError.exit_code
+    assert listed["stopped"] == errors.JobStopped.exit_code and listed["other"] == errors.ComplaintMineError.exit_code
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for code, what in [
+        (2, "an input"),
+        (3, "a model"),
+        (4, "a corpus"),
+        (5, "training"),
+        (6, "an output"),
+        (143, "stopped"),
+    ]:
+        assert f"; {code} {what}" in readme, (code, what)
