@@ -128,10 +128,12 @@ def test_scoring_with_the_fast_path_gives_the_same_probabilities(shipped):
     assert np.array_equal(fast, definition)
 
 
-def _small_batch(vocabulary: list[str], modality: str, masked: bool = False) -> WordBatch:
+def _small_batch(
+    vocabulary: list[str], modality: str, masked: bool = False, tokenizer: Tokenizer | None = None
+) -> WordBatch:
     terms = {term: i for i, term in enumerate(vocabulary)}
     ngrams = WordNgrams.from_vocabulary(terms, (1, 2))
-    batch = WordBatch.of(ngrams, Tokenizer(), masked, modality)
+    batch = WordBatch.of(ngrams, tokenizer or Tokenizer(), masked, modality)
     assert batch is not None
     return batch
 
@@ -142,6 +144,32 @@ def test_a_marked_word_whose_plain_word_is_not_in_the_vocabulary_is_found_by_str
     _same_as_definition(batch, ["如果赠品涨了", "尾款涨了", "赠品没给"])
     _, features = batch.occurrences([normalize("如果赠品涨了")])
     assert 0 in features.tolist()  # HYP:赠品 (feature 0) found although 赠品 itself is not a feature
+
+
+def test_punctuation_kept_as_tokens_and_the_text_separators_never():
+    """With drop_punctuation off, punctuation words are tokens (and bigrams run across them), but the NUL that
+    ends each text in the batch is not a word of the text: the bigram from a text's last word to its first
+    marked word (吗 Q:尾款) must not be broken by it. Found by review."""
+    vocabulary = [
+        "尾款",
+        "涨",
+        "了",
+        "吗",
+        "?",
+        "吗 ?",
+        "? Q:尾款",
+        "吗 Q:尾款",
+        "Q:尾款",
+        "Q:涨",
+        "尾款 涨",
+        "HYP:尾款",
+    ]
+    texts = ["尾款涨了吗", "尾款涨了吗?", "如果尾款涨了", "尾款涨了吗", "好"]
+    for modality in ("none", "sentence-2"):
+        batch = _small_batch(vocabulary, modality, tokenizer=Tokenizer(TokenizerConfig(drop_punctuation=False)))
+        _same_as_definition(batch, texts)
+    _, features = batch.occurrences([normalize("尾款涨了吗")])
+    assert vocabulary.index("吗 Q:尾款") in features.tolist()
 
 
 def test_masked_digits_in_any_script_and_the_jieba_backend():

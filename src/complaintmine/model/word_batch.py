@@ -6,9 +6,10 @@ copies of the tokens of each sentence with cues, digit-masked, joined by spaces)
 and splits a million short strings, marks each copied token with an f-string and scans the joined batch twice
 with regexes. Here the batch goes through once:
 
-1. The words of every text (:meth:`Tokenizer.covering_words`: they cover the text, punctuation included)
-   are looked up in the vocabulary in one ``map``; the punctuation filter runs only on the words the vocabulary
-   does not know (whether a vocabulary word is kept comes from a table computed once per model).
+1. The words of every text (:meth:`Tokenizer.covering_batch`: one cut of the batch, each text's words covering
+   it, punctuation included, then a NUL word that no text holds and that is never kept) are looked up in the
+   vocabulary in one ``map``; the punctuation filter runs only on the words the vocabulary does not know
+   (whether a vocabulary word is kept comes from a table computed once per model).
 2. The cues and sentence ends are found with one regex pass each over the batch joined by NUL (no cue or
    sentence end can hold NUL, so each text's matches are what its own pass finds). Each sentence with cues maps
    to a range of the text's kept words; the slot of ``HYP:word`` is a table lookup from the slot of ``word``.
@@ -66,6 +67,7 @@ class WordBatch:
         slots = ngrams.slots
         self._slots = slots
         self._codes = dict(slots)  # the slots, and -2 for words seen to be dropped (see _kept)
+        self._codes["\x00"] = -2  # the NUL after each text (Tokenizer.covering_batch) is no word of it
         unigrams = ngrams.unigrams
         kept = set(tokenizer.kept_words(list(unigrams)))
         self._known_kept = np.fromiter((term in kept for term in unigrams), dtype=bool, count=len(unigrams))
