@@ -79,7 +79,7 @@ def test_no_command_help_shows_a_bare_type_name():
     """Every option of every command names its value (N, FILE, COLUMN), never typer's '<str>' or '<int range>'."""
     import re
 
-    names = re.findall(r"^  (\w+)\s", run("--help").stdout.split("Commands:")[1], flags=re.M)
+    names = re.findall(r"^  (\w+)\s", run("--help").stdout.split("Commands:")[1].split("Exit codes:")[0], flags=re.M)
     assert {"classify", "train", "suggest", "compare", "promote"} <= set(names)
     for name in names:
         text = run(name, "--help").stdout
