@@ -2,6 +2,7 @@
 
 import copy
 import csv
+import os
 import random
 
 import numpy as np
@@ -155,24 +156,42 @@ def _same_dictionary(a, b):
     assert a._segmenter.total == b._segmenter.total and a.longest == b.longest
 
 
-def test_the_sorted_dictionary_is_kept_in_the_cache_folder_and_read_back(backends, compact, tmp_path):
+def _counting_builds(monkeypatch) -> list[int]:
+    """Count the dictionary builds of CompactJieba from now on (a read from the cache is not one)."""
+    from complaintmine.text import jieba_fallback
+
+    builds: list[int] = []
+    build = jieba_fallback._sorted_dictionary
+
+    def counted(lexicon):
+        builds.append(1)
+        return build(lexicon)
+
+    monkeypatch.setattr(jieba_fallback, "_sorted_dictionary", counted)
+    return builds
+
+
+def test_the_sorted_dictionary_is_kept_in_the_cache_folder_and_read_back(backends, compact, tmp_path, monkeypatch):
     from complaintmine.text.jieba_fallback import CompactJieba, cache_path
 
+    builds = _counting_builds(monkeypatch)
     lexicon = backends[0].lexicon
     path = cache_path(tmp_path, lexicon)
     assert not path.exists()
     written = CompactJieba(lexicon, tmp_path)
-    assert path.exists() and path.stat().st_mode & 0o077 == 0  # this user's alone
+    assert builds == [1] and path.exists() and path.stat().st_mode & 0o077 == 0  # this user's alone
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
     read = CompactJieba(lexicon, tmp_path)
+    assert builds == [1]  # read from the file, not built again
     _same_dictionary(written, compact)
     _same_dictionary(read, compact)
     assert read.tokenize("好好好好货，不好不好不好", True) == compact.tokenize("好好好好货，不好不好不好", True)
     assert cache_path(tmp_path, [*lexicon, ("好好好好", 5, None)]) != path  # another lexicon, another file
+    assert str(os.getuid()) in path.name  # another user's file is another file
 
 
-@pytest.mark.parametrize("spoil", ["garbage", "unsorted", "writable by others", "missing folder"])
-def test_a_cache_file_that_cannot_be_trusted_is_rebuilt(backends, compact, tmp_path, spoil):
+@pytest.mark.parametrize("spoil", ["garbage", "lone array", "unsorted", "writable by others", "missing folder"])
+def test_a_cache_file_that_cannot_be_trusted_is_rebuilt(backends, compact, tmp_path, monkeypatch, spoil):
     from complaintmine.text.jieba_fallback import CompactJieba, cache_path
 
     lexicon = backends[0].lexicon
@@ -180,12 +199,19 @@ def test_a_cache_file_that_cannot_be_trusted_is_rebuilt(backends, compact, tmp_p
     path = cache_path(folder, lexicon)
     if spoil == "garbage":
         path.write_bytes(b"PK\x03\x04 not a zip file")
-        path.chmod(0o600)
+    elif spoil == "lone array":
+        with open(path, "wb") as handle:
+            np.save(handle, compact._words)
     elif spoil in ("unsorted", "writable by others"):
         words = compact._words[::-1] if spoil == "unsorted" else compact._words
         np.savez(path, words=words, frequencies=compact._frequencies, total=np.int64(compact._segmenter.total))
+    if path.exists():
         path.chmod(0o666 if spoil == "writable by others" else 0o600)
+    builds = _counting_builds(monkeypatch)
     _same_dictionary(CompactJieba(lexicon, folder), compact)
-    if spoil != "missing folder":  # rebuilt and written again, readable now
-        _same_dictionary(CompactJieba(lexicon, folder), compact)
-        assert path.stat().st_mode & 0o077 == 0
+    assert builds == [1]
+    _same_dictionary(CompactJieba(lexicon, folder), compact)
+    if spoil == "missing folder":
+        assert builds == [1, 1]  # nowhere to keep it: built each time, no error
+    else:  # rebuilt once and written again, readable now
+        assert builds == [1] and path.stat().st_mode & 0o077 == 0
