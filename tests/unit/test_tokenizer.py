@@ -141,7 +141,7 @@ def _check_covering_batch(tokenizer, texts):
     assert batch.joined == "".join(t + "\x00" for t in texts) and batch.lengths.tolist() == [len(t) for t in texts]
 
 
-def test_covering_words_of_a_batch_are_each_texts_covering_words(tokenizer):
+def test_covering_batch_gives_each_texts_covering_words(tokenizer):
     from complaintmine.text.normalize import normalize
 
     raw = ["", "好好好，赠品呢？", "iphone15 2.5d膜 3-4天", "尾款涨了50！如果再涨我就退。", "a", "㐀㐀㐀好", ""]
