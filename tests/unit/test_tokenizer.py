@@ -117,7 +117,8 @@ _FLAG_ALPHABET = "好不好a1.-%+#&_中\u33ff\u3400\u9fff\ua000 Z哈差评"
 @given(st.lists(st.text(alphabet=_FLAG_ALPHABET, max_size=12), max_size=6))
 @settings(max_examples=300, deadline=None)
 def test_batch_flags_are_the_two_regex_searches_per_text(texts):
-    from complaintmine.text.tokenizer import _ASCII_SEAM, _TIE_PRONE, batch_flags
+    from complaintmine.text.batch_words import batch_flags
+    from complaintmine.text.tokenizer import _ASCII_SEAM, _TIE_PRONE
 
     tie_prone, seams = batch_flags(texts)
     assert tie_prone.tolist() == [bool(_TIE_PRONE.search(t)) for t in texts]
