@@ -109,7 +109,9 @@ def main() -> None:
     else:
         proba, Y, part, fold = out_of_fold(seed)
         if "--dump" in sys.argv:
-            np.savez_compressed(sys.argv[sys.argv.index("--dump") + 1], proba=proba, Y=Y, part=part, fold=fold)
+            np.savez_compressed(
+                sys.argv[sys.argv.index("--dump") + 1], proba=proba, Y=Y, part=part.astype(str), fold=fold
+            )
     fixed = figures(Y, (proba >= 0.5).astype(int), part)
     decided, chosen = cross_fitted(proba, Y, part, fold)
     tuned = figures(Y, decided, part)
