@@ -62,9 +62,18 @@ def batch_flags(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     ASCII seam is an ASCII letter or digit next to one of +#&._%- . Texts are joined by NUL, which is neither,
     so no match spans two texts."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return _flags(_code_points("\x00".join(texts)), lengths)
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _flags(codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`batch_flags` from the code points of the texts joined by NUL (a NUL after the last one changes
+    nothing) and their lengths."""
     starts = np.cumsum(lengths + 1) - lengths - 1  # where each text starts in the joined batch
-    tie_prone = np.zeros(len(texts), dtype=bool)
+    tie_prone = np.zeros(len(lengths), dtype=bool)
     han = (codes >= 0x3400) & (codes <= 0x9FFF)
     for unit in (1, 2, 3):
         places = len(codes) - 3 * unit + 1
@@ -80,7 +89,7 @@ def batch_flags(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     word = ((codes >= 48) & (codes <= 57)) | ((codes | 0x20) >= 97) & ((codes | 0x20) <= 122)
     joiner = np.isin(codes, np.frombuffer("+#&._%-".encode("utf-32-le"), dtype=np.uint32))
     seam = (word[:-1] & joiner[1:]) | (joiner[:-1] & word[1:])
-    seams = np.zeros(len(texts), dtype=bool)
+    seams = np.zeros(len(lengths), dtype=bool)
     seams[np.searchsorted(starts, np.flatnonzero(seam), side="right") - 1] = True
     return tie_prone, seams
 
@@ -107,7 +116,7 @@ def covering_batch(tokenizer: Tokenizer, texts: Sequence[str]) -> CoveredBatch:
     if not words or nul_word[-1] != len(words) - 1 or any(words[k] != "\x00" for k in nul_word.tolist()):
         return _text_by_text(tokenizer, texts, joined, lengths)
     counts = np.diff(nul_word, prepend=-1)
-    tie_prone, seams = batch_flags(texts)
+    tie_prone, seams = _flags(_code_points(joined), lengths)  # batch_flags(texts), from the join made above
     redo = np.flatnonzero(tie_prone | seams).tolist()
     if not redo:
         return CoveredBatch(joined, lengths, words, widths, counts)
