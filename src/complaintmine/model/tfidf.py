@@ -78,12 +78,25 @@ class TfidfRows:
         return TfidfRows(indptr.astype(np.int64), indices, data, width)
 
 
+def exclusive_cumsum(values: np.ndarray) -> np.ndarray:
+    """0, then the running sums of ``values`` (one longer than ``values``): where each run starts, and the end."""
+    out = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray, before: np.ndarray | None = None) -> np.ndarray:
+    """The concatenation of ``arange(start, start + length)`` for each pair; ``before``: ``exclusive_cumsum(lengths)``
+    when the caller has it."""
+    before = exclusive_cumsum(lengths) if before is None else before
+    return np.repeat(starts - before[:-1], lengths) + np.arange(before[-1], dtype=np.int64)
+
+
 def csr_take(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For the CSR rows at indices ``rows``: their indptr, and where their entries are in the full arrays."""
     counts = indptr[rows + 1] - indptr[rows]
-    taken = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(counts, out=taken[1:])
-    return taken, np.repeat(indptr[rows] - taken[:-1], counts) + np.arange(taken[-1], dtype=np.int64)
+    taken = exclusive_cumsum(counts)
+    return taken, ranges(indptr[rows], counts, taken)
 
 
 def tfidf_rows(occurrences: Occurrences, n_docs: int, idf: np.ndarray, sublinear: bool = True) -> TfidfRows:

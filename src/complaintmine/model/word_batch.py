@@ -33,26 +33,13 @@ import numpy as np
 
 from ..text.modality import MODES, SCHEMES
 from .ngrams import DIGIT, WordNgrams, mask_digits, word_documents
-from .tfidf import Occurrences
+from .tfidf import Occurrences, exclusive_cumsum, ranges
 
 if TYPE_CHECKING:
     from ..text.tokenizer import Tokenizer
 
 MODES_LIST = list(MODES)
 MAX_REMEMBERED_DROPPED = 10_000
-
-
-def _exclusive_cumsum(values: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(values) + 1, dtype=np.int64)
-    np.cumsum(values, out=out[1:])
-    return out
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The concatenation of ``arange(start, start + length)`` for each pair."""
-    total = int(lengths.sum())
-    before = _exclusive_cumsum(lengths)[:-1]
-    return np.repeat(starts - before, lengths) + np.arange(total, dtype=np.int64)
 
 
 class WordBatch:
@@ -113,16 +100,16 @@ class WordBatch:
             doc = np.repeat(np.arange(n, dtype=np.int64), batch.counts)
         slow = batch.missing.copy()
         flat, widths, counts, joined = batch.words, batch.widths, batch.counts, batch.joined
-        text_start = _exclusive_cumsum(lengths + 1)[:-1]  # per text, where it starts in ``joined``
-        first_word = _exclusive_cumsum(counts)  # per text, its first word in ``flat`` (and one past the last)
-        before = _exclusive_cumsum(widths)
+        text_start = exclusive_cumsum(lengths + 1)[:-1]  # per text, where it starts in ``joined``
+        first_word = exclusive_cumsum(counts)  # per text, its first word in ``flat`` (and one past the last)
+        before = exclusive_cumsum(widths)
         word_start = text_start[doc] + before[:-1] - before[first_word[doc]]  # in ``joined``
         if self.masked:
             self._mask(joined, flat, word_start)
         slot = np.fromiter(map(self._codes.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
         kept = self._kept(flat, slot)
         slot[slot < 0] = -1
-        kept_before = _exclusive_cumsum(kept)  # per word, the kept words before it
+        kept_before = exclusive_cumsum(kept)  # per word, the kept words before it
         segments = [(np.arange(n), kept_before[first_word[:-1]], kept_before[first_word[1:]], np.full(n, -1))]
         if self.scheme is not None:
             marked = self._marked_segments(joined, text_start, lengths, word_start, widths, doc, kept_before, slow)
@@ -133,7 +120,7 @@ class WordBatch:
         keep = ~slow[text]
         text, start, end, mode = text[keep], start[keep], end[keep], mode[keep]
         run = end - start
-        position = _ranges(start, run)  # into the kept words
+        position = ranges(start, run)  # into the kept words
         token_doc = np.repeat(text, run)
         token_mode = np.repeat(mode, run)
         kept_at = np.flatnonzero(kept)
