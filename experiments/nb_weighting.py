@@ -18,6 +18,7 @@ run: a variant is worth building into the model only if each of the four figures
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 import time
@@ -32,8 +33,11 @@ from complaintmine.labels import TARGETS
 from complaintmine.model.evaluation import compute_metrics
 from complaintmine.model.selection import fold_groups, folds
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from contrast_variants import pair_accuracy, summary
+_spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
+assert _spec is not None and _spec.loader is not None
+_variants = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_variants)
+pair_accuracy, summary = _variants.pair_accuracy, _variants.summary  # the same scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {**json.loads((ROOT / "models" / "complaintmine-zh-0.5.0.train.json").read_text("utf-8")), "forest": "none"}
