@@ -215,3 +215,23 @@ def test_a_cache_file_that_cannot_be_trusted_is_rebuilt(backends, compact, tmp_p
         assert builds == [1, 1]  # nowhere to keep it: built each time, no error
     else:  # rebuilt once and written again, readable now
         assert builds == [1] and path.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, OSError])
+def test_an_interrupted_cache_write_leaves_no_temporary_file(backends, tmp_path, monkeypatch, interruption):
+    """Ctrl-C while the cache is written is passed on (a full disk is not: the cache is optional); either way
+    the half-written temporary file goes."""
+    from complaintmine.text import jieba_fallback
+
+    def broken(handle, **arrays):
+        handle.write(b"half a file")
+        raise interruption("stopped while writing")
+
+    monkeypatch.setattr(jieba_fallback.np, "savez_compressed", broken)
+    lexicon = backends[0].lexicon
+    if interruption is KeyboardInterrupt:
+        with pytest.raises(KeyboardInterrupt):
+            jieba_fallback.CompactJieba(lexicon, tmp_path)
+    else:
+        jieba_fallback.CompactJieba(lexicon, tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -116,17 +116,19 @@ def _read_cache(path: Path) -> tuple[np.ndarray, np.ndarray, int] | None:
 
 def _write_cache(path: Path, words: np.ndarray, frequencies: np.ndarray, total: int) -> None:
     """Write the arrays under ``path`` atomically (another process may be reading or writing it); a cache that
-    cannot be written is no error."""
+    cannot be written is no error. The temporary file is removed however the write ends (also on Ctrl-C)."""
     temporary = None
     try:
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.stem, suffix=".tmp", delete=False) as handle:
             temporary = handle.name  # readable and writable by this user only
             np.savez_compressed(handle, words=words, frequencies=frequencies, total=np.int64(total))
         os.replace(temporary, path)
-    except OSError:
+    except BaseException as error:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        if not isinstance(error, OSError):
+            raise
 
 
 class CompactJieba:
