@@ -57,14 +57,24 @@ def read_drafts(folder: Path, prefix: str, canon) -> pd.DataFrame:
 
 
 PHRASE = 12  # characters: a shared phrase this long (punctuation and spaces ignored) counts as a copy
+CONTAINED = 6  # characters: a held-out text at least this long found whole inside a new text counts as a copy
 
 
-def crossing(texts: list[str], others: list[str], phrase_of: list[str] | None = None) -> tuple[set[int], set[int]]:
+def crossing(
+    texts: list[str], others: list[str], phrase_of: list[str] | None = None, contain: bool = False
+) -> tuple[set[int], set[int]]:
     """Indices of ``texts`` that are near-duplicates (character 5-gram containment >= 0.6) of any of ``others``,
-    and of ``texts`` that share a PHRASE-character phrase with any of ``phrase_of`` (when given)."""
+    and of ``texts`` that share a PHRASE-character phrase with any of ``phrase_of`` (when given).
+
+    ``near_duplicate_pairs`` compares only texts of similar length (at most twice as long), so a short held-out
+    text can sit whole inside a long new one; with ``contain`` such texts (an ``others`` text of at least
+    CONTAINED characters, punctuation and spaces ignored, inside a new text) count as near-duplicates too."""
     from complaintmine.corpus.dedup import near_duplicate_pairs, squash
 
     near = {i for i, j, _ in near_duplicate_pairs(texts + others, 0.6) if i < len(texts) <= j}
+    if contain:
+        short = {squash(t) for t in others if len(squash(t)) >= CONTAINED}
+        near |= {i for i, t in enumerate(texts) if any(o in squash(t) for o in short)}
     if phrase_of is None:
         return near, set()
     grams = {s[k : k + PHRASE] for t in phrase_of for s in [squash(t)] for k in range(len(s) - PHRASE + 1)}

@@ -5,9 +5,10 @@ batches go through this script instead. It keeps the same line:
 
 1. validates every draft row as add_pairs does (labels, presale, register lengths);
 2. drops exact duplicates of each other and of any corpus or contrast-set text;
-3. drops a new text that is a near-duplicate (shared character 5-grams >= 0.6 of the smaller text) of a team or
-   real TEST text, or of any contrast-set text, or that shares a 12-character phrase with a contrast-set text
-   (the rule that checks the contrast set against training texts);
+3. drops a new text that is a near-duplicate (shared character 5-grams >= 0.6 of the smaller text, for texts
+   at most twice as long as each other) of a team or real TEST text, or of any contrast-set text, that holds such
+   a text of 6 or more characters whole (added after the fifth batch), or that shares a 12-character phrase with
+   a contrast-set text (the rule that checks the contrast set against training texts);
 4. drops texts whose labels a blind second reader did not agree with, when ``DRAFTS_DIR/blind`` holds a reading
    (``*_labels.tsv`` with columns item, labels, presale, and ``DRAFTS_DIR/blind_key_train.csv`` mapping item
    to the draft's group and text);
@@ -55,7 +56,7 @@ def main(drafts: str) -> None:
 
     test_texts = corpus.loc[corpus["split"] == "test", "text"].tolist()
     contrast_texts = contrast["text"].tolist()
-    near, shared = _add_pairs.crossing(new["text"].tolist(), test_texts + contrast_texts, contrast_texts)
+    near, shared = _add_pairs.crossing(new["text"].tolist(), test_texts + contrast_texts, contrast_texts, contain=True)
     drop = sorted(near | shared)
     new = new.drop(index=drop).reset_index(drop=True)
     print(
