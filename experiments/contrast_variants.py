@@ -21,6 +21,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -79,16 +80,23 @@ def summary(row: dict[str, object]) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    corpus = cm.load_corpus(ROOT / "corpora", derived=True).select(split="train")
+def training_split(derived: bool = False) -> tuple[Any, list[str], np.ndarray, np.ndarray, list[Any]]:
+    """The corpus frame of the training split, its texts and targets, each row's part ("real", "team", "pairs";
+    "derived" rows, with ``derived``, are trained on and never scored) and the folds the tables here use."""
+    corpus = cm.load_corpus(ROOT / "corpora", derived=derived).select(split="train")
     for note in corpus.notes:
         print("note:", note, file=sys.stderr)
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
     is_pair = frame["key"].str.startswith("pair:").to_numpy()
-    is_derived = (frame["origin"] == "derived").to_numpy()
-    part = np.where(is_pair, "pairs", frame["origin"].to_numpy())  # "derived" rows are trained on, never scored
-    fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()))
+    part = np.where(is_pair, "pairs", frame["origin"].to_numpy())
+    return frame, texts, Y, part, folds(texts, Y, fold_groups(texts, frame["group"].tolist()))
+
+
+def main() -> None:
+    frame, texts, Y, part, fold_list = training_split(derived=True)
+    is_pair = part == "pairs"
+    is_derived = part == "derived"
     table: dict[str, dict[str, object]] = {}
     selected = [name for name in VARIANTS if not sys.argv[1:] or any(word in name for word in sys.argv[1:])]
     for name in selected:

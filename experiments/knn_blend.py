@@ -12,7 +12,7 @@ The base is 0.5.0's linear part on the folds and parts of experiments/contrast_v
 held-out minimal pairs). The rule, fixed here before the run: a blend is worth building on only if each of the
 four figures is at least the base's minus 0.002 and their mean is at least 0.003 above the base's.
 
-    .venv/bin/python experiments/knn_blend.py        # about 6 minutes on 2 idle cores; prints, writes nothing
+    .venv/bin/python experiments/knn_blend.py        # about 3 minutes on 2 idle cores; prints, writes nothing
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from sklearn.preprocessing import normalize
 
 import complaintmine as cm
 from complaintmine.model.evaluation import compute_metrics
-from complaintmine.model.selection import fold_groups, folds
 
 _spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
 assert _spec is not None and _spec.loader is not None
@@ -59,12 +58,7 @@ def knn_votes(X_te: sp.csr_matrix, X_tr: sp.csr_matrix, Y_tr: np.ndarray, k: int
 
 
 def main() -> None:
-    corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
-    frame = corpus.frame
-    texts, Y = corpus.texts, corpus.targets()
-    is_pair = frame["key"].str.startswith("pair:").to_numpy()
-    part = np.where(is_pair, "pairs", frame["origin"].to_numpy())
-    fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()))
+    frame, texts, Y, part, fold_list = _variants.training_split()  # the same folds and parts
     config = cm.TrainConfig.from_dict(BASE)
     linear = np.zeros(Y.shape)
     votes = {k: np.zeros(Y.shape) for k in KS}

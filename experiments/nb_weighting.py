@@ -31,7 +31,6 @@ from sklearn.linear_model import LogisticRegression
 import complaintmine as cm
 from complaintmine.labels import TARGETS
 from complaintmine.model.evaluation import compute_metrics
-from complaintmine.model.selection import fold_groups, folds
 
 _spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
 assert _spec is not None and _spec.loader is not None
@@ -77,12 +76,7 @@ def fit_predict(X_tr, Y_tr, X_te, exponent: float | None, C: float, weights) -> 
 
 
 def main() -> None:
-    corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
-    frame = corpus.frame
-    texts, Y = corpus.texts, corpus.targets()
-    is_pair = frame["key"].str.startswith("pair:").to_numpy()
-    part = np.where(is_pair, "pairs", frame["origin"].to_numpy())
-    fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()))
+    frame, texts, Y, part, fold_list = _variants.training_split()  # the same folds and parts
     config = cm.TrainConfig.from_dict(BASE)
     preds = {name: np.zeros_like(Y) for name in ["base (0.5.0's linear part)", *VARIANTS]}
     started = time.time()
