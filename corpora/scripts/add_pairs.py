@@ -69,12 +69,11 @@ def crossing(
     ``near_duplicate_pairs`` compares only texts of similar length (at most twice as long), so a short held-out
     text can sit whole inside a long new one; with ``contain`` such texts (an ``others`` text of at least
     CONTAINED characters, punctuation and spaces ignored, inside a new text) count as near-duplicates too."""
-    from complaintmine.corpus.dedup import near_duplicate_pairs, squash
+    from complaintmine.corpus.dedup import containing, near_duplicate_pairs, squash
 
     near = {i for i, j, _ in near_duplicate_pairs(texts + others, 0.6) if i < len(texts) <= j}
     if contain:
-        short = {squash(t) for t in others if len(squash(t)) >= CONTAINED}
-        near |= {i for i, t in enumerate(texts) if any(o in squash(t) for o in short)}
+        near |= containing(texts, others, CONTAINED)
     if phrase_of is None:
         return near, set()
     grams = {s[k : k + PHRASE] for t in phrase_of for s in [squash(t)] for k in range(len(s) - PHRASE + 1)}

@@ -63,6 +63,14 @@ def near_duplicate_pairs(texts: Sequence[str], threshold: float = 0.8) -> list[t
     return pairs
 
 
+def containing(texts: Sequence[str], others: Sequence[str], min_length: int) -> set[int]:
+    """Indices of ``texts`` that hold one of ``others`` whole, compared squashed; only ``others`` of at least
+    ``min_length`` squashed characters count. ``near_duplicate_pairs`` leaves these out (a quotation is not a
+    duplicate); where a held-out text must not reach training at all, they matter."""
+    short = {s for s in map(squash, others) if len(s) >= min_length}
+    return {i for i, text in enumerate(map(squash, texts)) if any(s in text for s in short)}
+
+
 def near_duplicate_groups(texts: Sequence[str], threshold: float = 0.8) -> list[int]:
     """A group id per text; near-duplicates (transitively) share one. Ids are the smallest member index."""
     parent = list(range(len(texts)))
