@@ -80,6 +80,26 @@ def summary(row: dict[str, object]) -> dict[str, float]:
     }
 
 
+def scored(Y: np.ndarray, pred: np.ndarray, part: np.ndarray) -> dict[str, object]:
+    """Metrics of 0/1 predictions on each scored part: real and team texts (compute_metrics), held-out pairs
+    (pair_accuracy)."""
+    return {
+        "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
+        "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
+        "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
+    }
+
+
+FOUR = ("real", "team", "pairs_c", "pairs_nc")  # the keys of summary()
+
+
+def passes(row: dict[str, float], base: dict[str, float], loss: float = 0.002, gain: float = 0.003) -> bool:
+    """The rule later experiments fix before their runs: each of the four figures at least the base's minus
+    ``loss``, and their mean at least ``gain`` above the base's."""
+    mean = sum(row[k] for k in FOUR) / 4
+    return all(row[k] >= base[k] - loss for k in FOUR) and mean >= sum(base[k] for k in FOUR) / 4 + gain
+
+
 def training_split(derived: bool = False) -> tuple[Any, list[str], np.ndarray, np.ndarray, list[Any]]:
     """The corpus frame of the training split, its texts and targets, each row's part ("real", "team", "pairs";
     "derived" rows, with ``derived``, are trained on and never scored) and the folds the tables here use."""
@@ -109,11 +129,7 @@ def main() -> None:
             weights = config.sample_weights(frame.iloc[rows])
             clf = config.classifier().fit([texts[i] for i in rows], Y[rows], sample_weight=weights)
             pred[test_idx] = clf.predict([texts[i] for i in test_idx])
-        table[name] = {
-            "real": compute_metrics(Y[part == "real"], pred[part == "real"]),
-            "team": compute_metrics(Y[part == "team"], pred[part == "team"]),
-            "pairs": pair_accuracy(Y[part == "pairs"], pred[part == "pairs"]),
-        }
+        table[name] = scored(Y, pred, part)
         print(f"{name}: {time.time() - started:.0f}s {json.dumps(summary(table[name]))}", file=sys.stderr)
     if len(selected) < len(VARIANTS):
         return
