@@ -187,3 +187,18 @@ def test_evidence_rows_are_training_rows_in_their_source_group(shared_pool):
     assert len(derived) > 0 and derived["split"].eq("train").all()
     sources = frame[frame["key"].isin(set(derived["group"]))]
     assert (sources["group"] == sources["key"]).all() and sources["origin"].eq("real").all()
+
+
+def test_relabel_log_matches_the_corpus(team):
+    """corpora/relabels.csv records every edit made to team texts after they were written (labels, presale,
+    removed rows): each edit's result is what the corpus holds now, so the log cannot drift from the files."""
+    log = pd.read_csv(CORPUS / "relabels.csv", dtype=str, keep_default_na=False)
+    pairs = pd.read_csv(CORPUS / "team_pairs.csv", dtype=str, keep_default_na=False)
+    rows = pd.concat([team, pairs]).set_index("id")
+    assert not log.duplicated(["id", "field"]).any()
+    for edit in log.itertuples():
+        if edit.field == "row":
+            assert edit.id not in rows.index, edit.id
+        else:
+            assert edit.field in ("labels", "presale"), edit.field
+            assert rows.loc[edit.id, edit.field] == edit.after != edit.before, edit.id
