@@ -173,7 +173,7 @@ def evaluate_cli(
     contrast-set file): accuracy on complaint and non-complaint variants, per spec rule, register and variant.
 
     \b
-    Example: complaintmine evaluate models/complaintmine-zh-0.6.0 corpora --split test --origin real
+    Example: complaintmine evaluate models/complaintmine-zh-0.6.1 corpora --split test --origin real
     """
     from ..corpus.load import load_corpus
     from ..model.artifact import load_model

@@ -28,7 +28,7 @@ from .scorer import LinearScorer
 class TrainConfig:
     """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
 
-    The defaults are the shipped model's configuration (``models/complaintmine-zh-0.6.0.train.json``; a test
+    The defaults are the shipped model's configuration (``models/complaintmine-zh-0.6.1.train.json``; a test
     keeps them equal), so ``complaintmine train corpora -o m`` rebuilds it.
 
     name, version : the model's name and version, written to the manifest and model card.
@@ -47,7 +47,7 @@ class TrainConfig:
     """
 
     name: str = "complaintmine-zh"
-    version: str = "0.6.0"
+    version: str = "0.6.1"
     features: str = "both"
     word_ngram_range: tuple[int, int] = (1, 2)
     char_ngram_range: tuple[int, int] = (1, 3)
