@@ -190,11 +190,13 @@ def test_evidence_rows_are_training_rows_in_their_source_group(shared_pool):
 
 
 def test_relabel_log_matches_the_corpus(team):
-    """corpora/relabels.csv records every edit made to team texts after they were written (labels, presale,
-    removed rows): each edit's result is what the corpus holds now, so the log cannot drift from the files."""
+    """corpora/relabels.csv records the edits made to team texts, training and held-out, after they were written
+    (labels, presale, removed rows): each logged edit is in effect (a removed row is gone, a changed cell holds its
+    new value), so undoing one fails here. That the log lists every edit is not checked: git history records that."""
     log = pd.read_csv(CORPUS / "relabels.csv", dtype=str, keep_default_na=False)
     pairs = pd.read_csv(CORPUS / "team_pairs.csv", dtype=str, keep_default_na=False)
-    rows = pd.concat([team, pairs]).set_index("id")
+    contrast = pd.read_csv(CORPUS / "contrast_set.csv", dtype=str, keep_default_na=False)
+    rows = pd.concat([team, pairs, contrast]).set_index("id")
     assert not log.duplicated(["id", "field"]).any()
     for edit in log.itertuples():
         if edit.field == "row":
