@@ -78,7 +78,7 @@ def __dir__() -> list[str]:
 
 
 def load_model(path: str | Path | None = None) -> Model:
-    """Load a model directory, or the shipped default model when ``path`` is None."""
+    """Load a model directory, or the shipped default model when ``path`` is None or ``"default"``."""
     return _load_model_dir(model_directory(path))
 
 

@@ -34,7 +34,9 @@ class InputError(ComplaintMineError):
 class MissingColumnError(InputError):
     """A requested column is not in the input; the message lists what is there and suggests a near match."""
 
-    def __init__(self, path: str | Path, column: str, available: Sequence[str], format_hint: bool = False):
+    def __init__(
+        self, path: str | Path, column: str, available: Sequence[str], format_hint: bool = False, advice: str = ""
+    ):
         self.column_name = column
         self.available = list(available)
         # Case first: --id-column ID against a column "id" is the commonest slip, and too short for difflib.
@@ -48,11 +50,17 @@ class MissingColumnError(InputError):
         one = self.available[0] if len(self.available) == 1 else ""
         guess = "jsonl" if header.lstrip().startswith("{") else "tsv" if "\t" in header else None
         guess = guess or ("csv" if "," in one else None)
+        # A file of bare texts (one review per line) has its first review read as the one column name.
+        sentence = bool(one) and not guess and not hint and len(one) > 4 and any("\u4e00" <= c <= "\u9fff" for c in one)
         if format_hint and guess:
             message += f". The header looks like {guess}: use --format {guess}"
         elif hint:
             message += f". Did you mean {hint[0]!r}?"
-        self.hinted = bool(format_hint and guess) or bool(hint)  # the message already says what to do
+        elif sentence:
+            message += f". The first line is read as the header: add a first line naming the column (e.g. {column})"
+        elif advice:
+            message += f". {advice}"
+        self.hinted = bool(format_hint and guess) or bool(hint) or sentence or bool(advice)  # says what to do
         super().__init__(path, message, line=1)
 
 

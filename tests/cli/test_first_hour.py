@@ -240,3 +240,47 @@ def test_the_exit_codes_in_help_and_the_readme_are_the_errors_own():
         (143, "stopped"),
     ]:
         assert f"; {code} {what}" in readme, (code, what)
+
+
+def test_default_names_the_shipped_model_in_every_command(tmp_path):
+    """'default' was accepted by compare and train --base but refused by evaluate and classify --model."""
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text(
+        "text,labels,presale\n付了定金，尾款涨了50,price_hike,1\n发货很快，好评,other,0\n", encoding="utf-8"
+    )
+    result = run("evaluate", "default", labelled)
+    assert result.returncode == 0, result.stderr
+    assert "micro-F1" in result.stdout
+    result = run("classify", labelled, "--model", "default", "-q")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("0,price_hike,1,")
+
+
+def test_errors_say_what_kind_of_file_was_expected(tmp_path, tiny_model):
+    bare = tmp_path / "reviews.txt"
+    bare.write_text("赠品没给，客服也不回\n尾款涨了五十\n", encoding="utf-8")
+    result = run("classify", bare, "--model", tiny_model)
+    assert result.returncode == 2
+    assert "The first line is read as the header: add a first line naming the column (e.g. text)" in result.stderr
+    unscored = tmp_path / "unscored.csv"
+    unscored.write_text("id,text\n1,赠品没给\n", encoding="utf-8")
+    result = run("report", unscored, "-o", tmp_path / "report.html")
+    assert result.returncode == 2 and "classify it first" in result.stderr, result.stderr
+    result = run("evaluate", tiny_model, unscored)
+    assert result.returncode == 2 and "Labelled data has the columns text, labels" in result.stderr, result.stderr
+
+
+def test_a_wrong_encoding_that_spoils_most_rows_is_named(tmp_path, tiny_model):
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("id,text\n1,赠品没给，客服也不回\n2,尾款涨了五十\n".encode("gbk"))
+    result = run("classify", gbk, "--encoding", "utf-8", "--model", tiny_model, "-q")
+    assert result.returncode == 0
+    assert "2 of 2 rows are not valid utf-8: is --encoding right?" in result.stderr
+    detected = run("classify", gbk, "--model", tiny_model, "-q")
+    assert detected.returncode == 0 and "is --encoding right" not in detected.stderr
+
+
+def test_tokenize_reads_standard_input_for_a_dash():
+    result = run("tokenize", "-", stdin="赠品没给\n尾款涨了五十\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["赠品 没 给", "尾款 涨 了 五十"]

@@ -45,7 +45,9 @@ def classify_cli(
     ] = None,
     model: Annotated[
         Path | None,
-        typer.Option("--model", metavar="DIR", help="Model directory. Default: the shipped default model."),
+        typer.Option(
+            "--model", metavar="DIR", help="Model directory, or 'default': the shipped model (also when omitted)."
+        ),
     ] = None,
     input_format: InputFormat = None,
     output_format: Annotated[
@@ -201,6 +203,13 @@ def classify_cli(
         )
         for reason, count in summary.errors.most_common():
             typer.echo(f"  {count:,} {reason}", err=True)
+    undecodable = summary.errors.get("undecodable bytes", 0)
+    if encoding and summary.rows and undecodable * 2 > summary.rows:  # even with --quiet: nothing useful came out
+        typer.echo(
+            f"note: {undecodable:,} of {summary.rows:,} rows are not valid {encoding}: is --encoding right? "
+            "Without --encoding it is detected (UTF-8, UTF-16, GB18030 and others)",
+            err=True,
+        )
     if summary.left_out:  # even with --quiet: columns the user asked for are missing from the output
         typer.echo(
             f"note: --keep-columns '*' kept the fields of the first {options.chunk_rows:,} records; fields first "

@@ -143,7 +143,9 @@ def train_cli(
 @app.command("evaluate")
 @handle_errors
 def evaluate_cli(
-    model_dir: Annotated[Path, typer.Argument(metavar="MODEL_DIR", help="Model directory.")],
+    model_dir: Annotated[
+        Path, typer.Argument(metavar="MODEL_DIR", help="Model directory, or 'default' for the shipped model.")
+    ],
     data: Annotated[
         Path,
         typer.Argument(
@@ -173,14 +175,15 @@ def evaluate_cli(
     contrast-set file): accuracy on complaint and non-complaint variants, per spec rule, register and variant.
 
     \b
-    Example: complaintmine evaluate models/complaintmine-zh-0.6.1 corpora --split test --origin real
+    Example: complaintmine evaluate default corpora --split test --origin real
     """
     from ..corpus.load import load_corpus
     from ..model.artifact import load_model
+    from ..model.defaults import model_directory
     from ..model.evaluation import format_metrics
     from ..model.training import evaluate
 
-    loaded = load_model(model_dir)
+    loaded = load_model(model_directory(model_dir))
     if split == "contrast":
         from ..model.contrast import contrast_report, format_contrast_report, load_contrast_set
 
@@ -400,7 +403,10 @@ def report_cli(
 @app.command("tokenize")
 @handle_errors
 def tokenize_cli(
-    texts: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Texts to segment.")],
+    texts: Annotated[
+        list[str],
+        typer.Argument(metavar="TEXT...", help="Texts to segment; '-' reads one text per line from standard input."),
+    ],
     spans: Annotated[
         bool, typer.Option("--spans", help="Show each token's [start, end) span in the original text.")
     ] = False,
@@ -410,8 +416,12 @@ def tokenize_cli(
     \b
     Example: complaintmine tokenize "付了定金，尾款涨了50"
     """
+    import sys
+
     from ..text.tokenizer import Tokenizer
 
+    if texts == ["-"]:
+        texts = [line.rstrip("\r\n") for line in sys.stdin]
     tokenizer = Tokenizer()
     for text in texts:
         tokens = tokenizer.tokens(text)

@@ -101,7 +101,9 @@ def load_labelled_file(path: str | Path, fmt: str | None = None) -> Corpus:
     frame = read_table(str(path), fmt)
     for column in ("text", "labels", "presale"):
         if column not in frame.columns:
-            raise MissingColumnError(path, column, [c for c in frame.columns if not c.startswith("__")])
+            available = [c for c in frame.columns if not c.startswith("__")]
+            advice = "Labelled data has the columns text, labels (e.g. gift_not_honored, or other) and presale (0 or 1)"
+            raise MissingColumnError(path, column, available, advice=advice)
     out = pd.DataFrame(
         {
             "key": [f"row{i}" for i in range(len(frame))],

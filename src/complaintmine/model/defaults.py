@@ -24,6 +24,12 @@ def default_model_dir() -> Path:
     )
 
 
+DEFAULT_ALIAS = "default"  # what a user types for the shipped model; a folder of that name is ./default
+
+
 def model_directory(path: str | os.PathLike[str] | None) -> str:
-    """``path`` as a string, or the default model directory when it is None (the one default-model lookup)."""
-    return os.fspath(path) if path is not None else str(default_model_dir())
+    """``path`` as a string, or the default model directory when it is None or ``"default"`` (the one
+    default-model lookup: every command that names a model goes through it)."""
+    if path is None or os.fspath(path) == DEFAULT_ALIAS:
+        return str(default_model_dir())
+    return os.fspath(path)

@@ -18,7 +18,7 @@ ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or 
 def _model(name: str | Path | None) -> Any:
     from .. import load_model
 
-    return load_model(None if name is None or str(name) == "default" else name)
+    return load_model(name)  # None and "default" are the shipped model (model.defaults.model_directory)
 
 
 def _labelled(data: Path, split: str | None = None) -> Any:

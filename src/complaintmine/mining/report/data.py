@@ -107,7 +107,8 @@ def _prepare(
     columns = [str(c) for c in frame.columns]
     for needed in ["labels", date_column, group_column] + ([text_column] if text_column != "text" else []):
         if needed is not None and needed not in frame.columns:
-            raise MissingColumnError(source, needed, columns)
+            advice = "A report reads what complaintmine classify writes: classify it first" * (needed == "labels")
+            raise MissingColumnError(source, needed, columns, advice=advice)
     if frame.empty:
         raise InputError(source, "the scored file has no rows")
     failures: Counter[str] = Counter()
