@@ -59,8 +59,6 @@ _YUAN_PIECE_OK = re.compile(
 _RANGE_TO = re.compile(r"(?:到|至)(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万]+)")
 _BARE_PRICE_CONTEXT = re.compile(r"价|元|块|钱|付|买|降|涨|贵|便宜|¥|尾款|定金|订金")
 _BLOCK_BEFORE = ("第", "双", "前", "型号", "编号", "尺码")
-# "尾款从599变成了649": the amount after 从 is what the price was, the one after the verb what it became.
-_FROM_TO = re.compile(r"(?:块钱|元钱|块|元)?(?:变成了?|变为|变到|涨到了?|涨成|降到了?|改成了?|调到|调成)")
 
 
 def _keyword_before(s: str, start: int, floor: int) -> tuple[bool, str | None, bool, bool]:
@@ -118,7 +116,6 @@ class MoneyHit:
 def find_money_hits(t: Text) -> list[MoneyHit]:
     s = t.s
     hits: list[MoneyHit] = []
-    from_role: tuple[int, str | None] | None = None  # (where the 从 amount ends, the clause's 定金/尾款 before it)
     for match in _MONEY_RE.finditer(s):
         start, num_end = match.start(), match.end("num")
         num = match["num"]
@@ -180,13 +177,6 @@ def find_money_hits(t: Text) -> list[MoneyHit]:
                 role = noun
             elif role is None and after_money and after_money[0].startswith("买的"):
                 role = "实付"
-        # 价格从599变成了649: 599 was the price (原价); 649 takes the clause's role (尾款) that 599 stood in front of
-        if from_role is not None and _FROM_TO.fullmatch(s, from_role[0], start):
-            role = from_role[1] if from_role[1] is not None else role
-        from_role = None
-        if left.endswith("从") and _FROM_TO.match(s, match.end()):
-            from_role = (match.end(), role if role in ("定金", "尾款") else _clause_noun_role(t, start))
-            role = "原价"
         end = match.end() if has_unit else match.end("num")
         amount_text = s[start:end]
         amount = parse_chinese_number(amount_text)
