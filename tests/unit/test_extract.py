@@ -148,6 +148,10 @@ def test_money_with_roles():
         ("交了五十块定金", ["定金"]),
         ("满299减30", [None, None]),
         ("尾款付了270", ["尾款"]),
+        # 从 X 变成 Y: both amounts are of the kind X is (the gold set marks both of 尾款从1299改成1499 尾款)
+        ("付尾款的时候价格从599变成了649", ["尾款", "尾款"]),
+        ("定金从50改成了80", ["定金", "定金"]),
+        ("运费从10元变成了20元", ["运费", None]),
     ],
 )
 def test_money_roles(text, roles):

@@ -59,6 +59,8 @@ _YUAN_PIECE_OK = re.compile(
 _RANGE_TO = re.compile(r"(?:到|至)(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万]+)")
 _BARE_PRICE_CONTEXT = re.compile(r"价|元|块|钱|付|买|降|涨|贵|便宜|¥|尾款|定金|订金")
 _BLOCK_BEFORE = ("第", "双", "前", "型号", "编号", "尺码")
+# "尾款从1299改成1499": the amount after the verb is the same kind of amount as the one after 从.
+_FROM_TO = re.compile(r"(?:块钱|元钱|块|元)?(?:变成了?|变为|变到|涨到了?|涨成了?|降到了?|改成了?|调到了?|调成了?)")
 
 
 def _keyword_before(s: str, start: int, floor: int) -> tuple[bool, str | None, bool, bool]:
@@ -177,6 +179,16 @@ def find_money_hits(t: Text) -> list[MoneyHit]:
                 role = noun
             elif role is None and after_money and after_money[0].startswith("买的"):
                 role = "实付"
+        # 尾款从1299改成1499 (the gold set marks both 尾款): the second amount takes the 定金/尾款 role of the first
+        previous = hits[-1] if hits else None
+        if (
+            role is None
+            and previous is not None
+            and previous.role in ("定金", "尾款")
+            and s.endswith("从", 0, previous.start)
+            and _FROM_TO.fullmatch(s, previous.end, start)
+        ):
+            role = previous.role
         end = match.end() if has_unit else match.end("num")
         amount_text = s[start:end]
         amount = parse_chinese_number(amount_text)
