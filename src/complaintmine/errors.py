@@ -51,15 +51,17 @@ class MissingColumnError(InputError):
         guess = "jsonl" if header.lstrip().startswith("{") else "tsv" if "\t" in header else None
         guess = guess or ("csv" if "," in one else None)
         # A file of bare texts (one review per line) has its first review read as the one column name.
-        sentence = bool(one) and not guess and not hint and len(one) > 4 and any("\u4e00" <= c <= "\u9fff" for c in one)
+        # (a name has no sentence punctuation and is short: 用户投诉内容 is a name, 赠品没给，客服也不回 a review)
+        sentence = format_hint and not guess and not hint and any("\u4e00" <= c <= "\u9fff" for c in one)
+        sentence = sentence and (any(c in "，。！？!?、~…" for c in one) or len(one) > 12)
         if format_hint and guess:
             message += f". The header looks like {guess}: use --format {guess}"
         elif hint:
             message += f". Did you mean {hint[0]!r}?"
-        elif sentence:
-            message += f". The first line is read as the header: add a first line naming the column (e.g. {column})"
         elif advice:
             message += f". {advice}"
+        elif sentence:
+            message += f". The first line is read as the header: add a first line naming the column (e.g. {column})"
         self.hinted = bool(format_hint and guess) or bool(hint) or sentence or bool(advice)  # says what to do
         super().__init__(path, message, line=1)
 

@@ -1,10 +1,12 @@
 """What a new user meets in the first hour (issue 16), through the installed command."""
 
 import json
+import subprocess
 
 import pandas as pd
 import pytest
 
+from ..conftest import entry_point
 from .test_cli import run
 
 SOURCE = (
@@ -284,3 +286,30 @@ def test_tokenize_reads_standard_input_for_a_dash():
     result = run("tokenize", "-", stdin="赠品没给\n尾款涨了五十\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["赠品 没 给", "尾款 涨 了 五十"]
+
+
+def test_default_is_refused_when_a_folder_of_that_name_is_here(tmp_path):
+    (tmp_path / "default").mkdir()
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("text,labels,presale\n赠品没给,gift_not_honored,0\n", encoding="utf-8")
+    result = run("evaluate", "default", labelled, cwd=tmp_path)
+    assert result.returncode == 3
+    assert "there is also a folder 'default' here" in result.stderr, result.stderr
+
+
+def test_a_real_single_chinese_column_name_gets_no_header_hint(tmp_path, tiny_model):
+    source = tmp_path / "one.csv"
+    source.write_text("用户投诉内容\n赠品没给\n", encoding="utf-8")
+    result = run("classify", source, "--model", tiny_model)
+    assert result.returncode == 2
+    assert "first line is read as the header" not in result.stderr
+    assert "--text-column" in result.stderr
+
+
+@pytest.mark.parametrize(("data", "encoding"), [("\ufeff赠品没给\n", "utf-8"), ("赠品没给\n", "gbk")])
+def test_tokenize_dash_reads_standard_input_as_classify_reads_files(data, encoding):
+    result = subprocess.run(
+        [*entry_point(), "tokenize", "-", "--spans"], input=data.encode(encoding), capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode("utf-8").splitlines() == ["赠品[0,2) 没[2,3) 给[3,4)"]

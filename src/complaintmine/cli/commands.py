@@ -420,8 +420,15 @@ def tokenize_cli(
 
     from ..text.tokenizer import Tokenizer
 
-    if texts == ["-"]:
-        texts = [line.rstrip("\r\n") for line in sys.stdin]
+    if texts == ["-"]:  # one text per line, in whatever encoding classify would read it (BOM dropped)
+        from ..errors import InputError
+        from ..io.encoding import SAMPLE, detect_encoding
+
+        data = sys.stdin.buffer.read()
+        try:
+            texts = data.decode(detect_encoding(data[:SAMPLE])).splitlines()
+        except UnicodeDecodeError as exc:
+            raise InputError("<stdin>", f"not valid text at byte {exc.start} ({exc.reason})") from None
     tokenizer = Tokenizer()
     for text in texts:
         tokens = tokenizer.tokens(text)
