@@ -27,12 +27,17 @@ def default_model_dir() -> Path:
 DEFAULT_ALIAS = "default"  # what a user types for the shipped model
 
 
+def is_default_model(path: str | os.PathLike[str] | None) -> bool:
+    """Whether ``path`` names the shipped model: None (nothing given) or the alias ``"default"``."""
+    return path is None or os.fspath(path) == DEFAULT_ALIAS
+
+
 def model_directory(path: str | os.PathLike[str] | None) -> str:
     """``path`` as a string, or the default model directory when it is None or ``"default"`` (the one
     default-model lookup: every command that names a model goes through it)."""
     if path is None:
         return str(default_model_dir())
-    if os.fspath(path) == DEFAULT_ALIAS:
+    if is_default_model(path):
         if Path(DEFAULT_ALIAS).is_dir():  # ./default is "default" by the time a path reaches here
             raise ModelError(
                 f"'default' names the shipped model ({default_model_dir()}), and there is also a folder 'default' "

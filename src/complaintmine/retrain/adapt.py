@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..corpus.load import Corpus, load_corpus
 from ..errors import TrainingError
-from ..model.defaults import default_model_dir
+from ..model.defaults import default_model_dir, is_default_model, model_directory
 
 # Each user row counts DEFAULT_WEIGHT times, up to DEFAULT_WEIGHT * WEIGHT_LABELS rows; beyond that the weight
 # falls so that the user rows keep about the share they had there. Measured on a new domain with 200, 500 and
@@ -51,9 +51,7 @@ class AdaptResult:
 
 
 def _base_dir(base: str | Path | None) -> Path:
-    if base is None or str(base) == "default":
-        return default_model_dir()
-    return Path(base)
+    return Path(model_directory(base))
 
 
 def anchor_corpus(
@@ -68,7 +66,7 @@ def anchor_corpus(
         recorded = manifest.get("adaptation", {}).get("anchor", {}).get("path")
         if recorded and Path(recorded).is_dir():
             corpus_dir = recorded
-        elif base is None or str(base) == "default":
+        elif is_default_model(base):
             checkout = default_model_dir().resolve().parent.parent / "corpora"
             if (checkout / "team_written.csv").exists():
                 corpus_dir = checkout
@@ -178,6 +176,6 @@ def _anchor_path(base: str | Path | None, manifest: dict[str, Any]) -> str | Non
     recorded = manifest.get("adaptation", {}).get("anchor", {}).get("path")
     if recorded:
         return str(recorded)
-    if base is None or str(base) == "default":
+    if is_default_model(base):
         return str(default_model_dir().resolve().parent.parent / "corpora")
     return None

@@ -237,9 +237,10 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
 
         Example: complaintmine promote models/ours-20261206 labels/holdout.xlsx --models models
         """
+        from ..model.defaults import is_default_model
         from .promote import promote_model
 
-        base = None if baseline in (None, "default") else baseline
+        base = None if is_default_model(baseline) else baseline
         result = promote_model(candidate, models, _labelled(data), require=require, n_boot=n_boot, baseline=base)
         typer.echo(result.comparison.format_table())
         typer.echo(result.reason)
