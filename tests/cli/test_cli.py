@@ -29,7 +29,7 @@ def test_classify_example_with_default_model():
     ids = [line.split(",")[0] for line in lines[1:]]
     assert ids == [f"c{i:03d}" for i in range(1, 16)]
     row13 = next(line for line in lines if line.startswith("c013,"))
-    assert row13.endswith(",empty text")
+    assert row13.endswith(",line 14: empty text")  # the line it was read from, as every row error says
     assert "1 row(s) could not be scored" in result.stderr
 
 
@@ -39,7 +39,7 @@ def test_classify_jsonl_output_and_row_ids_without_id_column(tmp_path, tiny_mode
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["row"] for r in records] == list(range(15))
-    assert records[12]["error"] == "empty text" and records[12]["presale"] is None
+    assert records[12]["error"] == "line 14: empty text" and records[12]["presale"] is None
     assert all(0.0 <= r["p_price_hike"] <= 1.0 for r in records if not r["error"])
 
 
@@ -250,7 +250,7 @@ def test_extract_command_and_classify_extract(tmp_path, tiny_model):
     assert [r["id"] for r in rows] == ["a", "b", "c"]
     assert rows[0]["promised_days"] == 2.0 and rows[0]["waited_days"] == 15.0
     assert rows[0]["money"] == "定金100|尾款599"
-    assert rows[1]["money"] is None and rows[2]["error"] == "empty text"
+    assert rows[1]["money"] is None and rows[2]["error"].endswith(": empty text")
     parquet = tmp_path / "scored.parquet"
     result = run("classify", source, "--model", tiny_model, "--extract", "-o", parquet, "-q")
     assert result.returncode == 0, result.stderr

@@ -50,7 +50,7 @@ def test_jsonl_labels_are_a_json_list_and_csv_keeps_the_bar(tmp_path, tiny_model
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert all(isinstance(r["labels"], list) and r["labels"] for r in records[:2])
-    assert records[2]["labels"] is None and records[2]["error"] == "empty text"
+    assert records[2]["labels"] is None and records[2]["error"] == "line 4: empty text"
     csv_out = tmp_path / "scored.csv"
     result = run("classify", source, "--id-column", "id", "--model", tiny_model, "-o", csv_out, "-q")
     frame = pd.read_csv(csv_out, dtype=str, keep_default_na=False)

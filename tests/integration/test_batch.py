@@ -346,7 +346,7 @@ def test_json_lines_with_lists_and_objects_in_cells_keep_every_row(tmp_path, tin
     summary, rows = job(tmp_path, tiny_model, "in.jsonl", content, id_column="id", keep_columns=("tags",), resume=True)
     assert [row["id"] for row in rows] == [1, 2, 3]
     assert [row["tags"] for row in rows] == [["预售", "尾款"], {"shop": "A"}, None]
-    assert rows[1]["error"] == "text is not a string but list" and not rows[0]["error"] and not rows[2]["error"]
+    assert rows[1]["error"] == "line 2: text is not a string but list" and not rows[0]["error"] and not rows[2]["error"]
     assert summary.rows == 3
 
 

@@ -361,7 +361,7 @@ def test_several_text_columns_are_joined_as_the_command_joins_them(model_path, t
         for line in (tmp_path / "out" / name).read_text(encoding="utf-8").splitlines()[1:]
     ]
     assert rows == single.read_text(encoding="utf-8").splitlines()[1:]
-    assert rows[2].endswith(",empty text")
+    assert rows[2].endswith(",line 4: empty text")
 
 
 def test_parquet_input_with_integer_ids_and_nulls_matches_the_single_machine_output(model_path, tmp_path):
@@ -377,7 +377,7 @@ def test_parquet_input_with_integer_ids_and_nulls_matches_the_single_machine_out
     )
     got = pd.read_parquet(tmp_path / "out" / counts["file"].iloc[0])
     pd.testing.assert_frame_equal(got, pd.read_parquet(single))
-    assert got["error"].tolist() == ["", "empty text", "", ""]
+    assert got["error"].tolist() == ["", "line 2: empty text", "", ""]
 
 
 # --- contracts and errors --------------------------------------------------------------------------------------

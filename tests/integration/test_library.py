@@ -68,7 +68,7 @@ def test_extract_job_gives_one_row_per_input_row_with_fields(tmp_path):
     assert summary.rows == 4 and summary.errors == {"empty text": 1}
     back = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in back] == [0, 1, 2, 3]
-    assert back[0]["money"] and back[3]["error"] == "empty text"
+    assert back[0]["money"] and back[3]["error"] == "line 4: empty text"
     columns = extraction_columns(["尾款涨了五十", None])
     assert columns["difference"][1] is None and columns["fields"][0]["money"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..io.readers import ERROR, LINE
 from ..io.rows import Rows
-from ..scoring.batch import JobSummary, run_table_job, text_of
+from ..scoring.batch import JobSummary, located, run_table_job, text_of
 
 
 def run_mask_job(
@@ -79,9 +79,8 @@ def run_extract_job(
         texts = [text_of(values) for values in zip(*(chunk[c] for c in text_columns))]
         ids = chunk[id_column] if id_column else range(first_row, first_row + len(chunk))
         out = Rows({id_column or "row": list(ids), **extraction_columns(texts)}, len(chunk))
-        out["error"] = [
-            e or ("empty text" if not (isinstance(t, str) and t.strip()) else "") for e, t in zip(chunk[ERROR], texts)
-        ]
+        errors = [e or ("" if isinstance(t, str) and t.strip() else "empty text") for e, t in zip(chunk[ERROR], texts)]
+        out["error"] = located(errors, chunk.get(LINE))
         return out
 
     required = [*text_columns, *([id_column] if id_column else [])]

@@ -81,8 +81,8 @@ _REASONS = [
     (re.compile(r"surrogate"), "lone surrogate (broken \\u escape)"),
     (re.compile(r"levels deep"), "JSON value nested too deeply"),
     (re.compile(r"not valid text"), "undecodable bytes"),
-    (re.compile(r"^empty text"), "empty text"),
-    (re.compile(r"^text is not a string"), "text is not a string"),
+    (re.compile(r"(?:^|: )empty text$"), "empty text"),
+    (re.compile(r"(?:^|: )text is not a string"), "text is not a string"),
     (re.compile(r"malformed row"), "malformed row"),
     (re.compile(r"quote opened here is never closed"), "unterminated quote"),
     (re.compile(r"beyond the header"), "cells beyond the header"),
@@ -128,6 +128,20 @@ def text_of(values: Sequence[Any]) -> Any:
     return next((v for v in values if v is not None and not isinstance(v, str)), "")
 
 
+_NAMES_A_LINE = re.compile(r"^line \d+")
+
+
+def located(errors: Sequence[Any], lines: Sequence[Any] | None) -> list[Any]:
+    """Each row's error with the line it was read from in front (``line 14: empty text``), as the readers write
+    theirs; an error that already names its line, a row without an error and a chunk without lines stay as they are."""
+    if lines is None:
+        return list(errors)
+    return [
+        f"line {line}: {error}" if error and line is not None and not _NAMES_A_LINE.match(error) else error
+        for error, line in zip(errors, lines)
+    ]
+
+
 def score_chunk(model: Model, options: JobOptions, chunk: Rows, first_row: int) -> Rows:
     """Score one chunk; ``first_row`` is the 0-based number of its first row in the whole input."""
     n = len(chunk)
@@ -144,6 +158,7 @@ def score_chunk(model: Model, options: JobOptions, chunk: Rows, first_row: int) 
         explain=options.explain,
         explain_top=options.explain_top,
     )
+    scored["error"] = located(scored["error"], chunk.get(LINE))
     if options.mask and options.explain:
         from ..mining.privacy import without_private_evidence
 

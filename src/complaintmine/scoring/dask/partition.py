@@ -66,7 +66,7 @@ def score_partition(
     """
     texts = (text_column,) if isinstance(text_column, str) else tuple(text_column)
     options = JobOptions(input="<partition>", model_dir=str(model_path or ""), text_columns=texts, id_column=id_column)
-    needed = [c for c in [*texts, *([id_column] if id_column else []), ERROR] if c in frame.columns]
+    needed = [c for c in [*texts, *([id_column] if id_column else []), ERROR, LINE] if c in frame.columns]
     scored = frame_of(
         score_chunk(cached_model(model_path), options, Rows.from_pandas(frame[needed]), row_offset or 0), id_column
     )
