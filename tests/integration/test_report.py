@@ -28,7 +28,7 @@ import pytest
 
 import complaintmine as cm
 from complaintmine.labels import ISSUE_LABELS
-from complaintmine.mining.report import build_report, distinctive_terms, write_report
+from complaintmine.mining.report import build_report, distinctive_terms, report_notes, write_report
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "complaintmine-zh-0.1.0"
@@ -224,6 +224,16 @@ def test_without_text_date_or_group_the_report_says_what_is_missing(scored: pd.D
     assert [a["data-section"] for tag, a, _ in parsed.elements if tag == "section"] == list(SECTIONS)
     assert "--date-column" in html and "--group-column" in html
     assert any(a.get("data-chart") == "terms-price_hike" for _, a, _ in parsed.elements)  # from the evidence
+
+
+def test_rows_without_a_readable_date_are_said_before_the_page_is_written():
+    frame = pd.DataFrame(
+        {"date": ["2026-11-11", "昨天", None, "2026-11-12"], "text": ["a", "b", "c", ""], "error": ["", "", "", "x"]}
+    )
+    assert report_notes(frame, "text", "date") == [
+        "2 scored rows have no readable date in column 'date' (e.g. '昨天'): the trends leave them out"
+    ]
+    assert report_notes(frame, "text", None) == [] and report_notes(frame.iloc[[0]], "text", "date") == []
 
 
 def test_large_files_sample_texts_but_count_every_row(scored: pd.DataFrame, page: str):

@@ -32,7 +32,7 @@ import pandas as pd
 
 from ...errors import InputError
 from ..svg_charts import FONT_STACK
-from .data import DEFAULT_TITLE, MAX_TEXT_ROWS, _prepare
+from .data import DEFAULT_TITLE, MAX_TEXT_ROWS, _parse_dates, _prepare
 from .sections import _amounts, _examples, _groups, _issues, _overview, _terms, _trends
 from .terms import _term_table, distinctive_terms
 
@@ -145,15 +145,29 @@ def build_report(
     )
 
 
-def report_notes(frame: pd.DataFrame, text_column: str = "text") -> list[str]:
+def report_notes(frame: pd.DataFrame, text_column: str = "text", date_column: str | None = None) -> list[str]:
     """What a report of ``frame`` will lack, worded for the person who asked for it."""
-    if text_column in frame.columns:
-        return []
-    terms = "distinctive terms come from the evidence column" if "evidence" in frame.columns else "no distinctive terms"
-    return [
-        f"no text column {text_column!r}: the report has no amounts, waiting times or representative complaints, "
-        f"and {terms}; carry the text with 'classify --keep-columns text', or name its column with --text-column"
-    ]
+    notes = []
+    if text_column not in frame.columns:
+        terms = (
+            "distinctive terms come from the evidence column" if "evidence" in frame.columns else "no distinctive terms"
+        )
+        notes.append(
+            f"no text column {text_column!r}: the report has no amounts, waiting times or representative complaints, "
+            f"and {terms}; carry the text with 'classify --keep-columns text', or name its column with --text-column"
+        )
+    if date_column is not None and date_column in frame.columns:
+        scored = (
+            frame["error"].fillna("").astype(str).eq("") if "error" in frame.columns else frame.index == frame.index
+        )
+        values = frame.loc[scored, date_column]
+        undated = [value for value, day in zip(values, _parse_dates(values)) if day is None]
+        if undated:
+            notes.append(
+                f"{len(undated):,} scored rows have no readable date in column {date_column!r} (e.g. "
+                f"{str(undated[0])[:20]!r}): the trends leave them out"
+            )
+    return notes
 
 
 def write_report(path: str | Path, html: str) -> Path:
@@ -209,7 +223,7 @@ def report_file(
     from ...io.tables import read_table
 
     frame = read_table(scored, input_format, encoding)
-    for note in report_notes(frame, options.get("text_column", "text")):
+    for note in report_notes(frame, options.get("text_column", "text"), options.get("date_column")):
         if on_note is not None:
             on_note(note)
     scored_model = scored_with(scored, model)
