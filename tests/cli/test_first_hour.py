@@ -313,3 +313,14 @@ def test_tokenize_dash_reads_standard_input_as_classify_reads_files(data, encodi
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("utf-8").splitlines() == ["赠品[0,2) 没[2,3) 给[3,4)"]
+
+
+def test_a_mistyped_input_name_gets_a_suggestion_and_extract_names_its_failures(tmp_path):
+    (tmp_path / "complaints.csv").write_text("id,text\n1,赠品没给\n2,\n", encoding="utf-8")
+    result = run("classify", tmp_path / "complaint.csv")
+    assert result.returncode == 2
+    assert f"no such file; did you mean {str(tmp_path / 'complaints.csv')!r}?" in result.stderr, result.stderr
+    assert "did you mean" not in run("classify", tmp_path / "other.csv").stderr
+    result = run("extract", tmp_path / "complaints.csv", "--id-column", "id", "-o", tmp_path / "fields.csv")
+    assert result.returncode == 0, result.stderr
+    assert "extracted fields from 1 of 2 rows" in result.stderr and "  1 empty text" in result.stderr

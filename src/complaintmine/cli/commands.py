@@ -277,6 +277,8 @@ def extract_cli(
             + ("" if output == "-" else f" to {output}"),
             err=True,
         )
+        for reason, count in summary.errors.most_common():
+            typer.echo(f"  {count:,} {reason}", err=True)
 
 
 @app.command("mask")

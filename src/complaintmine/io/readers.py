@@ -338,11 +338,23 @@ def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[Rows]
 _ENCODING_HINT = "pass --encoding (utf-16-le or utf-16-be for UTF-16 without a byte order mark, gb18030, utf-8)"
 
 
+def _near_name(path: Path) -> str:
+    """ "; did you mean 'complaints.csv'?" for a file in the same folder whose name is close, else ""."""
+    from difflib import get_close_matches
+
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()] if path.parent.is_dir() else []
+    except OSError:
+        return ""
+    close = get_close_matches(path.name, names, n=1, cutoff=0.75)
+    return f"; did you mean {str(path.with_name(close[0]))!r}?" if close else ""
+
+
 def open_source(path: str, fmt: str | None = None, encoding: str | None = None) -> Source:
     """Check that ``path`` can be read as ``fmt``, and choose the encoding of a text file once (io/encoding.py):
     ``Source.encoding`` is what it will be read with (for standard input, decided when reading starts)."""
     if path != "-" and not Path(path).exists():  # before the format: "no such file" says more than "no suffix"
-        raise InputError(path, "no such file")
+        raise InputError(path, "no such file" + _near_name(Path(path)))
     if path != "-" and Path(path).is_dir():
         raise InputError(path, "is a directory, expected a file")
     found = detect_format(path, fmt)
