@@ -157,10 +157,8 @@ def report_notes(frame: pd.DataFrame, text_column: str = "text", date_column: st
             f"and {terms}; carry the text with 'classify --keep-columns text', or name its column with --text-column"
         )
     if date_column is not None and date_column in frame.columns:
-        scored = (
-            frame["error"].fillna("").astype(str).eq("") if "error" in frame.columns else frame.index == frame.index
-        )
-        values = frame.loc[scored, date_column]
+        errors = frame["error"] if "error" in frame.columns else pd.Series("", index=frame.index)
+        values = frame.loc[errors.fillna("").astype(str).eq(""), date_column]
         undated = [value for value, day in zip(values, _parse_dates(values)) if day is None]
         if undated:
             notes.append(
