@@ -220,6 +220,29 @@ def test_taking_rows_equals_indexing_the_sparse_matrix(rows):
     assert taken.n_rows == len(rows)
 
 
+@given(
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 9)), max_size=40),
+    st.integers(1, 4),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=60, deadline=None)
+def test_rows_times_coefficients_equals_the_dense_product(pairs, targets, seed):
+    # both ways of TfidfRows.dot (NumPy for a few rows, scipy's CSR product for many) against the dense rows
+    # multiplied out, empty rows included; and dot itself on a batch large enough to take the compiled way
+    from complaintmine.model.tfidf import COMPILED_ROWS, tfidf_rows
+
+    docs = np.array([d for d, _ in pairs], dtype=np.int64)
+    features = np.array([f for _, f in pairs], dtype=np.int64)
+    rows = tfidf_rows((docs, features), 8, np.linspace(1.0, 3.0, 10))
+    coef = np.random.default_rng(seed).normal(size=(10, targets))
+    dense = rows.to_csr().toarray() @ coef
+    for product in (rows.dot_reference(coef), rows.dot_compiled(coef), rows.dot(coef)):
+        assert product.shape == (8, targets) and product.dtype == np.float64
+        np.testing.assert_allclose(product, dense, rtol=1e-12, atol=1e-12)
+    many = tfidf_rows((np.repeat(docs, 9) * 9 % COMPILED_ROWS, np.repeat(features, 9)), COMPILED_ROWS, np.ones(10))
+    np.testing.assert_allclose(many.dot(coef), many.to_csr().toarray() @ coef, rtol=1e-12, atol=1e-12)
+
+
 def test_the_forest_scored_on_gated_rows_only_equals_blending_every_row():
     scorer = cm.load_model().scorer
     assert scorer is not None and scorer.forest is not None

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 Occurrences = tuple[np.ndarray, np.ndarray]  # (document, feature) of every n-gram found in the vocabulary
+COMPILED_ROWS = 64  # from this many rows on, TfidfRows.dot uses scipy's compiled product
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,16 @@ class TfidfRows:
         return self.indices[start:end], self.data[start:end]
 
     def dot(self, coef: np.ndarray) -> np.ndarray:
-        """``rows @ coef`` for a dense (width, k) ``coef``."""
+        """``rows @ coef`` for a dense (width, k) ``coef``. Many rows go through scipy's compiled CSR product
+        (:meth:`dot_compiled`, about four times faster: this was scoring's largest NumPy step after the n-gram
+        lookups); a few rows, as a one-row job has, through :meth:`dot_reference`, so that such a job starts
+        without importing scipy. A test compares the two."""
+        if self.n_rows >= COMPILED_ROWS and len(self.indices):
+            return self.dot_compiled(coef)
+        return self.dot_reference(coef)
+
+    def dot_reference(self, coef: np.ndarray) -> np.ndarray:
+        """``rows @ coef`` in NumPy: the rows of ``coef`` gathered, weighed and summed per row."""
         sums = np.zeros((self.n_rows, coef.shape[1]))
         if len(self.indices):
             starts = self.indptr[:-1]
@@ -42,6 +52,13 @@ class TfidfRows:
             rows = np.take(coef, self.indices, axis=0)  # several times faster than coef[idx] for 2-D gathers
             sums[present] = np.add.reduceat(rows * self.data[:, None], starts[present], axis=0)
         return sums
+
+    def dot_compiled(self, coef: np.ndarray) -> np.ndarray:
+        """``rows @ coef`` by scipy's CSR product (the same sums, added in another order)."""
+        import scipy.sparse as sp
+
+        matrix = sp.csr_matrix((self.data, self.indices, self.indptr), shape=(self.n_rows, self.width), copy=False)
+        return np.asarray(matrix @ coef, dtype=np.float64)
 
     def take(self, rows: np.ndarray) -> TfidfRows:
         """The rows at indices ``rows`` (in that order)."""
