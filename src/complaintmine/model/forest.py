@@ -156,11 +156,17 @@ class Forest:
 
     def leaves(self, dense: np.ndarray, position: int) -> np.ndarray:
         """The leaf each row of ``dense`` (from :meth:`columns`) reaches in each tree of the forest of
-        ``labels[position]``: shape (rows, trees). Each step moves only the walks not yet at a leaf (most trees
-        are a few levels deep, a few reach 30)."""
-        n, trees = len(dense), self.roots.shape[1]
-        nodes = np.tile(self.roots[position], n)
-        cell = np.repeat(np.arange(n) * dense.shape[1], trees)  # where each walk's row starts in dense.ravel()
+        ``labels[position]``: shape (rows, trees)."""
+        n = len(dense)
+        return self.cell_leaves(dense, np.arange(n), np.full(n, position, dtype=np.int64))
+
+    def cell_leaves(self, dense: np.ndarray, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The leaf reached in each tree by each cell (row ``rows[k]`` of ``dense``, the forest of
+        ``labels[positions[k]]``): shape (cells, trees). All the cells walk in one loop, whatever their forest;
+        each step moves only the walks not yet at a leaf (most trees are a few levels deep, a few reach 30)."""
+        trees = self.roots.shape[1]
+        nodes = self.roots[positions].ravel()
+        cell = np.repeat(rows * dense.shape[1], trees)  # where each walk's row starts in dense.ravel()
         flat = dense.ravel()
         walking = np.flatnonzero(~self.leaf[nodes])
         while len(walking):
@@ -169,7 +175,7 @@ class Forest:
             following = np.where(goes_left, np.take(self.left, at), np.take(self.right, at))
             nodes[walking] = following
             walking = walking[~np.take(self.leaf, following)]
-        return nodes.reshape(n, trees)
+        return nodes.reshape(len(positions), trees)
 
     def raw(self, dense: np.ndarray, position: int) -> np.ndarray:
         """Sum of leaf values per row for the forest of ``labels[position]`` (LightGBM's raw score)."""
@@ -190,12 +196,11 @@ class Forest:
             mine = rows[block : block + BLOCK_ROWS]
             sub_indptr, take = csr_take(indptr, mine)
             dense = self.columns(sub_indptr, indices[take], data[take])
-            for position, label in enumerate(self.labels):
-                these = np.flatnonzero(gated[mine, position])
-                if len(these):
-                    trees = 1.0 / (1.0 + np.exp(-self.raw(dense[these], position)))
-                    target = mine[these]
-                    out[target, label] = (1.0 - self.weight) * proba[target, label] + self.weight * trees
+            local, positions = np.nonzero(gated[mine])  # the block's gated cells, row by row
+            raw = self.value[self.cell_leaves(dense, local, positions)].sum(axis=1)
+            trees = 1.0 / (1.0 + np.exp(-raw))
+            target, label = mine[local], self.labels[positions]
+            out[target, label] = (1.0 - self.weight) * proba[target, label] + self.weight * trees
         return out
 
     def contributions(self, dense_row: np.ndarray, position: int) -> tuple[np.ndarray, np.ndarray]:

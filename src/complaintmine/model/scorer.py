@@ -227,7 +227,10 @@ class LinearScorer:
 
     def warm_up(self) -> None:
         """Build now what scoring a large batch builds on first use (the word fast path's tables), so that
-        worker processes forked after this share it."""
+        worker processes forked after this share it; and scipy's sparse module, which large batches' products use
+        (tfidf.TfidfRows.dot), so that no worker imports it again."""
+        import scipy.sparse  # noqa: F401
+
         self.space.word_batch()
 
     def linear_proba(self, featurized: Featurized) -> np.ndarray:
