@@ -28,7 +28,7 @@ import pytest
 
 import complaintmine as cm
 from complaintmine.labels import ISSUE_LABELS
-from complaintmine.mining.report import build_report, distinctive_terms, report_notes, write_report
+from complaintmine.mining.report import build_report, distinctive_terms, write_report
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "complaintmine-zh-0.1.0"
@@ -228,12 +228,25 @@ def test_without_text_date_or_group_the_report_says_what_is_missing(scored: pd.D
 
 def test_rows_without_a_readable_date_are_said_before_the_page_is_written():
     frame = pd.DataFrame(
-        {"date": ["2026-11-11", "昨天", None, "2026-11-12"], "text": ["a", "b", "c", ""], "error": ["", "", "", "x"]}
+        {
+            "labels": ["other", "price_hike", "other", "other", "not-a-label"],
+            "date": ["2026-11-11", "昨天", None, "2026-11-12", "前天"],
+            "text": ["a", "b", "c", "", "d"],
+            "error": ["", "", "", "x", ""],
+        }
     )
-    assert report_notes(frame, "text", "date") == [
+
+    def notes(frame: pd.DataFrame, date_column: str | None) -> list[str]:
+        said: list[str] = []
+        build_report(frame, date_column=date_column, on_note=said.append)
+        return said
+
+    # the row with an error and the one whose labels cell cannot be read are left out of the page, so of the note too
+    assert notes(frame, "date") == [
         "2 scored rows have no readable date in column 'date' (e.g. '昨天'): the trends leave them out"
     ]
-    assert report_notes(frame, "text", None) == [] and report_notes(frame.iloc[[0]], "text", "date") == []
+    assert notes(frame, None) == [] and notes(frame.iloc[[0]], "date") == []
+    assert notes(frame.drop(columns="text"), None)[0].startswith("no text column 'text'")
 
 
 def test_large_files_sample_texts_but_count_every_row(scored: pd.DataFrame, page: str):

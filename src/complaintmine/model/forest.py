@@ -175,7 +175,8 @@ class Forest:
             following = np.where(goes_left, np.take(self.left, at), np.take(self.right, at))
             nodes[walking] = following
             walking = walking[~np.take(self.leaf, following)]
-        return nodes.reshape(len(positions), trees)
+        leaves: np.ndarray = nodes.reshape(len(positions), trees)
+        return leaves
 
     def raw(self, dense: np.ndarray, position: int) -> np.ndarray:
         """Sum of leaf values per row for the forest of ``labels[position]`` (LightGBM's raw score)."""

@@ -32,7 +32,7 @@ import pandas as pd
 
 from ...errors import InputError
 from ..svg_charts import FONT_STACK
-from .data import DEFAULT_TITLE, MAX_TEXT_ROWS, _parse_dates, _prepare
+from .data import DEFAULT_TITLE, MAX_TEXT_ROWS, _prepare, _Rows
 from .sections import _amounts, _examples, _groups, _issues, _overview, _terms, _trends
 from .terms import _term_table, distinctive_terms
 
@@ -41,7 +41,6 @@ __all__ = [
     "build_report",
     "distinctive_terms",
     "report_file",
-    "report_notes",
     "scored_with",
     "write_report",
 ]
@@ -99,17 +98,22 @@ def build_report(
     title: str = DEFAULT_TITLE,
     source: str = "<dataframe>",
     max_text_rows: int = MAX_TEXT_ROWS,
+    on_note: Callable[[str], None] | None = None,
 ) -> str:
     """The report of a scored frame (output of ``classify``) as one HTML document; see the module docstring.
 
     ``text_column`` may be absent when it is the default ``text`` (sections that need text say so); a named
     date, group or non-default text column that is absent raises MissingColumnError naming ``source``.
     Terms, amounts and waiting times come from a fixed random sample of ``max_text_rows`` texts when there are
-    more (they cost about 1 ms per text); every count, trend and group figure uses all rows.
+    more (they cost about 1 ms per text); every count, trend and group figure uses all rows. ``on_note`` is
+    told, before the page is built, what it will lack (no text column; rows without a readable date).
     """
     from ... import __version__
 
     rows = _prepare(frame, text_column, date_column, group_column, mask, source, max_text_rows)
+    if on_note is not None:
+        for note in _notes(rows, text_column, date_column):
+            on_note(note)
     terms, origin = _term_table(rows)
     sections = [
         _overview(rows),
@@ -145,21 +149,20 @@ def build_report(
     )
 
 
-def report_notes(frame: pd.DataFrame, text_column: str = "text", date_column: str | None = None) -> list[str]:
-    """What a report of ``frame`` will lack, worded for the person who asked for it."""
+def _notes(rows: _Rows, text_column: str, date_column: str | None) -> list[str]:
+    """What the report of ``rows`` will lack, worded for the person who asked for it (from the rows the page
+    itself shows: errors and unreadable labels cells left out, dates as its trends parse them)."""
     notes = []
-    if text_column not in frame.columns:
+    if rows.texts is None:
         terms = (
-            "distinctive terms come from the evidence column" if "evidence" in frame.columns else "no distinctive terms"
+            "distinctive terms come from the evidence column" if rows.evidence is not None else "no distinctive terms"
         )
         notes.append(
             f"no text column {text_column!r}: the report has no amounts, waiting times or representative complaints, "
             f"and {terms}; carry the text with 'classify --keep-columns text', or name its column with --text-column"
         )
-    if date_column is not None and date_column in frame.columns:
-        errors = frame["error"] if "error" in frame.columns else pd.Series("", index=frame.index)
-        values = frame.loc[errors.fillna("").astype(str).eq(""), date_column]
-        undated = [value for value, day in zip(values, _parse_dates(values)) if day is None]
+    if date_column is not None and rows.dates is not None:
+        undated = [value for value, day in zip(rows.date_cells, rows.dates) if day is None]
         if undated:
             notes.append(
                 f"{len(undated):,} scored rows have no readable date in column {date_column!r} (e.g. "
@@ -215,15 +218,12 @@ def report_file(
 ) -> Path:
     """``complaintmine report``: read a scored file (or the folder of part files of ``--engine dask``), build its
     report (``options``: the columns and ``mask`` of :func:`build_report`) naming the model that scored it and
-    when, write it, and return its path. ``on_note`` is told what the report will lack (:func:`report_notes`)."""
+    when, write it, and return its path. ``on_note`` is told what the report will lack (see :func:`build_report`)."""
     from datetime import UTC
 
     from ...io.tables import read_table
 
     frame = read_table(scored, input_format, encoding)
-    for note in report_notes(frame, options.get("text_column", "text"), options.get("date_column")):
-        if on_note is not None:
-            on_note(note)
     scored_model = scored_with(scored, model)
     scored_at = None if scored == "-" else datetime.fromtimestamp(Path(scored).stat().st_mtime, tz=UTC)
     html = build_report(
@@ -233,6 +233,7 @@ def report_file(
         scored_at=scored_at,
         title=title or DEFAULT_TITLE,
         source=scored,
+        on_note=on_note,
         **options,
     )
     return write_report(output, html)

@@ -59,6 +59,7 @@ class _Rows:
     texts: list[str] | None
     evidence: list[dict[str, Any]] | None
     dates: list[pd.Timestamp | None] | None
+    date_cells: list[Any]  # the date column's cells of these rows, as read ([] without a date column)
     groups: list[str] | None
     mask_on: bool
     sample: list[int]
@@ -153,6 +154,7 @@ def _prepare(
         texts=texts,
         evidence=[_evidence(cell) for cell in rows["evidence"]] if "evidence" in columns else None,
         dates=_parse_dates(rows[date_column]) if date_column is not None else None,
+        date_cells=rows[date_column].tolist() if date_column is not None else [],
         groups=groups,
         mask_on=mask_on,
         sample=sorted(random.Random(0).sample(range(len(keep)), min(len(keep), max_text_rows))),
