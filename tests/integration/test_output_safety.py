@@ -8,6 +8,7 @@ import csv
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -111,6 +112,24 @@ def test_the_input_is_never_overwritten(tmp_path, how, command):
         else:
             run_mask_job(str(source), str(target))
     assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize("companion", [".partial", ".progress.json"])
+@pytest.mark.parametrize("command", ["classify", "extract", "mask"])
+def test_an_input_named_like_the_files_a_job_writes_beside_its_output_is_refused(tmp_path, companion, command):
+    # classify in.csv.partial -o in.csv once read back its own rows as it wrote them (without end) and then
+    # renamed the file away; an input named in.csv.progress.json was deleted when the job ended
+    output = tmp_path / "out.csv"
+    source = complaints(Path(f"{output}{companion}"))
+    before = source.read_bytes()
+    with pytest.raises(OutputError, match=f"which is the input file .*{re.escape(companion)}"):
+        if command == "classify":
+            run_job(JobOptions(input=str(source), output=str(output), input_format="csv", model_dir=MISSING_MODEL))
+        elif command == "extract":
+            run_extract_job(str(source), str(output), input_format="csv")
+        else:
+            run_mask_job(str(source), str(output), input_format="csv")
+    assert source.read_bytes() == before and not output.exists()
 
 
 def test_cli_classify_onto_its_input_is_one_line_and_leaves_it_alone(tmp_path):

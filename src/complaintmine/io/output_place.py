@@ -23,17 +23,34 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def companion_files(output: str) -> tuple[Path, Path]:
+    """The files a job writes beside ``output`` while it runs: ``OUTPUT.partial`` (the rows so far, renamed to
+    ``OUTPUT`` when the job is complete) and ``OUTPUT.progress.json`` (what ``--resume`` reads; removed at the end)."""
+    return Path(f"{output}.partial"), Path(f"{output}.progress.json")
+
+
 def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
-    """Raise OutputError unless ``output`` (``-`` for standard output) can be written, and is none of
-    ``inputs``. The job writes ``OUTPUT.partial`` beside it, so its folder must be writable."""
+    """Raise OutputError unless ``output`` (``-`` for standard output) can be written, and neither it nor the
+    files the job writes beside it (:func:`companion_files`) is one of ``inputs``: the job would replace, or
+    read back as it writes and then delete, its own input. The folder of ``output`` must be writable."""
     if output == "-":
         if sys.stdout is None:
             raise OutputError(output, "standard output is closed; pass -o FILE")
         return
     target = Path(output)
+    partial, progress = companion_files(output)
     for name in inputs:
-        if name != "-" and _same_file(Path(name), target):
+        if name == "-":
+            continue
+        if _same_file(Path(name), target):
             raise OutputError(output, f"is the input file {name}; writing it would replace the input. Pass another -o")
+        for companion, role in ((partial, "its rows while it runs"), (progress, "its --resume progress")):
+            if _same_file(Path(name), companion):
+                raise OutputError(
+                    output,
+                    f"the job would write {role} to {companion}, which is the input file {name}. "
+                    "Rename the input or pass another -o",
+                )
     if target.is_dir():
         raise OutputError(output, "is a directory; pass a file name with -o")
     if target.exists() and not target.is_file():

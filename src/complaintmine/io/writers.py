@@ -17,12 +17,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError
 from .formulas import neutralise_column
-from .output_place import write_failure
+from .output_place import companion_files, write_failure
 from .readers import format_of
 from .rows import Rows
 
@@ -170,8 +169,7 @@ class OutputWriter:
         self.neutralise = not raw_formulas  # CSV/TSV cells that would run as formulas get an apostrophe
         # Parquet files carry this (which model scored them) in their schema; the text formats have no place for it.
         self.metadata = {PARQUET_METADATA_KEY: json.dumps(metadata, sort_keys=True)} if metadata else None
-        self.partial = Path(f"{path}.partial")
-        self.state_path = Path(f"{path}.progress.json")
+        self.partial, self.state_path = companion_files(path)
         self.progress = Progress(fingerprint)
         self._stream = stream
         self._handle: Any = None
