@@ -289,15 +289,19 @@ def test_the_input_chain_tells_cells_apart_and_an_older_versions_chain_resumes_a
 # -- SIGTERM -----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow  # a 120,000-row job in subprocesses, twice
-def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path):
-    # large enough that the job still runs when its first progress record appears (after a second): 30,000 rows
-    # took 1.8 s once classify stopped importing pandas, and the test skipped itself
+def start_job(tmp_path: Path) -> tuple[subprocess.Popen[str], list[str], Path]:
+    """A 120,000-row classify job with two workers, in its own process group, once its first progress record is
+    written (large enough to be still running then: 30,000 rows took 1.8 s once classify stopped importing
+    pandas); skips the test if it finished first."""
     source = complaints(tmp_path / "in.csv", rows=120_000)
     out = tmp_path / "out.csv"
     base = [*entry_point(), "classify", str(source), "--id-column", "id", "--model", str(FROZEN), "--chunk-rows", "200"]
     process = subprocess.Popen(
-        [*base, "-o", str(out), "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*base, "-o", str(out), "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a scheduler's job has
     )
     progress = Path(f"{out}.progress.json")
     deadline = time.monotonic() + 60
@@ -306,8 +310,46 @@ def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path):
     if process.poll() is not None:
         process.communicate()  # close its pipes
         pytest.skip("the job finished before it could be stopped")
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)
+    return process, base, out
+
+
+def finished_like_a_fresh_run(tmp_path: Path, base: list[str], out: Path) -> None:
+    fresh = tmp_path / "fresh.csv"
+    subprocess.run([*base, "-o", str(fresh), "-j", "1", "-q"], check=True)
+    assert out.read_bytes() == fresh.read_bytes()
+
+
+def workers_of(pid: int) -> list[int]:
+    """The worker processes of a job: its children that run the same command (not multiprocessing's helpers)."""
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if parent == pid and (entry / "cmdline").read_bytes() == command:
+                    found.append(int(entry.name))
+            except (OSError, ValueError, IndexError):  # gone meanwhile
+                continue
+    return found
+
+
+@pytest.mark.slow  # a 120,000-row job in subprocesses, three times
+@pytest.mark.parametrize("to", ["the job", "its process group"])
+def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path, to):
+    # "its process group": what timeout, systemd and kill -TERM -PGID do. Workers used to die at once then, and
+    # the job could wait for ever for a chunk a dead worker held, or for the task queue's lock one died holding
+    process, base, out = start_job(tmp_path)
+    if to == "the job":
+        process.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("the job was still running 60 s after SIGTERM")
     assert process.returncode == JobStopped.exit_code, stderr
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
     assert stderr.strip().splitlines() == [
@@ -316,9 +358,26 @@ def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path):
     assert not out.exists()
     resumed = subprocess.run([*base, "-o", str(out), "-j", "2", "--resume", "-q"], capture_output=True, check=False)
     assert resumed.returncode == 0, resumed.stderr
-    fresh = tmp_path / "fresh.csv"
-    subprocess.run([*base, "-o", str(fresh), "-j", "1", "-q"], check=True)
-    assert out.read_bytes() == fresh.read_bytes()
+    finished_like_a_fresh_run(tmp_path, base, out)
+
+
+@pytest.mark.slow  # a 120,000-row job in subprocesses, twice
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
+def test_a_sigterm_sent_to_a_worker_alone_loses_nothing(tmp_path):
+    # the pool stops its workers with SIGTERM; one from anyone else must not end a worker: its chunk would be lost
+    process, base, out = start_job(tmp_path)
+    workers = workers_of(process.pid)
+    assert len(workers) == 2
+    for worker in workers:
+        os.kill(worker, signal.SIGTERM)
+    try:
+        _, stderr = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("the job was still running 120 s after its workers were sent SIGTERM")
+    assert process.returncode == 0, stderr
+    finished_like_a_fresh_run(tmp_path, base, out)
 
 
 def test_the_sigterm_handler_is_the_callers_again_after_a_job(tmp_path, model):

@@ -357,13 +357,20 @@ def _run_parallel(
             options.workers, initializer=_init_worker, initargs=(options.model_dir, options)
         ) as pool:
             gc.unfreeze()  # the workers exist; the parent may collect its own garbage again
-            in_flight: deque[Any] = deque()
-            for chunk, offset in work:
-                in_flight.append(pool.apply_async(_score_in_worker, (chunk, offset)))
-                if len(in_flight) >= 2 * options.workers:
+            try:
+                in_flight: deque[Any] = deque()
+                for chunk, offset in work:
+                    in_flight.append(pool.apply_async(_score_in_worker, (chunk, offset)))
+                    if len(in_flight) >= 2 * options.workers:
+                        record(in_flight.popleft().get())
+                while in_flight:
                     record(in_flight.popleft().get())
-            while in_flight:
-                record(in_flight.popleft().get())
+            finally:
+                # Done or stopped: the workers finish what they hold and exit on their own. The pool's exit would
+                # stop them with SIGTERM, which they ignore, and which could kill one holding a lock of the pool's
+                # queues that the pool's shutdown then waits for (stopping.py).
+                pool.close()
+                pool.join()
     finally:
         _worker_state.clear()
 

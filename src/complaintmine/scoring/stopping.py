@@ -4,8 +4,14 @@ Without a handler SIGTERM ends the parent at once: the progress record is up to 
 processes, writing results into a pipe nobody reads any more, die with BrokenPipeError tracebacks. With
 :class:`StopOnTerm` the signal raises :class:`~complaintmine.errors.JobStopped` in the parent, but never in
 the middle of writing a chunk (it waits for the chunk to be written whole), so the job abandons its output
-as an interrupted job does (kept for ``--resume``) and the pool stops its workers. Workers ignore SIGINT and
-take SIGTERM's default action, so they end silently when the pool (or a terminal's Ctrl-C) stops them.
+as an interrupted job does (kept for ``--resume``).
+
+Workers ignore SIGINT and SIGTERM: stopping the job is the parent's business. ``timeout``, systemd and a
+terminal's Ctrl-C signal the whole process group, and a worker that died at once could take a chunk with it
+(the parent would wait for it for ever) or die holding a lock of the pool's queues, which the pool's own
+shutdown then waits for (an audit saw jobs hang for ten minutes after ``timeout 4``). So the parent, once it
+stops, lets its workers finish the chunks they hold (at most two per worker are queued) and exit on their own
+(``batch._run_parallel``); it never needs to signal them.
 
 The handler is installed only for the job's duration and only from the main thread (the only one that can).
 """
@@ -67,6 +73,6 @@ class StopOnTerm:
 
 
 def quiet_worker_signals() -> None:
-    """In a worker process: Ctrl-C is the parent's business, and SIGTERM (from Pool.terminate) just ends it."""
+    """In a worker process: Ctrl-C and SIGTERM are the parent's business (see the module docstring)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
