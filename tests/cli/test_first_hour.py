@@ -324,3 +324,18 @@ def test_a_mistyped_input_name_gets_a_suggestion_and_extract_names_its_failures(
     result = run("extract", tmp_path / "complaints.csv", "--id-column", "id", "-o", tmp_path / "fields.csv")
     assert result.returncode == 0, result.stderr
     assert "extracted fields from 1 of 2 rows" in result.stderr and "  1 empty text" in result.stderr
+
+
+def test_mask_says_which_rows_it_could_not_read(tmp_path):
+    # a row in another encoding is copied with its reason in 'error'; the summary used to say only "masked 3 row(s)"
+    source = tmp_path / "mixed.csv"
+    utf8 = "".join(f"{i},预售尾款涨价了，客服电话13812345678不接\n" for i in range(3, 40))
+    source.write_bytes("id,text\n1,好评\n".encode() + "2,赠品没收到\n".encode("gbk") + utf8.encode())
+    result = run("mask", source, "-o", tmp_path / "masked.csv")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].endswith("1 row(s) could not be read, copied as read with the reason in 'error'"), lines
+    assert lines[1:] == ["  1 undecodable bytes"]
+    clean = tmp_path / "ok.csv"
+    clean.write_text("id,text\n1,好评\n", encoding="utf-8")
+    assert "could not be read" not in run("mask", clean, "-o", tmp_path / "ok-masked.csv").stderr

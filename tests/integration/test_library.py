@@ -10,6 +10,7 @@ import pytest
 import complaintmine as cm
 from complaintmine.mining.jobs import extraction_columns, run_extract_job, run_mask_job
 from complaintmine.model.runtime import score_texts
+from complaintmine.scoring.batch import JobOptions, run_job
 
 from ..conftest import DATA
 
@@ -71,6 +72,23 @@ def test_extract_job_gives_one_row_per_input_row_with_fields(tmp_path):
     assert back[0]["money"] and back[3]["error"] == "line 4: empty text"
     columns = extraction_columns(["尾款涨了五十", None])
     assert columns["difference"][1] is None and columns["fields"][0]["money"]
+
+
+def test_a_row_that_could_not_be_read_gets_no_extracted_fields(tmp_path, tiny_model):
+    # line 3 has a field too many: its text cell is read, but the row is an error row, so extract and
+    # classify --extract give it no fields, as classify gives it no labels
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n1,尾款涨了五十元\n2,尾款涨了八十元,多余\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run_extract_job(str(source), str(out), ["text"], "id")
+    back = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert back[0]["money"] and back[0]["error"] == ""
+    assert back[1]["error"] == "line 3: expected 2 fields, found 3"
+    assert back[1]["money"] is None and back[1]["fields"] is None
+    scored = tmp_path / "scored.jsonl"
+    run_job(JobOptions(input=str(source), output=str(scored), model_dir=str(tiny_model), workers=1, extract=True))
+    rows = [json.loads(line) for line in scored.read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["fields"] and rows[1]["fields"] is None and rows[1]["labels"] is None
 
 
 def test_scores_of_an_empty_list_have_the_right_shape(tiny_model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
@@ -89,6 +90,12 @@ class Engine(StrEnum):
 def _fail(message: str, code: int) -> None:
     typer.echo(f"complaintmine: error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def say_failures(errors: Counter[str]) -> None:
+    """The rows a job could not read or score, counted by reason, most frequent first (after its summary line)."""
+    for reason, count in errors.most_common():
+        typer.echo(f"  {count:,} {reason}", err=True)
 
 
 def handle_errors(func: F) -> F:

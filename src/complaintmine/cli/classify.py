@@ -19,6 +19,7 @@ from . import (
     _Progress,
     app,
     handle_errors,
+    say_failures,
 )
 
 
@@ -201,8 +202,7 @@ def classify_cli(
             f"{summary.model}{resumed}; {summary.failed:,} row(s) could not be scored",
             err=True,
         )
-        for reason, count in summary.errors.most_common():
-            typer.echo(f"  {count:,} {reason}", err=True)
+        say_failures(summary.errors)
     undecodable = summary.errors.get("undecodable bytes", 0)
     if encoding and summary.rows and undecodable * 2 > summary.rows:  # even with --quiet: nothing useful came out
         typer.echo(

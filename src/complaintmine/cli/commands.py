@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import InputEncoding, InputFormat, Quiet, RawFormulas, TableInput, TableOutput, app, handle_errors
+from . import InputEncoding, InputFormat, Quiet, RawFormulas, TableInput, TableOutput, app, handle_errors, say_failures
 
 
 def _say(message: str) -> None:
@@ -277,8 +277,7 @@ def extract_cli(
             + ("" if output == "-" else f" to {output}"),
             err=True,
         )
-        for reason, count in summary.errors.most_common():
-            typer.echo(f"  {count:,} {reason}", err=True)
+        say_failures(summary.errors)
 
 
 @app.command("mask")
@@ -316,7 +315,14 @@ def mask_cli(
     summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding, raw_formulas)
     if not quiet:
         read_as = f" (read as {summary.encoding})" if summary.encoding else ""
-        typer.echo(f"masked {summary.rows:,} row(s){read_as}" + ("" if output == "-" else f" to {output}"), err=True)
+        failed = f"; {summary.failed:,} row(s) could not be read, copied as read with the reason in 'error'"
+        typer.echo(
+            f"masked {summary.rows:,} row(s){read_as}"
+            + ("" if output == "-" else f" to {output}")
+            + (failed if summary.failed else ""),
+            err=True,
+        )
+        say_failures(summary.errors)
 
 
 @app.command("report")

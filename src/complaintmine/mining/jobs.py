@@ -36,9 +36,14 @@ def run_mask_job(
     )
 
 
-def extraction_columns(texts: Sequence[Any]) -> dict[str, list[Any]]:
-    """Flat evidence columns for a spreadsheet, plus ``fields`` with everything (spans included)."""
+def extraction_columns(texts: Sequence[Any], errors: Sequence[Any] | None = None) -> dict[str, list[Any]]:
+    """Flat evidence columns for a spreadsheet, plus ``fields`` with everything (spans included). A row with an
+    error in ``errors`` (a line that could not be read: its text is not what the file holds) gets none, as
+    classify leaves such a row's labels empty."""
     from .extract import extract
+
+    if errors is not None:
+        texts = [None if error else text for text, error in zip(texts, errors)]
 
     columns: dict[str, list[Any]] = {
         name: []
@@ -78,7 +83,7 @@ def run_extract_job(
     def extracted(chunk: Rows, first_row: int) -> Rows:
         texts = [text_of(values) for values in zip(*(chunk[c] for c in text_columns))]
         ids = chunk[id_column] if id_column else range(first_row, first_row + len(chunk))
-        out = Rows({id_column or "row": list(ids), **extraction_columns(texts)}, len(chunk))
+        out = Rows({id_column or "row": list(ids), **extraction_columns(texts, chunk[ERROR])}, len(chunk))
         errors = [e or ("" if isinstance(t, str) and t.strip() else "empty text") for e, t in zip(chunk[ERROR], texts)]
         out["error"] = located(errors, chunk.get(LINE))
         return out

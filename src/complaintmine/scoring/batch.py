@@ -167,7 +167,7 @@ def score_chunk(model: Model, options: JobOptions, chunk: Rows, first_row: int) 
         position = len(scored.columns) - 1  # before "error"
         from ..mining.jobs import extraction_columns
 
-        for field_name, field_values in extraction_columns(texts).items():
+        for field_name, field_values in extraction_columns(texts, scored["error"]).items():
             scored.insert(position, field_name, field_values)
             position += 1
     if options.keep_columns:
