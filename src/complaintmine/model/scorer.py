@@ -227,10 +227,8 @@ class LinearScorer:
 
     def warm_up(self) -> None:
         """Build now what scoring a large batch builds on first use (the word fast path's tables), so that
-        worker processes forked after this share it; and scipy's sparse module, which large batches' products use
-        (tfidf.TfidfRows.dot), so that no worker imports it again."""
-        import scipy.sparse  # noqa: F401
-
+        worker processes forked after this share it. (scipy, which the products of batches of 64 rows or more
+        use, is left to each worker's first such batch: a job of small chunks never needs it.)"""
         self.space.word_batch()
 
     def linear_proba(self, featurized: Featurized) -> np.ndarray:
