@@ -334,7 +334,7 @@ def test_mask_says_which_rows_it_could_not_read(tmp_path):
     result = run("mask", source, "-o", tmp_path / "masked.csv")
     assert result.returncode == 0, result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines[0].endswith("1 row(s) could not be read, copied as read with the reason in 'error'"), lines
+    assert lines[0].endswith("1 row(s) could not be read: kept as decoded (masked too), reason in 'error'"), lines
     assert lines[1:] == ["  1 undecodable bytes"]
     clean = tmp_path / "ok.csv"
     clean.write_text("id,text\n1,好评\n", encoding="utf-8")

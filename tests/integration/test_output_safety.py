@@ -132,6 +132,25 @@ def test_an_input_named_like_the_files_a_job_writes_beside_its_output_is_refused
     assert source.read_bytes() == before and not output.exists()
 
 
+@pytest.mark.parametrize("companion", ["", ".partial", ".progress.json"])
+def test_standard_input_redirected_from_the_output_or_its_companions_is_refused(tmp_path, companion):
+    # classify - -o out.csv < out.csv.partial read back its own rows without end (215 MB in 15 s)
+    output = tmp_path / "out.csv"
+    source = complaints(Path(f"{output}{companion}"))
+    before = source.read_bytes()
+    with open(source, "rb") as stdin:
+        result = subprocess.run(
+            [*entry_point(), "classify", "-", "--format", "csv", "-o", str(output)],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert result.returncode == OutputError.exit_code, result.stderr
+    assert "the file on standard input" in result.stderr and result.stderr.count("\n") == 1
+    assert source.read_bytes() == before and (companion == "" or not output.exists())
+
+
 def test_cli_classify_onto_its_input_is_one_line_and_leaves_it_alone(tmp_path):
     source = complaints(tmp_path / "in.csv")
     before = source.read_bytes()
@@ -335,27 +354,51 @@ def workers_of(pid: int) -> list[int]:
 
 
 @pytest.mark.slow  # a 120,000-row job in subprocesses, three times
-@pytest.mark.parametrize("to", ["the job", "its process group"])
+@pytest.mark.parametrize("to", ["the job", "its process group", "its process group twice"])
 def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path, to):
     # "its process group": what timeout, systemd and kill -TERM -PGID do. Workers used to die at once then, and
-    # the job could wait for ever for a chunk a dead worker held, or for the task queue's lock one died holding
+    # the job could wait for ever for a chunk a dead worker held, or for the task queue's lock one died holding;
+    # a second signal while the job was stopping could leave it waiting for its workers for ever
     process, base, out = start_job(tmp_path)
     if to == "the job":
         process.send_signal(signal.SIGTERM)
     else:
         os.killpg(process.pid, signal.SIGTERM)
+        if to.endswith("twice"):
+            time.sleep(0.02)
+            os.killpg(process.pid, signal.SIGTERM)
     try:
         _, stderr = process.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         pytest.fail("the job was still running 60 s after SIGTERM")
-    assert process.returncode == JobStopped.exit_code, stderr
+    # a second SIGTERM may find the job's handler already gone: then it ends the process, as SIGTERM does
+    assert process.returncode in ((JobStopped.exit_code, -signal.SIGTERM) if to.endswith("twice") else (143,)), stderr
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
     assert stderr.strip().splitlines() == [
         "complaintmine: error: stopped by SIGTERM; what was written is kept: run it again with --resume"
     ]
     assert not out.exists()
+    resumed = subprocess.run([*base, "-o", str(out), "-j", "2", "--resume", "-q"], capture_output=True, check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    finished_like_a_fresh_run(tmp_path, base, out)
+
+
+@pytest.mark.slow  # a 120,000-row job in subprocesses, twice
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
+def test_a_worker_killed_outright_stops_the_job_with_an_error_and_resume_completes(tmp_path):
+    # as the out-of-memory killer does: the job used to wait for the lost chunk for ever, Ctrl-C included
+    process, base, out = start_job(tmp_path)
+    os.kill(workers_of(process.pid)[0], signal.SIGKILL)
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("the job was still running 60 s after one of its workers was killed")
+    assert process.returncode == 1 and "ended (exit code -9) before it answered" in stderr, stderr
+    assert "run the job again with --resume" in stderr and "Traceback" not in stderr
     resumed = subprocess.run([*base, "-o", str(out), "-j", "2", "--resume", "-q"], capture_output=True, check=False)
     assert resumed.returncode == 0, resumed.stderr
     finished_like_a_fresh_run(tmp_path, base, out)

@@ -315,7 +315,7 @@ def mask_cli(
     summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding, raw_formulas)
     if not quiet:
         read_as = f" (read as {summary.encoding})" if summary.encoding else ""
-        failed = f"; {summary.failed:,} row(s) could not be read, copied as read with the reason in 'error'"
+        failed = f"; {summary.failed:,} row(s) could not be read: kept as decoded (masked too), reason in 'error'"
         typer.echo(
             f"masked {summary.rows:,} row(s){read_as}"
             + ("" if output == "-" else f" to {output}")

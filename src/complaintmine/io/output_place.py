@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,8 +17,12 @@ from pathlib import Path
 from ..errors import OutputError
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _same_file(a: Path | str, b: Path) -> bool:
+    """Whether ``a`` (a path, or ``-``: standard input when it is redirected from a file) and ``b`` are one file."""
     try:
+        if a == "-":
+            stdin = os.fstat(0)
+            return stat.S_ISREG(stdin.st_mode) and os.path.samestat(stdin, os.stat(b))
         return os.path.samefile(a, b)
     except OSError:
         return False
@@ -40,16 +45,14 @@ def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
     target = Path(output)
     partial, progress = companion_files(output)
     for name in inputs:
-        if name == "-":
-            continue
-        if _same_file(Path(name), target):
-            raise OutputError(output, f"is the input file {name}; writing it would replace the input. Pass another -o")
+        shown = "the file on standard input" if name == "-" else f"the input file {name}"
+        if _same_file(name, target):
+            raise OutputError(output, f"is {shown}; writing it would replace the input. Pass another -o")
         for companion, role in ((partial, "its rows while it runs"), (progress, "its --resume progress")):
-            if _same_file(Path(name), companion):
+            if _same_file(name, companion):
                 raise OutputError(
                     output,
-                    f"the job would write {role} to {companion}, which is the input file {name}. "
-                    "Rename the input or pass another -o",
+                    f"the job would write {role} to {companion}, which is {shown}. Rename the input or pass another -o",
                 )
     if target.is_dir():
         raise OutputError(output, "is a directory; pass a file name with -o")

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import re
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import get_context
@@ -28,7 +28,8 @@ from ..model.artifact import load_model
 from ..model.runtime import Model
 from .frame import score_rows
 from .resume_check import InputTrail
-from .stopping import StopOnTerm, quiet_worker_signals
+from .stopping import StopOnTerm
+from .workers import Workers
 
 ProgressCallback = Callable[[int, float | None], None]  # rows done, fraction of input bytes read (if known)
 
@@ -197,7 +198,6 @@ _worker_state: dict[str, Any] = {}
 
 
 def _init_worker(model_dir: str, options: JobOptions) -> None:
-    quiet_worker_signals()
     if "model" not in _worker_state:
         _worker_state["model"] = load_model(model_dir)
         if options.explain:
@@ -352,27 +352,15 @@ def _run_parallel(
         # writes to the header of every inherited object and so copies the parent's whole heap, page by page.
         gc.collect()
         gc.freeze()
-    try:
-        with get_context(method).Pool(
-            options.workers, initializer=_init_worker, initargs=(options.model_dir, options)
-        ) as pool:
-            gc.unfreeze()  # the workers exist; the parent may collect its own garbage again
-            try:
-                in_flight: deque[Any] = deque()
-                for chunk, offset in work:
-                    in_flight.append(pool.apply_async(_score_in_worker, (chunk, offset)))
-                    if len(in_flight) >= 2 * options.workers:
-                        record(in_flight.popleft().get())
-                while in_flight:
-                    record(in_flight.popleft().get())
-            finally:
-                # Done or stopped: the workers finish what they hold and exit on their own. The pool's exit would
-                # stop them with SIGTERM, which they ignore, and which could kill one holding a lock of the pool's
-                # queues that the pool's shutdown then waits for (stopping.py).
-                pool.close()
-                pool.join()
-    finally:
-        _worker_state.clear()
+    with Workers(
+        get_context(method), options.workers, _init_worker, (options.model_dir, options), _score_in_worker
+    ) as pool:
+        gc.unfreeze()  # the workers exist; the parent may collect its own garbage again
+        try:
+            for scored in pool.results(work):
+                record(scored)
+        finally:
+            _worker_state.clear()
 
 
 def _start_methods() -> list[str]:

@@ -7,11 +7,8 @@ the middle of writing a chunk (it waits for the chunk to be written whole), so t
 as an interrupted job does (kept for ``--resume``).
 
 Workers ignore SIGINT and SIGTERM: stopping the job is the parent's business. ``timeout``, systemd and a
-terminal's Ctrl-C signal the whole process group, and a worker that died at once could take a chunk with it
-(the parent would wait for it for ever) or die holding a lock of the pool's queues, which the pool's own
-shutdown then waits for (an audit saw jobs hang for ten minutes after ``timeout 4``). So the parent, once it
-stops, lets its workers finish the chunks they hold (at most two per worker are queued) and exit on their own
-(``batch._run_parallel``); it never needs to signal them.
+terminal's Ctrl-C signal the whole process group; the parent stops as above and kills its workers, which share
+no lock with it or with each other (scoring/workers.py), so nothing can be left waiting.
 
 The handler is installed only for the job's duration and only from the main thread (the only one that can).
 """
