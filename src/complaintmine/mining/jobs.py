@@ -38,8 +38,8 @@ def run_mask_job(
 
 def extraction_columns(texts: Sequence[Any], errors: Sequence[Any] | None = None) -> dict[str, list[Any]]:
     """Flat evidence columns for a spreadsheet, plus ``fields`` with everything (spans included). A row with an
-    error in ``errors`` (a line that could not be read: its text is not what the file holds) gets none, as
-    classify leaves such a row's labels empty."""
+    error in ``errors`` (a line that could not be read, whose text is not what the file holds, or, from
+    classify, a text it could not score) gets none, as classify leaves such a row's labels empty."""
     from .extract import extract
 
     if errors is not None:
