@@ -338,6 +338,22 @@ def finished_like_a_fresh_run(tmp_path: Path, base: list[str], out: Path) -> Non
     assert out.read_bytes() == fresh.read_bytes()
 
 
+def resumed_like_a_fresh_run(tmp_path: Path, base: list[str], out: Path) -> None:
+    resumed = subprocess.run([*base, "-o", str(out), "-j", "2", "--resume", "-q"], capture_output=True, check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    finished_like_a_fresh_run(tmp_path, base, out)
+
+
+def ended_within(process: subprocess.Popen[str], seconds: float, after: str) -> str:
+    """The job's standard error once it ends; the test fails (and the job is killed) if it runs ``seconds`` more."""
+    try:
+        return process.communicate(timeout=seconds)[1]
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"the job was still running {seconds} s after {after}")
+
+
 def workers_of(pid: int) -> list[int]:
     """The worker processes of a job: its children that run the same command (not multiprocessing's helpers)."""
     command = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -367,12 +383,7 @@ def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path, t
         if to.endswith("twice"):
             time.sleep(0.02)
             os.killpg(process.pid, signal.SIGTERM)
-    try:
-        _, stderr = process.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail("the job was still running 60 s after SIGTERM")
+    stderr = ended_within(process, 60, "SIGTERM")
     # a second SIGTERM may find the job's handler already gone: then it ends the process, as SIGTERM does
     assert process.returncode in ((JobStopped.exit_code, -signal.SIGTERM) if to.endswith("twice") else (143,)), stderr
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
@@ -380,9 +391,7 @@ def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path, t
         "complaintmine: error: stopped by SIGTERM; what was written is kept: run it again with --resume"
     ]
     assert not out.exists()
-    resumed = subprocess.run([*base, "-o", str(out), "-j", "2", "--resume", "-q"], capture_output=True, check=False)
-    assert resumed.returncode == 0, resumed.stderr
-    finished_like_a_fresh_run(tmp_path, base, out)
+    resumed_like_a_fresh_run(tmp_path, base, out)
 
 
 @pytest.mark.slow  # a 120,000-row job in subprocesses, twice
@@ -391,34 +400,22 @@ def test_a_worker_killed_outright_stops_the_job_with_an_error_and_resume_complet
     # as the out-of-memory killer does: the job used to wait for the lost chunk for ever, Ctrl-C included
     process, base, out = start_job(tmp_path)
     os.kill(workers_of(process.pid)[0], signal.SIGKILL)
-    try:
-        _, stderr = process.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail("the job was still running 60 s after one of its workers was killed")
+    stderr = ended_within(process, 60, "one of its workers was killed")
     assert process.returncode == 1 and "ended (exit code -9) before it answered" in stderr, stderr
     assert "run the job again with --resume" in stderr and "Traceback" not in stderr
-    resumed = subprocess.run([*base, "-o", str(out), "-j", "2", "--resume", "-q"], capture_output=True, check=False)
-    assert resumed.returncode == 0, resumed.stderr
-    finished_like_a_fresh_run(tmp_path, base, out)
+    resumed_like_a_fresh_run(tmp_path, base, out)
 
 
 @pytest.mark.slow  # a 120,000-row job in subprocesses, twice
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
 def test_a_sigterm_sent_to_a_worker_alone_loses_nothing(tmp_path):
-    # the pool stops its workers with SIGTERM; one from anyone else must not end a worker: its chunk would be lost
+    # stopping is the main process's business: a SIGTERM to a worker alone must not end it (its chunk would be lost)
     process, base, out = start_job(tmp_path)
     workers = workers_of(process.pid)
     assert len(workers) == 2
     for worker in workers:
         os.kill(worker, signal.SIGTERM)
-    try:
-        _, stderr = process.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail("the job was still running 120 s after its workers were sent SIGTERM")
+    stderr = ended_within(process, 120, "its workers were sent SIGTERM")
     assert process.returncode == 0, stderr
     finished_like_a_fresh_run(tmp_path, base, out)
 
