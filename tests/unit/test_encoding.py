@@ -50,3 +50,21 @@ def test_binary_formats_have_no_encoding(tmp_path):
     path = tmp_path / "in.parquet"
     pd.DataFrame({"text": ["赠品没收到"]}).to_parquet(path)
     assert chosen_encoding(open_source(str(path))) is None
+
+
+def test_a_utf8_file_with_a_line_from_a_gbk_one_is_read_as_utf8_and_that_line_alone_flagged(tmp_path):
+    # read as GB18030 (what the detector guessed for so short a file), the UTF-8 lines decoded without an error
+    # into other characters
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("id,text\n1,电话13812345678\n".encode() + "2,赠品没收到\n".encode("gbk") + "3,好评\n".encode())
+    source = open_source(str(path))
+    assert source.encoding == "utf-8"
+    frame = next(iter_chunks(source))
+    assert frame["text"][0] == "电话13812345678" and frame["text"][2] == "好评"
+    assert "not valid text" in frame["__error__"][1] and not frame["__error__"][0] and not frame["__error__"][2]
+
+
+@pytest.mark.parametrize("lines", [1, 2, 5])
+def test_a_short_gbk_file_is_not_taken_for_a_mostly_utf8_one(lines):
+    data = ("id,text\n" + "".join(f"{i},赠品没收到，客服说{i}天内补发\n" for i in range(lines))).encode("gbk")
+    assert detect_encoding(data) == "gb18030"

@@ -1,7 +1,8 @@
 """Which encoding a text input is read with: one rule for the readers, tables and the Dask inputs.
 
 A forced encoding (``--encoding``) is used as given (checked to exist); otherwise BOMs first (UTF-8, UTF-16),
-then UTF-8 if the first megabyte decodes, else charset-normalizer's best guess, overruled by GB18030 when the
+then UTF-8 if the first megabyte decodes, or if most of its lines with non-ASCII bytes do (:func:`mostly_utf8`: the
+others become error rows), else charset-normalizer's best guess, overruled by GB18030 when the
 detector is unsure and the bytes read as common Chinese characters (chinese_first.py). UTF-8 with a BOM is read as
 ``utf-8-sig``, so no reader ever sees the BOM.
 """
@@ -34,6 +35,8 @@ def detect_encoding(sample: bytes) -> str:
         # The sample cut a character in half (not: a short GBK file whose bytes are no UTF-8 at all).
         if exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3:
             return "utf-8"
+    if mostly_utf8(sample):
+        return "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
@@ -61,3 +64,22 @@ def file_encoding(path: str | Path, forced: str | None = None) -> str:
     with open(path, "rb") as handle:
         head = handle.read(SAMPLE)
     return choose_encoding(path, head, forced)
+
+
+def mostly_utf8(sample: bytes) -> bool:
+    """Whether more of the sample's lines with non-ASCII bytes are UTF-8 than are not: a UTF-8 export with a few
+    lines pasted in from a GBK one. Read as UTF-8, those few become error rows ("bytes that are not valid
+    text"); read as GB18030, as the detector may guess for a short file, every UTF-8 line would decode without
+    an error into other characters. Lines of GBK Chinese are practically never valid UTF-8 (a GBK lead byte
+    must be followed by UTF-8 continuation bytes, 0x80-0xBF, throughout), so a GBK file is not taken for one."""
+    valid = invalid = 0
+    lines = sample.split(b"\n")
+    for line in lines[:-1] if len(lines) > 1 else lines:  # the last line may be cut short by the sample
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            valid += 1
+        except UnicodeDecodeError:
+            invalid += 1
+    return valid > invalid
