@@ -9,6 +9,7 @@ from typing import Any
 from ..io.readers import ERROR, LINE
 from ..io.rows import Rows
 from ..scoring.batch import JobSummary, located, run_table_job, text_of
+from ..scoring.frame import text_problem
 
 
 def run_mask_job(
@@ -83,8 +84,8 @@ def run_extract_job(
     def extracted(chunk: Rows, first_row: int) -> Rows:
         texts = [text_of(values) for values in zip(*(chunk[c] for c in text_columns))]
         ids = chunk[id_column] if id_column else range(first_row, first_row + len(chunk))
-        out = Rows({id_column or "row": list(ids), **extraction_columns(texts, chunk[ERROR])}, len(chunk))
-        errors = [e or ("" if isinstance(t, str) and t.strip() else "empty text") for e, t in zip(chunk[ERROR], texts)]
+        errors = [e or text_problem(t) or "" for e, t in zip(chunk[ERROR], texts)]  # the reasons classify gives
+        out = Rows({id_column or "row": list(ids), **extraction_columns(texts, errors)}, len(chunk))
         out["error"] = located(errors, chunk.get(LINE))
         return out
 

@@ -63,7 +63,8 @@ _LABEL_STRINGS = np.array(
 )
 
 
-def _cell_problem(value: object) -> str | None:
+def text_problem(value: object) -> str | None:
+    """Why a text cell cannot be scored (or have fields extracted), or None: empty, not a string, a lone surrogate."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "empty text"
     if not isinstance(value, str):
@@ -95,7 +96,7 @@ def score_rows(
     errors: list[str] = [""] * n
     scoreable: list[int] = []
     for i, (value, problem) in enumerate(zip(texts, upstream if upstream is not None else [None] * n)):
-        reason = problem if isinstance(problem, str) and problem else _cell_problem(value)
+        reason = problem if isinstance(problem, str) and problem else text_problem(value)
         if reason:
             errors[i] = reason
         else:
