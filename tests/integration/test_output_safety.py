@@ -309,10 +309,10 @@ def test_the_input_chain_tells_cells_apart_and_an_older_versions_chain_resumes_a
 
 
 def start_job(tmp_path: Path) -> tuple[subprocess.Popen[str], list[str], Path]:
-    """A 120,000-row classify job with two workers, in its own process group, once its first progress record is
-    written (large enough to be still running then: 30,000 rows took 1.8 s once classify stopped importing
-    pandas); skips the test if it finished first."""
-    source = complaints(tmp_path / "in.csv", rows=120_000)
+    """A 400,000-row classify job with two workers, in its own process group, once its first progress record is
+    written (large enough to be still running then: 120,000 rows often finished first on a quiet machine, and
+    the tests skipped themselves); skips the test if it finished first."""
+    source = complaints(tmp_path / "in.csv", rows=400_000)
     out = tmp_path / "out.csv"
     base = [*entry_point(), "classify", str(source), "--id-column", "id", "--model", str(FROZEN), "--chunk-rows", "200"]
     process = subprocess.Popen(
@@ -369,7 +369,7 @@ def workers_of(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.slow  # a 120,000-row job in subprocesses, three times
+@pytest.mark.slow  # a 400,000-row job in subprocesses, three times
 @pytest.mark.parametrize("to", ["the job", "its process group", "its process group twice"])
 def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path, to):
     # "its process group": what timeout, systemd and kill -TERM -PGID do. Workers used to die at once then, and
@@ -394,7 +394,7 @@ def test_sigterm_with_two_workers_stops_cleanly_and_resume_completes(tmp_path, t
     resumed_like_a_fresh_run(tmp_path, base, out)
 
 
-@pytest.mark.slow  # a 120,000-row job in subprocesses, twice
+@pytest.mark.slow  # a 400,000-row job in subprocesses, twice
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
 def test_a_worker_killed_outright_stops_the_job_with_an_error_and_resume_completes(tmp_path):
     # as the out-of-memory killer does: the job used to wait for the lost chunk for ever, Ctrl-C included
@@ -406,7 +406,7 @@ def test_a_worker_killed_outright_stops_the_job_with_an_error_and_resume_complet
     resumed_like_a_fresh_run(tmp_path, base, out)
 
 
-@pytest.mark.slow  # a 120,000-row job in subprocesses, twice
+@pytest.mark.slow  # a 400,000-row job in subprocesses, twice
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
 def test_a_sigterm_sent_to_a_worker_alone_loses_nothing(tmp_path):
     # stopping is the main process's business: a SIGTERM to a worker alone must not end it (its chunk would be lost)

@@ -154,12 +154,6 @@ class Forest:
         dense[rows[hit], place[hit] + 1] = data[hit]
         return dense
 
-    def leaves(self, dense: np.ndarray, position: int) -> np.ndarray:
-        """The leaf each row of ``dense`` (from :meth:`columns`) reaches in each tree of the forest of
-        ``labels[position]``: shape (rows, trees)."""
-        n = len(dense)
-        return self.cell_leaves(dense, np.arange(n), np.full(n, position, dtype=np.int64))
-
     def cell_leaves(self, dense: np.ndarray, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """The leaf reached in each tree by each cell (row ``rows[k]`` of ``dense``, the forest of
         ``labels[positions[k]]``): shape (cells, trees). All the cells walk in one loop, whatever their forest;
@@ -178,9 +172,14 @@ class Forest:
         leaves: np.ndarray = nodes.reshape(len(positions), trees)
         return leaves
 
+    def cell_raw(self, dense: np.ndarray, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Sum of leaf values per cell (see :meth:`cell_leaves`): LightGBM's raw score of each cell's forest."""
+        return np.asarray(self.value[self.cell_leaves(dense, rows, positions)].sum(axis=1))
+
     def raw(self, dense: np.ndarray, position: int) -> np.ndarray:
-        """Sum of leaf values per row for the forest of ``labels[position]`` (LightGBM's raw score)."""
-        return np.asarray(self.value[self.leaves(dense, position)].sum(axis=1))
+        """Sum of leaf values per row of ``dense`` for the forest of ``labels[position]``."""
+        n = len(dense)
+        return self.cell_raw(dense, np.arange(n), np.full(n, position, dtype=np.int64))
 
     def gated(self, proba: np.ndarray) -> np.ndarray:
         """Per forest (column) and text (row): whether the forest is scored, shape (len(proba), len(labels))."""
@@ -198,8 +197,7 @@ class Forest:
             sub_indptr, take = csr_take(indptr, mine)
             dense = self.columns(sub_indptr, indices[take], data[take])
             local, positions = np.nonzero(gated[mine])  # the block's gated cells, row by row
-            raw = self.value[self.cell_leaves(dense, local, positions)].sum(axis=1)
-            trees = 1.0 / (1.0 + np.exp(-raw))
+            trees = 1.0 / (1.0 + np.exp(-self.cell_raw(dense, local, positions)))
             target, label = mine[local], self.labels[positions]
             out[target, label] = (1.0 - self.weight) * proba[target, label] + self.weight * trees
         return out

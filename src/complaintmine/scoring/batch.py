@@ -352,15 +352,15 @@ def _run_parallel(
         # writes to the header of every inherited object and so copies the parent's whole heap, page by page.
         gc.collect()
         gc.freeze()
-    with Workers(
-        get_context(method), options.workers, _init_worker, (options.model_dir, options), _score_in_worker
-    ) as pool:
-        gc.unfreeze()  # the workers exist; the parent may collect its own garbage again
-        try:
+    try:
+        with Workers(
+            get_context(method), options.workers, _init_worker, (options.model_dir, options), _score_in_worker
+        ) as pool:
+            gc.unfreeze()  # the workers exist; the parent may collect its own garbage again
             for scored in pool.results(work):
                 record(scored)
-        finally:
-            _worker_state.clear()
+    finally:
+        _worker_state.clear()  # also when the workers could not start
 
 
 def _start_methods() -> list[str]:

@@ -146,7 +146,7 @@ class Workers:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if masked else None
         try:
             for process in self.processes:
-                if process.exitcode is None and process.is_alive():
+                if process.is_alive():
                     process.kill()
             for process in self.processes:
                 process.join()
