@@ -97,7 +97,9 @@ def main(forest: bool) -> None:
     config = cm.TrainConfig.from_dict({**SHIPPED, **({} if forest else {"forest": "none"})})
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()))
     all_windows, all_owner = windows(texts)
-    print(f"{len(texts):,} training texts; {len(all_windows):,} windows of {len(set(all_owner)):,} texts", file=sys.stderr)
+    print(
+        f"{len(texts):,} training texts; {len(all_windows):,} windows of {len(set(all_owner)):,} texts", file=sys.stderr
+    )
     P = {name: np.zeros(Y.shape) for name in ("base", "base + window max", "mil: text only", "mil: window max")}
     started = time.time()
     for fold, (train_idx, test_idx) in enumerate(fold_list):
@@ -124,7 +126,9 @@ def main(forest: bool) -> None:
                 extra_texts.append(win[r])
                 extra_Y.append(y)
         w2 = None if weights is None else np.r_[weights, np.ones(len(extra_texts))]
-        second = config.classifier().fit(train_texts + extra_texts, np.vstack([Yt, np.array(extra_Y)]), sample_weight=w2)
+        second = config.classifier().fit(
+            train_texts + extra_texts, np.vstack([Yt, np.array(extra_Y)]), sample_weight=w2
+        )
         test_texts = [texts[i] for i in test_idx]
         test_win, test_owner = windows(test_texts)
         base = first.predict_proba(test_texts)
