@@ -68,3 +68,11 @@ def test_a_utf8_file_with_a_line_from_a_gbk_one_is_read_as_utf8_and_that_line_al
 def test_a_short_gbk_file_is_not_taken_for_a_mostly_utf8_one(lines):
     data = ("id,text\n" + "".join(f"{i},赠品没收到，客服说{i}天内补发\n" for i in range(lines))).encode("gbk")
     assert detect_encoding(data) == "gb18030"
+
+
+def test_gbk_lines_that_happen_to_be_valid_utf8_do_not_make_a_file_utf8():
+    # GBK's 没 is C3 BB, which UTF-8 reads as û: such a line is valid UTF-8 through two-byte sequences only and
+    # says nothing either way (hypothesis found ["。", "没", "没"] read as UTF-8, every text garbled)
+    data = "id,text\nid0000,。\nid0001,没\nid0002,没\n".encode("gbk")
+    assert data.decode("utf-8", errors="replace").count("û") == 2
+    assert detect_encoding(data) == "gb18030"

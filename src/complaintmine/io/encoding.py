@@ -71,7 +71,9 @@ def mostly_utf8(sample: bytes) -> bool:
     lines pasted in from a GBK one. Read as UTF-8, those few become error rows ("bytes that are not valid
     text"); read as GB18030, as the detector may guess for a short file, every UTF-8 line would decode without
     an error into other characters. Lines of GBK Chinese are practically never valid UTF-8 (a GBK lead byte
-    must be followed by UTF-8 continuation bytes, 0x80-0xBF, throughout), so a GBK file is not taken for one."""
+    must be followed by UTF-8 continuation bytes, 0x80-0xBF, throughout), so a GBK file is not taken for one.
+    A line that is valid UTF-8 only through two-byte sequences (U+0080-U+07FF: accented Latin, Greek, Cyrillic)
+    counts for neither side: GBK's 没 (C3 BB) is UTF-8's û. Chinese in UTF-8 takes three bytes a character."""
     valid = invalid = 0
     lines = sample.split(b"\n")
     for line in lines[:-1] if len(lines) > 1 else lines:  # the last line may be cut short by the sample
@@ -79,7 +81,8 @@ def mostly_utf8(sample: bytes) -> bool:
             continue
         try:
             line.decode("utf-8")
-            valid += 1
         except UnicodeDecodeError:
             invalid += 1
+            continue
+        valid += max(line) >= 0xE0  # a three- or four-byte sequence: what GBK text practically never forms
     return valid > invalid
