@@ -342,3 +342,32 @@ def test_the_readme_report_example_runs_as_written(tmp_path):
         assert result.returncode == 0, result.stderr
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "云帆家电旗舰店" in html and "<svg" in html
+
+
+BROKEN_PIPE_INSIDE = """
+import sys, typer
+from complaintmine.cli import handle_errors
+
+@handle_errors
+def command():
+    print("id,labels", flush=True)
+    raise BrokenPipeError(32, "Broken pipe")  # as a pipe to a dead worker process raises it
+
+try:
+    command()
+except typer.Exit as stop:
+    sys.exit(stop.exit_code)
+"""
+
+
+def test_a_broken_pipe_that_is_not_standard_output_is_an_error_and_a_closed_head_is_not(tmp_path):
+    # a BrokenPipeError used to end every command with exit code 0 and no message, as `| head` should
+    script = tmp_path / "inside.py"
+    script.write_text(BROKEN_PIPE_INSIDE, encoding="utf-8")
+    inside = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert inside.returncode == 1 and "a pipe closed unexpectedly" in inside.stderr, inside.stderr
+    rows = "id,text\n" + "".join(f"{n},尾款涨了{n}元\n" for n in range(20000))
+    (tmp_path / "in.csv").write_text(rows, encoding="utf-8")
+    command = " ".join(f"'{a}'" for a in [*entry_point(), "classify", str(tmp_path / "in.csv")]) + " | head -n 2"
+    head = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120)
+    assert head.returncode == 0 and head.stderr == "" and len(head.stdout.splitlines()) == 2, head.stderr

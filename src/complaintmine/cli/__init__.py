@@ -109,11 +109,26 @@ def handle_errors(func: F) -> F:
             _fail(str(exc) + _option_hint(exc, kwargs), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
-        except BrokenPipeError:  # e.g. `complaintmine classify x.csv | head`
-            sys.stderr.close()
+        except BrokenPipeError as exc:
+            if not _stdout_reader_gone():  # another pipe broke: an error, never a quiet success
+                _fail(f"a pipe closed unexpectedly ({exc})", 1)
+            sys.stderr.close()  # e.g. `complaintmine classify x.csv | head`: done, as head wanted
             raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stdout_reader_gone() -> bool:
+    """Whether standard output is a pipe whose reader has gone (poll reports an error on its write end); True
+    where that cannot be told, as before this check."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return True
 
 
 def _option_hint(exc: ComplaintMineError, options: dict[str, Any]) -> str:

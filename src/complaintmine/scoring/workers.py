@@ -21,8 +21,9 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import ComplaintMineError
 from .stopping import quiet_worker_signals
@@ -110,12 +111,16 @@ class Workers:
         for sent, task in enumerate(tasks):
             if len(in_flight) >= depth * n:
                 yield self._answer(in_flight.popleft())
-            self.pipes[sent % n].send(task)
+            try:
+                self.pipes[sent % n].send(task)
+            except OSError:  # BrokenPipeError: the worker died, and its end of the pipe with it
+                self._died(sent % n)
             in_flight.append(sent % n)
         while in_flight:
             yield self._answer(in_flight.popleft())
         for pipe in self.pipes:
-            pipe.send(None)
+            with suppress(OSError):  # a worker that died after its last answer: every result is in
+                pipe.send(None)
         for process in self.processes:
             process.join(timeout=10)  # each returns at once; close() kills one that does not
 
@@ -131,6 +136,10 @@ class Workers:
                 return value
             if value is not None:
                 raise value
+        self._died(k)
+
+    def _died(self, k: int) -> NoReturn:
+        process = self.processes[k]
         process.join()
         raise WorkerDied(
             f"worker process {process.pid} ended (exit code {process.exitcode}) before it answered; "
