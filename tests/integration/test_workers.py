@@ -71,8 +71,8 @@ def test_stopping_early_kills_the_workers():
 def test_a_task_sent_to_a_worker_that_has_died_stops_the_job_with_worker_died_not_a_broken_pipe():
     # the parent found the dead worker by writing into its pipe: BrokenPipeError, which the CLI took for
     # `| head` closing standard output and ended with exit code 0 and no message, the output left unfinished
-    with pytest.raises(WorkerDied, match=r"ended \(exit code -9\) before it answered"):
-        with Workers(CONTEXT, 2, nothing, (), square) as pool:
-            os.kill(pool.processes[1].pid, signal.SIGKILL)
-            pool.processes[1].join()
-            list(pool.results((n,) for n in range(10)))  # task 1 goes to the dead worker
+    died = pytest.raises(WorkerDied, match=r"ended \(exit code -9\) before it answered")
+    with died, Workers(CONTEXT, 2, nothing, (), square) as pool:
+        os.kill(pool.processes[1].pid, signal.SIGKILL)
+        pool.processes[1].join()
+        list(pool.results((n,) for n in range(10)))  # task 1 goes to the dead worker
