@@ -33,6 +33,8 @@ from .scoring.frame import Prediction, classify_frame, classify_texts, predict_t
 from .text.tokenizer import Token, Tokenizer, TokenizerConfig
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .corpus.load import Corpus, load_corpus
     from .mining.extract import Extraction, extract, parse_chinese_number
     from .mining.privacy import MaskResult, PrivateSpan, find_private, mask, mask_text
@@ -82,12 +84,26 @@ def load_model(path: str | Path | None = None) -> Model:
     return _load_model_dir(model_directory(path))
 
 
-def evaluate_model(model: Model, data: Corpus | str | Path, split: str | None = None, **kwargs: Any) -> dict[str, Any]:
-    """Metrics of ``model`` on a corpus (or a labelled file / corpus directory), optionally one split of it."""
+def evaluate_model(
+    model: Model, data: Corpus | pd.DataFrame | str | Path, split: str | None = None, **kwargs: Any
+) -> dict[str, Any]:
+    """Metrics of ``model`` on a corpus, a labelled DataFrame (columns text, labels, presale; see :class:`Corpus`)
+    or a labelled file / corpus directory, optionally one split of it (CorpusError for a split it lacks)."""
     from .corpus.load import Corpus, load_corpus
+    from .errors import CorpusError
+    from .model.runtime import check_model
     from .model.training import evaluate
 
-    corpus = data if isinstance(data, Corpus) else load_corpus(data, **kwargs)
+    check_model(model)
+    if isinstance(data, Corpus):
+        corpus = data
+    elif isinstance(data, (str, Path)):
+        corpus = load_corpus(data, **kwargs)
+    else:
+        corpus = Corpus(data)  # a DataFrame; anything else is refused by Corpus
+    if split and len(corpus) and not (corpus.frame["split"] == split).any():
+        present = sorted(map(str, corpus.frame["split"].unique()))
+        raise CorpusError(f"no rows of split {split!r}; the data has the split(s) {', '.join(map(repr, present))}")
     return evaluate(model, corpus.select(split=split) if split else corpus)
 
 

@@ -37,8 +37,8 @@ class MissingColumnError(InputError):
     def __init__(
         self, path: str | Path, column: str, available: Sequence[str], format_hint: bool = False, advice: str = ""
     ):
-        self.column_name = column
-        self.available = list(available)
+        self.column_name = column = str(column)
+        self.available = [str(name) for name in available]  # a frame read with header=None has integer names
         # Case first: --id-column ID against a column "id" is the commonest slip, and too short for difflib.
         hint = [name for name in self.available if name.casefold() == column.casefold()]
         hint = hint or get_close_matches(column, self.available, n=1)

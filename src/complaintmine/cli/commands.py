@@ -116,7 +116,7 @@ def train_cli(
         from ..retrain.commands import train_adapted
 
         check_model_target(output, force)
-        train_adapted(corpus, output, base, anchor, user_weight, compare_to, config, shared, seed)
+        train_adapted(corpus, output, base, anchor, user_weight, compare_to, config, shared, seed, force)
         return
     from ..model.training import read_train_config, train_to_directory
 

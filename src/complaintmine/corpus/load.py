@@ -33,10 +33,37 @@ COLUMNS = ["key", "text", "labels", "presale", "split", "origin", "kind", "group
 
 @dataclass
 class Corpus:
-    """Texts with canonical labels (``a|b`` or ``other``), presale 0/1, split, origin (team/real/user)."""
+    """Texts with canonical labels (``a|b`` or ``other``), presale 0/1, split, origin (team/real/user).
+
+    Built from a DataFrame of your own, it needs the columns ``text``, ``labels`` and ``presale``; the others
+    get defaults (``split`` "train", ``origin`` "user"), label cells are made canonical, and an unknown label
+    name or a presale other than 0/1 raises CorpusError naming the row (counted from 0), as a labelled file's
+    does: a misspelt label would otherwise count as a negative and lower every metric quietly.
+    """
 
     frame: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.frame, pd.DataFrame):
+            raise CorpusError(f"a Corpus is built from a pandas DataFrame, got {type(self.frame).__name__}")
+        missing = [c for c in ("text", "labels", "presale") if c not in self.frame.columns]
+        if missing:
+            raise CorpusError(
+                f"a Corpus needs the columns text, labels and presale; missing {', '.join(missing)} "
+                f"(columns: {', '.join(map(str, self.frame.columns)) or 'none'})"
+            )
+        if set(COLUMNS) <= set(self.frame.columns) and self.frame.attrs.get(_CHECKED):
+            return  # made by this module (a selection of a checked corpus): nothing to redo
+        frame = self.frame.copy()
+        defaults = {"key": [f"row{i}" for i in range(len(frame))], "split": "train", "origin": "user"}
+        for column in COLUMNS:
+            if column not in frame.columns:
+                frame[column] = defaults.get(column, "")
+        frame["labels"] = _checked_labels(frame["labels"])
+        frame["presale"] = _checked_presale(frame["presale"])
+        frame.attrs[_CHECKED] = True
+        self.frame = frame
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -75,6 +102,30 @@ def default_shared_dir(corpus_dir: Path) -> Path:
     """``$COMPLAINTMINE_SHARED`` if set, else the ``shared`` folder beside the repository."""
     env = os.environ.get("COMPLAINTMINE_SHARED")
     return Path(env) if env else corpus_dir.resolve().parent.parent / "shared"
+
+
+_CHECKED = "complaintmine_checked"  # set in a Corpus frame's attrs once its labels and presale are checked
+
+
+def _checked_labels(cells: pd.Series) -> pd.Series:
+    """Canonical label cells; CorpusError at the first unknown or malformed one (each distinct cell parsed once)."""
+    canonical: dict[object, str] = {}
+    for position, cell in enumerate(cells.tolist()):
+        if cell not in canonical:
+            try:
+                canonical[cell] = format_labels(parse_labels(cell))
+            except ValueError as exc:
+                raise CorpusError(f"row {position}: {exc}") from None
+    return pd.Series([canonical[cell] for cell in cells.tolist()], index=cells.index, dtype=object)
+
+
+def _checked_presale(cells: pd.Series) -> pd.Series:
+    values = cells.astype(str).str.strip()
+    bad = ~values.isin(["0", "1", "True", "False"])
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        raise CorpusError(f"row {position}: presale must be 0 or 1, got {cells.iloc[position]!r}")
+    return values.isin(["1", "True"]).astype(int)
 
 
 def _canonical(path: str | Path, frame: pd.DataFrame, label_column: str = "labels") -> pd.Series:

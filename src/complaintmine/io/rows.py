@@ -67,16 +67,19 @@ class Rows:
         """The rows as tuples, in column order."""
         return zip(*self._columns.values()) if self._columns else iter([()] * self._length)
 
-    def to_pandas(self, dtypes: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    def to_pandas(self, dtypes: Mapping[str, Any] | None = None, index: Any = None) -> pd.DataFrame:
         """A DataFrame of object columns (cells as they are), or of ``dtypes`` where given: pandas infers nothing, so
-        an integer id column with a gap never becomes float."""
+        an integer id column with a gap never becomes float. Indexed by ``index`` (default 0, 1, ...)."""
         import pandas as pd
 
         dtypes = dtypes or {}
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {name: pd.Series(cells, dtype=dtypes.get(name, object)) for name, cells in self._columns.items()},
             index=pd.RangeIndex(self._length),
         )
+        if index is not None:
+            frame.index = index
+        return frame
 
     @classmethod
     def from_pandas(cls, frame: pd.DataFrame) -> Rows:

@@ -8,8 +8,8 @@ from typing import Any
 
 from ..io.readers import ERROR, LINE
 from ..io.rows import Rows
-from ..scoring.batch import JobSummary, located, run_table_job, text_of
-from ..scoring.frame import text_problem
+from ..scoring.batch import JobSummary, located, run_table_job
+from ..scoring.frame import text_of, text_problem
 
 
 def run_mask_job(

@@ -101,11 +101,21 @@ def check_model_target(directory: str | Path, force: bool = False) -> Path:
     return target
 
 
-def save_model(model: Model, directory: str | Path) -> Path:
-    """Write ``model`` to ``directory`` (created if needed) and return the path of its manifest."""
+def save_model(model: Model, directory: str | Path, force: bool = False) -> Path:
+    """Write ``model`` to ``directory`` (created if needed) and return the path of its manifest.
+
+    A directory that holds a model or other files is refused (ModelError) unless ``force``, as ``complaintmine
+    train`` refuses it without ``--force``; with ``force``, the model files are replaced and the old model's
+    card (``README.md`` beside its manifest) is removed, since it describes another model. ``model`` then
+    belongs to ``directory``: its ``path``, ``manifest`` (with the files' hashes) and scorer are updated.
+    """
     import skops.io as sio
 
-    target = Path(directory)
+    if not isinstance(model, Model):
+        raise ModelError(f"{directory}: expected a Model to save, got {type(model).__name__}")
+    target = check_model_target(directory, force)
+    if (target / MANIFEST).is_file():
+        (target / "README.md").unlink(missing_ok=True)  # the card of the model being replaced
     target.mkdir(parents=True, exist_ok=True)
     clf = model.classifier
     tokenizer = clf._tokenizer()

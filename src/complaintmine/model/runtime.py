@@ -8,7 +8,7 @@ model family only has to provide a scorer with those. Reading and writing model 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,10 +144,29 @@ class Scores:
 
 
 def texts_list(texts: Sequence[Any]) -> list[Any]:
-    """``texts`` as a list. One string is refused: iterated, it would be scored as one text per character."""
-    if isinstance(texts, str):
-        raise InputError("<texts>", "expected a list of texts, got one string; pass [text]")
-    return list(texts)
+    """``texts`` as a list. Refused: one string (iterated, it would be scored as one text per character), a
+    DataFrame or a dict (their column names or keys would be scored), and anything that is not iterable."""
+    if isinstance(texts, (str, bytes)):
+        what = "string" if isinstance(texts, str) else "bytes object"
+        raise InputError("<texts>", f"expected a list of texts, got one {what}; pass [text]")
+    if type(texts).__name__ == "DataFrame" or isinstance(texts, Mapping):
+        raise InputError(
+            "<texts>",
+            f"expected a list of texts, got a {type(texts).__name__} (its "
+            f"{'keys' if isinstance(texts, Mapping) else 'column names'} would be scored); "
+            "for a DataFrame use classify_frame(model, frame, text_column=...)",
+        )
+    try:
+        return list(texts)
+    except TypeError:
+        raise InputError("<texts>", f"expected a list of texts, got {type(texts).__name__}") from None
+
+
+def check_model(model: object) -> None:
+    """Refuse anything but a :class:`Model` where one is needed (a path is the commonest slip)."""
+    if not isinstance(model, Model):
+        hint = f"; load it first: complaintmine.load_model({str(model)!r})" if isinstance(model, (str, Path)) else ""
+        raise InputError("<model>", f"expected a Model from complaintmine.load_model, got {type(model).__name__}{hint}")
 
 
 def score_texts(model: Model, texts: Sequence[str], explain: bool = False, top: int = 5) -> Scores:

@@ -338,6 +338,6 @@ def train_to_directory(
         except (OSError, json.JSONDecodeError, KeyError) as exc:
             raise TrainingError(f"{comparison}: not a comparison.json from the model comparison ({exc})") from None
         trained.manifest["comparison"] = table
-    save_model(trained, output)
+    save_model(trained, output, force=force)
     write_model_card(trained, output)
     return trained

@@ -49,6 +49,7 @@ def train_adapted(
     config: Path | None,
     shared: Path | None,
     seed: int | None,
+    force: bool = False,
 ) -> None:
     """``train LABELS --base ...`` and/or ``--compare-to MODEL``."""
     from .. import TrainConfig, save_model, train_model
@@ -88,7 +89,7 @@ def train_adapted(
         if len(held_out):
             trained.manifest["metrics"]["test_user"] = evaluate(trained, held_out)
         what = f"{trained.manifest['corpus']['n_texts']:,} training texts"
-    save_model(trained, output)
+    save_model(trained, output, force=force)
     write_model_card(trained, output)
     typer.echo(f"wrote {output} ({what}, {trained.manifest['training_seconds']}s)", err=True)
     if other is not None:

@@ -26,7 +26,7 @@ from ..io.rows import Rows
 from ..io.writers import OutputWriter, output_format, scoring_metadata
 from ..model.artifact import load_model
 from ..model.runtime import Model
-from .frame import score_rows
+from .frame import score_rows, text_of
 from .resume_check import InputTrail
 from .stopping import StopOnTerm
 from .workers import Workers
@@ -117,16 +117,6 @@ def _check_columns(options: JobOptions, first: Rows, fmt: str) -> None:
     if options.id_column:
         wanted.append(options.id_column)
     check_columns(options.input, first, wanted + [c for c in options.keep_columns if c != "*"], fmt)
-
-
-def text_of(values: Sequence[Any]) -> Any:
-    """Join several text columns (title, body) with a newline; one column passes through unchanged."""
-    if len(values) == 1:
-        return values[0]
-    parts = [str(v) for v in values if isinstance(v, str) and v.strip()]
-    if parts:
-        return "\n".join(parts)
-    return next((v for v in values if v is not None and not isinstance(v, str)), "")
 
 
 _NAMES_A_LINE = re.compile(r"^line \d+")

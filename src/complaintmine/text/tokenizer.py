@@ -20,6 +20,7 @@ import logging
 import re
 import sys
 import tempfile
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -148,14 +149,35 @@ def _is_word_like(word: str) -> bool:
 
 @contextmanager
 def _quiet_jieba() -> Iterator[None]:
-    """jieba logs 'Building prefix dict...' at DEBUG to stderr; hush it for the duration, then restore."""
+    """jieba logs 'Building prefix dict...' at DEBUG to stderr: drop the messages this thread logs meanwhile.
+
+    The jieba logger's level is left alone (setting and restoring it raced between threads that build
+    dictionaries at once, and hid other threads' messages): a filter, on the logger only while some thread is
+    inside, drops the records of the threads inside.
+    """
     logger = logging.getLogger("jieba")
-    previous = logger.level
-    logger.setLevel(logging.WARNING)
+    me = threading.get_ident()
+    with _HUSHED_LOCK:
+        if not _HUSHED:
+            logger.addFilter(_hush)
+        _HUSHED[me] = _HUSHED.get(me, 0) + 1
     try:
         yield
     finally:
-        logger.setLevel(previous)
+        with _HUSHED_LOCK:
+            _HUSHED[me] -= 1
+            if not _HUSHED[me]:
+                del _HUSHED[me]
+            if not _HUSHED:
+                logger.removeFilter(_hush)
+
+
+_HUSHED: dict[int, int] = {}  # thread -> how deep it is inside _quiet_jieba
+_HUSHED_LOCK = threading.Lock()
+
+
+def _hush(record: logging.LogRecord) -> bool:
+    return record.thread not in _HUSHED
 
 
 class Tokenizer:

@@ -13,7 +13,7 @@ from ...errors import MissingColumnError
 from ...io.readers import ERROR, LINE
 from ...io.rows import Rows
 from ..batch import JobOptions, score_chunk
-from ..frame import OUTPUT_COLUMNS, PROBABILITY_COLUMNS, frame_of
+from ..frame import OUTPUT_COLUMNS, PROBABILITY_COLUMNS, frame_of, output_id_name
 from .cache import cached_model
 from .common import import_dask_dataframe, string_dtype, task_errors
 
@@ -36,7 +36,7 @@ def output_meta(id_column: str | None = None, id_dtype: Any = None) -> pd.DataFr
     """
     text = string_dtype()
     first = pd.Series([], dtype=_output_id_dtype(id_dtype) if id_column else "int64")
-    columns: dict[str, pd.Series] = {id_column or "row": first}
+    columns: dict[str, pd.Series] = {output_id_name(id_column) if id_column else "row": first}
     for name in OUTPUT_COLUMNS:
         if name == "presale":
             columns[name] = pd.Series([], dtype="Int64")
