@@ -371,3 +371,28 @@ def test_a_broken_pipe_that_is_not_standard_output_is_an_error_and_a_closed_head
     command = " ".join(f"'{a}'" for a in [*entry_point(), "classify", str(tmp_path / "in.csv")]) + " | head -n 2"
     head = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120)
     assert head.returncode == 0 and head.stderr == "" and len(head.stdout.splitlines()) == 2, head.stderr
+
+
+def test_mask_kinds_are_the_names_help_lists_and_card_works(tmp_path):
+    from complaintmine.mining.privacy import KIND_ALIASES, KINDS
+
+    from ..unit.test_privacy import CARD_19
+
+    listed = " ".join(run("mask", "--help").stdout.split()).split("Only these kinds: ")[1].split(";")[0]
+    assert listed == ", ".join(
+        f"{k} (or {a})" if (a := {v: a for a, v in KIND_ALIASES.items()}.get(k)) else k for k in KINDS
+    )
+    source = tmp_path / "in.csv"
+    source.write_text(f"id,text\n1,卡号{CARD_19}，电话13812345678\n", encoding="utf-8")
+    result = run("mask", source, "--kind", "CARD")
+    assert result.returncode == 0, result.stderr
+    assert "卡号[CARD]，电话13812345678" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["", "PHONES"])
+def test_a_wrong_mask_kind_is_a_command_line_error_before_anything_is_written(tmp_path, kind):
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n1,电话13812345678\n", encoding="utf-8")
+    result = run("mask", source, "--kind", kind, "-o", tmp_path / "out.csv")
+    assert result.returncode == 2 and "unknown privacy kind" in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

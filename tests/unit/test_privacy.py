@@ -15,6 +15,7 @@ from complaintmine.errors import ComplaintMineError
 from complaintmine.mining.privacy import (
     ADDRESS_CONTEXTS,
     HONORIFICS,
+    KIND_ALIASES,
     KINDS,
     NAME_CONTEXTS,
     PLACEHOLDERS,
@@ -356,7 +357,23 @@ def test_kinds_restricts_what_is_masked():
     assert mask_text(text, kinds={"PHONE"}) == "收件人：王小明 [PHONE] wxm@163.com"
     assert mask_text(text, kinds=["email", "name"]) == "收件人：[NAME] 13812345678 [EMAIL]"
     assert mask_text(text, kinds="PHONE") == mask_text(text, kinds=["PHONE"])
-    assert mask_text(text, kinds=()) == text
+
+
+@pytest.mark.parametrize("empty", [(), [], set(), frozenset()])
+def test_an_empty_kind_list_is_an_error_not_a_mask_of_nothing(empty):
+    with pytest.raises(UnknownKindError, match="masks nothing; pass None for all kinds") as caught:
+        mask_text("电话13812345678", kinds=empty)
+    assert caught.value.exit_code == 2
+    with pytest.raises(UnknownKindError):
+        find_private("", kinds=empty)
+
+
+def test_card_is_the_placeholder_name_and_an_alias_of_bankcard():
+    text = f"卡号{CARD_19}，电话13812345678"
+    assert mask_text(text, kinds=["CARD"]) == "卡号[CARD]，电话13812345678"
+    assert mask_text(text, kinds="card") == mask_text(text, kinds={"BANKCARD"}) == mask_text(text, kinds=["CARD"])
+    assert [span.kind for span in find_private(text, kinds=["CARD", "PHONE"])] == ["BANKCARD", "PHONE"]
+    assert set(KIND_ALIASES.values()) <= set(KINDS) and not set(KIND_ALIASES) & set(KINDS)
 
 
 def test_kinds_filter_after_precedence():
@@ -367,7 +384,9 @@ def test_kinds_filter_after_precedence():
 def test_unknown_kind_is_a_library_error_with_a_hint():
     with pytest.raises(UnknownKindError, match="Did you mean 'PHONE'") as caught:
         mask_text("x", kinds=["PHONES"])
-    assert isinstance(caught.value, ComplaintMineError)
+    assert isinstance(caught.value, ComplaintMineError) and isinstance(caught.value, ValueError)
+    assert caught.value.exit_code == 2  # a command-line (--kind) or input error, as InputError
+    assert "BANKCARD (or CARD)" in str(caught.value)
 
 
 def test_non_text_is_rejected():
@@ -387,7 +406,7 @@ FRAGMENTS = [
     "１３８", "order", "no.", "card",
 ]  # fmt: skip
 fragment_texts = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=3), max_size=12).map("".join)
-kind_subsets = st.none() | st.sets(st.sampled_from(KINDS))
+kind_subsets = st.none() | st.sets(st.sampled_from(KINDS), min_size=1)
 
 
 @settings(max_examples=300, deadline=None)

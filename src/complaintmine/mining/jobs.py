@@ -22,8 +22,12 @@ def run_mask_job(
     encoding: str | None = None,
     raw_formulas: bool = False,
 ) -> JobSummary:
-    """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order."""
+    """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order.
+    ``kinds`` (all if None) is checked before anything is read or written: a wrong name raises UnknownKindError."""
     from .privacy import mask_text
+    from .privacy.kinds import selected_kinds
+
+    selected_kinds(kinds)
 
     def masked(chunk: Rows, _first_row: int) -> Rows:
         out = chunk.select([c for c in chunk.columns if c not in (LINE, ERROR)])

@@ -78,16 +78,18 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from .detect import _candidates, _resolve, _selected_kinds
+from .detect import _candidates, _resolve
 from .kinds import (
     ADDRESS_CONTEXTS,
     HONORIFICS,
+    KIND_ALIASES,
     KINDS,
     NAME_CONTEXTS,
     PLACEHOLDERS,
     MaskResult,
     PrivateSpan,
     UnknownKindError,
+    selected_kinds,
 )
 from .patterns import _shadow
 
@@ -95,6 +97,7 @@ __all__ = [
     "ADDRESS_CONTEXTS",
     "HONORIFICS",
     "KINDS",
+    "KIND_ALIASES",
     "NAME_CONTEXTS",
     "PLACEHOLDERS",
     "MaskResult",
@@ -129,7 +132,8 @@ def _render(text: str, spans: list[PrivateSpan]) -> tuple[str, list[int]]:
 def find_private(text: str, kinds: Collection[str] | None = None) -> tuple[PrivateSpan, ...]:
     """Find personal data in ``text``: non-overlapping spans in text order, restricted to ``kinds`` (all if None).
 
-    Kind names are case-insensitive; an unknown one raises :class:`UnknownKindError`. Precedence between
+    Kind names are case-insensitive and ``CARD`` means ``BANKCARD`` (its placeholder is ``[CARD]``); an unknown
+    name, or an empty collection (which would mask nothing), raises :class:`UnknownKindError`. Precedence between
     overlapping shapes is resolved over all kinds first (module docstring), then the result is filtered.
 
     Detection repeats on the masked text until it finds nothing new. Why: a candidate may lose to an overlapping
@@ -140,9 +144,7 @@ def find_private(text: str, kinds: Collection[str] | None = None) -> tuple[Priva
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    wanted = _selected_kinds(kinds)
-    if not wanted:
-        return ()
+    wanted = selected_kinds(kinds)
     spans: list[PrivateSpan] = []
     current, origin = text, list(range(len(text)))
     while current:

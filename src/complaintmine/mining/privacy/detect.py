@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from typing import Final
 
-from .kinds import KINDS, UnknownKindError
 from .patterns import (
     _ADDRESS_CONTEXT,
     _CARD_CONTEXT,
@@ -202,14 +201,3 @@ def _resolve(candidates: Iterator[_Candidate]) -> list[_Candidate]:
         if all(candidate.end <= other.start or other.end <= candidate.start for other in kept):
             kept.append(candidate)
     return sorted(kept, key=lambda c: c.start)
-
-
-def _selected_kinds(kinds: Collection[str] | None) -> frozenset[str]:
-    if kinds is None:
-        return frozenset(KINDS)
-    names = [kinds] if isinstance(kinds, str) else list(kinds)
-    wanted = frozenset(str(name).upper() for name in names)
-    unknown = wanted - frozenset(KINDS)
-    if unknown:
-        raise UnknownKindError(unknown)
-    return wanted

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from types import MappingProxyType
@@ -22,6 +22,8 @@ PLACEHOLDERS: Final[MappingProxyType[str, str]] = MappingProxyType(
         "NAME": "[NAME]",
     }
 )
+# Other names a kind is asked for by: the placeholder's name, which is what a user sees in masked texts.
+KIND_ALIASES: Final[MappingProxyType[str, str]] = MappingProxyType({"CARD": "BANKCARD"})
 
 # Words after which a person's name is expected (see module docstring). Role words only count before an honorific.
 NAME_CONTEXTS: Final[tuple[str, ...]] = (
@@ -41,15 +43,38 @@ ADDRESS_CONTEXTS: Final[tuple[str, ...]] = (
 
 
 class UnknownKindError(ComplaintMineError, ValueError):
-    """``kinds`` names a kind that does not exist; the message lists the valid kinds and suggests a near match."""
+    """``kinds`` names a kind that does not exist (the message lists the valid kinds and suggests a near match),
+    or names none at all: an empty list would mask nothing, which a privacy function must not do silently."""
 
-    def __init__(self, unknown: Collection[str]):
+    exit_code = 2  # a kind comes from the command line (mask --kind), as InputError's input does
+
+    def __init__(self, unknown: Iterable[str]):
         self.unknown = tuple(sorted(unknown))
-        message = f"unknown privacy kind(s) {', '.join(map(repr, self.unknown))}; valid kinds: {', '.join(KINDS)}"
-        hint = get_close_matches(self.unknown[0].upper(), KINDS, n=1) if self.unknown else []
+        alias_of = {kind: alias for alias, kind in KIND_ALIASES.items()}
+        valid = ", ".join(f"{kind} (or {alias_of[kind]})" if kind in alias_of else kind for kind in KINDS)
+        if not self.unknown:
+            message = f"no privacy kind given: an empty list masks nothing; pass None for all kinds ({valid})"
+        else:
+            message = f"unknown privacy kind(s) {', '.join(map(repr, self.unknown))}; valid kinds: {valid}"
+        hint = get_close_matches(self.unknown[0].upper(), [*KINDS, *KIND_ALIASES], n=1) if self.unknown else []
         if hint:
             message += f". Did you mean {hint[0]!r}?"
         super().__init__(message)
+
+
+def selected_kinds(kinds: Collection[str] | None) -> frozenset[str]:
+    """The kinds ``kinds`` asks for (all if None): names case-insensitive, ``CARD`` read as ``BANKCARD``
+    (:data:`KIND_ALIASES`). A single string is one name. Raises :class:`UnknownKindError` for a name that is no
+    kind and for an empty collection."""
+    if kinds is None:
+        return frozenset(KINDS)
+    names = [kinds] if isinstance(kinds, str) else list(kinds)
+    upper = [str(name).upper() for name in names]
+    wanted = frozenset(KIND_ALIASES.get(name, name) for name in upper)
+    unknown = wanted - frozenset(KINDS)
+    if unknown or not wanted:
+        raise UnknownKindError(unknown)
+    return wanted
 
 
 @dataclass(frozen=True)
