@@ -38,13 +38,14 @@ if TYPE_CHECKING:
     from .corpus.load import Corpus, load_corpus
     from .mining.extract import Extraction, extract, parse_chinese_number
     from .mining.privacy import MaskResult, PrivateSpan, find_private, mask, mask_text
+    from .mining.report import build_report, write_report
     from .model.classifier import ComplaintClassifier
     from .model.head import ThresholdedOneVsRest
     from .model.training import TrainConfig, evaluate, train_model
 
 __version__ = "0.1.0"
 
-# Names whose modules import scikit-learn (about 0.5 s), pandas (corpora: 0.3 s) or compile many patterns
+# Names whose modules import scikit-learn (about 0.5 s), pandas (corpora, report: 0.3 s) or compile many patterns
 # (extract, privacy: 40 ms): imported on first use, so that scoring, which needs none of them (see
 # model/scorer.py and io/rows.py), starts fast.
 _LAZY = {
@@ -58,6 +59,8 @@ _LAZY = {
     "find_private": ".mining.privacy",
     "mask": ".mining.privacy",
     "mask_text": ".mining.privacy",
+    "build_report": ".mining.report",
+    "write_report": ".mining.report",
     "ComplaintClassifier": ".model.classifier",
     "ThresholdedOneVsRest": ".model.head",
     "TrainConfig": ".model.training",
@@ -134,6 +137,7 @@ __all__ = [
     "TokenizerConfig",
     "TrainConfig",
     "TrainingError",
+    "build_report",
     "classify_frame",
     "classify_texts",
     "default_model_dir",
@@ -149,4 +153,5 @@ __all__ = [
     "predict_texts",
     "save_model",
     "train_model",
+    "write_report",
 ]

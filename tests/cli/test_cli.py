@@ -396,3 +396,20 @@ def test_a_wrong_mask_kind_is_a_command_line_error_before_anything_is_written(tm
     result = run("mask", source, "--kind", kind, "-o", tmp_path / "out.csv")
     assert result.returncode == 2 and "unknown privacy kind" in result.stderr, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+@pytest.mark.slow
+def test_report_heads_examples_with_the_id_column_classify_wrote_first(tmp_path, tiny_model):
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\nk1,尾款涨了五十\nk2,赠品没给\nk3,说好48小时发货，一周了还没发\n", encoding="utf-8")
+    scored = tmp_path / "scored.csv"
+    result = run("classify", source, "--model", tiny_model, "--id-column", "id", "--keep-columns", "text", "-o", scored)
+    assert result.returncode == 0, result.stderr
+    page = tmp_path / "report.html"
+    result = run("report", scored, "--model", tiny_model, "-o", page)
+    assert result.returncode == 0, result.stderr
+    heads = re.findall(r'<div class="example"[^>]*><div class="meta">#(\w+)', page.read_text(encoding="utf-8"))
+    assert heads and set(heads) <= {"k1", "k2", "k3"}, heads  # not the kept text, which comes right before labels
+    # a report that cannot be written is an output error (exit 6), not an input error
+    result = run("report", scored, "--model", tiny_model, "-o", tmp_path)
+    assert result.returncode == 6 and "cannot write the report" in result.stderr, result.stderr

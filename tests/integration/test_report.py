@@ -279,6 +279,54 @@ def test_write_report_writes_utf8(tmp_path: Path, page: str):
     assert path.read_text(encoding="utf-8") == page
 
 
+def test_a_report_that_cannot_be_written_is_an_output_error(tmp_path: Path):
+    with pytest.raises(cm.OutputError, match="cannot write the report") as caught:
+        write_report(tmp_path, "<html></html>")  # a directory
+    assert caught.value.exit_code == 6 and caught.value.path == str(tmp_path)
+
+
+def example_ids(html: str) -> list[str]:
+    """What heads each representative complaint: the text after '#' in its first meta line."""
+    return re.findall(r'<div class="example"[^>]*><div class="meta">#([^<]*?)(?: · [^<]*)?</div>', html)
+
+
+def test_build_report_is_public():
+    assert {"build_report", "write_report"} <= set(cm.__all__)
+    assert cm.build_report is build_report and cm.write_report is write_report
+
+
+def test_examples_are_headed_by_the_id_classify_frame_puts_before_labels():
+    texts = [
+        "付了定金，尾款涨了50元",
+        "刚买就降价200，不给保价",
+        "说好送的赠品一直没发",
+        "说好48小时发货，一周了还没发",
+    ]
+    df = pd.DataFrame({"id": [f"t-{i}" for i in range(len(texts))], "text": texts})
+    model = cm.load_model(MODEL)
+    natural = pd.concat([df.drop(columns="id"), cm.classify_frame(model, df, id_column="id")], axis=1)
+    assert list(natural.columns[:3]) == ["text", "id", "labels"]
+    shown = example_ids(build_report(natural))
+    assert shown and set(shown) <= set(df["id"]), shown
+    assert example_ids(build_report(natural, id_column="text", mask=False))[0] in texts
+    # without an id column, classify_frame's row numbers; with labels first, the rows' positions
+    by_row = pd.concat([df[["text"]], cm.classify_frame(model, df[["text"]])], axis=1)
+    assert list(by_row.columns[:3]) == ["text", "row", "labels"]
+    labels_first = cm.classify_frame(model, df[["text"]]).drop(columns="row").join(df["text"])
+    assert labels_first.columns[0] == "labels"
+    assert example_ids(build_report(labels_first)) == example_ids(build_report(by_row))
+    assert example_ids(build_report(by_row)) and set(example_ids(build_report(by_row))) <= {"0", "1", "2", "3"}
+
+
+def test_a_frame_shaped_like_the_classify_commands_file_takes_its_id_column_by_name(scored: pd.DataFrame):
+    # the command writes the id first and --keep-columns before labels: here 'merchant' comes right before labels
+    assert list(scored.columns[:5]) == ["id", "text", "date", "merchant", "labels"]
+    shown = example_ids(build_report(scored, id_column="id"))
+    assert len(shown) == 3 * len(ISSUE_LABELS) and set(shown) <= set(scored["id"])
+    with pytest.raises(cm.MissingColumnError, match=r"no column 'ID'.*Did you mean 'id'\?"):
+        build_report(scored, id_column="ID", source="scored.csv")
+
+
 # ------------------------------------------------------------------------------------------------ the browser
 
 FLAGS = (

@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import OutputError
 from ..svg_charts import FONT_STACK
 from .data import DEFAULT_TITLE, MAX_TEXT_ROWS, _prepare, _Rows
 from .sections import _amounts, _examples, _groups, _issues, _overview, _terms, _trends
@@ -91,6 +91,7 @@ def build_report(
     text_column: str = "text",
     date_column: str | None = None,
     group_column: str | None = None,
+    id_column: str | None = None,
     mask: bool = True,
     model_name: str = "",
     model_version: str = "",
@@ -103,14 +104,19 @@ def build_report(
     """The report of a scored frame (output of ``classify``) as one HTML document; see the module docstring.
 
     ``text_column`` may be absent when it is the default ``text`` (sections that need text say so); a named
-    date, group or non-default text column that is absent raises MissingColumnError naming ``source``.
+    date, group, id or non-default text column that is absent raises MissingColumnError naming ``source``.
+    Each representative complaint is headed by its id from ``id_column``; when None, from the column right
+    before ``labels``, where :func:`complaintmine.classify_frame` puts the id column (or ``row``), also after
+    ``pd.concat([inputs, classify_frame(...)], axis=1)``; when ``labels`` is the first column, by the row's
+    position. A file the ``classify`` command wrote has the id FIRST and its ``--keep-columns`` between it and
+    ``labels``: :func:`report_file` passes its first column; pass ``id_column`` when reading such a file yourself.
     Terms, amounts and waiting times come from a fixed random sample of ``max_text_rows`` texts when there are
     more (they cost about 1 ms per text); every count, trend and group figure uses all rows. ``on_note`` is
     told, before the page is built, what it will lack (no text column; rows without a readable date).
     """
     from ... import __version__
 
-    rows = _prepare(frame, text_column, date_column, group_column, mask, source, max_text_rows)
+    rows = _prepare(frame, text_column, date_column, group_column, mask, source, max_text_rows, id_column)
     if on_note is not None:
         for note in _notes(rows, text_column, date_column):
             on_note(note)
@@ -178,7 +184,7 @@ def write_report(path: str | Path, html: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
     except OSError as exc:
-        raise InputError(target, f"cannot write the report: {exc.strerror}") from None
+        raise OutputError(target, f"cannot write the report: {exc.strerror}") from None
     return target
 
 
@@ -213,12 +219,14 @@ def report_file(
     input_format: str | None = None,
     encoding: str | None = None,
     title: str | None = None,
+    id_column: str | None = None,
     on_note: Callable[[str], None] | None = None,
     **options: Any,
 ) -> Path:
     """``complaintmine report``: read a scored file (or the folder of part files of ``--engine dask``), build its
     report (``options``: the columns and ``mask`` of :func:`build_report`) naming the model that scored it and
-    when, write it, and return its path. ``on_note`` is told what the report will lack (see :func:`build_report`)."""
+    when, write it, and return its path. ``on_note`` is told what the report will lack (see :func:`build_report`).
+    The ids are ``id_column``'s, by default the file's first column, where ``classify`` writes its id column."""
     from datetime import UTC
 
     from ...io.tables import read_table
@@ -233,6 +241,7 @@ def report_file(
         scored_at=scored_at,
         title=title or DEFAULT_TITLE,
         source=scored,
+        id_column=str(frame.columns[0]) if id_column is None and len(frame.columns) else id_column,
         on_note=on_note,
         **options,
     )

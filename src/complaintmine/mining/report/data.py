@@ -96,6 +96,15 @@ def _parse_dates(values: pd.Series) -> list[pd.Timestamp | None]:
     return out
 
 
+def _id_position(columns: list[str], id_column: str | None) -> int | None:
+    """Where the ids are: ``id_column``, else the column right before ``labels`` (classify's output contract: the
+    id column or ``row``, then ``labels``); None when ``labels`` comes first (the rows' positions serve)."""
+    if id_column is not None:
+        return columns.index(id_column)
+    at = columns.index("labels")
+    return at - 1 if at > 0 else None
+
+
 def _prepare(
     frame: pd.DataFrame,
     text_column: str,
@@ -104,9 +113,11 @@ def _prepare(
     mask_on: bool,
     source: str,
     max_text_rows: int,
+    id_column: str | None = None,
 ) -> _Rows:
     columns = [str(c) for c in frame.columns]
-    for needed in ["labels", date_column, group_column] + ([text_column] if text_column != "text" else []):
+    named = [text_column] if text_column != "text" else []
+    for needed in ["labels", date_column, group_column, id_column, *named]:
         if needed is not None and needed not in frame.columns:
             advice = "A report reads what complaintmine classify writes: classify it first" * (needed == "labels")
             raise MissingColumnError(source, needed, columns, advice=advice)
@@ -128,6 +139,7 @@ def _prepare(
             continue
         keep.append(i)
     rows = frame.iloc[keep]
+    at = _id_position(columns, id_column)
     texts = [str(t) if isinstance(t, str) else "" for t in rows[text_column]] if text_column in columns else None
     presale = (
         pd.to_numeric(rows["presale"], errors="coerce") if "presale" in columns else pd.Series([math.nan] * len(rows))
@@ -143,7 +155,7 @@ def _prepare(
     return _Rows(
         total=len(frame),
         failures=failures,
-        ids=[str(v) for v in rows.iloc[:, 0]],
+        ids=[str(v) for v in (keep if at is None else rows.iloc[:, at])],
         labels=parsed,
         presale=[None if math.isnan(v) else int(v == 1) for v in presale.astype(float)],
         proba={
