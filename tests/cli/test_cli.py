@@ -413,3 +413,15 @@ def test_report_heads_examples_with_the_id_column_classify_wrote_first(tmp_path,
     # a report that cannot be written is an output error (exit 6), not an input error
     result = run("report", scored, "--model", tiny_model, "-o", tmp_path)
     assert result.returncode == 6 and "cannot write the report" in result.stderr, result.stderr
+
+
+def test_extract_writes_strict_json_for_a_run_of_hundreds_of_digits(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(f"id,text\na,多付了{'9' * 400}元\nb,多付了50元\n", encoding="utf-8")
+    out = tmp_path / "fields.jsonl"
+    result = run("extract", source, "--id-column", "id", "-o", out)
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} written")) for line in lines]
+    assert rows[0]["difference"] is None and rows[0]["money"] is None and rows[0]["fields"]["money"] == []
+    assert rows[1]["difference"] == 50.0

@@ -22,6 +22,7 @@ from complaintmine.mining.extract import (
     parse_chinese_number,
     parse_duration_days,
 )
+from complaintmine.mining.extract.money import MAX_AMOUNT
 from complaintmine.mining.extract_eval import FIELD_TYPES, evaluate_extraction, evaluate_money_roles, read_gold
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "extraction_gold.jsonl"
@@ -92,6 +93,21 @@ def test_parse_chinese_number(text, expected):
 )
 def test_parse_chinese_number_rejects_non_amounts(text):
     assert parse_chinese_number(text) is None
+
+
+@pytest.mark.parametrize("text", ["9" * 400, "9" * 400 + "元", "¥" + "9" * 400, "9" * 400 + "块5毛", "1" + "0" * 400])
+def test_parse_chinese_number_never_returns_infinity(text):
+    assert parse_chinese_number(text) is None
+    assert parse_chinese_number("9" * 300) == float("9" * 300)  # large but finite: still the number written
+
+
+def test_amounts_no_complaint_is_about_are_not_money():
+    huge = extract("多付了" + "9" * 400 + "元")
+    assert huge.money == () and huge.difference is None
+    assert [m.amount for m in extract(f"贵了{int(MAX_AMOUNT)}元").money] == [MAX_AMOUNT]  # the bound itself is kept
+    assert extract(f"贵了{int(MAX_AMOUNT) + 1}元").money == ()
+    only = extract("尾款从1299改成了999999999999元")
+    assert [m.amount for m in only.money] == [1299] and only.difference is None
 
 
 @pytest.mark.parametrize(
@@ -443,6 +459,7 @@ def _assert_spans_reparse(text: str, result: Extraction) -> None:
             assert 0 <= item.start < item.end <= len(text)
     for money in result.money:
         assert parse_chinese_number(text[money.start : money.end]) == money.amount
+        assert math.isfinite(money.amount) and money.amount <= MAX_AMOUNT
     for item in (*result.promised_time, *result.waited):
         assert item.raw == text[item.start : item.end]
         assert parse_duration_days(item.raw) == item.days

@@ -1,6 +1,7 @@
 """Reading and writing tables: error positions, and round trips that keep ids, order and row count."""
 
 import io
+import json
 
 import pandas as pd
 import pytest
@@ -81,6 +82,24 @@ def test_jsonl_nan_is_written_as_null():
     buffer = io.StringIO()
     write_table(pd.DataFrame({"a": [float("nan")], "b": pd.array([pd.NA], dtype="Int64")}), "-", "jsonl", buffer)
     assert buffer.getvalue() == '{"a": null, "b": null}\n'
+
+
+def test_no_nan_or_infinity_is_written_as_json_at_any_depth():
+    """Extracted fields are nested: json.dumps would write NaN/Infinity there, which strict JSON parsers reject."""
+    inf, nan = float("inf"), float("nan")
+    fields = {"money": [{"amount": inf, "role": None}], "difference": -inf, "days": (nan, 1.5), "ok": 2.0}
+    frame = pd.DataFrame({"id": ["a"], "top": [inf], "fields": [fields]})
+
+    def strict(text: str):
+        return json.loads(text, parse_constant=lambda constant: pytest.fail(f"{constant} written in {text}"))
+
+    nulled = {"money": [{"amount": None, "role": None}], "difference": None, "days": [None, 1.5], "ok": 2.0}
+    buffer = io.StringIO()
+    write_table(frame, "-", "jsonl", buffer)
+    assert strict(buffer.getvalue()) == {"id": "a", "top": None, "fields": nulled}
+    buffer = io.StringIO()
+    write_table(frame, "-", "csv", buffer)  # a dict in a CSV cell is JSON text too
+    assert strict(pd.read_csv(io.StringIO(buffer.getvalue()))["fields"][0]) == nulled
 
 
 @given(st.text(alphabet="'=+-@\t\r1a尾 ", max_size=12))

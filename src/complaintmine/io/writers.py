@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import sys
 import time
@@ -51,9 +52,30 @@ def _missing(value: Any) -> bool:
     return value is None or (type(value) is float and value != value)
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float in it, at any depth, as None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _json_text(value: Any, default: Any = None) -> str:
+    """``value`` as JSON, with NaN and infinities (at any depth: extracted fields are nested) written as null:
+    json.dumps would write NaN or Infinity, which is not JSON and which strict parsers reject. Values without
+    them, nearly all, are encoded once, in C; only a record that has one is walked in Python."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, default=default)
+    except ValueError:
+        return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, default=default)
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+        return _json_text(value)
     if _missing(value):
         return ""
     return value
@@ -130,7 +152,7 @@ def format_jsonl(rows: Rows) -> str:
         record = {name: _json_value(value) for name, value in zip(columns, row)}
         # default=str: a value JSON has no type for (a date or time from Excel or Parquet, bytes) is written as
         # its text, as CSV writes it, instead of stopping the job
-        lines.append(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        lines.append(_json_text(record, default=str) + "\n")
     return "".join(lines)
 
 

@@ -15,6 +15,7 @@ Conventions (the gold set in tests/data/extraction_gold.jsonl follows them):
 - Durations in days: 一周/一个星期/一个礼拜 = 7, 半个月 = 15, 一个月 = 30, hours / 24, working days count
   as days, a range (3-5天) takes its upper end, approximate forms (十多天, 快一个月) take the stated number.
 - Approximate money (两千多) is reported with the stated number but never used for ``difference``.
+- An amount above ``money.MAX_AMOUNT`` (a billion yuan) is not reported as money: no complaint is about one.
 - A calendar date, holiday or "月底" gives a promised time with ``days`` None.
 """
 

@@ -28,6 +28,9 @@ _ROLE_WORDS: tuple[tuple[str | None, str], ...] = (
     (None, "只要 要 卖 才 变成 变 改成 涨到 从 当时 平时 是 显示 共 总价 价格 标价 售价 会员价 最低价 吊牌价"),
     (None, "福利价 本来 价"),
 )
+# Larger amounts are not reported as money (precision first): no consumer complaint is about a billion yuan, so
+# such a number is an order or phone number, a typo or a joke, and as an amount it would make ``difference`` absurd.
+MAX_AMOUNT = 1e9
 _KEYWORD_ROLE: dict[str, str | None] = {word: role for role, words in _ROLE_WORDS for word in words.split()}
 _KEYWORDS = tuple(sorted(_KEYWORD_ROLE, key=len, reverse=True))  # longest first: 现在卖 before 卖, 降价 before 价
 # Keywords after which an amount is money but not a price the buyer paid (for ``difference``).
@@ -192,7 +195,7 @@ def find_money_hits(t: Text) -> list[MoneyHit]:
         end = match.end() if has_unit else match.end("num")
         amount_text = s[start:end]
         amount = parse_chinese_number(amount_text)
-        if amount is None:
+        if amount is None or amount > MAX_AMOUNT:
             continue
         hits.append(MoneyHit(start, end, amount, role, bool(match["approx"]), change, non_price))
     return hits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -80,9 +81,16 @@ def _parse_plain(text: str) -> Decimal | None:
     return total + section
 
 
+def _float(value: Decimal) -> float | None:
+    """``value`` as a float; None when a float cannot hold it (hundreds of digits would become infinity)."""
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
 def parse_chinese_number(s: str) -> float | None:
     """Parse an amount as people write it: 三百五 -> 350, 一万二 -> 12000, 1.2万 -> 12000, ¥99 / 99块钱 -> 99,
-    三百零五 -> 305, 五毛 -> 0.5, 三块五 -> 3.5. Returns None for anything that is not exactly one amount."""
+    三百零五 -> 305, 五毛 -> 0.5, 三块五 -> 3.5. Returns None for anything that is not exactly one amount,
+    and for a number too large for a float (a run of hundreds of digits): never infinity."""
     text = simplify(s)
     if text.startswith("¥"):
         text = text[1:]
@@ -97,7 +105,7 @@ def parse_chinese_number(s: str) -> float | None:
             value = _digit_value(match["jiao"]) / 10
             if match["fen"]:
                 value += _digit_value(match["fen"]) / 100
-            return float(value)
+            return _float(value)
         if match := _YUAN_FORM.fullmatch(text):
             main = _parse_plain(match["main"])
             if main is None:
@@ -106,11 +114,11 @@ def parse_chinese_number(s: str) -> float | None:
                 main += _digit_value(match["jiao"]) / 10
             if match["fen"]:
                 main += _digit_value(match["fen"]) / 100
-            return float(main)
+            return _float(main)
         plain = _parse_plain(text)
     except InvalidOperation:
         return None
-    return None if plain is None else float(plain)
+    return None if plain is None else _float(plain)
 
 
 # ---------------------------------------------------------------------------------------------- durations
