@@ -23,7 +23,8 @@ def train_cli(
         Path,
         typer.Argument(
             metavar="CORPUS",
-            help="Corpus directory (like corpora/) or a labelled CSV/TSV/JSONL file with text, labels, presale[, split].",
+            help="Corpus directory (like corpora/), or your labels: a CSV/TSV/JSONL/XLSX file or filled sheet with "
+            "text, labels[, presale, split], or a folder of them (docs/retraining.md).",
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Model directory to write (created).")],
@@ -149,7 +150,9 @@ def evaluate_cli(
     data: Annotated[
         Path,
         typer.Argument(
-            metavar="DATA", help="Labelled CSV/TSV/JSONL file (text, labels, presale) or a corpus directory."
+            metavar="DATA",
+            help="Labelled CSV/TSV/JSONL/XLSX file or filled sheet (text, labels[, presale, split]), a folder of "
+            "them, or a corpus directory.",
         ),
     ],
     split: Annotated[

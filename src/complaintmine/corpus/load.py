@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import CorpusError, InputError, MissingColumnError
-from ..io.tables import read_table
+from ..errors import CorpusError
 from ..labels import ISSUE_LABELS, TARGETS, format_labels, parse_labels
 from .evidence import EVIDENCE_FILE, derived_rows
 from .keys import text_sha1
@@ -147,29 +146,6 @@ def _presale(path: str | Path, frame: pd.DataFrame) -> pd.Series:
     return values.astype(int)
 
 
-def load_labelled_file(path: str | Path, fmt: str | None = None) -> Corpus:
-    """A user's labelled table with columns ``text``, ``labels`` and ``presale`` (``split`` optional)."""
-    frame = read_table(str(path), fmt)
-    for column in ("text", "labels", "presale"):
-        if column not in frame.columns:
-            available = [c for c in frame.columns if not c.startswith("__")]
-            advice = "Labelled data has the columns text, labels (e.g. gift_not_honored, or other) and presale (0 or 1)"
-            raise MissingColumnError(path, column, available, advice=advice)
-    out = pd.DataFrame(
-        {
-            "key": [f"row{i}" for i in range(len(frame))],
-            "text": frame["text"].astype(str),
-            "labels": _canonical(path, frame),
-            "presale": _presale(path, frame),
-            "split": frame["split"].astype(str) if "split" in frame.columns else "train",
-            "origin": "user",
-            "kind": "",
-            "group": "",
-        }
-    )
-    return Corpus(out[COLUMNS])
-
-
 def read_corpus_file(path: Path) -> pd.DataFrame:
     """One file of a corpus directory, every cell a string (the one reader for loading and checking)."""
     if not path.exists():
@@ -285,10 +261,11 @@ def _evidence_rows(directory: Path, real: pd.DataFrame) -> list[pd.DataFrame]:
 
 
 def load_corpus(path: str | Path, shared_dir: str | Path | None = None, derived: bool = False) -> Corpus:
-    """A corpus directory (see :func:`load_corpus_dir`) or a labelled CSV/TSV/JSONL file."""
+    """A corpus directory (one with ``team_written.csv``, see :func:`load_corpus_dir`), or your own labels: a
+    labelled CSV/TSV/JSONL/XLSX file, a filled labelling sheet, or a folder of them (corpus/labelled.py)."""
+    from .labelled import read_labelled
+
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir() and (path / TEAM_FILE).exists():
         return load_corpus_dir(path, shared_dir, derived)
-    if not path.exists():
-        raise InputError(path, "no such file or directory")
-    return load_labelled_file(path)
+    return read_labelled(path)

@@ -23,10 +23,9 @@ def _model(name: str | Path | None) -> Any:
 
 def _labelled(data: Path, split: str | None = None) -> Any:
     """A corpus directory (like corpora/), a labelled file, a filled sheet, or a folder of sheets."""
-    from ..corpus.load import TEAM_FILE, load_corpus
-    from .sheets import read_label_sheets
+    from ..corpus.load import load_corpus
 
-    corpus = load_corpus(data) if data.is_dir() and (data / TEAM_FILE).exists() else read_label_sheets(data)
+    corpus = load_corpus(data)  # a corpus directory, or labelled files read as sheets are (corpus/labelled.py)
     for note in corpus.notes:
         typer.echo(f"note: {note}", err=True)
     return corpus.select(split=split) if split else corpus
@@ -127,8 +126,8 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             typer.Option(
                 "--labelled",
                 metavar="PATH",
-                help="Sheets or labelled files (or folders of them) already labelled: their texts and "
-                "near-duplicates are never suggested. Repeatable.",
+                help="Sheets or labelled files (or folders of them, subfolders included) already labelled: their "
+                "texts and near-duplicates are never suggested. Repeatable.",
             ),
         ] = None,
         model: Annotated[
@@ -150,15 +149,20 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
 
         Example: complaintmine suggest scored.csv -n 200 -o to_label.xlsx --labelled labels/
         """
+        from ..corpus.labelled import labelled_files
         from ..io.tables import read_table
-        from .sheets import _sheet_files, write_sheet
+        from .sheets import write_sheet
         from .suggest import suggest_from_file
 
         known: list[str] = []
-        for path in _sheet_files(labelled or []):
+        files = labelled_files(labelled or [], recursive=True)
+        for path in files:
             frame = read_table(str(path))
             if "text" in frame.columns:
                 known += frame["text"].astype(str).tolist()
+        if files:
+            say = f"excluding {len(known):,} labelled texts (and near-duplicates) of {len(files)} file(s)"
+            typer.echo(say, err=True)
         sheet = suggest_from_file(
             scored, n, text_column, id_column, known, str(model) if model else None, explore=explore, seed=seed
         )

@@ -1,0 +1,160 @@
+"""A user's labelled rows: a labelled file, a filled labelling sheet, or a folder of them, read by one set of rules.
+
+Every command that reads a user's labels (``train``, ``evaluate``, ``train --base``, ``compare``, ``promote``,
+``suggest --labelled``) reads them here, so a file one command accepts is never refused, or read differently,
+by another. The rules:
+
+- columns ``text`` and ``labels`` are required; ``presale`` (1/0; also yes/no, true/false, 是/否, and empty for 0)
+  and ``split`` (``train`` or ``test``, any case) are optional; other columns are ignored;
+- a ``labels`` cell holds issue labels joined by ``|`` (or ``,`` ``，`` ``、`` ``;`` ``；`` and the full-width
+  ``｜`` an input method types), or ``other``; the Chinese names of docs/labels.md and any letter case are
+  accepted, and a JSON list (the shape ``classify`` writes to JSONL) too;
+- a row whose ``labels`` cell is empty is not labelled yet: skipped, and counted in ``Corpus.notes``;
+- a labelled row with an empty text, an unknown label, a bad presale or split value is an error. All of a
+  file's errors are reported at once (up to :data:`MAX_REPORTED`), each with its file and line, so a sheet is
+  fixed in one pass instead of one run per mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import CorpusError, InputError, MissingColumnError
+from ..io.formulas import unescape
+from ..io.tables import read_table
+from ..labels import ALL_LABELS, format_labels, parse_labels
+from .load import COLUMNS, Corpus
+
+LABELLED_SUFFIXES = (".csv", ".tsv", ".jsonl", ".xlsx")
+CHINESE_NAMES = {
+    "尾款涨价": "price_hike",
+    "不保价": "no_price_protection",
+    "赠品不兑现": "gift_not_honored",
+    "承诺时间不发货": "late_shipping",
+    "最低价不实": "false_lowest_price",
+    "其他": "other",
+}
+MAX_REPORTED = 20
+_SEPARATORS = re.compile(r"\s*[|｜,，、;；]\s*")
+_YES = {"1", "1.0", "yes", "y", "true", "是"}
+_NO = {"0", "0.0", "no", "n", "false", "否"}
+
+
+def labelled_files(paths: Iterable[str | Path], recursive: bool = False) -> list[Path]:
+    """The files named, and the labelled files in the folders named (in their subfolders too with ``recursive``:
+    what ``suggest --labelled`` excludes; never for training, where a holdout kept in a subfolder must stay out).
+    Excel's ``~$`` lock files and hidden files are skipped."""
+    files: list[Path] = []
+    for item in paths:
+        item = Path(item)
+        if item.is_dir():
+            inside = item.rglob("*") if recursive else item.iterdir()
+            found = sorted(
+                p
+                for p in inside
+                if p.is_file() and p.suffix.lower() in LABELLED_SUFFIXES and not p.name.startswith(("~", "."))
+            )
+            if not found:
+                raise InputError(item, f"no labelled files ({', '.join(LABELLED_SUFFIXES)}) in this folder")
+            files += found
+        elif item.exists():
+            files.append(item)
+        else:
+            raise InputError(item, "no such file or directory")
+    return files
+
+
+def label_cell(cell: Any) -> str:
+    """A ``labels`` cell as canonical labels (``a|b`` or ``other``); ValueError saying what is wrong."""
+    if isinstance(cell, list):
+        cell = "|".join(map(str, cell))
+    parts = [CHINESE_NAMES.get(part, part.lower()) for part in _SEPARATORS.split(str(cell).strip()) if part]
+    try:
+        return format_labels(parse_labels("|".join(parts)))
+    except ValueError as exc:
+        unknown = [part for part in parts if part not in ALL_LABELS]
+        near = get_close_matches(unknown[0], ALL_LABELS, n=1) if unknown else []
+        raise ValueError(f"{exc}{f'; did you mean {near[0]!r}?' if near else ''}") from None
+
+
+def presale_cell(cell: Any) -> int:
+    value = str(cell).strip().lower()
+    if value in _YES:
+        return 1
+    if value in _NO or value in ("", "none", "nan"):
+        return 0
+    raise ValueError(f"presale must be 1 or 0, got {cell!r}")
+
+
+def _cell_text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> None:
+    frame = read_table(str(path))
+    for column in ("text", "labels"):
+        if column not in frame.columns:
+            advice = "Labelled data has the columns text, labels (e.g. gift_not_honored, or other) and presale (1 or 0)"
+            raise MissingColumnError(path, column, [c for c in frame.columns if not c.startswith("__")], advice=advice)
+    labels = [cell if isinstance(cell, list) else "" if cell is None else str(cell) for cell in frame["labels"]]
+    frame = frame.drop(columns=["labels"]).map(_cell_text)
+    if path.suffix.lower() != ".xlsx":
+        frame = frame.map(unescape)
+    blank = [isinstance(cell, str) and not cell.strip() for cell in labels]
+    if any(blank):
+        notes.append(f"{path}: {sum(blank)} row(s) with an empty labels cell skipped (not labelled yet)")
+    if "presale" not in frame.columns:
+        notes.append(f"{path}: no presale column; presale is taken as 0 for every row")
+    problems: list[str] = []
+    for number, record in enumerate(frame.to_dict("records")):
+        if blank[number]:
+            continue
+        line = number + 2  # the header is line 1
+        text = str(record["text"])
+        try:
+            if not text.strip():
+                raise ValueError("labelled row with an empty text")
+            split = str(record.get("split", "")).strip().lower()
+            if split not in ("", "train", "test"):
+                raise ValueError(f"split must be train or test, got {record['split']!r}")
+            row = {
+                "key": f"{path.name}:{record.get('id', number)}",
+                "text": text,
+                "labels": label_cell(labels[number]),
+                "presale": presale_cell(record["presale"]) if "presale" in record else 0,
+                "split": split or "train",
+                "origin": "user",
+                "kind": path.name,
+            }
+        except ValueError as exc:
+            problems.append(f"{path}:{line}: {exc}")
+            continue
+        rows.append(row)
+    if problems:
+        more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+        raise CorpusError("\n".join(problems[:MAX_REPORTED]) + more)
+
+
+def read_labelled(paths: str | Path | Sequence[str | Path]) -> Corpus:
+    """Labelled rows of one or more files (or folders of them), in file order, as a user corpus (module
+    docstring). Raises InputError (unreadable file, missing column) or CorpusError (every bad row of a file, or
+    no labelled row at all)."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    rows: list[dict[str, object]] = []
+    notes: list[str] = []
+    for path in labelled_files(paths):
+        _read_file(path, rows, notes)
+    if not rows:
+        raise CorpusError("no labelled rows: fill the labels column (and presale) first")
+    frame = pd.DataFrame(rows)
+    for column in COLUMNS:  # columns a corpus may carry beyond these (e.g. a group) are empty for user rows
+        if column not in frame.columns:
+            frame[column] = ""
+    return Corpus(frame[COLUMNS], notes)

@@ -1,0 +1,85 @@
+"""A user's labels are read by one set of rules, whichever command reads them (corpus/labelled.py). An analyst's
+run of the retraining docs found two readers: train and evaluate lost a row whose split was 'Test' and trained on
+empty texts, and refused Chinese label names, an empty presale and a folder of sheets that compare accepted."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import complaintmine as cm
+from complaintmine.corpus.labelled import labelled_files, read_labelled
+from complaintmine.retrain.sheets import read_label_sheets
+
+
+def write(path, rows, columns=("text", "labels", "presale", "split")):
+    pd.DataFrame(rows, columns=list(columns)).to_csv(path, index=False)
+    return path
+
+
+def test_every_command_reads_a_labelled_file_with_the_same_rules(tmp_path):
+    path = write(
+        tmp_path / "mine.csv",
+        [
+            ["尾款涨价了，多付了50", "尾款涨价", "是", "train"],
+            ["赠品没给，发货也晚了", "gift_not_honored｜Late_Shipping", "", "Test"],
+            ["好评，很满意", "其他", "0", "TRAIN"],
+            ["还没看", "", "", "train"],  # not labelled yet
+        ],
+    )
+    corpus = cm.load_corpus(path)  # what train and evaluate read
+    assert corpus.frame["labels"].tolist() == ["price_hike", "gift_not_honored|late_shipping", "other"]
+    assert corpus.frame["presale"].tolist() == [1, 0, 0]
+    assert corpus.frame["split"].tolist() == ["train", "test", "train"]
+    assert any("1 row(s) with an empty labels cell skipped" in note for note in corpus.notes)
+    assert read_label_sheets(path).frame.equals(corpus.frame)  # what compare, promote and train --base read
+
+
+def test_a_folder_of_sheets_is_read_and_its_subfolders_are_not_trained_on(tmp_path):
+    write(tmp_path / "a.csv", [["尾款涨价了", "price_hike", "1", "train"]])
+    (tmp_path / "holdout").mkdir()
+    write(tmp_path / "holdout" / "h.csv", [["赠品没给", "gift_not_honored", "0", "test"]])
+    assert cm.load_corpus(tmp_path).texts == ["尾款涨价了"]  # no "team_written.csv missing from the corpus"
+    assert [p.name for p in labelled_files([tmp_path], recursive=True)] == ["a.csv", "h.csv"]  # suggest --labelled
+
+
+def test_every_bad_row_of_a_file_is_reported_at_once_with_its_line_and_a_near_label(tmp_path):
+    path = write(
+        tmp_path / "messy.csv",
+        [
+            ["尾款涨价了", "price-hike", "1", "train"],
+            ["", "other", "0", "train"],
+            ["赠品没给", "late_shiping", "0", "train"],
+            ["发货很快", "other|late_shipping", "0", "train"],
+            ["好评", "other", "2", "train"],
+            ["降价了不保价", "no_price_protection", "1", "holdout"],
+            ["很好", "other", "0", "train"],
+        ],
+    )
+    with pytest.raises(cm.CorpusError) as raised:
+        cm.load_corpus(path)
+    lines = str(raised.value).splitlines()
+    assert [line.split(": ", 1)[0].rsplit(":", 1)[1] for line in lines] == ["2", "3", "4", "5", "6", "7"]
+    assert "did you mean 'price_hike'?" in lines[0] and "did you mean 'late_shipping'?" in lines[2]
+    assert "empty text" in lines[1] and "cannot be combined" in lines[3]
+    assert "presale must be 1 or 0, got '2'" in lines[4] and "split must be train or test, got 'holdout'" in lines[5]
+
+
+def test_labels_as_classify_writes_them_to_jsonl_are_read(tmp_path):
+    path = tmp_path / "corrected.jsonl"
+    rows = [
+        {"text": "尾款涨价了，赠品没给", "labels": ["price_hike", "gift_not_honored"], "presale": 1},
+        {"text": "好评", "labels": None, "presale": 0},  # not labelled yet
+        {"text": "发货很快", "labels": "other", "presale": 0},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    corpus = read_labelled(path)
+    assert corpus.frame["labels"].tolist() == ["price_hike|gift_not_honored", "other"]
+
+
+def test_a_file_without_presale_says_it_is_taken_as_0(tmp_path):
+    path = write(tmp_path / "p.csv", [["尾款涨价了", "price_hike"]], columns=("text", "labels"))
+    corpus = read_labelled(path)
+    assert corpus.frame["presale"].tolist() == [0] and "no presale column" in corpus.notes[0]
