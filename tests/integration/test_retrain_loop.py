@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import complaintmine as cm
+from complaintmine.corpus.keys import text_sha1
 from complaintmine.retrain import (
     adapt_model,
     compare_models,
@@ -105,6 +106,8 @@ def test_adapting_by_feature_augmentation_saves_and_scores_like_any_model(tmp_pa
     assert adapted.n_user == 40 and adapted.n_anchor == 36
     cm.save_model(adapted.model, tmp_path / "augmented")
     loaded = cm.load_model(tmp_path / "augmented")
+    # what compare and promote check (the anchor here is a labelled file, so its texts are recorded too)
+    assert {text_sha1(text)[:16] for text in gold["text"].iloc[:40]} <= set(loaded.manifest["user_texts"])
     texts = gold["text"].tolist()
     assert np.allclose(loaded.predict_proba(texts), adapted.model.classifier.predict_proba(texts))
     with pytest.raises(cm.TrainingError, match="method must be one of"):

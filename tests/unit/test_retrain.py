@@ -244,3 +244,33 @@ def test_compare_names_the_issues_its_macro_f1_averages_when_some_are_left_out()
     assert result.macro_labels == list(ISSUE_LABELS[:4]) and result.to_dict()["macro_labels"] == result.macro_labels
     assert "macro-F1 over the issues the texts or either model have: price_hike" in result.format_table()
     assert result.row("macro_f1")["f1_a"] == 1.0  # the four present, all right
+
+
+def test_a_label_both_models_get_right_on_a_few_texts_has_no_interval_down_to_zero():
+    # resamples holding none of a label's 3 texts used to count F1 0 for it: "1.000 [0.000, 1.000]"
+    corpus = _corpus(9)  # 3 texts per issue label present, 3 'other'
+    perfect = _Fixed({t: list(row) for t, row in zip(corpus.texts, corpus.targets().astype(float))}, "perfect")
+    result = compare_models(perfect, perfect, corpus, n_boot=300)
+    for row in result.rows:
+        if row["support"]:
+            assert row["f1_a"] == 1.0 and row["ci_a"] == [1.0, 1.0] and row["ci_diff"] == [0.0, 0.0], row
+
+
+def test_compare_warns_and_promote_refuses_when_the_candidate_was_trained_on_the_texts(tmp_path, monkeypatch):
+    # an analyst promoted a model trained on the holdout itself: "B is better 0.938 -> 1.000"
+    import complaintmine as cm
+    from complaintmine.corpus.keys import text_sha1
+    from complaintmine.retrain.promote import promote_model
+
+    corpus = _corpus(30)
+    truth = corpus.targets().astype(float)
+    candidate = _Fixed({t: list(row) for t, row in zip(corpus.texts, truth)}, "candidate")
+    candidate.manifest = {"user_texts": sorted(text_sha1(t)[:16] for t in corpus.texts[:12])}
+    baseline = _Fixed({t: [0.0] * 6 for t in corpus.texts}, "baseline")
+    result = compare_models(baseline, candidate, corpus, n_boot=50)
+    assert result.trained_on == {"b": 12} and result.to_dict()["trained_on"] == {"b": 12}
+    assert "warning: B was trained on 12 of these 30 texts" in result.format_table()
+    assert compare_models(baseline, baseline, corpus, n_boot=50).trained_on == {}
+    monkeypatch.setattr(cm, "load_model", lambda path=None: candidate if path else baseline)
+    with pytest.raises(cm.TrainingError, match="trained on 12 of the 30 texts it would be judged on"):
+        promote_model(tmp_path / "candidate", tmp_path / "models", corpus, log=False)

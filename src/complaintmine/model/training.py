@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..corpus.keys import text_sha1
 from ..corpus.load import Corpus
 from ..errors import TrainingError
 from ..labels import ALL_LABELS, TARGETS
@@ -117,6 +118,7 @@ class TrainConfig:
 # a handful, a linear model picks up whatever words those few texts share, and the threshold is tuned on one or
 # two examples per fold.
 MIN_EXAMPLES = 10
+USER_TEXT_DIGITS = 16  # of each user training text's SHA-1 kept in the manifest (``user_texts``)
 
 
 def few_examples(label_counts: dict[str, int], minimum: int = MIN_EXAMPLES) -> list[str]:
@@ -211,6 +213,9 @@ def train_model(
         "metrics": {"train": compute_metrics(Y, fitted)},
         "warnings": few_examples(counts),
     }
+    user = train.frame["origin"] == "user"
+    if user.any():  # so that compare and promote can tell when they are asked to judge it on its own training texts
+        manifest["user_texts"] = sorted({text_sha1(text)[:USER_TEXT_DIGITS] for text in train.frame["text"][user]})
     return Model(classifier, manifest, scorer=LinearScorer.from_classifier(classifier))
 
 

@@ -6,6 +6,7 @@ much narrower than the two intervals side by side suggest (the models err on man
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ class Comparison:
     n_boot: int = 1000
     worse_labels: list[str] = field(default_factory=list)
     macro_labels: list[str] = field(default_factory=lambda: list(ISSUE_LABELS))
+    trained_on: dict[str, int] = field(default_factory=dict)  # "a"/"b": how many of the texts it was trained on
 
     def row(self, name: str) -> dict[str, Any]:
         return next(r for r in self.rows if r["label"] == name)
@@ -49,6 +51,7 @@ class Comparison:
             "better": self.better,
             "worse_labels": self.worse_labels,
             "macro_labels": self.macro_labels,
+            "trained_on": self.trained_on,
             "verdict": self.verdict,
         }
 
@@ -69,6 +72,12 @@ class Comparison:
             )
         if len(self.macro_labels) < len(ISSUE_LABELS):
             lines += ["", f"macro-F1 over the issues the texts or either model have: {', '.join(self.macro_labels)}"]
+        for side, count in self.trained_on.items():
+            lines += [
+                "",
+                f"warning: {side.upper()} was trained on {count:,} of these {self.n_texts:,} texts: "
+                "its figures on them are not a held-out measurement",
+            ]
         lines += ["", self.verdict]
         return "\n".join(lines)
 
@@ -76,6 +85,24 @@ class Comparison:
 def _ci(pair: list[float], signed: bool = False) -> str:
     fmt = "{:+.3f}" if signed else "{:.3f}"
     return "[" + fmt.format(pair[0]) + ", " + fmt.format(pair[1]) + "]"
+
+
+def _interval(samples: np.ndarray, tail: float, point: np.ndarray) -> np.ndarray:
+    """Percentile interval per column over the resamples where it is defined; the point value where none is."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # All-NaN slice: a label no resample can score
+        bounds: np.ndarray = np.nanpercentile(samples, [tail, 100 - tail], axis=0)
+    return np.where(np.isnan(bounds), point, bounds)
+
+
+def trained_on(model: Any, data: Corpus) -> int:
+    """How many texts of ``data`` were among ``model``'s own labelled training texts (the user texts a model
+    trained or adapted on your labels records in its manifest, by hash); 0 for a model that records none."""
+    from ..corpus.keys import text_sha1
+    from ..model.training import USER_TEXT_DIGITS
+
+    known = set(getattr(model, "manifest", {}).get("user_texts", ()))
+    return sum(text_sha1(text)[:USER_TEXT_DIGITS] in known for text in data.texts) if known else 0
 
 
 def _model_name(model: Any) -> str:
@@ -96,23 +123,28 @@ def _counts(truth: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return (truth & pred).astype(np.int32), (~truth & pred).astype(np.int32), (truth & ~pred).astype(np.int32)
 
 
-def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, undefined: float = 0.0) -> np.ndarray:
+    """F1, and ``undefined`` where there is nothing to score (no true and no predicted positive)."""
     denominator = 2 * tp + fp + fn
-    out: np.ndarray = np.divide(2 * tp, denominator, out=np.zeros(np.shape(tp), dtype=float), where=denominator > 0)
+    out: np.ndarray = np.divide(
+        2 * tp, denominator, out=np.full(np.shape(tp), undefined, dtype=float), where=denominator > 0
+    )
     return out
 
 
-def _scores(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, scored: np.ndarray) -> np.ndarray:
+def _scores(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, scored: np.ndarray, undefined: float = 0.0) -> np.ndarray:
     """F1 per label and other, then micro- and macro-F1 over the five issues; ``tp`` etc. summed over texts
     (last axis: the five issues, then other). Macro-F1 averages the issues in ``scored``: those the texts or
     either model have (all five when none). One set for both models, as a paired comparison needs; so where only
     model B predicts an issue the texts lack, A's macro-F1 here counts it as 0 while ``evaluate`` of A alone
     leaves it out (compute_metrics takes the texts and that one model)."""
-    per_label = _f1(tp, fp, fn)
+    per_label = _f1(tp, fp, fn, undefined)
     k = len(ISSUE_LABELS)
-    micro = _f1(tp[..., :k].sum(-1), fp[..., :k].sum(-1), fn[..., :k].sum(-1))
+    micro = _f1(tp[..., :k].sum(-1), fp[..., :k].sum(-1), fn[..., :k].sum(-1), undefined)
     columns = np.flatnonzero(scored) if np.any(scored) else np.arange(k)
-    macro = per_label[..., columns].mean(-1)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a resample where no scored label is defined
+        macro = np.nanmean(per_label[..., columns], axis=-1)
     scores: np.ndarray = np.concatenate([per_label, micro[..., None], macro[..., None]], axis=-1)
     return scores
 
@@ -143,13 +175,15 @@ def compare_models(
     for start in range(0, n_boot, 100):
         size = min(100, n_boot - start)
         weights = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(np.int32)  # (size, n) resample counts
-        boot_a.append(_scores(weights @ tp_a, weights @ fp_a, weights @ fn_a, scored))
-        boot_b.append(_scores(weights @ tp_b, weights @ fp_b, weights @ fn_b, scored))
+        # NaN where a resample holds no case of a label for a model to be right or wrong about: such resamples
+        # say nothing of it (as 0 they gave a model with no error on 3 texts the interval [0, 1])
+        boot_a.append(_scores(weights @ tp_a, weights @ fp_a, weights @ fn_a, scored, np.nan))
+        boot_b.append(_scores(weights @ tp_b, weights @ fp_b, weights @ fn_b, scored, np.nan))
     a, b = np.concatenate(boot_a), np.concatenate(boot_b)
     tail = (1 - confidence) / 2 * 100
-    ci_a = np.percentile(a, [tail, 100 - tail], axis=0)
-    ci_b = np.percentile(b, [tail, 100 - tail], axis=0)
-    ci_d = np.percentile(b - a, [tail, 100 - tail], axis=0)
+    ci_a = _interval(a, tail, point_a)
+    ci_b = _interval(b, tail, point_b)
+    ci_d = _interval(b - a, tail, point_b - point_a)
 
     names = [*ISSUE_LABELS, OTHER, *SUMMARY]
     support = [*(truth.sum(0).tolist()), int((~truth.any(1)).sum()), int(truth.sum()), int(truth.sum())]
@@ -184,6 +218,17 @@ def compare_models(
     if worse:
         verdict += f"; B is worse on {', '.join(worse)}"
     macro = [name for name, keep in zip(ISSUE_LABELS, scored) if keep] or list(ISSUE_LABELS)
+    overlap = {side: trained_on(model, data) for side, model in (("a", model_a), ("b", model_b))}
     return Comparison(
-        _model_name(model_a), _model_name(model_b), n, rows, better, verdict, confidence, n_boot, worse, macro
+        _model_name(model_a),
+        _model_name(model_b),
+        n,
+        rows,
+        better,
+        verdict,
+        confidence,
+        n_boot,
+        worse,
+        macro,
+        {side: count for side, count in overlap.items() if count},
     )

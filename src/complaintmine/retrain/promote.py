@@ -21,7 +21,7 @@ from typing import Any
 
 from ..corpus.load import Corpus
 from ..errors import ModelError, TrainingError
-from .compare import Comparison, compare_models
+from .compare import Comparison, compare_models, trained_on
 
 CURRENT = "current"
 LOG = "runs.jsonl"
@@ -113,6 +113,12 @@ def promote_model(
     new = load_model(candidate)
     previous = current_model(models)
     old = load_model(previous if previous is not None else baseline)  # both None: the shipped default model
+    seen = trained_on(new, data)
+    if seen:
+        raise TrainingError(
+            f"the candidate was trained on {seen:,} of the {len(data):,} texts it would be judged on: promote it on "
+            "labelled texts it never saw (a holdout kept out of its training labels)"
+        )
     comparison = compare_models(old, new, data, n_boot=n_boot, seed=seed)
     micro = comparison.row("micro_f1")
     not_worse = micro["diff"] >= 0 and not comparison.worse_labels
