@@ -98,12 +98,12 @@ def test_save_model_refuses_a_folder_that_holds_a_model_or_files_unless_forced(m
     victim = tmp_path / "victim"
     shutil.copytree(tiny_model, victim)
     (victim / "README.md").write_text("the card of the model that was here", encoding="utf-8")
-    with pytest.raises(cm.ModelError, match="holds a model; pass --force"):
+    with pytest.raises(cm.OutputError, match="holds a model; pass --force"):
         cm.save_model(model, victim)
     other = tmp_path / "notes"
     other.mkdir()
     (other / "mine.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(cm.ModelError, match="is not empty"):
+    with pytest.raises(cm.OutputError, match="is not empty"):
         cm.save_model(model, other)
     cm.save_model(model, victim, force=True)
     assert not (victim / "README.md").exists()  # it described the model replaced
@@ -149,3 +149,10 @@ def test_building_dictionaries_in_two_threads_leaves_the_jieba_logger_as_it_was(
         assert logger.level == logging.DEBUG and logger.filters == before[1]
     finally:
         logger.setLevel(before[0])
+
+
+def test_a_model_trained_without_a_name_is_named_after_the_folder_it_is_saved_to(tmp_path, tiny_corpus_path):
+    trained = cm.train_model(cm.load_corpus(tiny_corpus_path), cm.TrainConfig(min_df=1, forest="none"))
+    assert trained.name == "unnamed"
+    cm.save_model(trained, tmp_path / "shop-zh-1.2")
+    assert (cm.load_model(tmp_path / "shop-zh-1.2").name, trained.version) == ("shop-zh", "1.2")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import ModelError, OutputError
 from ..labels import ISSUE_LABELS, TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
 from .forest import check_forest
@@ -91,13 +91,14 @@ def library_versions(packages: tuple[str, ...] = LIBRARIES) -> dict[str, str]:
 
 def check_model_target(directory: str | Path, force: bool = False) -> Path:
     """Refuse, before any training, to write a model over an existing model or into a folder that is not empty,
-    unless ``force``; a file at ``directory`` is always refused."""
+    unless ``force``; a file at ``directory`` is always refused. OutputError: the output cannot be written
+    (exit code 6; 3 is for a model that cannot be loaded)."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
-        raise ModelError(f"{target}: exists and is not a directory; a model is a directory")
+        raise OutputError(target, "exists and is not a directory; a model is a directory")
     if not force and target.is_dir() and any(target.iterdir()):
         what = "holds a model" if (target / MANIFEST).exists() else "is not empty"
-        raise ModelError(f"{target}: {what}; pass --force to overwrite it, or choose another output directory")
+        raise OutputError(target, f"{what}; pass --force to overwrite it, or choose another output directory")
     return target
 
 
@@ -114,6 +115,10 @@ def save_model(model: Model, directory: str | Path, force: bool = False) -> Path
     if not isinstance(model, Model):
         raise ModelError(f"{directory}: expected a Model to save, got {type(model).__name__}")
     target = check_model_target(directory, force)
+    if model.manifest.get("name") == "unnamed":  # training.UNNAMED: trained without a name, called as its folder
+        from .training import name_from_directory
+
+        model.manifest["name"], model.manifest["version"] = name_from_directory(target)
     if (target / MANIFEST).is_file():
         (target / "README.md").unlink(missing_ok=True)  # the card of the model being replaced
     target.mkdir(parents=True, exist_ok=True)

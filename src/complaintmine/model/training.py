@@ -24,6 +24,8 @@ from .forest import FOREST_SETTINGS
 from .runtime import Model, score_texts
 from .scorer import LinearScorer
 
+UNNAMED = "unnamed"  # the name of a model trained without one: not the shipped model's
+
 
 @dataclass
 class TrainConfig:
@@ -47,8 +49,8 @@ class TrainConfig:
     tokenizer : TokenizerConfig fields.
     """
 
-    name: str = "complaintmine-zh"
-    version: str = "0.6.1"
+    name: str = UNNAMED  # save_model names an unnamed model after its folder (name_from_directory)
+    version: str = "0.1.0"
     features: str = "both"
     word_ngram_range: tuple[int, int] = (1, 2)
     char_ngram_range: tuple[int, int] = (1, 3)
