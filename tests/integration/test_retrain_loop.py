@@ -99,9 +99,16 @@ def test_adapting_by_feature_augmentation_saves_and_scores_like_any_model(tmp_pa
     path = tmp_path / "labels.csv"
     gold.iloc[:40].to_csv(path, index=False)
     labels = read_label_sheets(path)
+    steps: list[str] = []
     adapted = adapt_model(
-        labels, tiny_model, anchor=cm.load_corpus(tiny_corpus_path), overrides=TINY_CONFIG, method="augment"
+        labels,
+        tiny_model,
+        anchor=cm.load_corpus(tiny_corpus_path),
+        overrides=TINY_CONFIG,
+        method="augment",
+        progress=steps.append,
     )
+    assert steps[0].startswith("training on 236 texts") and steps[1].startswith("fitted in")  # 36 + 40 x 5
     assert adapted.model.manifest["adaptation"]["method"].endswith("(feature augmentation)")
     assert adapted.n_user == 40 and adapted.n_anchor == 36
     cm.save_model(adapted.model, tmp_path / "augmented")

@@ -182,7 +182,8 @@ def train_model(
             "complaintmine train YOUR_LABELS --base default -o models/ours (docs/retraining.md)"
         )
     started = datetime.now(UTC)
-    trees = "" if config.forest == "none" else f", then boosted trees ({config.forest}: minutes on 2 cores)"
+    how_long = "minutes on 2 cores" if len(train) > 2000 else "seconds"
+    trees = "" if config.forest == "none" else f", then boosted trees ({config.forest}: {how_long})"
     say(f"training on {len(train):,} texts ({config.model}, {config.features} n-grams{trees})")
     domain = None
     if target_domain is not None:

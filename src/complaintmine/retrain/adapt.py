@@ -12,6 +12,7 @@ User rows with ``split`` = ``test`` are never trained on; they are scored after 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,7 @@ def adapt_model(
     anchor_dir: str | Path | None = None,
     shared: Path | None = None,
     method: str = DEFAULT_METHOD,
+    progress: Callable[[str], None] | None = None,
 ) -> AdaptResult:
     """Train the base model's configuration on its anchor corpus plus ``labels`` (user rows repeated).
 
@@ -102,7 +104,8 @@ def adapt_model(
     (default: :func:`anchor_corpus`). ``user_weight``: times each user row counts (default:
     :func:`default_user_weight`). ``overrides``: TrainConfig fields to change (name, version, seed, ...).
     ``method``: "repeat" (one set of weights for anchor and user rows) or "augment" (shared weights plus
-    weights of the user's domain, see ``ComplaintClassifier.fit``; logistic regression only).
+    weights of the user's domain, see ``ComplaintClassifier.fit``; logistic regression only). ``progress``, when
+    given, is told each step as it starts (training takes minutes).
     Raises TrainingError (no anchor found, no user rows to train on, unknown method), ModelError (unreadable base).
     """
     from .. import TrainConfig, evaluate, load_model, train_model
@@ -145,7 +148,7 @@ def adapt_model(
         if config.model != "logreg" or config.tune_thresholds:
             raise TrainingError("the augment method needs a logistic-regression base without tuned thresholds")
         domain = [False] * len(anchor_train) + [True] * (len(frame) - len(anchor_train))
-    model = train_model(Corpus(frame, list(anchor.notes)), config, target_domain=domain)
+    model = train_model(Corpus(frame, list(anchor.notes)), config, progress, target_domain=domain)
     model.manifest["adaptation"] = {
         "method": METHODS[method],
         "base": {

@@ -79,8 +79,15 @@ def train_adapted(
         )
     other = _model(compare_to) if compare_to is not None else None  # fail on a bad model before training
     if base is not None:
+        typer.echo(f"adapting {base} with {len(corpus):,} labelled texts: reading its anchor corpus", err=True)
         adapted = adapt_model(
-            corpus, base, user_weight=user_weight, overrides=overrides, anchor_dir=anchor, shared=shared
+            corpus,
+            base,
+            user_weight=user_weight,
+            overrides=overrides,
+            anchor_dir=anchor,
+            shared=shared,
+            progress=lambda step: typer.echo(step, err=True),
         )
         for note in adapted.notes:
             typer.echo(f"note: {note}", err=True)
