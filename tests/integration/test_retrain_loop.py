@@ -119,3 +119,17 @@ def test_adapting_by_feature_augmentation_saves_and_scores_like_any_model(tmp_pa
     assert np.allclose(loaded.predict_proba(texts), adapted.model.classifier.predict_proba(texts))
     with pytest.raises(cm.TrainingError, match="method must be one of"):
         adapt_model(labels, tiny_model, anchor=cm.load_corpus(tiny_corpus_path), method="mix")
+
+
+def test_a_first_promotion_that_keeps_the_baseline_points_current_at_a_copy_of_it(tmp_path, tiny_model, gold):
+    # models/current did not exist until some candidate won, so `classify --model models/current` failed
+    import shutil
+
+    candidate = tmp_path / "candidate"
+    shutil.copytree(tiny_model, candidate)
+    path = tmp_path / "holdout.csv"
+    gold.iloc[:30].to_csv(path, index=False)
+    result = promote_model(candidate, tmp_path / "models", read_label_sheets(path), baseline=tiny_model, log=False)
+    assert not result.promoted and "now points to a copy of it" in result.reason
+    assert current_model(tmp_path / "models") == (tmp_path / "models" / tiny_model.name).resolve()
+    assert cm.load_model(tmp_path / "models" / "current").manifest == cm.load_model(tiny_model).manifest

@@ -74,6 +74,17 @@ def set_current(models: str | Path, model_dir: str | Path) -> Path:
     return model_dir
 
 
+def _inside(models: Path, model_dir: Path, advice: str) -> Path:
+    """``model_dir``, copied into ``models`` first when it lies elsewhere (``current`` points within ``models``)."""
+    if model_dir.parent == models.resolve():
+        return model_dir
+    target = models / model_dir.name
+    if target.exists():
+        raise ModelError(f"{target} exists already; {advice}")
+    shutil.copytree(model_dir, target)
+    return target.resolve()
+
+
 def append_log(models: str | Path, record: dict[str, Any]) -> Path:
     """Append one JSON line, stamped with the time, to ``models/runs.jsonl``."""
     path = Path(models) / LOG
@@ -126,17 +137,15 @@ def promote_model(
     first = f"{old.name} {old.version} (no current model yet)"
     against = "the current model" if previous else first
     if passed:
-        if candidate.parent != models.resolve():
-            target = models / candidate.name
-            if target.exists():
-                raise ModelError(f"{target} exists already; give the candidate another name")
-            shutil.copytree(candidate, target)
-            candidate = target.resolve()
+        candidate = _inside(models, candidate, "give the candidate another name")
         set_current(models, candidate)
         reason = f"promoted: {comparison.verdict} (against {against})"
     else:
         kept = previous.name if previous else f"{old.name} {old.version}"
         reason = f"kept {kept}: {comparison.verdict} (rule: {require})"
+        if previous is None and old.path is not None:  # so that models/current names the model in force from now
+            set_current(models, _inside(models, Path(old.path).resolve(), "move it away or promote by hand"))
+            reason += f"; {models / CURRENT} now points to a copy of it"
     result = PromotionResult(passed, reason, candidate, previous, current_model(models), comparison)
     if log:
         append_log(models, {"event": "promote", "require": require, **result.to_dict()})
