@@ -106,7 +106,8 @@ def test_save_model_refuses_a_folder_that_holds_a_model_or_files_unless_forced(m
     with pytest.raises(cm.OutputError, match="is not empty"):
         cm.save_model(model, other)
     cm.save_model(model, victim, force=True)
-    assert not (victim / "README.md").exists()  # it described the model replaced
+    card = (victim / "README.md").read_text(encoding="utf-8")  # the card of this model, not of the one replaced
+    assert card.startswith(f"# {model.name} {model.version}") and "the card of the model that was here" not in card
     assert cm.load_model(victim).version == model.version
     with pytest.raises(cm.ModelError, match="expected a Model to save"):
         cm.save_model(None, tmp_path / "new")

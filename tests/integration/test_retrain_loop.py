@@ -112,6 +112,8 @@ def test_adapting_by_feature_augmentation_saves_and_scores_like_any_model(tmp_pa
     assert adapted.model.manifest["adaptation"]["method"].endswith("(feature augmentation)")
     assert adapted.n_user == 40 and adapted.n_anchor == 36
     cm.save_model(adapted.model, tmp_path / "augmented")
+    card = (tmp_path / "augmented" / "README.md").read_text(encoding="utf-8")  # save_model writes the card
+    assert "## Adaptation" in card and "Your labels: 40 texts, each counted 5 times" in card
     loaded = cm.load_model(tmp_path / "augmented")
     # what compare and promote check (the anchor here is a labelled file, so its texts are recorded too)
     assert {text_sha1(text)[:16] for text in gold["text"].iloc[:40]} <= set(loaded.manifest["user_texts"])

@@ -105,10 +105,10 @@ def check_model_target(directory: str | Path, force: bool = False) -> Path:
 def save_model(model: Model, directory: str | Path, force: bool = False) -> Path:
     """Write ``model`` to ``directory`` (created if needed) and return the path of its manifest.
 
-    A directory that holds a model or other files is refused (ModelError) unless ``force``, as ``complaintmine
+    A directory that holds a model or other files is refused (OutputError) unless ``force``, as ``complaintmine
     train`` refuses it without ``--force``; with ``force``, the model files are replaced and the old model's
-    card (``README.md`` beside its manifest) is removed, since it describes another model. ``model`` then
-    belongs to ``directory``: its ``path``, ``manifest`` (with the files' hashes) and scorer are updated.
+    card is replaced by this model's (``README.md``, model_card.py). ``model`` then belongs to ``directory``: its
+    ``path``, ``manifest`` (with the files' hashes) and scorer are updated.
     """
     import skops.io as sio
 
@@ -119,8 +119,6 @@ def save_model(model: Model, directory: str | Path, force: bool = False) -> Path
         from .training import name_from_directory
 
         model.manifest["name"], model.manifest["version"] = name_from_directory(target)
-    if (target / MANIFEST).is_file():
-        (target / "README.md").unlink(missing_ok=True)  # the card of the model being replaced
     target.mkdir(parents=True, exist_ok=True)
     clf = model.classifier
     tokenizer = clf._tokenizer()
@@ -163,6 +161,9 @@ def save_model(model: Model, directory: str | Path, force: bool = False) -> Path
     path = target / MANIFEST
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     model.manifest, model.path, model.scorer = manifest, target, scorer
+    from .model_card import write_model_card  # the card (README.md) goes with every saved model
+
+    write_model_card(model, target)
     return path
 
 

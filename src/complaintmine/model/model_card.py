@@ -57,6 +57,7 @@ def render_model_card(model: Model) -> str:
     ]
     lines += [f"- Note: {note}" for note in corpus.get("notes", [])]
     lines += [f"- Warning: {warning}" for warning in m.get("warnings", [])]
+    lines += _adaptation_section(m.get("adaptation"))
     cfg = m["training_config"]
     lines += [
         "",
@@ -102,6 +103,23 @@ def render_model_card(model: Model) -> str:
                     for example in found["examples"]:
                         lines.append("  - " + _example(example))
     return "\n".join(lines) + "\n"
+
+
+def _adaptation_section(adaptation: dict[str, Any] | None) -> list[str]:
+    """What an adapted model was adapted from and on (``complaintmine train LABELS --base ...``)."""
+    if not adaptation:
+        return []
+    base, anchor, user = adaptation.get("base", {}), adaptation.get("anchor", {}), adaptation.get("user", {})
+    weight = adaptation.get("user_weight", 1)
+    return [
+        "",
+        "## Adaptation",
+        f"- Adapted from {base.get('name')} {base.get('version')} (`{base.get('path')}`), {adaptation.get('method')}.",
+        f"- Anchor: {anchor.get('n_texts', 0):,} training texts of `{anchor.get('path')}` "
+        f"(hash `{str(anchor.get('sha256', ''))[:16]}`).",
+        f"- Your labels: {user.get('n_texts', 0):,} texts, each counted {weight} times (so the origin 'user' above "
+        f"counts {user.get('n_texts', 0) * weight:,}), from {', '.join(user.get('sources', [])) or 'one file'}.",
+    ]
 
 
 def _forest_sentence(setting: str) -> str:

@@ -326,7 +326,7 @@ def train_to_directory(
     from ..corpus.load import load_corpus
     from .artifact import check_model_target, save_model
     from .contrast import CONTRAST_FILE, contrast_report, load_contrast_set
-    from .model_card import comparison_table, write_model_card
+    from .model_card import comparison_table
 
     check_model_target(output, force)
     corpus = load_corpus(data, shared, derived=(config or TrainConfig()).derived_weight > 0)
@@ -346,6 +346,5 @@ def train_to_directory(
         except (OSError, json.JSONDecodeError, KeyError) as exc:
             raise TrainingError(f"{comparison}: not a comparison.json from the model comparison ({exc})") from None
         trained.manifest["comparison"] = table
-    save_model(trained, output, force=force)
-    write_model_card(trained, output)
+    save_model(trained, output, force=force)  # with its model card
     return trained

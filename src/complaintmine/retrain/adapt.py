@@ -72,9 +72,14 @@ def anchor_corpus(
             if (checkout / "team_written.csv").exists():
                 corpus_dir = checkout
     if corpus_dir is None:
+        corpus = manifest.get("corpus", {})
+        n_texts = corpus.get("n_texts")
+        what = f"{manifest.get('name', base)} {manifest.get('version', '')}".strip()
+        size = f" ({n_texts:,} texts, hash {str(corpus.get('sha256', ''))[:12]})" if isinstance(n_texts, int) else ""
         raise TrainingError(
-            f"cannot find the corpus base model {manifest.get('name', base)} was trained on; "
-            "pass --anchor with a corpus directory (like corpora/ of a complaintmine checkout)"
+            f"adapting {what} needs the corpus it was trained on{size}, and only the shipped default model (or a "
+            "model adapted from one) finds it by itself: pass --anchor DIR with a corpus directory, e.g. "
+            "--anchor corpora (a complaintmine checkout's), to adapt on that corpus instead"
         )
     derived = float(manifest.get("training_config", {}).get("derived_weight", 0.0)) > 0
     return load_corpus(corpus_dir, shared, derived=derived)

@@ -53,7 +53,6 @@ def train_adapted(
     """``train LABELS --base ...`` and/or ``--compare-to MODEL``."""
     from .. import TrainConfig, save_model, train_model
     from ..errors import TrainingError
-    from ..model.model_card import write_model_card
     from .adapt import adapt_model
     from .compare import compare_models
 
@@ -100,8 +99,7 @@ def train_adapted(
         if len(held_out):
             trained.manifest["metrics"]["test_user"] = evaluate(trained, held_out)
         what = f"{trained.manifest['corpus']['n_texts']:,} training texts"
-    save_model(trained, output, force=force)
-    write_model_card(trained, output)
+    save_model(trained, output, force=force)  # with its model card
     typer.echo(f"wrote {output} ({what}, {trained.manifest['training_seconds']}s)", err=True)
     if other is not None:
         _print_comparison(compare_models(other, _model(output), held_out), None)
