@@ -245,7 +245,7 @@ def test_run_without_a_scheduler_starts_a_local_cluster_and_announces_its_dashbo
     )
     assert summary.started_cluster and summary.dashboard_link is not None
     assert links == [summary.dashboard_link] and summary.dashboard_link.startswith("http://")
-    assert (summary.rows, summary.partitions, summary.model_name) == (200, 1, "complaintmine-zh")
+    assert (summary.rows, summary.partitions, summary.model_name) == (200, 1, cm.load_model(model_path).name)
     recorded = scored_by(str(tmp_path / "out" / summary.files[0]))  # Parquet parts name the model, as classify does
     assert (recorded["model"], recorded["model_version"]) == (summary.model_name, summary.model_version)
     assert_same_rows(_read_parts(tmp_path / "out", summary.files), expected.iloc[:200])

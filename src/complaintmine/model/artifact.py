@@ -161,9 +161,12 @@ def save_model(model: Model, directory: str | Path, force: bool = False) -> Path
     path = target / MANIFEST
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     model.manifest, model.path, model.scorer = manifest, target, scorer
-    from .model_card import write_model_card  # the card (README.md) goes with every saved model
+    if "corpus" in manifest and "training_config" in manifest:  # what train_model records: a card can be written
+        from .model_card import write_model_card
 
-    write_model_card(model, target)
+        write_model_card(model, target)
+    else:  # a model built by hand: no card, and none of a model this one replaced
+        (target / "README.md").unlink(missing_ok=True)
     return path
 
 
