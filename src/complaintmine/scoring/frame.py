@@ -99,13 +99,13 @@ def _missing(value: object) -> bool:
 
 def text_problem(value: object) -> str | None:
     """Why a text cell cannot be scored (or have fields extracted), or None: empty, not a string, a lone surrogate."""
+    if isinstance(value, str):
+        if not value.strip():
+            return "empty text"
+        return surrogate_problem(value)  # a lone surrogate cannot be tokenized or written: an error row, not a crash
     if _missing(value):
         return "empty text"
-    if not isinstance(value, str):
-        return f"text is not a string but {type(value).__name__}"  # not the value: it may be a phone number
-    if not value.strip():
-        return "empty text"
-    return surrogate_problem(value)  # a lone surrogate cannot be tokenized or written: an error row, not a crash
+    return f"text is not a string but {type(value).__name__}"  # not the value: it may be a phone number
 
 
 def score_rows(
