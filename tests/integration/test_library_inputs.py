@@ -157,3 +157,12 @@ def test_a_model_trained_without_a_name_is_named_after_the_folder_it_is_saved_to
     assert trained.name == "unnamed"
     cm.save_model(trained, tmp_path / "shop-zh-1.2")
     assert (cm.load_model(tmp_path / "shop-zh-1.2").name, trained.version) == ("shop-zh", "1.2")
+
+
+def test_a_complaint_in_traditional_characters_is_scored_as_its_simplified_twin(model):
+    # the audit's 預售尾款漲價了，贈品也沒給 got no label where 预售尾款涨价了，赠品也没给 got gift_not_honored
+    traditional = ["預售尾款漲價了，贈品也沒給", "說好48小時發貨，一週了還沒發", "買完就降價了，客服不給保價"]
+    simplified = ["预售尾款涨价了，赠品也没给", "说好48小时发货，一周了还没发", "买完就降价了，客服不给保价"]
+    both = cm.classify_texts(model, traditional + simplified)
+    columns = ["labels", "presale", *[f"p_{label}" for label in cm.ISSUE_LABELS]]
+    assert both[columns].iloc[:3].to_numpy().tolist() == both[columns].iloc[3:].to_numpy().tolist()

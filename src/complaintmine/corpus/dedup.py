@@ -18,8 +18,11 @@ _COMMON = 50
 
 
 def squash(text: str) -> str:
-    """Normalised text without whitespace or punctuation: what duplicate checks compare."""
-    return _NOT_WORD.sub("", normalize(text))
+    """Normalised text without whitespace or punctuation: what duplicate checks compare. Traditional characters
+    stay as written: these checks look for texts the team copied, and a text written in traditional characters
+    was not copied from a simplified one (the model reads both alike; corpora/README.md, "Known gaps", lists the
+    phrases the two scripts share across the split line)."""
+    return _NOT_WORD.sub("", normalize(text, fold_traditional=False))
 
 
 def shingles(text: str, n: int = SHINGLE) -> set[str]:

@@ -9,14 +9,6 @@ from ...text.normalize import Normalized, normalize, normalize_with_offsets
 
 # ------------------------------------------------------------------------------------- character handling
 
-# Traditional characters that occur in complaints, mapped one-to-one so that offsets stay valid.
-_TRAD = str.maketrans(
-    "發貨贈漲價兩萬塊錢訂預說個禮週還沒東寶蘇寧閒魚紅書會營艦鋪間後時內買賣費與單來變經過帶減貴運購線電話實際們這條讓給幾號點"
-    "鐘開門長張歲層雙隻壞補償額樣裝試鮮達無險換驗鑑邊餘幣圓億國節慶動靜態麼從為處遲樂師廠現參當約聯繫確認剛機貼紙紀錄讚問題別麵衛產",
-    "发货赠涨价两万块钱订预说个礼周还没东宝苏宁闲鱼红书会营舰铺间后时内买卖费与单来变经过带减贵运购线电话实际们这条让给几号点"
-    "钟开门长张岁层双只坏补偿额样装试鲜达无险换验鉴边余币圆亿国节庆动静态么从为处迟乐师厂现参当约联系确认刚机贴纸纪录赞问题别面卫产",
-)
-
 CLAUSE_END = frozenset("，,。!?！？；;…\n")
 
 
@@ -50,7 +42,7 @@ def prepare(text: str) -> Text:
         # NFKC turns the Chinese comma into ",", which would glue "599，549" into one number: undo that.
         if char == "," and text[norm.offsets[i]] != ",":
             chars[i] = "，"
-    s = "".join(chars).translate(_TRAD)
+    s = "".join(chars)  # traditional characters are already simplified by normalisation
     starts = [0]
     for i, char in enumerate(s):
         starts.append(i + 1 if char in CLAUSE_END else starts[-1])
@@ -58,7 +50,7 @@ def prepare(text: str) -> Text:
 
 
 def simplify(text: str) -> str:
-    return normalize(text).translate(_TRAD)
+    return normalize(text)
 
 
 # ------------------------------------------------------------------------------------------ span handling
