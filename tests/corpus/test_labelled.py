@@ -11,7 +11,6 @@ import pytest
 
 import complaintmine as cm
 from complaintmine.corpus.labelled import labelled_files, read_labelled
-from complaintmine.retrain.sheets import read_label_sheets
 
 
 def write(path, rows, columns=("text", "labels", "presale", "split")):
@@ -34,7 +33,6 @@ def test_every_command_reads_a_labelled_file_with_the_same_rules(tmp_path):
     assert corpus.frame["presale"].tolist() == [1, 0, 0]
     assert corpus.frame["split"].tolist() == ["train", "test", "train"]
     assert any("1 row(s) with an empty labels cell skipped" in note for note in corpus.notes)
-    assert read_label_sheets(path).frame.equals(corpus.frame)  # what compare, promote and train --base read
 
 
 def test_a_folder_of_sheets_is_read_and_its_subfolders_are_not_trained_on(tmp_path):
@@ -83,3 +81,31 @@ def test_a_file_without_presale_says_it_is_taken_as_0(tmp_path):
     path = write(tmp_path / "p.csv", [["尾款涨价了", "price_hike"]], columns=("text", "labels"))
     corpus = read_labelled(path)
     assert corpus.frame["presale"].tolist() == [0] and "no presale column" in corpus.notes[0]
+
+
+def test_jsonl_errors_name_the_line_of_the_record(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "好评", "labels": "other"}\n{"text": "差评", "labels": "price-hike"}\n', encoding="utf-8")
+    with pytest.raises(cm.CorpusError, match=r"bad\.jsonl:2: unknown label"):  # no header line in JSON Lines
+        read_labelled(path)
+
+
+def test_a_corpus_folder_missing_a_file_is_named_as_a_corpus_folder(tmp_path):
+    (tmp_path / "real_labels.csv").write_text("source,source_id,text_sha1,labels,presale,split\n", encoding="utf-8")
+    with pytest.raises(cm.CorpusError, match=r"team_written\.csv: missing from the corpus directory"):
+        cm.load_corpus(tmp_path)
+
+
+def test_a_corpus_from_a_frame_reads_cells_as_a_labelled_file_does():
+    frame = pd.DataFrame(
+        {
+            "text": ["尾款涨价了", "赠品没给", "好评"],
+            "labels": [["price_hike"], "赠品不兑现", "OTHER"],
+            "presale": [1.0, float("nan"), "是"],  # pandas' float column when a presale cell is blank
+        }
+    )
+    corpus = cm.Corpus(frame)
+    assert corpus.frame["labels"].tolist() == ["price_hike", "gift_not_honored", "other"]
+    assert corpus.frame["presale"].tolist() == [1, 0, 1]
+    with pytest.raises(cm.CorpusError, match="row 1: no text"):
+        cm.Corpus(frame.assign(text=["好评", None, "差评"]))

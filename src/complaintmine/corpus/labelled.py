@@ -17,9 +17,7 @@ by another. The rules:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -28,22 +26,11 @@ import pandas as pd
 from ..errors import CorpusError, InputError, MissingColumnError
 from ..io.formulas import unescape
 from ..io.tables import read_table
-from ..labels import ALL_LABELS, format_labels, parse_labels
+from .cells import label_cell, presale_cell
 from .load import COLUMNS, Corpus
 
 LABELLED_SUFFIXES = (".csv", ".tsv", ".jsonl", ".xlsx")
-CHINESE_NAMES = {
-    "尾款涨价": "price_hike",
-    "不保价": "no_price_protection",
-    "赠品不兑现": "gift_not_honored",
-    "承诺时间不发货": "late_shipping",
-    "最低价不实": "false_lowest_price",
-    "其他": "other",
-}
 MAX_REPORTED = 20
-_SEPARATORS = re.compile(r"\s*[|｜,，、;；]\s*")
-_YES = {"1", "1.0", "yes", "y", "true", "是"}
-_NO = {"0", "0.0", "no", "n", "false", "否"}
 
 
 def labelled_files(paths: Iterable[str | Path], recursive: bool = False) -> list[Path]:
@@ -70,28 +57,6 @@ def labelled_files(paths: Iterable[str | Path], recursive: bool = False) -> list
     return files
 
 
-def label_cell(cell: Any) -> str:
-    """A ``labels`` cell as canonical labels (``a|b`` or ``other``); ValueError saying what is wrong."""
-    if isinstance(cell, list):
-        cell = "|".join(map(str, cell))
-    parts = [CHINESE_NAMES.get(part, part.lower()) for part in _SEPARATORS.split(str(cell).strip()) if part]
-    try:
-        return format_labels(parse_labels("|".join(parts)))
-    except ValueError as exc:
-        unknown = [part for part in parts if part not in ALL_LABELS]
-        near = get_close_matches(unknown[0], ALL_LABELS, n=1) if unknown else []
-        raise ValueError(f"{exc}{f'; did you mean {near[0]!r}?' if near else ''}") from None
-
-
-def presale_cell(cell: Any) -> int:
-    value = str(cell).strip().lower()
-    if value in _YES:
-        return 1
-    if value in _NO or value in ("", "none", "nan"):
-        return 0
-    raise ValueError(f"presale must be 1 or 0, got {cell!r}")
-
-
 def _cell_text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
@@ -112,10 +77,11 @@ def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> N
     if "presale" not in frame.columns:
         notes.append(f"{path}: no presale column; presale is taken as 0 for every row")
     problems: list[str] = []
+    first_line = 1 if path.suffix.lower() == ".jsonl" else 2  # a header is line 1 of a table; JSON Lines has none
     for number, record in enumerate(frame.to_dict("records")):
         if blank[number]:
             continue
-        line = number + 2  # the header is line 1
+        line = number + first_line
         text = str(record["text"])
         try:
             if not text.strip():

@@ -13,12 +13,14 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import CorpusError
 from ..labels import ISSUE_LABELS, TARGETS, format_labels, parse_labels
+from .cells import label_cell, presale_cell
 from .evidence import EVIDENCE_FILE, derived_rows
 from .keys import text_sha1
 
@@ -35,9 +37,10 @@ class Corpus:
     """Texts with canonical labels (``a|b`` or ``other``), presale 0/1, split, origin (team/real/user).
 
     Built from a DataFrame of your own, it needs the columns ``text``, ``labels`` and ``presale``; the others
-    get defaults (``split`` "train", ``origin`` "user"), label cells are made canonical, and an unknown label
-    name or a presale other than 0/1 raises CorpusError naming the row (counted from 0), as a labelled file's
-    does: a misspelt label would otherwise count as a negative and lower every metric quietly.
+    get defaults (``split`` "train", ``origin`` "user"). Label and presale cells are read by the rules of a
+    labelled file (corpus/cells.py) and made canonical; an unknown label, a bad presale or a missing text raises
+    CorpusError naming the row (counted from 0): a misspelt label would otherwise count as a negative and lower
+    every metric quietly.
     """
 
     frame: pd.DataFrame
@@ -52,16 +55,14 @@ class Corpus:
                 f"a Corpus needs the columns text, labels and presale; missing {', '.join(missing)} "
                 f"(columns: {', '.join(map(str, self.frame.columns)) or 'none'})"
             )
-        if set(COLUMNS) <= set(self.frame.columns) and self.frame.attrs.get(_CHECKED):
-            return  # made by this module (a selection of a checked corpus): nothing to redo
         frame = self.frame.copy()
         defaults = {"key": [f"row{i}" for i in range(len(frame))], "split": "train", "origin": "user"}
         for column in COLUMNS:
             if column not in frame.columns:
                 frame[column] = defaults.get(column, "")
-        frame["labels"] = _checked_labels(frame["labels"])
-        frame["presale"] = _checked_presale(frame["presale"])
-        frame.attrs[_CHECKED] = True
+        frame["text"] = _checked_texts(frame["text"])
+        frame["labels"] = _checked(frame["labels"], label_cell)
+        frame["presale"] = _checked(frame["presale"], presale_cell)
         self.frame = frame
 
     def __len__(self) -> int:
@@ -103,28 +104,26 @@ def default_shared_dir(corpus_dir: Path) -> Path:
     return Path(env) if env else corpus_dir.resolve().parent.parent / "shared"
 
 
-_CHECKED = "complaintmine_checked"  # set in a Corpus frame's attrs once its labels and presale are checked
-
-
-def _checked_labels(cells: pd.Series) -> pd.Series:
-    """Canonical label cells; CorpusError at the first unknown or malformed one (each distinct cell parsed once)."""
-    canonical: dict[object, str] = {}
+def _checked(cells: pd.Series, rule: Any) -> pd.Series:
+    """``rule`` (corpus/cells.py) applied to each distinct cell; CorpusError naming the first row it refuses."""
+    done: dict[Any, Any] = {}
+    values = []
     for position, cell in enumerate(cells.tolist()):
-        if cell not in canonical:
+        key = tuple(cell) if isinstance(cell, list) else cell
+        if key not in done:
             try:
-                canonical[cell] = format_labels(parse_labels(cell))
+                done[key] = rule(cell)
             except ValueError as exc:
                 raise CorpusError(f"row {position}: {exc}") from None
-    return pd.Series([canonical[cell] for cell in cells.tolist()], index=cells.index, dtype=object)
+        values.append(done[key])
+    return pd.Series(values, index=cells.index, dtype=object if rule is label_cell else int)
 
 
-def _checked_presale(cells: pd.Series) -> pd.Series:
-    values = cells.astype(str).str.strip()
-    bad = ~values.isin(["0", "1", "True", "False"])
-    if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise CorpusError(f"row {position}: presale must be 0 or 1, got {cells.iloc[position]!r}")
-    return values.isin(["1", "True"]).astype(int)
+def _checked_texts(cells: pd.Series) -> pd.Series:
+    for position, cell in enumerate(cells.tolist()):
+        if not isinstance(cell, str) or not cell.strip():
+            raise CorpusError(f"row {position}: {'empty text' if isinstance(cell, str) else 'no text'} ({cell!r})")
+    return cells
 
 
 def _canonical(path: str | Path, frame: pd.DataFrame, label_column: str = "labels") -> pd.Series:
@@ -266,6 +265,6 @@ def load_corpus(path: str | Path, shared_dir: str | Path | None = None, derived:
     from .labelled import read_labelled
 
     path = Path(path)
-    if path.is_dir() and (path / TEAM_FILE).exists():
-        return load_corpus_dir(path, shared_dir, derived)
+    if path.is_dir() and any((path / name).exists() for name in (TEAM_FILE, REAL_FILE, PAIRS_FILE)):
+        return load_corpus_dir(path, shared_dir, derived)  # says which corpus file is missing, if one is
     return read_labelled(path)

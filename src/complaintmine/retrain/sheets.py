@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.labelled import CHINESE_NAMES, LABELLED_SUFFIXES
+from ..corpus.cells import CHINESE_NAMES
+from ..corpus.labelled import LABELLED_SUFFIXES
 from ..corpus.labelled import read_labelled as read_label_sheets
 from ..errors import InputError
 from ..io.formulas import escape

@@ -1,0 +1,44 @@
+"""The rules for one cell of a user's labels: a ``labels`` cell and a ``presale`` cell (corpus/labelled.py reads
+files by them, ``Corpus`` checks a DataFrame by them: one set of rules)."""
+
+from __future__ import annotations
+
+import re
+from difflib import get_close_matches
+from typing import Any
+
+from ..labels import ALL_LABELS, format_labels, parse_labels
+
+CHINESE_NAMES = {
+    "尾款涨价": "price_hike",
+    "不保价": "no_price_protection",
+    "赠品不兑现": "gift_not_honored",
+    "承诺时间不发货": "late_shipping",
+    "最低价不实": "false_lowest_price",
+    "其他": "other",
+}
+_SEPARATORS = re.compile(r"\s*[|｜,，、;；]\s*")
+_YES = {"1", "1.0", "yes", "y", "true", "是"}
+_NO = {"0", "0.0", "no", "n", "false", "否"}
+
+
+def label_cell(cell: Any) -> str:
+    """A ``labels`` cell as canonical labels (``a|b`` or ``other``); ValueError saying what is wrong."""
+    if isinstance(cell, list):
+        cell = "|".join(map(str, cell))
+    parts = [CHINESE_NAMES.get(part, part.lower()) for part in _SEPARATORS.split(str(cell).strip()) if part]
+    try:
+        return format_labels(parse_labels("|".join(parts)))
+    except ValueError as exc:
+        unknown = [part for part in parts if part not in ALL_LABELS]
+        near = get_close_matches(unknown[0], ALL_LABELS, n=1) if unknown else []
+        raise ValueError(f"{exc}{f'; did you mean {near[0]!r}?' if near else ''}") from None
+
+
+def presale_cell(cell: Any) -> int:
+    value = str(cell).strip().lower()
+    if value in _YES:
+        return 1
+    if value in _NO or value in ("", "none", "nan"):
+        return 0
+    raise ValueError(f"presale must be 1 or 0, got {cell!r}")
