@@ -112,3 +112,10 @@ def test_a_label_without_examples_is_refused_with_the_way_to_adapt_instead():
         cm.TrainingError, match=r"no_price_protection, late_shipping, false_lowest_price\. .*--base default"
     ):
         cm.train_model(cm.Corpus(frame), cm.TrainConfig(forest="none"))
+
+
+def test_a_folder_named_with_a_time_gets_no_version_from_it():
+    from complaintmine.model.training import name_from_directory
+
+    assert name_from_directory("models/shop-zh-1.2") == ("shop-zh", "1.2")
+    assert name_from_directory("models/candidate-20261207-021500") == ("candidate-20261207-021500", "0.1.0")

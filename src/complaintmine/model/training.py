@@ -31,8 +31,9 @@ UNNAMED = "unnamed"  # the name of a model trained without one: not the shipped 
 class TrainConfig:
     """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
 
-    The defaults are the shipped model's configuration (``models/complaintmine-zh-0.6.1.train.json``; a test
-    keeps them equal), so ``complaintmine train corpora -o m`` rebuilds it.
+    The defaults are the shipped model's design (``models/complaintmine-zh-0.6.1.train.json``; a test keeps them
+    equal), so ``complaintmine train corpora -o m`` trains the same model, named ``m 0.1.0`` (the default name is
+    :data:`UNNAMED`; a model is named after its folder); with ``--config`` that file, it rebuilds it by name too.
 
     name, version : the model's name and version, written to the manifest and model card.
     features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight, mask_digits, modality : see
@@ -138,7 +139,9 @@ def name_from_directory(directory: str | Path) -> tuple[str, str]:
     ("shop-zh", "1.2"), ``models/my-model`` gives ("my-model", "0.1.0")."""
     folder = Path(directory).resolve().name
     found = re.fullmatch(r"(.+?)-v?(\d+(?:\.\d+)*)", folder)
-    return (found[1], found[2]) if found else (folder, "0.1.0")
+    if found is None or re.fullmatch(r"\d{5,}", found[2]):  # candidate-20261207-021500: a time, not a version
+        return folder, "0.1.0"
+    return found[1], found[2]
 
 
 def _pair(values: Any) -> tuple[int, int]:

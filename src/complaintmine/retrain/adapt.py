@@ -114,6 +114,7 @@ def adapt_model(
     Raises TrainingError (no anchor found, no user rows to train on, unknown method), ModelError (unreadable base).
     """
     from .. import TrainConfig, evaluate, load_model, train_model
+    from ..model.training import UNNAMED
 
     if method not in METHODS:
         raise TrainingError(f"adaptation method must be one of {', '.join(METHODS)}, got {method!r}")
@@ -143,7 +144,8 @@ def adapt_model(
     frame["split"] = "train"
     values = {
         **base_config.to_dict(),
-        "name": f"{manifest.get('name', 'complaintmine-zh')}-adapted",
+        "name": UNNAMED,  # named after the folder it is saved to (save_model), as train names a model
+        "version": "0.1.0",
         "train_split": "train",
         **(overrides or {}),
     }
