@@ -40,6 +40,11 @@ if ! "$CM" train "$LABELS/sheets" --base "$BASE" "${extra_train[@]}" -o "$candid
     log failed "training failed: $(tail -n 1 "$candidate.train.log" | tr -d '"\\')"
     exit 1
 fi
-"$CM" promote "$candidate" "$HOLDOUT" --models "$MODELS" --require "$REQUIRE" "${extra_promote[@]}" > "$candidate.promote.txt"
+if ! "$CM" promote "$candidate" "$HOLDOUT" --models "$MODELS" --require "$REQUIRE" "${extra_promote[@]}" \
+        > "$candidate.promote.txt" 2> "$candidate.promote.log"; then
+    log failed "promote failed: $(tail -n 1 "$candidate.promote.log" | tr -d '"\\')"
+    mv "$stamp_file.next" "$stamp_file"  # these sheets were tried: the next run waits for new ones
+    exit 1
+fi
 mv "$stamp_file.next" "$stamp_file"
 tail -n 1 "$candidate.promote.txt"

@@ -339,3 +339,13 @@ def test_mask_says_which_rows_it_could_not_read(tmp_path):
     clean = tmp_path / "ok.csv"
     clean.write_text("id,text\n1,好评\n", encoding="utf-8")
     assert "could not be read" not in run("mask", clean, "-o", tmp_path / "ok-masked.csv").stderr
+
+
+def test_evaluate_says_what_its_figures_rest_on(tmp_path, tiny_model):
+    # a labelled file without presale was scored against presale 0, and unlabelled rows dropped, without a word
+    path = tmp_path / "ev.csv"
+    path.write_text("text,labels\n尾款涨价了，多付了50,price_hike\n发货很快,other\n还没看完,\n", encoding="utf-8")
+    result = run("evaluate", str(tiny_model), str(path))
+    assert result.returncode == 0, result.stderr
+    assert "1 row(s) with an empty labels cell skipped" in result.stderr
+    assert "no presale column; presale is taken as 0" in result.stderr

@@ -132,6 +132,12 @@ def test_a_first_promotion_that_keeps_the_baseline_points_current_at_a_copy_of_i
     path = tmp_path / "holdout.csv"
     gold.iloc[:30].to_csv(path, index=False)
     result = promote_model(candidate, tmp_path / "models", read_label_sheets(path), baseline=tiny_model, log=False)
-    assert not result.promoted and "now points to a copy of it" in result.reason
-    assert current_model(tmp_path / "models") == (tmp_path / "models" / tiny_model.name).resolve()
+    assert not result.promoted and f"now points to it ({tiny_model.name})" in result.reason
+    copied = (tmp_path / "models" / tiny_model.name).resolve()
+    assert current_model(tmp_path / "models") == copied
     assert cm.load_model(tmp_path / "models" / "current").manifest == cm.load_model(tiny_model).manifest
+    (tmp_path / "models" / "current").unlink()  # the pointer reset: the earlier copy is found and used again
+    again = promote_model(candidate, tmp_path / "models", read_label_sheets(path), baseline=tiny_model, log=False)
+    assert (
+        not again.promoted and current_model(tmp_path / "models") == (tmp_path / "models" / tiny_model.name).resolve()
+    )

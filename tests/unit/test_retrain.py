@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -273,4 +274,6 @@ def test_compare_warns_and_promote_refuses_when_the_candidate_was_trained_on_the
     assert compare_models(baseline, baseline, corpus, n_boot=50).trained_on == {}
     monkeypatch.setattr(cm, "load_model", lambda path=None: candidate if path else baseline)
     with pytest.raises(cm.TrainingError, match="trained on 12 of the 30 texts it would be judged on"):
-        promote_model(tmp_path / "candidate", tmp_path / "models", corpus, log=False)
+        promote_model(tmp_path / "candidate", tmp_path / "models", corpus)
+    logged = [json.loads(line) for line in (tmp_path / "models" / "runs.jsonl").read_text().splitlines()]
+    assert [entry["event"] for entry in logged] == ["refused"]  # every run leaves a line

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus.load import Corpus
-from ..errors import ModelError, TrainingError
+from ..errors import ModelError, OutputError, TrainingError
 from .compare import Comparison, compare_models, trained_on
 
 CURRENT = "current"
@@ -75,14 +75,25 @@ def set_current(models: str | Path, model_dir: str | Path) -> Path:
 
 
 def _inside(models: Path, model_dir: Path, advice: str) -> Path:
-    """``model_dir``, copied into ``models`` first when it lies elsewhere (``current`` points within ``models``)."""
+    """``model_dir``, copied into ``models`` first when it lies elsewhere (``current`` points within ``models``);
+    a folder there of that name holding the same model files (an earlier copy) is used as it is."""
     if model_dir.parent == models.resolve():
         return model_dir
     target = models / model_dir.name
     if target.exists():
-        raise ModelError(f"{target} exists already; {advice}")
+        if _files(target) == _files(model_dir):
+            return target.resolve()
+        raise OutputError(target, f"exists already and holds another model; {advice}")
     shutil.copytree(model_dir, target)
     return target.resolve()
+
+
+def _files(model_dir: Path) -> Any:
+    """The files and hashes a model directory's manifest records (None without a readable manifest)."""
+    try:
+        return json.loads((model_dir / "model.json").read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError):
+        return None
 
 
 def append_log(models: str | Path, record: dict[str, Any]) -> Path:
@@ -126,10 +137,13 @@ def promote_model(
     old = load_model(previous if previous is not None else baseline)  # both None: the shipped default model
     seen = trained_on(new, data)
     if seen:
-        raise TrainingError(
+        refusal = (
             f"the candidate was trained on {seen:,} of the {len(data):,} texts it would be judged on: promote it on "
             "labelled texts it never saw (a holdout kept out of its training labels)"
         )
+        if log:
+            append_log(models, {"event": "refused", "candidate": str(candidate), "reason": refusal})
+        raise TrainingError(refusal)
     comparison = compare_models(old, new, data, n_boot=n_boot, seed=seed)
     micro = comparison.row("micro_f1")
     not_worse = micro["diff"] >= 0 and not comparison.worse_labels
@@ -144,8 +158,9 @@ def promote_model(
         kept = previous.name if previous else f"{old.name} {old.version}"
         reason = f"kept {kept}: {comparison.verdict} (rule: {require})"
         if previous is None and old.path is not None:  # so that models/current names the model in force from now
-            set_current(models, _inside(models, Path(old.path).resolve(), "move it away or promote by hand"))
-            reason += f"; {models / CURRENT} now points to a copy of it"
+            kept_dir = _inside(models, Path(old.path).resolve(), "move it away or promote by hand")
+            set_current(models, kept_dir)
+            reason += f"; {models / CURRENT} now points to it ({kept_dir.name})"
     result = PromotionResult(passed, reason, candidate, previous, current_model(models), comparison)
     if log:
         append_log(models, {"event": "promote", "require": require, **result.to_dict()})
