@@ -425,3 +425,14 @@ def test_extract_writes_strict_json_for_a_run_of_hundreds_of_digits(tmp_path):
     rows = [json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} written")) for line in lines]
     assert rows[0]["difference"] is None and rows[0]["money"] is None and rows[0]["fields"]["money"] == []
     assert rows[1]["difference"] == 50.0
+
+
+def test_an_id_column_named_like_an_extracted_field_comes_out_as_input_name(tmp_path, tiny_model):
+    # it crashed with "column 'difference' already exists"
+    path = tmp_path / "clash.csv"
+    path.write_text("difference,text\nd1,尾款涨了50元\nd2,好评\n", encoding="utf-8")
+    result = run("classify", str(path), "--id-column", "difference", "--extract", "--model", str(tiny_model))
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.startswith("input_difference,labels,") and ",difference," in header
+    assert [row.split(",")[0] for row in rows] == ["d1", "d2"]

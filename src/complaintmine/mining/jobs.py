@@ -41,6 +41,9 @@ def run_mask_job(
     )
 
 
+EXTRACTION_FIELDS = ("difference", "money", "promised_days", "waited_days", "gifts", "platforms", "channels", "fields")
+
+
 def extraction_columns(texts: Sequence[Any], errors: Sequence[Any] | None = None) -> dict[str, list[Any]]:
     """Flat evidence columns for a spreadsheet, plus ``fields`` with everything (spans included). A row with an
     error in ``errors`` (a line that could not be read, whose text is not what the file holds, or, from
@@ -50,10 +53,7 @@ def extraction_columns(texts: Sequence[Any], errors: Sequence[Any] | None = None
     if errors is not None:
         texts = [None if error else text for text, error in zip(texts, errors)]
 
-    columns: dict[str, list[Any]] = {
-        name: []
-        for name in ("difference", "money", "promised_days", "waited_days", "gifts", "platforms", "channels", "fields")
-    }
+    columns: dict[str, list[Any]] = {name: [] for name in EXTRACTION_FIELDS}
     for text in texts:
         found = extract(text).to_dict() if isinstance(text, str) and text.strip() else None
         if found is None:

@@ -138,12 +138,18 @@ def score_chunk(model: Model, options: JobOptions, chunk: Rows, first_row: int) 
     n = len(chunk)
     missing = [None] * n
     texts = [text_of(values) for values in zip(*(chunk.get(c, missing) for c in options.text_columns))]
+    id_name = options.id_column or "row"
+    if options.extract:
+        from ..mining.jobs import EXTRACTION_FIELDS
+
+        if id_name in EXTRACTION_FIELDS:  # as an id column named like an output column (score_rows)
+            id_name = f"input_{id_name}"
     scored = score_rows(
         model,
         texts,
         # a missing id stays missing: an empty CSV cell, null in JSONL and Parquet (not "", which is an id)
         chunk.get(options.id_column, missing) if options.id_column else range(first_row, first_row + n),
-        options.id_column or "row",
+        id_name,
         chunk.get(ERROR),
         chunk_size=max(n, 1),
         explain=options.explain,
