@@ -151,8 +151,7 @@ def evaluate_cli(
         Path,
         typer.Argument(
             metavar="DATA",
-            help="Labelled CSV/TSV/JSONL/XLSX file or filled sheet (text, labels[, presale, split]), a folder of "
-            "them, or a corpus directory.",
+            help="Labelled CSV/TSV/JSONL/XLSX file or sheet (text, labels[, presale, split]), a folder, or a corpus.",
         ),
     ],
     split: Annotated[
