@@ -32,9 +32,9 @@ def main(source: str) -> None:
     for line in Path(source).read_text(encoding="utf-8").splitlines():
         traditional, simplified = line.split("\t")
         first = simplified.split(" ")[0]
-        if len(traditional) == 1 and len(first) == 1 and traditional != first:
-            if not encodable(traditional) and encodable(first):
-                pairs[traditional] = first
+        one_for_one = len(traditional) == 1 and len(first) == 1 and traditional != first
+        if one_for_one and not encodable(traditional) and encodable(first):
+            pairs[traditional] = first
     pairs.update(BY_HAND)
     header = (
         "# Traditional character, tab, its simplified form: what complaintmine's normalisation maps (text/normalize.py).\n"
