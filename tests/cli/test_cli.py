@@ -153,6 +153,10 @@ def test_train_then_evaluate_writes_model_card_and_json(tmp_path):
     assert result.returncode == 0, result.stderr
     metrics = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert metrics["n_texts"] == 8
+    assert metrics["model"].startswith("tiny ") and (metrics["data"], metrics["split"]) == (
+        str(DATA / "tiny_corpus.csv"),
+        "test",
+    )
     assert re.search(r"micro-F1 \(5 issues\) \d\.\d{3}", result.stdout)
     for label in ("price_hike", "no_price_protection", "gift_not_honored", "late_shipping", "false_lowest_price"):
         assert label in result.stdout

@@ -45,11 +45,16 @@ def test_the_whole_loop_through_the_command(tmp_path, tiny_model, tiny_corpus_pa
     manifest = json.loads((candidate / "model.json").read_text(encoding="utf-8"))
     assert manifest["adaptation"]["user"]["n_texts"] == 35 and "test_user" in manifest["metrics"]
 
-    result = run("compare", tiny_model, candidate, tmp_path / "holdout.csv", "--json", tmp_path / "cmp.json")
+    result = run("compare", tiny_model, candidate, tmp_path / "holdout.csv", "--json", tmp_path / "cmp.json",
+                 "--disagreements", tmp_path / "differ.csv")  # fmt: skip
     assert result.returncode == 0, result.stderr
     verdict = result.stdout.strip().splitlines()[-1]
     assert verdict.split(":")[0] in ("B is better", "no clear difference", "A is better")
-    assert json.loads((tmp_path / "cmp.json").read_text(encoding="utf-8"))["verdict"] == verdict
+    compared = json.loads((tmp_path / "cmp.json").read_text(encoding="utf-8"))
+    assert compared["verdict"] == verdict
+    differ = pd.read_csv(tmp_path / "differ.csv", dtype=str, keep_default_na=False)
+    assert list(differ.columns) == ["row", "text", "labels", "labels_a", "labels_b"]
+    assert len(differ) == len(compared["disagreements"]) and (differ["labels_a"] != differ["labels_b"]).all()
 
     models = tmp_path / "models"
     result = run("promote", candidate, tmp_path / "holdout.csv", "--models", models, "--baseline", tiny_model,

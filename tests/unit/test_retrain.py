@@ -277,3 +277,17 @@ def test_compare_warns_and_promote_refuses_when_the_candidate_was_trained_on_the
         promote_model(tmp_path / "candidate", tmp_path / "models", corpus)
     logged = [json.loads(line) for line in (tmp_path / "models" / "runs.jsonl").read_text().splitlines()]
     assert [entry["event"] for entry in logged] == ["refused"]  # every run leaves a line
+
+
+def test_compare_lists_the_texts_the_two_models_decide_differently():
+    corpus = _corpus(12)
+    truth = corpus.targets().astype(float)
+    perfect = _Fixed({t: list(row) for t, row in zip(corpus.texts, truth)}, "perfect")
+    blind = _Fixed({t: [0.0] * 6 for t in corpus.texts}, "blind")
+    result = compare_models(blind, perfect, corpus, n_boot=20)
+    positives = [i for i, row in enumerate(truth) if row[:5].any()]
+    assert [d["row"] for d in result.disagreements] == positives
+    first = result.disagreements[0]
+    assert (first["labels_a"], first["labels_b"]) == ("other", first["labels"]) and first["text"] == corpus.texts[1]
+    assert f"decide {len(positives)} of the 12 texts differently" in result.format_table()
+    assert compare_models(perfect, perfect, corpus, n_boot=20).disagreements == []

@@ -92,6 +92,11 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+def _say(message: str) -> None:
+    """A progress or note line on standard error."""
+    typer.echo(message, err=True)
+
+
 def say_failures(errors: Counter[str]) -> None:
     """The rows a job could not read or score, counted by reason, most frequent first (after its summary line)."""
     for reason, count in errors.most_common():
@@ -188,7 +193,7 @@ def _root(
 
 
 from ..retrain import commands as _retrain_commands  # noqa: E402  (suggest, compare, promote)
-from . import classify, commands  # noqa: E402, F401  (register the commands on app)
+from . import classify, commands, mining_commands  # noqa: E402, F401  (register the commands on app, in order)
 
 _retrain_commands.register(app, handle_errors)
 

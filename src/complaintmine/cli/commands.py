@@ -1,4 +1,4 @@
-"""The other commands: train, evaluate, corpus, extract, mask, report, tokenize."""
+"""The model and corpus commands: train, evaluate, corpus."""
 
 from __future__ import annotations
 
@@ -8,12 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import InputEncoding, InputFormat, Quiet, RawFormulas, TableInput, TableOutput, app, handle_errors, say_failures
-
-
-def _say(message: str) -> None:
-    """A progress or note line on standard error."""
-    typer.echo(message, err=True)
+from . import _say, app, handle_errors
 
 
 @app.command("train")
@@ -23,8 +18,7 @@ def train_cli(
         Path,
         typer.Argument(
             metavar="CORPUS",
-            help="Corpus directory (like corpora/), or your labels: a CSV/TSV/JSONL/XLSX file or filled sheet with "
-            "text, labels[, presale, split], or a folder of them (docs/retraining.md).",
+            help="Corpus directory (like corpora/) or your labels: file, filled sheet or folder (docs/retraining.md).",
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Model directory to write (created).")],
@@ -200,8 +194,11 @@ def evaluate_cli(
         _say(f"note: {note}")
     metrics = evaluate(loaded, corpus.select(split=split, origin=origin))
     typer.echo(format_metrics(metrics))
-    if json_out is not None:
-        json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if json_out is not None:  # saying what was scored on what, so saved evaluations can be told apart
+        about = dict(
+            model=f"{loaded.name} {loaded.version} ({loaded.path})", data=str(data), split=split, origin=origin
+        )
+        json_out.write_text(json.dumps({**about, **metrics}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         typer.echo(f"metrics written to {json_out}", err=True)
 
 
@@ -235,216 +232,3 @@ def corpus_cli(
     if not report.ok:
         raise CorpusError(f"{len(report.problems)} problem(s) in {directory}")
     typer.echo(f"{directory}: no problems found", err=True)
-
-
-@app.command("extract")
-@handle_errors
-def extract_cli(
-    input: TableInput,
-    output: TableOutput = "-",
-    text_column: Annotated[
-        list[str] | None,
-        typer.Option("--text-column", metavar="COLUMN", help="Text column; repeat to join several. Default: text."),
-    ] = None,
-    id_column: Annotated[
-        str | None,
-        typer.Option(
-            "--id-column",
-            metavar="COLUMN",
-            help="Column to copy as the row id. Default: 'row', the 0-based row number.",
-        ),
-    ] = None,
-    input_format: InputFormat = None,
-    encoding: InputEncoding = None,
-    raw_formulas: RawFormulas = False,
-    quiet: Quiet = False,
-) -> None:
-    """Extract evidence fields from every complaint: amounts and their roles, the disputed difference, promised
-    and waited times in days, promised gifts, platforms and channels.
-
-    Flat columns for spreadsheets (difference, money, promised_days, waited_days, gifts, platforms, channels)
-    and 'fields', a JSON object with every value and its [start, end) span. Precision first: a field that is not
-    clearly in the text stays empty.
-
-    \b
-    Example: complaintmine extract complaints.csv --id-column id -o fields.jsonl
-    """
-    from ..mining.jobs import run_extract_job
-
-    summary = run_extract_job(
-        input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding, raw_formulas
-    )
-    if not quiet:
-        typer.echo(
-            f"extracted fields from {summary.rows - summary.failed:,} of {summary.rows:,} rows"
-            + (f" (read as {summary.encoding})" if summary.encoding else "")
-            + ("" if output == "-" else f" to {output}"),
-            err=True,
-        )
-        say_failures(summary.errors)
-
-
-@app.command("mask")
-@handle_errors
-def mask_cli(
-    input: TableInput,
-    output: TableOutput = "-",
-    column: Annotated[
-        list[str] | None, typer.Option("--column", metavar="COLUMN", help="Column to mask; repeatable. Default: text.")
-    ] = None,
-    kinds: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kind",
-            metavar="KIND",
-            # Written out, not built from privacy.KINDS: importing privacy compiles its patterns (~20 ms) on every
-            # command's start. tests/cli/test_cli.py checks this list against KINDS and KIND_ALIASES.
-            help="Only these kinds: PHONE, ID, ORDER, EMAIL, BANKCARD (or CARD), ADDRESS, NAME; repeatable. "
-            "Default: all.",
-        ),
-    ] = None,
-    input_format: InputFormat = None,
-    encoding: InputEncoding = None,
-    raw_formulas: RawFormulas = False,
-    quiet: Quiet = False,
-) -> None:
-    """Copy a table with private data in its text columns replaced by typed placeholders ([PHONE], [ID], ...).
-
-    Masks mainland mobile and landline numbers, 18-digit IDs with a valid check digit, order and tracking
-    numbers, bank cards, e-mail addresses, street addresses and names in context; prices, dates and model
-    numbers stay. Every row is kept, in order.
-
-    \b
-    Example: complaintmine mask complaints.csv --column text -o masked.csv
-    """
-    from ..mining.jobs import run_mask_job
-
-    summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding, raw_formulas)
-    if not quiet:
-        read_as = f" (read as {summary.encoding})" if summary.encoding else ""
-        failed = f"; {summary.failed:,} row(s) could not be read: kept as decoded (masked too), reason in 'error'"
-        typer.echo(
-            f"masked {summary.rows:,} row(s){read_as}"
-            + ("" if output == "-" else f" to {output}")
-            + (failed if summary.failed else ""),
-            err=True,
-        )
-        say_failures(summary.errors)
-
-
-@app.command("report")
-@handle_errors
-def report_cli(
-    scored: Annotated[
-        str,
-        typer.Argument(
-            metavar="SCORED",
-            help="A file written by 'complaintmine classify' (CSV, TSV, JSONL, Parquet or Excel), the folder of part "
-            "files of --engine dask, or - for standard input.",
-        ),
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="HTML file to write.")] = Path(
-        "report.html"
-    ),
-    text_column: Annotated[
-        str,
-        typer.Option(
-            "--text-column",
-            metavar="COLUMN",
-            help="Column holding the complaint text (carry it with classify --keep-columns text).",
-        ),
-    ] = "text",
-    date_column: Annotated[
-        str | None,
-        typer.Option(
-            "--date-column", metavar="COLUMN", help="Column of dates: complaints per week or month, per issue type."
-        ),
-    ] = None,
-    group_column: Annotated[
-        str | None,
-        typer.Option(
-            "--group-column",
-            metavar="COLUMN",
-            help="Column to break complaints down by (merchant, platform, ...): the top 20.",
-        ),
-    ] = None,
-    model: Annotated[
-        Path | None,
-        typer.Option(
-            "--model",
-            metavar="DIR",
-            help="Model directory the file was scored with, for its name and version. Default: the model a Parquet file from 'classify' records, else the shipped default model.",
-        ),
-    ] = None,
-    mask: Annotated[
-        bool,
-        typer.Option(
-            "--mask/--no-mask",
-            help="Replace phone numbers, IDs, addresses and names in the shown texts, ids and groups (default: on).",
-        ),
-    ] = True,
-    title: Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Report title.")] = None,
-    input_format: InputFormat = None,
-    encoding: InputEncoding = None,
-) -> None:
-    """Write one self-contained HTML report of a scored file (opens offline; charts are inline SVG).
-
-    It shows complaints per issue type and the pre-sale share, trends per week or month (--date-column), the
-    top 20 groups (--group-column), distinctive terms per issue type, money and waiting-time distributions,
-    representative complaints with their evidence highlighted (masked unless --no-mask), and the model and
-    when the file was scored.
-
-    \b
-    Example: complaintmine report scored.csv --date-column date --group-column merchant -o report.html
-    """
-    from ..mining.report import report_file
-
-    path = report_file(
-        scored,
-        output,
-        model=model,
-        input_format=input_format,
-        encoding=encoding,
-        title=title,
-        text_column=text_column,
-        date_column=date_column,
-        group_column=group_column,
-        mask=mask,
-        on_note=lambda note: _say(f"note: {note}"),
-    )
-    typer.echo(str(path))
-
-
-@app.command("tokenize")
-@handle_errors
-def tokenize_cli(
-    texts: Annotated[
-        list[str],
-        typer.Argument(metavar="TEXT...", help="Texts to segment; '-' reads one text per line from standard input."),
-    ],
-    spans: Annotated[
-        bool, typer.Option("--spans", help="Show each token's [start, end) span in the original text.")
-    ] = False,
-) -> None:
-    """Show how complaintmine's tokenizer (jieba + the domain lexicon) segments texts, one line per text.
-
-    \b
-    Example: complaintmine tokenize "付了定金，尾款涨了50"
-    """
-    import sys
-
-    from ..text.tokenizer import Tokenizer
-
-    if texts == ["-"]:  # one text per line, in whatever encoding classify would read it (BOM dropped)
-        from ..errors import InputError
-        from ..io.encoding import SAMPLE, detect_encoding
-
-        data = sys.stdin.buffer.read()
-        try:
-            texts = data.decode(detect_encoding(data[:SAMPLE])).splitlines()
-        except UnicodeDecodeError as exc:
-            raise InputError("<stdin>", f"not valid text at byte {exc.start} ({exc.reason})") from None
-    tokenizer = Tokenizer()
-    for text in texts:
-        tokens = tokenizer.tokens(text)
-        typer.echo(" ".join(f"{t.text}[{t.start},{t.end})" if spans else t.text for t in tokens))

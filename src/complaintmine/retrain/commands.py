@@ -202,6 +202,15 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         json_out: Annotated[
             Path | None, typer.Option("--json", metavar="FILE", help="Also write the comparison as JSON.")
         ] = None,
+        disagreements: Annotated[
+            Path | None,
+            typer.Option(
+                "--disagreements",
+                metavar="FILE",
+                help="Write the texts the two models decide differently (CSV, TSV, JSONL or XLSX by suffix): row, "
+                "text, the labels given, A's and B's. What to read before promoting.",
+            ),
+        ] = None,
     ) -> None:
         """Compare two models on the same labelled data: per-label F1 with bootstrap intervals, and a verdict.
 
@@ -214,7 +223,16 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         from .compare import compare_models
 
         corpus = _labelled(data, split)
-        _print_comparison(compare_models(_model(model_a), _model(model_b), corpus, n_boot=n_boot, seed=seed), json_out)
+        comparison = compare_models(_model(model_a), _model(model_b), corpus, n_boot=n_boot, seed=seed)
+        _print_comparison(comparison, json_out)
+        if disagreements is not None:
+            import pandas as pd
+
+            from .sheets import write_sheet
+
+            columns = ["row", "text", "labels", "labels_a", "labels_b"]
+            write_sheet(pd.DataFrame(comparison.disagreements, columns=columns), disagreements)
+            typer.echo(f"{len(comparison.disagreements):,} disagreements written to {disagreements}", err=True)
 
     @app.command("promote")
     @handle_errors

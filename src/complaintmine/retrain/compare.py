@@ -14,7 +14,7 @@ import numpy as np
 
 from ..corpus.load import Corpus
 from ..errors import TrainingError
-from ..labels import ISSUE_LABELS, OTHER
+from ..labels import ISSUE_LABELS, OTHER, format_labels
 
 SUMMARY = ("micro_f1", "macro_f1")
 
@@ -36,6 +36,8 @@ class Comparison:
     worse_labels: list[str] = field(default_factory=list)
     macro_labels: list[str] = field(default_factory=lambda: list(ISSUE_LABELS))
     trained_on: dict[str, int] = field(default_factory=dict)  # "a"/"b": how many of the texts it was trained on
+    # the texts the two models decide differently: row, text, the labels given (gold), A's and B's
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
 
     def row(self, name: str) -> dict[str, Any]:
         return next(r for r in self.rows if r["label"] == name)
@@ -52,6 +54,7 @@ class Comparison:
             "worse_labels": self.worse_labels,
             "macro_labels": self.macro_labels,
             "trained_on": self.trained_on,
+            "disagreements": self.disagreements,
             "verdict": self.verdict,
         }
 
@@ -72,6 +75,7 @@ class Comparison:
             )
         if len(self.macro_labels) < len(ISSUE_LABELS):
             lines += ["", f"macro-F1 over the issues the texts or either model have: {', '.join(self.macro_labels)}"]
+        lines += ["", f"the two models decide {len(self.disagreements):,} of the {self.n_texts:,} texts differently"]
         for side, count in self.trained_on.items():
             lines += [
                 "",
@@ -219,6 +223,17 @@ def compare_models(
         verdict += f"; B is worse on {', '.join(worse)}"
     macro = [name for name, keep in zip(ISSUE_LABELS, scored) if keep] or list(ISSUE_LABELS)
     overlap = {side: trained_on(model, data) for side, model in (("a", model_a), ("b", model_b))}
+    differ = np.flatnonzero((decided_a != decided_b).any(axis=1))
+    disagreements = [
+        {
+            "row": int(i),
+            "text": texts[i],
+            "labels": _label_string(truth[i]),
+            "labels_a": _label_string(decided_a[i]),
+            "labels_b": _label_string(decided_b[i]),
+        }
+        for i in differ
+    ]
     return Comparison(
         _model_name(model_a),
         _model_name(model_b),
@@ -231,4 +246,9 @@ def compare_models(
         worse,
         macro,
         {side: count for side, count in overlap.items() if count},
+        disagreements,
     )
+
+
+def _label_string(decided: np.ndarray) -> str:
+    return format_labels(name for name, on in zip(ISSUE_LABELS, decided) if on)
