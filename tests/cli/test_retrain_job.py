@@ -46,4 +46,17 @@ def test_the_documented_job_promotes_then_skips(tmp_path, tiny_model, tiny_corpu
     assert second.returncode == 0, second.stderr
     log = [json.loads(line) for line in (tmp_path / "models" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [entry["event"] for entry in log] == ["promote", "skipped"]
-    assert log[0]["promoted"] is True and "no new or changed sheets" in log[1]["detail"]
+    assert log[0]["promoted"] is True and "no new or changed sheets" in log[1]["reason"]
+
+    # a sheet restored with an old time but other rows is a change (the job compared times, and missed it)
+    sheet = tmp_path / "labels" / "sheets" / "week1.csv"
+    gold.iloc[32:].to_csv(sheet, index=False)
+    os.utime(sheet, (0, 0))
+    env["KEEP"] = "1"
+    third = job()
+    assert third.returncode == 0, third.stderr
+    log = [json.loads(line) for line in (tmp_path / "models" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [entry["event"] for entry in log] == ["promote", "skipped", "promote"]
+    kept = sorted(p.name for p in (tmp_path / "models").glob("candidate-*") if p.is_dir())
+    newest = max(kept)  # KEEP=1: the newest candidate and the one in use stay, older ones go
+    assert set(kept) == {newest, os.readlink(current)}
