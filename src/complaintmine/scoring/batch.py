@@ -26,7 +26,7 @@ from ..io.rows import Rows
 from ..io.writers import OutputWriter, output_format, scoring_metadata
 from ..model.artifact import load_model
 from ..model.runtime import Model
-from .frame import score_rows, text_of
+from .frame import output_id_name, score_rows, text_of
 from .resume_check import InputTrail
 from .stopping import StopOnTerm
 from .workers import Workers
@@ -138,18 +138,17 @@ def score_chunk(model: Model, options: JobOptions, chunk: Rows, first_row: int) 
     n = len(chunk)
     missing = [None] * n
     texts = [text_of(values) for values in zip(*(chunk.get(c, missing) for c in options.text_columns))]
-    id_name = options.id_column or "row"
+    added: tuple[str, ...] = ()  # the columns this job adds beside the output contract's
     if options.extract:
         from ..mining.jobs import EXTRACTION_FIELDS
 
-        if id_name in EXTRACTION_FIELDS:  # as an id column named like an output column (score_rows)
-            id_name = f"input_{id_name}"
+        added = EXTRACTION_FIELDS
     scored = score_rows(
         model,
         texts,
         # a missing id stays missing: an empty CSV cell, null in JSONL and Parquet (not "", which is an id)
         chunk.get(options.id_column, missing) if options.id_column else range(first_row, first_row + n),
-        id_name,
+        output_id_name(options.id_column or "row", added),
         chunk.get(ERROR),
         chunk_size=max(n, 1),
         explain=options.explain,

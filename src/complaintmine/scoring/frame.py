@@ -12,7 +12,7 @@ The DataFrames returned have the index of the input (the frame, or a pandas Seri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -169,9 +169,10 @@ def score_rows(
     return out
 
 
-def output_id_name(id_column: str) -> str:
-    """The name of the id column in the output: as given, or ``input_<name>`` where an output column has it."""
-    return f"input_{id_column}" if id_column in _RESERVED else id_column
+def output_id_name(id_column: str, also: Collection[str] = ()) -> str:
+    """The name of the id column in the output: as given, or ``input_<name>`` where an output column has it (or
+    one of ``also``, the columns a job adds, such as extracted fields)."""
+    return f"input_{id_column}" if id_column in _RESERVED or id_column in also else id_column
 
 
 def frame_of(rows: Rows, id_column: str | None = None, index: Any = None) -> pd.DataFrame:
