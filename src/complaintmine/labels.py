@@ -39,3 +39,8 @@ def format_labels(issues: Iterable[str]) -> str:
     chosen = set(issues)
     ordered = [name for name in ISSUE_LABELS if name in chosen]
     return SEPARATOR.join(ordered) if ordered else OTHER
+
+
+def labels_of(decided: Iterable[object]) -> str:
+    """The label string of one row of 0/1 decisions (or booleans), one per name in ``ISSUE_LABELS``."""
+    return format_labels(name for name, on in zip(ISSUE_LABELS, decided) if on)

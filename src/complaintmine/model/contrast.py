@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..corpus.load import read_corpus_file
 from ..errors import CorpusError, MissingColumnError
-from ..labels import ISSUE_LABELS, format_labels, parse_labels
+from ..labels import ISSUE_LABELS, format_labels, labels_of, parse_labels
 from .runtime import Model, score_texts
 
 CONTRAST_FILE = "contrast_set.csv"
@@ -83,7 +83,7 @@ def contrast_report(model: Model, frame: pd.DataFrame) -> dict[str, Any]:
             "rule": row.rule,
             "variant": row.variant,
             "gold": row.labels,
-            "predicted": format_labels(name for name, flag in zip(ISSUE_LABELS, pred[i]) if flag),
+            "predicted": labels_of(pred[i]),
         }
         for i, row in zip(np.flatnonzero(~right), wrong.itertuples(index=False))
     ]

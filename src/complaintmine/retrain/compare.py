@@ -14,7 +14,7 @@ import numpy as np
 
 from ..corpus.load import Corpus
 from ..errors import TrainingError
-from ..labels import ISSUE_LABELS, OTHER, format_labels
+from ..labels import ISSUE_LABELS, OTHER, labels_of
 
 SUMMARY = ("micro_f1", "macro_f1")
 
@@ -228,9 +228,9 @@ def compare_models(
         {
             "row": int(i),
             "text": texts[i],
-            "labels": _label_string(truth[i]),
-            "labels_a": _label_string(decided_a[i]),
-            "labels_b": _label_string(decided_b[i]),
+            "labels": labels_of(truth[i]),
+            "labels_a": labels_of(decided_a[i]),
+            "labels_b": labels_of(decided_b[i]),
         }
         for i in differ
     ]
@@ -248,7 +248,3 @@ def compare_models(
         {side: count for side, count in overlap.items() if count},
         disagreements,
     )
-
-
-def _label_string(decided: np.ndarray) -> str:
-    return format_labels(name for name, on in zip(ISSUE_LABELS, decided) if on)

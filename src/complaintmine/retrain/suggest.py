@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..corpus.dedup import shingles
 from ..errors import ComplaintMineError, InputError
-from ..labels import ISSUE_LABELS, OTHER, TARGETS, format_labels
+from ..labels import ISSUE_LABELS, OTHER, TARGETS, labels_of
 from .sheets import SHEET_COLUMNS
 
 NEAR_DUPLICATE = 0.8  # share of the smaller text's 5-grams found in the other one
@@ -176,7 +176,7 @@ def suggest_texts(
         {
             "id": [ids[row] for row in rows],
             "text": [texts[row] for row in rows],
-            "model_labels": [format_labels(name for name, on in zip(ISSUE_LABELS, issues[row]) if on) for row in rows],
+            "model_labels": [labels_of(issues[row]) for row in rows],
             "model_presale": [int(predicted[row, -1]) for row in rows],
             "why": [why for _, why in chosen],
             "labels": "",
