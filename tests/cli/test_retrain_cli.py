@@ -44,6 +44,7 @@ def test_the_whole_loop_through_the_command(tmp_path, tiny_model, tiny_corpus_pa
     assert "micro_f1" in result.stdout and ("better" in result.stdout or "no clear difference" in result.stdout)
     manifest = json.loads((candidate / "model.json").read_text(encoding="utf-8"))
     assert manifest["adaptation"]["user"]["n_texts"] == 35 and "test_user" in manifest["metrics"]
+    assert (manifest["name"], manifest["version"]) == ("candidate", "0.1.0")  # named after its folder
 
     result = run("compare", tiny_model, candidate, tmp_path / "holdout.csv", "--json", tmp_path / "cmp.json",
                  "--disagreements", tmp_path / "differ.csv")  # fmt: skip

@@ -26,7 +26,7 @@ from ..errors import ModelError, OutputError
 from ..labels import ISSUE_LABELS, TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
 from .forest import check_forest
-from .runtime import Model
+from .runtime import UNNAMED, Model
 from .scorer import LinearScorer
 from .validate import (
     check_arrays,
@@ -115,7 +115,7 @@ def save_model(model: Model, directory: str | Path, force: bool = False) -> Path
     if not isinstance(model, Model):
         raise ModelError(f"{directory}: expected a Model to save, got {type(model).__name__}")
     target = check_model_target(directory, force)
-    if model.manifest.get("name") == "unnamed":  # training.UNNAMED: trained without a name, called as its folder
+    if model.manifest.get("name") == UNNAMED:  # trained without a name: called as its folder
         from .training import name_from_directory
 
         model.manifest["name"], model.manifest["version"] = name_from_directory(target)

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from .explain import Evidence, Explainer
 
 
+UNNAMED = "unnamed"  # the name of a model trained without one (not the shipped model's); saved, it takes its folder's
+
+
 class Model:
     """A trained classifier with its manifest (name, version, labels, thresholds, metrics ...).
 
@@ -55,7 +58,7 @@ class Model:
 
     @property
     def name(self) -> str:
-        return str(self.manifest.get("name", "unnamed"))
+        return str(self.manifest.get("name", UNNAMED))
 
     @property
     def version(self) -> str:

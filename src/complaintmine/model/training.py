@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..corpus.keys import text_sha1
+from ..corpus.keys import user_text_key
 from ..corpus.load import Corpus
 from ..errors import TrainingError
 from ..labels import ALL_LABELS, TARGETS
@@ -21,10 +21,8 @@ from ..text.tokenizer import TokenizerConfig
 from .classifier import ComplaintClassifier
 from .evaluation import compute_metrics
 from .forest import FOREST_SETTINGS
-from .runtime import Model, score_texts
+from .runtime import UNNAMED, Model, score_texts
 from .scorer import LinearScorer
-
-UNNAMED = "unnamed"  # the name of a model trained without one: not the shipped model's
 
 
 @dataclass
@@ -121,7 +119,6 @@ class TrainConfig:
 # a handful, a linear model picks up whatever words those few texts share, and the threshold is tuned on one or
 # two examples per fold.
 MIN_EXAMPLES = 10
-USER_TEXT_DIGITS = 16  # of each user training text's SHA-1 kept in the manifest (``user_texts``)
 
 
 def few_examples(label_counts: dict[str, int], minimum: int = MIN_EXAMPLES) -> list[str]:
@@ -221,7 +218,7 @@ def train_model(
     }
     user = train.frame["origin"] == "user"
     if user.any():  # so that compare and promote can tell when they are asked to judge it on its own training texts
-        manifest["user_texts"] = sorted({text_sha1(text)[:USER_TEXT_DIGITS] for text in train.frame["text"][user]})
+        manifest["user_texts"] = sorted({user_text_key(text) for text in train.frame["text"][user]})
     return Model(classifier, manifest, scorer=LinearScorer.from_classifier(classifier))
 
 

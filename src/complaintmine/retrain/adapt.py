@@ -114,7 +114,7 @@ def adapt_model(
     Raises TrainingError (no anchor found, no user rows to train on, unknown method), ModelError (unreadable base).
     """
     from .. import TrainConfig, evaluate, load_model, train_model
-    from ..model.training import UNNAMED
+    from ..model.runtime import UNNAMED
 
     if method not in METHODS:
         raise TrainingError(f"adaptation method must be one of {', '.join(METHODS)}, got {method!r}")

@@ -64,11 +64,6 @@ def train_adapted(
             raise TrainingError(f"{config}: cannot read training config: {exc}") from None
     if seed is not None:
         overrides["seed"] = seed
-    from ..model.training import name_from_directory
-
-    folder_name, folder_version = name_from_directory(output)  # as plain train names a model (README)
-    overrides.setdefault("name", folder_name)
-    overrides.setdefault("version", folder_version)
     corpus = _labelled(labels)
     held_out = corpus.select(split="test")
     if compare_to is not None and len(held_out) == 0:

@@ -102,11 +102,10 @@ def _interval(samples: np.ndarray, tail: float, point: np.ndarray) -> np.ndarray
 def trained_on(model: Any, data: Corpus) -> int:
     """How many texts of ``data`` were among ``model``'s own labelled training texts (the user texts a model
     trained or adapted on your labels records in its manifest, by hash); 0 for a model that records none."""
-    from ..corpus.keys import text_sha1
-    from ..model.training import USER_TEXT_DIGITS
+    from ..corpus.keys import user_text_key
 
     known = set(getattr(model, "manifest", {}).get("user_texts", ()))
-    return sum(text_sha1(text)[:USER_TEXT_DIGITS] in known for text in data.texts) if known else 0
+    return sum(user_text_key(text) in known for text in data.texts) if known else 0
 
 
 def _model_name(model: Any) -> str:
