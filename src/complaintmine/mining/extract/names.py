@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .spans import Hit, non_overlapping, simplify
+from ...text.normalize import normalize
+from .spans import Hit, non_overlapping
 
 PLATFORM_SURFACES: tuple[tuple[str, str], ...] = tuple(
     (surface, name)
@@ -76,11 +77,11 @@ def channel_ok(s: str, start: int, end: int, surface: str) -> bool:
 
 def canonical_platform(s: str) -> str | None:
     """The canonical platform name for a surface form (狗东 -> 京东), or None."""
-    text = simplify(s)
+    text = normalize(s)
     return next((name for surface, name in PLATFORM_SURFACES if surface == text), None)
 
 
 def canonical_channel(s: str) -> str | None:
     """The canonical channel name for a surface form (直播 -> 直播间), or None."""
-    text = simplify(s)
+    text = normalize(s)
     return next((name for surface, name in CHANNEL_SURFACES if surface == text), None)

@@ -6,7 +6,7 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-from .spans import simplify
+from ...text.normalize import normalize
 
 # ------------------------------------------------------------------------------------------------ numbers
 
@@ -91,7 +91,7 @@ def parse_chinese_number(s: str) -> float | None:
     """Parse an amount as people write it: 三百五 -> 350, 一万二 -> 12000, 1.2万 -> 12000, ¥99 / 99块钱 -> 99,
     三百零五 -> 305, 五毛 -> 0.5, 三块五 -> 3.5. Returns None for anything that is not exactly one amount,
     and for a number too large for a float (a run of hundreds of digits): never infinity."""
-    text = simplify(s)
+    text = normalize(s)
     if text.startswith("¥"):
         text = text[1:]
     elif text.startswith("rmb"):
@@ -163,7 +163,7 @@ def _duration_days(match: re.Match[str]) -> float | None:
 def parse_duration_days(s: str) -> float | None:
     """Days in a time phrase: 48小时内发货 -> 2, 半个月了 -> 15, 第9天 -> 9, 次日达 -> 1, 当天发货 -> 0.
     A calendar date or holiday (11月11日前, 月底前) gives None, as does a phrase with no time in it."""
-    text = simplify(s)
+    text = normalize(s)
     if DATE_RE.search(text):
         return None
     for match in _DUR_RE.finditer(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...text.normalize import Normalized, normalize, normalize_with_offsets
+from ...text.normalize import Normalized, normalize_with_offsets
 
 # ------------------------------------------------------------------------------------- character handling
 
@@ -47,10 +47,6 @@ def prepare(text: str) -> Text:
     for i, char in enumerate(s):
         starts.append(i + 1 if char in CLAUSE_END else starts[-1])
     return Text(text, norm, s, tuple(starts))
-
-
-def simplify(text: str) -> str:
-    return normalize(text)
 
 
 # ------------------------------------------------------------------------------------------ span handling
