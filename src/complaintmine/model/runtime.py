@@ -146,13 +146,18 @@ class Scores:
     evidence: list[dict[str, list[Evidence]]] | None = None
 
 
+def is_dataframe(value: object) -> bool:
+    """Whether ``value`` is a pandas DataFrame, told without importing pandas (scoring does not need it)."""
+    return type(value).__name__ == "DataFrame" and hasattr(value, "columns")
+
+
 def texts_list(texts: Sequence[Any]) -> list[Any]:
     """``texts`` as a list. Refused: one string (iterated, it would be scored as one text per character), a
     DataFrame or a dict (their column names or keys would be scored), and anything that is not iterable."""
     if isinstance(texts, (str, bytes)):
         what = "string" if isinstance(texts, str) else "bytes object"
         raise InputError("<texts>", f"expected a list of texts, got one {what}; pass [text]")
-    if type(texts).__name__ == "DataFrame" or isinstance(texts, Mapping):
+    if is_dataframe(texts) or isinstance(texts, Mapping):
         raise InputError(
             "<texts>",
             f"expected a list of texts, got a {type(texts).__name__} (its "

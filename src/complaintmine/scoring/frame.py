@@ -23,7 +23,7 @@ from ..io.readers import ERROR as ERROR_FIELD
 from ..io.rows import Rows
 from ..io.text_checks import surrogate_problem
 from ..labels import ISSUE_LABELS, format_labels
-from ..model.runtime import Model, check_model, score_texts, texts_list
+from ..model.runtime import Model, check_model, is_dataframe, score_texts, texts_list
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -185,10 +185,6 @@ def frame_of(rows: Rows, id_column: str | None = None, index: Any = None) -> pd.
     return rows.to_pandas(dtypes, index)
 
 
-def _is_frame(value: object) -> bool:
-    return type(value).__name__ == "DataFrame" and hasattr(value, "columns")
-
-
 def _column_names(value: Any, what: str) -> tuple[Any, ...]:
     names = tuple(value) if isinstance(value, (list, tuple)) else (value,)
     if not names or any(name is None for name in names):
@@ -218,8 +214,7 @@ def classify_frame(
     Raises MissingColumnError (naming ``source``) when a named column is absent, InputError when ``frame`` is
     not a DataFrame or a named column appears twice.
     """
-    check_model(model)
-    if not _is_frame(frame):
+    if not is_dataframe(frame):
         raise InputError(
             source, f"expected a pandas DataFrame, got {type(frame).__name__}; for a list of texts use classify_texts"
         )
