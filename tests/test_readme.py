@@ -49,3 +49,23 @@ def test_retraining_guide_shows_the_committed_adaptation_results(monkeypatch):
     guide = (ROOT / "docs" / "retraining.md").read_text(encoding="utf-8")
     for args in ([], ["--domain=figure_preorders"]):
         assert _adaptation_table(monkeypatch, args) in guide, args
+
+
+def test_the_read_table_example_prints_what_the_readme_shows(tmp_path):
+    """The library section's read_table -> classify_frame -> write_table example, run as written: its output, and
+    that it wrote the bytes `complaintmine classify` writes, as the README says."""
+    import subprocess
+    import sys
+
+    from .conftest import entry_point
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("To read a file exactly as `complaintmine classify` reads it", 1)[1]
+    code = re.search(r"```python\n(.+?)\n```", section, re.S).group(1)
+    shown = re.search(r"```text\n(.+?)\n```", section, re.S).group(1)
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == shown + "\n"
+    command = [*entry_point(), "classify", "tickets.csv", "--id-column", "id", "-o", "cli.csv", "--quiet"]
+    subprocess.run(command, cwd=tmp_path, check=True)
+    assert (tmp_path / "cli.csv").read_bytes() == (tmp_path / "scored.csv").read_bytes()

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .corpus.load import Corpus, load_corpus
+    from .io.tables import read_table, write_table
     from .mining.extract import Extraction, extract, parse_chinese_number
     from .mining.privacy import MaskResult, PrivateSpan, find_private, mask, mask_text
     from .mining.report import build_report, write_report
@@ -46,11 +47,13 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 # Names whose modules import scikit-learn (about 0.5 s), pandas (corpora, report: 0.3 s) or compile many patterns
-# (extract, privacy: 40 ms): imported on first use, so that scoring, which needs none of them (see
-# model/scorer.py and io/rows.py), starts fast.
+# (extract, privacy: 40 ms), or that scoring does not need (the whole-table reader and writer): imported on first
+# use, so that scoring, which needs none of them (see model/scorer.py and io/rows.py), starts fast.
 _LAZY = {
     "Corpus": ".corpus.load",
     "load_corpus": ".corpus.load",
+    "read_table": ".io.tables",
+    "write_table": ".io.tables",
     "Extraction": ".mining.extract",
     "extract": ".mining.extract",
     "parse_chinese_number": ".mining.extract",
@@ -151,7 +154,9 @@ __all__ = [
     "mask_text",
     "parse_chinese_number",
     "predict_texts",
+    "read_table",
     "save_model",
     "train_model",
     "write_report",
+    "write_table",
 ]

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
+from .output_place import write_failure
 from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
 from .rows import Rows, concat
 from .writers import format_csv, format_jsonl, output_format
@@ -34,9 +35,19 @@ def part_files(directory: str) -> list[str]:
 
 
 def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -> pd.DataFrame:
-    """Read a whole table as string cells (empty cells stay ``""``), in file order; strict about bad rows.
+    """Read a whole table as ``complaintmine classify`` reads it, in file order (``complaintmine.read_table``).
 
-    A folder of part files (``classify --engine dask``) reads as one table, the parts in order."""
+    The same formats (by suffix, or ``fmt``: csv, tsv, jsonl, xlsx, parquet) and encodings (``encoding``, else
+    detected: a BOM, UTF-8, GBK/GB18030, ...) as the CLI. CSV and TSV cells are strings exactly as written:
+    ``007`` keeps its zeros and ``NA``, ``null`` or ``None`` stay text (pandas.read_csv makes those NaN). JSON
+    Lines and Parquet values keep their types (an integer id stays an int), Excel cells are as the sheet holds
+    them (whole numbers as int); an empty cell, a JSON null or a field a record lacks is ``""``. ``-`` reads
+    standard input (CSV, TSV or JSON Lines, told from its first line unless ``fmt`` says). A folder of part files
+    (``classify --engine dask``) reads as one table, the parts in order.
+
+    Strict where ``classify`` is lenient: the first row that cannot be read (wrong number of fields, undecodable
+    bytes, a line that is not a JSON object) raises InputError with its file and line (``.path``, ``.line``),
+    where ``classify`` would write it as an error row; so do a missing file, an unknown format, a bad header."""
     import pandas as pd
 
     if path != "-" and Path(path).is_dir():
@@ -54,15 +65,37 @@ def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -
 
 
 def write_table(frame: pd.DataFrame, path: str, fmt: str | None = None, stream: IO[str] | None = None) -> None:
-    """Write ``frame`` as CSV/TSV/JSONL to ``path`` (``-`` means ``stream`` or standard output)."""
+    """Write ``frame`` (without its index) as CSV, TSV, JSON Lines or Parquet, by the suffix of ``path`` or ``fmt``,
+    in UTF-8; ``-`` means ``stream`` or standard output (CSV unless ``fmt`` says). Public as
+    ``complaintmine.write_table``.
+
+    CSV, TSV and JSON Lines are written by ``complaintmine classify``'s own formatting (a missing value or NaN is
+    an empty cell or null, a dict or list is JSON text in a CSV cell), with two differences: every cell is
+    written as it is (as ``classify --raw-formulas`` does; ``classify`` puts an apostrophe before a CSV cell that
+    begins with ``=``, ``+``, ``-`` or ``@``), and the file is written in place, not renamed into place when
+    complete. Parquet is pandas' ``to_parquet``, with the frame's own column types and without the model
+    metadata ``classify`` records. Raises OutputError naming ``path`` when it cannot be written.
+    """
     fmt = output_format(path, fmt)
     if fmt == "parquet":
-        frame.to_parquet(path, index=False)
+        import pyarrow as pa
+
+        try:
+            frame.to_parquet(path, index=False)
+        except OSError as exc:
+            raise write_failure(path, exc) from None
+        except pa.ArrowException as exc:  # a column pyarrow cannot type (ints and strings mixed, as JSON Lines ids)
+            raise OutputError(path, f"cannot be written as Parquet: {exc}") from None
         return
     rows = Rows.from_pandas(frame)
     text = format_jsonl(rows) if fmt == "jsonl" else format_csv(rows, "\t" if fmt == "tsv" else ",", header=True)
-    if path == "-":
-        (stream or sys.stdout).write(text)
-        return
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    try:
+        if path == "-":
+            (stream or sys.stdout).write(text)
+            return
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise write_failure(path, exc) from None
