@@ -73,9 +73,17 @@ class ModelError(ComplaintMineError):
 
 
 class CorpusError(ComplaintMineError):
-    """A labelled corpus is malformed (unknown labels, `other` mixed with issues, hash mismatches, ...)."""
+    """A labelled corpus is malformed (unknown labels, `other` mixed with issues, hash mismatches, ...).
+
+    ``path`` and ``line`` name the file and line of the first bad row where they are known (a labelled file, a
+    file of a corpus directory), else None; the message names them too, and may list more bad rows."""
 
     exit_code = 4
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
+        self.path = None if path is None else str(path)
+        self.line = line
+        super().__init__(message)
 
 
 class TrainingError(ComplaintMineError):

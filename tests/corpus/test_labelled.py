@@ -109,3 +109,46 @@ def test_a_corpus_from_a_frame_reads_cells_as_a_labelled_file_does():
     assert corpus.frame["presale"].tolist() == [1, 0, 1]
     with pytest.raises(cm.CorpusError, match="row 1: no text"):
         cm.Corpus(frame.assign(text=["好评", None, "差评"]))
+
+
+def test_a_bad_label_names_its_file_and_line_as_attributes_too(tmp_path):
+    csv_path = write(
+        tmp_path / "sheet.csv",
+        [["好评", "other", "0", "train"], ["尾款涨了", "price-hike", "1", "train"], ["没发货", "late", "0", "train"]],
+    )
+    jsonl_path = tmp_path / "sheet.jsonl"
+    jsonl_path.write_text('{"text": "好评", "labels": "other"}\n{"text": "差评", "labels": "gift"}\n', encoding="utf-8")
+    for path, line in ((csv_path, 3), (jsonl_path, 2)):  # CSV: the header is line 1; the first bad row only
+        with pytest.raises(cm.CorpusError) as raised:
+            read_labelled(path)
+        assert (raised.value.path, raised.value.line) == (str(path), line)
+        assert str(raised.value).startswith(f"{path}:{line}: unknown label")  # the message as before
+
+
+def test_a_corpus_file_with_a_bad_cell_names_it_as_attributes(tmp_path):
+    columns = "id,text,labels,presale,split,kind\n"
+    (tmp_path / "team_written.csv").write_text(
+        columns + "t1,好评,other,0,train,x\nt2,差评,other,2,train,x\n", encoding="utf-8"
+    )
+    with pytest.raises(cm.CorpusError, match=r"team_written\.csv:3: presale must be 0 or 1") as raised:
+        cm.load_corpus(tmp_path)
+    assert (raised.value.path, raised.value.line) == (str(tmp_path / "team_written.csv"), 3)
+    (tmp_path / "team_written.csv").unlink()
+    (tmp_path / "real_labels.csv").write_text("source,source_id,text_sha1,labels,presale,split\n", encoding="utf-8")
+    with pytest.raises(cm.CorpusError) as raised:
+        cm.load_corpus(tmp_path)
+    assert (raised.value.path, raised.value.line) == (str(tmp_path / "team_written.csv"), None)
+
+
+def test_a_corpus_error_without_a_place_has_none_and_survives_pickling(tmp_path):
+    import pickle
+
+    with pytest.raises(cm.CorpusError) as raised:
+        read_labelled(write(tmp_path / "empty.csv", [["还没看", "", "", ""]]))
+    assert (str(raised.value), raised.value.path, raised.value.line) == (
+        "no labelled rows: fill the labels column (and presale) first",
+        None,
+        None,
+    )
+    placed = pickle.loads(pickle.dumps(cm.CorpusError("a.csv:3: bad", path="a.csv", line=3)))
+    assert (str(placed), placed.path, placed.line) == ("a.csv:3: bad", "a.csv", 3)

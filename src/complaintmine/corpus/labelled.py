@@ -77,6 +77,7 @@ def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> N
     if "presale" not in frame.columns:
         notes.append(f"{path}: no presale column; presale is taken as 0 for every row")
     problems: list[str] = []
+    first_bad: int | None = None  # the line of the first bad row
     first_line = 1 if path.suffix.lower() == ".jsonl" else 2  # a header is line 1 of a table; JSON Lines has none
     for number, record in enumerate(frame.to_dict("records")):
         if blank[number]:
@@ -100,11 +101,12 @@ def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> N
             }
         except ValueError as exc:
             problems.append(f"{path}:{line}: {exc}")
+            first_bad = line if first_bad is None else first_bad
             continue
         rows.append(row)
     if problems:
         more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
-        raise CorpusError("\n".join(problems[:MAX_REPORTED]) + more)
+        raise CorpusError("\n".join(problems[:MAX_REPORTED]) + more, path=path, line=first_bad)
 
 
 def read_labelled(paths: str | Path | Sequence[str | Path]) -> Corpus:

@@ -132,7 +132,7 @@ def _canonical(path: str | Path, frame: pd.DataFrame, label_column: str = "label
         try:
             canonical.append(format_labels(parse_labels(cell)))
         except ValueError as exc:
-            raise CorpusError(f"{path}:{number}: {exc}") from None
+            raise CorpusError(f"{path}:{number}: {exc}", path=path, line=number) from None
     return pd.Series(canonical, index=frame.index, dtype=object)
 
 
@@ -141,14 +141,16 @@ def _presale(path: str | Path, frame: pd.DataFrame) -> pd.Series:
     bad = ~values.isin(["0", "1"])
     if bad.any():
         number = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raise CorpusError(f"{path}:{number}: presale must be 0 or 1, got {values[bad].iloc[0]!r}")
+        raise CorpusError(
+            f"{path}:{number}: presale must be 0 or 1, got {values[bad].iloc[0]!r}", path=path, line=number
+        )
     return values.astype(int)
 
 
 def read_corpus_file(path: Path) -> pd.DataFrame:
     """One file of a corpus directory, every cell a string (the one reader for loading and checking)."""
     if not path.exists():
-        raise CorpusError(f"{path}: missing from the corpus directory")
+        raise CorpusError(f"{path}: missing from the corpus directory", path=path)
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
@@ -218,12 +220,14 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None,
             ):
                 text = pool.get((source, source_id))
                 if text is None or text_sha1(text) != digest:
-                    mismatched.append(f"{real_path}:{number}")
+                    mismatched.append(number)
                 texts.append(text or "")
             if mismatched:
                 raise CorpusError(
                     f"{len(mismatched)} labelled real text(s) missing from or changed in {shared / SHARED_POOL}, "
-                    f"first at {mismatched[0]}"
+                    f"first at {real_path}:{mismatched[0]}",
+                    path=real_path,
+                    line=mismatched[0],
                 )
             real_frame = real_corpus_frame(real_path, real, texts)
             frames += [real_frame, *(_evidence_rows(directory, real_frame) if derived else [])]
