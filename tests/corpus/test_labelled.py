@@ -152,3 +152,20 @@ def test_a_corpus_error_without_a_place_has_none_and_survives_pickling(tmp_path)
     )
     placed = pickle.loads(pickle.dumps(cm.CorpusError("a.csv:3: bad", path="a.csv", line=3)))
     assert (str(placed), placed.path, placed.line) == ("a.csv:3: bad", "a.csv", 3)
+
+
+def test_a_bad_row_is_named_by_the_line_it_starts_on_past_line_breaks_and_blank_lines(tmp_path):
+    """Counting rows from the header named the wrong line past a text with a line break (common in complaints),
+    a blank JSON Lines line or a blank sheet row."""
+    multiline = tmp_path / "multi.csv"
+    multiline.write_text('text,labels\n"第一句\n第二句",other\n尾款涨了,price-hike\n', encoding="utf-8")
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text('{"text": "好评", "labels": "other"}\n\n{"text": "差评", "labels": "gift"}\n', encoding="utf-8")
+    sheet = tmp_path / "sheet.xlsx"
+    rows = [["好评", "other"], [None, None], ["发货慢", "late"]]
+    pd.DataFrame(rows, columns=["text", "labels"]).to_excel(sheet, index=False)  # sheet rows 2, 3 (blank), 4
+    for path, line in ((multiline, 4), (blank, 3), (sheet, 4)):
+        with pytest.raises(cm.CorpusError) as raised:
+            read_labelled(path)
+        assert str(raised.value).startswith(f"{path}:{line}: unknown label"), str(raised.value)
+        assert raised.value.line == line

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import CorpusError, InputError, MissingColumnError
 from ..io.formulas import unescape
-from ..io.tables import read_table
+from ..io.tables import read_table_lines
 from .cells import label_cell, presale_cell
 from .load import COLUMNS, Corpus
 
@@ -62,7 +62,7 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> None:
-    frame = read_table(str(path))
+    frame, lines = read_table_lines(str(path))
     for column in ("text", "labels"):
         if column not in frame.columns:
             advice = "Labelled data has the columns text, labels (e.g. gift_not_honored, or other) and presale (1 or 0)"
@@ -78,11 +78,10 @@ def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> N
         notes.append(f"{path}: no presale column; presale is taken as 0 for every row")
     problems: list[str] = []
     first_bad: int | None = None  # the line of the first bad row
-    first_line = 1 if path.suffix.lower() == ".jsonl" else 2  # a header is line 1 of a table; JSON Lines has none
     for number, record in enumerate(frame.to_dict("records")):
         if blank[number]:
             continue
-        line = number + first_line
+        line = lines[number]  # where the row starts in the file (a sheet row for Excel)
         text = str(record["text"])
         try:
             if not text.strip():

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ERROR_FIELD = ERROR
-__all__ = ["ERROR_FIELD", "detect_format", "part_files", "read_table", "write_table"]
+__all__ = ["ERROR_FIELD", "detect_format", "part_files", "read_table", "read_table_lines", "write_table"]
 
 
 def part_files(directory: str) -> list[str]:
@@ -53,13 +53,29 @@ def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -
     if path != "-" and Path(path).is_dir():
         frames = [read_table(part, fmt, encoding) for part in part_files(path)]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    chunks = list(iter_chunks(open_source(path, fmt, encoding)))
-    rows = concat(chunks)
+    return _frame(_strict_rows(path, fmt, encoding))
+
+
+def read_table_lines(path: str) -> tuple[pd.DataFrame, list[int]]:
+    """:func:`read_table` of one file, and the line each row starts on (for Excel its sheet row, for Parquet its
+    row number): what a caller that checks the cells names a bad row by. Counting rows from the header gets
+    it wrong past a cell with a line break, a blank JSON Lines line or a blank sheet row."""
+    rows = _strict_rows(path, None, None)
+    return _frame(rows), [int(line) for line in rows[LINE]]
+
+
+def _strict_rows(path: str, fmt: str | None, encoding: str | None) -> Rows:
+    """Every row of one file, or InputError with the file and line of the first that cannot be read."""
+    rows = concat(list(iter_chunks(open_source(path, fmt, encoding))))
     bad = next((i for i, error in enumerate(rows[ERROR]) if error is not None), None)
     if bad is not None:
         message = str(rows[ERROR][bad])
         hint = "; pass --encoding (for example gb18030)" if "not valid text" in message else ""
         raise InputError(path, message.split(": ", 1)[-1] + hint, line=int(rows[LINE][bad]))
+    return rows
+
+
+def _frame(rows: Rows) -> pd.DataFrame:
     columns = [c for c in rows.columns if c not in (LINE, ERROR)]
     return rows.select(columns).to_pandas().map(lambda v: "" if v is None else v)
 
