@@ -79,3 +79,16 @@ def test_compare_to_without_held_out_rows_fails_before_training(tmp_path, tiny_m
     assert result.returncode == 5
     assert "--compare-to needs held-out rows" in result.stderr
     assert not (tmp_path / "m").exists()
+
+
+def test_evaluate_and_the_retraining_commands_print_the_notes_of_labelled_data_alike(tmp_path, tiny_model):
+    path = tmp_path / "labels.csv"
+    path.write_text("text,labels\n尾款涨价了，多付了50,price_hike\n发货很快,other\n还没看完,\n", encoding="utf-8")
+    expected = [
+        f"note: {path}: 1 row(s) with an empty labels cell skipped (not labelled yet)",
+        f"note: {path}: no presale column; presale is taken as 0 for every row",
+    ]
+    for args in (("evaluate", tiny_model, path), ("compare", tiny_model, tiny_model, path)):
+        result = run(*args)
+        assert result.returncode == 0, result.stderr
+        assert [line for line in result.stderr.splitlines() if line.startswith("note: ")] == expected, args

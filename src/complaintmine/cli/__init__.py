@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
 from typing import Annotated, Any, TypeVar
@@ -95,6 +95,13 @@ def _fail(message: str, code: int) -> None:
 def _say(message: str) -> None:
     """A progress or note line on standard error."""
     typer.echo(message, err=True)
+
+
+def say_notes(notes: Iterable[str]) -> None:
+    """What a library result says its figures rest on (rows skipped, presale taken as 0, a pool not found, ...),
+    one ``note:`` line each on standard error."""
+    for note in notes:
+        _say(f"note: {note}")
 
 
 def say_failures(errors: Counter[str]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import _say, app, handle_errors
+from . import _say, app, handle_errors, say_notes
 
 
 @app.command("train")
@@ -190,8 +190,7 @@ def evaluate_cli(
             typer.echo(f"contrast-set report written to {json_out}", err=True)
         return
     corpus = load_corpus(data, shared)
-    for note in corpus.notes:  # rows skipped, presale taken as 0, ...: what the figures rest on
-        _say(f"note: {note}")
+    say_notes(corpus.notes)  # rows skipped, presale taken as 0, ...: what the figures rest on
     metrics = evaluate(loaded, corpus.select(split=split, origin=origin))
     typer.echo(format_metrics(metrics))
     if json_out is not None:  # saying what was scored on what, so saved evaluations can be told apart
@@ -225,8 +224,7 @@ def corpus_cli(
 
     report = check_corpus(directory, shared, progress=lambda message: typer.echo(message + " ...", err=True))
     typer.echo(report.counts.to_string(index=False))
-    for note in report.notes:
-        typer.echo(f"note: {note}", err=True)
+    say_notes(report.notes)
     for problem in report.problems:
         typer.echo(f"problem: {problem}", err=True)
     if not report.ok:

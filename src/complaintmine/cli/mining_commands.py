@@ -14,10 +14,10 @@ from . import (
     RawFormulas,
     TableInput,
     TableOutput,
-    _say,
     app,
     handle_errors,
     say_failures,
+    say_notes,
 )
 
 
@@ -194,7 +194,7 @@ def report_cli(
         date_column=date_column,
         group_column=group_column,
         mask=mask,
-        on_note=lambda note: _say(f"note: {note}"),
+        on_note=lambda note: say_notes([note]),
     )
     typer.echo(str(path))
 

@@ -23,11 +23,11 @@ def _model(name: str | Path | None) -> Any:
 
 def _labelled(data: Path, split: str | None = None) -> Any:
     """A corpus directory (like corpora/), a labelled file, a filled sheet, or a folder of sheets."""
+    from ..cli import say_notes  # here, not above: the cli package imports this module
     from ..corpus.load import load_corpus
 
     corpus = load_corpus(data)  # a corpus directory, or labelled files read as sheets are (corpus/labelled.py)
-    for note in corpus.notes:
-        typer.echo(f"note: {note}", err=True)
+    say_notes(corpus.notes)
     return corpus.select(split=split) if split else corpus
 
 
@@ -52,6 +52,7 @@ def train_adapted(
 ) -> None:
     """``train LABELS --base ...`` and/or ``--compare-to MODEL``."""
     from .. import TrainConfig, save_model, train_model
+    from ..cli import say_notes
     from ..errors import TrainingError
     from .adapt import adapt_model
     from .compare import compare_models
@@ -83,8 +84,7 @@ def train_adapted(
             shared=shared,
             progress=lambda step: typer.echo(step, err=True),
         )
-        for note in adapted.notes:
-            typer.echo(f"note: {note}", err=True)
+        say_notes(adapted.notes)
         trained = adapted.model
         what = f"{adapted.n_anchor:,} anchor texts + {adapted.n_user:,} of yours x {adapted.user_weight}"
     else:
