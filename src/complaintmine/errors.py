@@ -7,10 +7,24 @@ from difflib import get_close_matches
 from pathlib import Path
 
 
+def _rebuilt(cls: type[ComplaintMineError], args: tuple[object, ...], state: dict[str, object]) -> ComplaintMineError:
+    """An error as pickled: its class, message and attributes, without calling its constructor again."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class ComplaintMineError(Exception):
     """Base class of every error complaintmine raises on purpose."""
 
     exit_code = 1
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exception's own pickling calls cls(*args): args holds the formatted message only, which InputError,
+        # MissingColumnError and OutputError cannot be built from, so a worker's error would reach the parent
+        # as a TypeError. Rebuild from the message and the attributes instead.
+        return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
 
 
 class InputError(ComplaintMineError):
