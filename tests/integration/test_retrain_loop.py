@@ -141,3 +141,25 @@ def test_a_first_promotion_that_keeps_the_baseline_points_current_at_a_copy_of_i
     assert (
         not again.promoted and current_model(tmp_path / "models") == (tmp_path / "models" / tiny_model.name).resolve()
     )
+
+
+def test_adapting_a_base_with_a_reader_without_pytorch_drops_the_reader_and_says_so(
+    tmp_path, tiny_model, tiny_corpus_path, gold, monkeypatch
+):
+    import shutil
+
+    import complaintmine.retrain.adapt as adapt
+
+    base = tmp_path / "base"
+    shutil.copytree(tiny_model, base)
+    manifest = json.loads((base / "model.json").read_text(encoding="utf-8"))
+    manifest["training_config"].update(reader="gru-128", forest="trees-200")  # as the shipped model's
+    (base / "model.json").write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setattr(adapt, "torch_available", lambda: False)
+    labels = cm.Corpus(
+        pd.DataFrame({"text": gold["text"][:20], "labels": gold["labels"][:20], "presale": gold["presale"][:20]})
+    )
+    adapted = adapt_model(labels, base, anchor=cm.load_corpus(tiny_corpus_path), overrides=TINY_CONFIG)
+    assert any("reader (gru-128)" in note and "complaintmine[reader]" in note for note in adapted.notes)
+    config = adapted.model.manifest["training_config"]
+    assert config["reader"] == "none" and config["forest"] == "trees-200"

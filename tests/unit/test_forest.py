@@ -189,7 +189,8 @@ def test_explanations_weigh_in_what_the_trees_added():
     forest = explainer.forest
     position = int(np.flatnonzero(forest.labels == 3)[0])
     opened = explainer._opened([text], featurized)  # the gate as scoring reads it: linear probability >= gate
-    assert opened[0, position] and model.scorer.linear_proba(featurized)[0, 3] >= forest.gate
+    assert opened is not None and opened[1] is None  # (no reader)
+    assert opened[0][0, position] and model.scorer.linear_proba(featurized)[0, 3] >= forest.gate
     weighed = explainer._with_trees(position, rows.indices, rows.data, linear)
     dense = forest.columns(np.asarray([0, len(rows.indices)]), rows.indices, rows.data)[0]
     columns, added = forest.contributions(dense, position)

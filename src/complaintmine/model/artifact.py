@@ -26,6 +26,7 @@ from ..errors import ModelError, OutputError
 from ..labels import ISSUE_LABELS, TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
 from .forest import check_forest
+from .reader import check_reader
 from .runtime import UNNAMED, Model
 from .scorer import LinearScorer
 from .validate import (
@@ -136,6 +137,7 @@ def save_model(model: Model, directory: str | Path, force: bool = False) -> Path
             "char_vectorizer": _vectorizer_state(clf.char_vectorizer_),
             "head": clf.head_,
             "forest": getattr(clf, "forest_", None),  # a dict of arrays (forest.py) or None
+            "reader": getattr(clf, "reader_", None),  # a dict of arrays (reader.py) or None
         },
         target / WEIGHTS,
         compression=zipfile.ZIP_DEFLATED,
@@ -289,6 +291,7 @@ def load_classifier(directory: Path, manifest: dict[str, Any], tokenizer: Tokeni
     clf.char_vectorizer_ = _restore_vectorizer(chars, parts["char_vectorizer"])
     clf.head_ = parts["head"]
     clf.forest_ = _checked_forest(directory / WEIGHTS, parts.get("forest"), clf)
+    clf.reader_ = _checked_reader(directory / WEIGHTS, parts.get("reader"))
     clf.targets_ = tuple(manifest["targets"])
     return clf
 
@@ -306,6 +309,18 @@ def _checked_forest(path: Path, forest: Any, clf: ComplaintClassifier) -> dict[s
     if problems:
         raise ModelError(f"{path}: inconsistent boosted trees: {'; '.join(problems[:5])}")
     return forest
+
+
+def _checked_reader(path: Path, reader: Any) -> dict[str, np.ndarray] | None:
+    """The reader's arrays from the weights file (None: no reader), checked as scorer.npz's are."""
+    if reader is None:
+        return None
+    if not isinstance(reader, dict) or not all(isinstance(v, np.ndarray) for v in reader.values()):
+        raise ModelError(f"{path}: the reader must be a mapping of arrays, found {type(reader).__name__}")
+    problems = check_reader(reader, len(TARGETS)) or ([] if reader else ["reader arrays missing"])
+    if problems:
+        raise ModelError(f"{path}: inconsistent reader: {'; '.join(problems[:5])}")
+    return reader
 
 
 def _with_current_type_names(weights: bytes) -> bytes:

@@ -26,7 +26,8 @@ from ..text.tokenizer import Tokenizer, TokenizerConfig
 from . import ngrams
 from .forest import FOREST_SETTINGS, Forest, fit_forest
 from .head import ThresholdedOneVsRest
-from .ngrams import mask_digits, prepare_inputs
+from .ngrams import char_documents, mask_digits, normalized_texts, prepare_inputs
+from .reader import READER_SETTINGS, Reader, fit_reader, reader_blend, reader_cells
 
 FEATURE_KINDS = ("words", "chars", "both")
 MODEL_KINDS = ("logreg", "svm", "cnb")
@@ -55,6 +56,9 @@ class ComplaintClassifier(BaseEstimator):
     forest : "none", or a setting of forest.FOREST_SETTINGS: boosted trees per issue label over the same
         features (fitted with LightGBM), averaged with the linear probability where that reaches the setting's
         gate (forest.py). Needs model="logreg" and fixed thresholds.
+    reader : "none", or a setting of reader.READER_SETTINGS: a character BiGRU (fitted with PyTorch) averaged in
+        on the forest's gated cells where it can change the decision (reader.py). Needs a forest and
+        character features.
     """
 
     def __init__(
@@ -73,6 +77,7 @@ class ComplaintClassifier(BaseEstimator):
         mask_digits: bool = False,
         modality: str = "none",
         forest: str = "none",
+        reader: str = "none",
     ):
         self.features = features
         self.word_ngram_range = word_ngram_range
@@ -88,6 +93,7 @@ class ComplaintClassifier(BaseEstimator):
         self.mask_digits = mask_digits
         self.modality = modality
         self.forest = forest
+        self.reader = reader
 
     # -- building blocks -------------------------------------------------------------------------------------
 
@@ -192,10 +198,15 @@ class ComplaintClassifier(BaseEstimator):
             raise ValueError(f"forest must be one of {tuple(FOREST_SETTINGS)}, got {self.forest!r}")
         if self.forest != "none" and (self.model != "logreg" or self.tune_thresholds):
             raise ValueError("a forest needs model='logreg' without tune_thresholds")
+        if self.reader not in READER_SETTINGS:
+            raise ValueError(f"reader must be one of {tuple(READER_SETTINGS)}, got {self.reader!r}")
+        if self.reader != "none" and (self.forest == "none" or self.features == "words"):
+            raise ValueError("a reader needs a forest (it reads the forest's gated cells) and character features")
         if Y.ndim != 2 or Y.shape != (len(texts), len(TARGETS)):
             raise ValueError(f"Y must have shape (n_texts, {len(TARGETS)}) for targets {TARGETS}, got {Y.shape}")
         self.word_vectorizer_, self.char_vectorizer_ = self._vectorizers()
         self.__dict__.pop("_forest_instance", None)  # a refit must not score with the trees of the last fit
+        self.__dict__.pop("_reader_instance", None)
         X = self._matrix(texts, fit=True)
         head = ThresholdedOneVsRest(
             self._base_estimator(),
@@ -220,6 +231,9 @@ class ComplaintClassifier(BaseEstimator):
             fitted = fit_forest(X, Y, both, self.forest, self.random_state or 0, sample_weight)
             if fitted is not None:
                 self.forest_ = fitted.arrays()
+        self.reader_ = None  # the reader's arrays (Reader.arrays), so the estimator saves like any other
+        if self.reader != "none" and self.forest_ is not None:
+            self.reader_ = fit_reader(self._documents(texts), Y, self.reader, self.random_state or 0).arrays()
         self.targets_ = TARGETS
         return self
 
@@ -231,6 +245,18 @@ class ComplaintClassifier(BaseEstimator):
             self._forest_instance = Forest.from_arrays(arrays)
         return self._forest_instance
 
+    def _reader(self) -> Reader | None:
+        arrays = getattr(self, "reader_", None)
+        if arrays is None:
+            return None
+        if getattr(self, "_reader_instance", None) is None:
+            self._reader_instance = Reader.from_arrays(arrays)
+        return self._reader_instance
+
+    def _documents(self, texts: Sequence[str]) -> list[str]:
+        """What the reader reads: the character documents (normalised text, digits masked if asked)."""
+        return char_documents(normalized_texts(texts), "chars", bool(self.mask_digits))
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape (n_texts, len(TARGETS))."""
         check_is_fitted(self, "head_")
@@ -239,7 +265,14 @@ class ComplaintClassifier(BaseEstimator):
         X = self._matrix(texts)
         proba = np.asarray(self.head_.predict_proba(X))
         forest = self._forest()
-        return proba if forest is None else forest.blend(proba, X.indptr, X.indices, X.data)
+        if forest is None:
+            return proba
+        blended = forest.blend(proba, X.indptr, X.indices, X.data)
+        reader = self._reader()
+        if reader is None:
+            return blended
+        cells = reader_cells(forest.gated(proba), forest.labels, blended, self.thresholds(), reader.weight)
+        return reader_blend(reader, blended, cells, lambda rows: self._documents([texts[i] for i in rows]))
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 decisions with the per-target thresholds, shape (n_texts, len(TARGETS))."""
@@ -253,6 +286,7 @@ class ComplaintClassifier(BaseEstimator):
         state = self.__dict__.copy()
         state.pop("_tokenizer_instance", None)
         state.pop("_forest_instance", None)
+        state.pop("_reader_instance", None)
         return state
 
     def __sklearn_tags__(self) -> Any:

@@ -3,7 +3,9 @@
 For a linear head the contribution of feature f to label l is ``x_f * w_lf`` (TF-IDF value times weight). Where a
 model's boosted trees were averaged in (forest.py: the label's linear probability reached the gate), each feature
 present in the text also gets what it added on the text's paths through the trees, and the two are weighed as the
-average weighs the models: ``(1 - weight) * linear + weight * trees``.
+average weighs the models: ``(1 - weight) * linear + weight * trees``. Where the model's character reader was
+averaged in too (reader.py), each word also gets what the reader loses without it (its logit for the whole text
+minus its logit for the text with that word cut out), weighed in the same way.
 The explainer is built once per job from the scorer's arrays (no scikit-learn) and reads the TF-IDF rows the
 scorer computed for the same texts, for the labels already decided, so explaining tokenises nothing again.
 Word features are located by finding the text's tokens in its normalised text in order; character features by
@@ -28,7 +30,8 @@ from ..labels import TARGETS
 from ..text.modality import is_marked, strip_mode
 from ..text.normalize import Normalized, normalize, normalize_with_offsets
 from .forest import Forest
-from .ngrams import CharNgrams, mask_digits
+from .ngrams import CharNgrams, char_documents, mask_digits, normalized_texts
+from .reader import Reader, reader_cells
 from .runtime import Model, score_texts
 from .scorer import FeatureKind, Featurized, LinearFeatures
 
@@ -89,6 +92,7 @@ class Explainer:
         self._terms: dict[tuple[str, int], str] = {}  # (kind, feature) -> its n-gram, decoded once
         # target -> its forest's position in forest.labels (targets without a forest are absent)
         self._forest_of = {int(t): k for k, t in enumerate(self.forest.labels)} if self.forest is not None else {}
+        self.reader: Reader | None = model.scorer.reader if model.scorer is not None else model.classifier._reader()
 
     def warm_up(self) -> None:
         """Build the feature-to-term tables now (before worker processes fork and share them)."""
@@ -118,21 +122,45 @@ class Explainer:
             for i, text in enumerate(texts)
         ]
 
-    def _opened(self, texts: Sequence[str], featurized: Featurized) -> np.ndarray | None:
+    def _opened(self, texts: Sequence[str], featurized: Featurized) -> tuple[np.ndarray, np.ndarray | None] | None:
         """Per text and forest label, whether the forest was averaged in (``Forest.gated`` of the linear head's
-        probabilities, as scoring decides it); None without a forest."""
+        probabilities, as scoring decides it), and per text and target whether the reader was (reader_cells; None
+        without a reader); None without a forest."""
         if self.forest is None or not len(texts):
             return None
         scorer = self.model.scorer
         if scorer is not None and scorer.space is self.space:
             linear = scorer.linear_proba(featurized)
+            rows = self.space.rows(featurized, np.arange(len(texts)))
+            indptr, indices, data, thresholds = rows.indptr, rows.indices, rows.data, scorer.thresholds
         else:  # a model without scorer arrays: its scikit-learn head
             classifier = self.model.classifier
-            linear = np.asarray(classifier.head_.predict_proba(classifier._matrix(list(texts))))
-        return self.forest.gated(linear)
+            X = classifier._matrix(list(texts))
+            linear = np.asarray(classifier.head_.predict_proba(X))
+            indptr, indices, data, thresholds = X.indptr, X.indices, X.data, classifier.thresholds()
+        gated = self.forest.gated(linear)
+        if self.reader is None:
+            return gated, None
+        blended = self.forest.blend(linear, indptr, indices, data)
+        return gated, reader_cells(gated, self.forest.labels, blended, thresholds, self.reader.weight)
+
+    def _without_each_word(self, text: str, tokens: list[tuple[str, int, int]], target: int) -> np.ndarray:
+        """Per word, the reader's logit for ``target`` on the whole text minus that on the text without the word."""
+        assert self.reader is not None
+        variants = [text] + [text[:start] + text[end:] for _word, start, end in tokens]
+        documents = char_documents(normalized_texts(variants), "chars", self.space.masked)
+        logits = self.reader.logits(documents)[:, target].astype(np.float64)
+        difference: np.ndarray = logits[0] - logits[1:]
+        return difference
 
     def _explain_row(
-        self, text: str, featurized: Featurized, i: int, labels: list[str], top: int, opened: np.ndarray | None
+        self,
+        text: str,
+        featurized: Featurized,
+        i: int,
+        labels: list[str],
+        top: int,
+        opened: tuple[np.ndarray, np.ndarray | None] | None,
     ) -> dict[str, list[Evidence]]:
         if not labels:
             return {}
@@ -154,11 +182,15 @@ class Explainer:
             target = TARGETS.index(label)
             contributions = np.concatenate([p[3] * p[1].coef[p[2], target] for p in parts] or [np.zeros(0)])
             position = self._forest_of.get(target)
-            if opened is not None and position is not None and opened[i, position]:
+            if opened is not None and position is not None and opened[0][i, position]:
                 values = np.concatenate([p[3] for p in parts] or [features])
                 contributions = self._with_trees(position, columns, values, contributions)
             feature, token, share = shares
-            weights = np.bincount(token, weights=contributions[feature] * share, minlength=len(tokens))
+            weights: np.ndarray = np.bincount(token, weights=contributions[feature] * share, minlength=len(tokens))
+            read = opened[1] if opened is not None else None
+            if read is not None and read[i, target] and self.reader is not None and tokens:
+                reader_weight = self.reader.weight
+                weights = (1 - reader_weight) * weights + reader_weight * self._without_each_word(text, tokens, target)
             result[label] = _evidence(text, tokens, weights, top)
         return result
 

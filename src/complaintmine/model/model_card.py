@@ -9,6 +9,7 @@ from ..labels import ISSUE_LABELS
 from .contrast import accuracy_cells
 from .evaluation import macro_scope
 from .forest import FOREST_SETTINGS
+from .reader import READER_SETTINGS
 from .runtime import Model
 
 _SPLIT_TITLES = {
@@ -78,7 +79,8 @@ def render_model_card(model: Model) -> str:
             if cfg.get("modality", "none") != "none"
             else ""
         )
-        + _forest_sentence(cfg.get("forest", "none")),
+        + _forest_sentence(cfg.get("forest", "none"))
+        + _reader_sentence(cfg.get("reader", "none")),
         "- Thresholds: " + ", ".join(f"{k} {v:.3f}" for k, v in m["thresholds"].items()),
         f"- Trained {m['created']} in {m['training_seconds']} s with "
         + ", ".join(f"{k} {v}" for k, v in m["library_versions"].items()),
@@ -130,6 +132,17 @@ def _forest_sentence(setting: str) -> str:
         f" Boosted trees ({setting}: a LightGBM forest of {chosen['trees']['n_estimators']} trees per issue label over "
         f"the n-grams in at least {chosen['min_df']} training texts) weigh {chosen['weight']} in the average with the "
         f"linear probability wherever that reaches {chosen['gate']} (model/forest.py)."
+    )
+
+
+def _reader_sentence(setting: str) -> str:
+    chosen = READER_SETTINGS.get(setting)
+    if chosen is None:
+        return ""
+    return (
+        f" A character reader ({setting}: a bidirectional GRU of {chosen['hidden']} units each way over the first "
+        f"{chosen['max_chars']} characters, trained {chosen['epochs']} epochs) weighs {chosen['weight']:.2f} in the "
+        "average on the cells the forest is scored on, where it can change the decision (model/reader.py)."
     )
 
 

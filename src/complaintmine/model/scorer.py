@@ -38,6 +38,7 @@ from .ngrams import (
     prepare_inputs,
     word_documents,
 )
+from .reader import Reader, reader_blend, reader_cells
 from .tfidf import TfidfRows, tfidf_rows
 from .word_batch import WordBatch
 
@@ -191,6 +192,7 @@ class LinearScorer:
             char = FeatureKind(ngrams, np.asarray(arrays["char_idf"], dtype=np.float64), arrays["char_coef"])
         self.space = LinearFeatures(tokenizer, features, masked, word, char, modality)
         self.forest = Forest.from_arrays(arrays)
+        self.reader = Reader.from_arrays(arrays)
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -230,6 +232,8 @@ class LinearScorer:
         worker processes forked after this share it. (scipy, which the products of batches of 64 rows or more
         use, is left to each worker's first such batch: a job of small chunks never needs it.)"""
         self.space.word_batch()
+        if self.reader is not None:
+            self.reader.warm_up()
 
     def linear_proba(self, featurized: Featurized) -> np.ndarray:
         """The linear head's probabilities (before any forest is averaged in; what the forest's gate reads)."""
@@ -242,10 +246,18 @@ class LinearScorer:
         """Probabilities of texts already featurized (so explanations can reuse the same rows)."""
         proba = self.linear_proba(featurized)
         if self.forest is not None:
-            picked = np.flatnonzero(self.forest.gated(proba).any(axis=1))  # a few percent of texts, usually
+            gated = self.forest.gated(proba)
+            picked = np.flatnonzero(gated.any(axis=1))  # a few percent of texts, usually
             if len(picked):
                 rows = self.space.rows(featurized, picked)
-                proba[picked] = self.forest.blend(proba[picked], rows.indptr, rows.indices, rows.data)
+                blended = self.forest.blend(proba[picked], rows.indptr, rows.indices, rows.data)
+                if self.reader is not None:
+                    weight = self.reader.weight
+                    cells = reader_cells(gated[picked], self.forest.labels, blended, self.thresholds, weight)
+                    blended = reader_blend(
+                        self.reader, blended, cells, lambda mine: [featurized.chars[i] for i in picked[mine]]
+                    )
+                proba[picked] = blended
         return proba
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -296,6 +308,8 @@ def classifier_arrays(classifier: Any) -> dict[str, np.ndarray] | None:
     arrays.update(intercept=intercept, constant=constant, thresholds=np.asarray(head.thresholds_, dtype=np.float64))
     if getattr(classifier, "forest_", None) is not None:
         arrays.update(classifier.forest_)
+    if getattr(classifier, "reader_", None) is not None:
+        arrays.update(classifier.reader_)
     return arrays
 
 

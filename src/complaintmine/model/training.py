@@ -21,6 +21,7 @@ from ..text.tokenizer import TokenizerConfig
 from .classifier import ComplaintClassifier
 from .evaluation import compute_metrics
 from .forest import FOREST_SETTINGS
+from .reader import NO_TORCH, READER_SETTINGS, torch_available
 from .runtime import UNNAMED, Model, score_texts
 from .scorer import LinearScorer
 
@@ -29,9 +30,10 @@ from .scorer import LinearScorer
 class TrainConfig:
     """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
 
-    The defaults are the shipped model's design (``models/complaintmine-zh-0.6.1.train.json``; a test keeps them
-    equal), so ``complaintmine train corpora -o m`` trains the same model, named ``m 0.1.0`` (the default name is
-    :data:`UNNAMED`; a model is named after its folder); with ``--config`` that file, it rebuilds it by name too.
+    The defaults are the shipped model's design (``models/complaintmine-zh-0.7.0.train.json``; a test keeps them
+    equal) but for its reader, which needs PyTorch to train: ``complaintmine train corpora -o m`` trains that
+    design without the reader, named ``m 0.1.0`` (the default name is :data:`UNNAMED`; a model is named after its
+    folder); with ``--config`` that file, it rebuilds the shipped model, by name too.
 
     name, version : the model's name and version, written to the manifest and model card.
     features, word_ngram_range, char_ngram_range, min_df, model, C, class_weight, mask_digits, modality : see
@@ -43,6 +45,10 @@ class TrainConfig:
         (corpus/evidence.py); 0 leaves those texts out of training altogether.
     forest : boosted trees averaged with the linear model where it is unsure: "none" or a setting of
         forest.FOREST_SETTINGS (training needs LightGBM; scoring does not).
+    reader : a character BiGRU averaged in on the forest's gated cells where it can change the decision: "none"
+        or a setting of reader.READER_SETTINGS (training needs PyTorch, ``pip install complaintmine[reader]``;
+        scoring does not). The default is "none" so that training needs no PyTorch; the shipped model's
+        configuration file names its reader.
     seed : the one seed for every random choice.
     train_split : rows of the corpus whose ``split`` equals this are trained on; "" trains on every row.
     tokenizer : TokenizerConfig fields.
@@ -65,6 +71,7 @@ class TrainConfig:
     pair_weight: float = 1.0
     derived_weight: float = 0.0
     forest: str = "trees-200"
+    reader: str = "none"
     train_split: str = "train"
     tokenizer: dict[str, Any] = field(default_factory=lambda: TokenizerConfig().to_dict())
 
@@ -97,6 +104,15 @@ class TrainConfig:
                 f'for model "{self.model}"{" with tuned thresholds" if self.tune_thresholds else ""} '
                 'set "forest": "none"'
             )
+        if self.reader not in READER_SETTINGS:
+            raise TrainingError(f'reader must be one of {", ".join(READER_SETTINGS)}, not "{self.reader}"')
+        if self.reader != "none" and (self.forest == "none" or self.features == "words"):
+            raise TrainingError(
+                f'the reader "{self.reader}" reads the forest\'s gated cells and the characters: it needs a forest '
+                'and features "chars" or "both"; or set "reader": "none"'
+            )
+        if self.reader != "none" and not torch_available():  # before minutes of training, not after them
+            raise TrainingError(f'the reader "{self.reader}" is trained with PyTorch, not installed: {NO_TORCH}')
         return ComplaintClassifier(
             features=self.features,
             word_ngram_range=_pair(self.word_ngram_range),
@@ -112,6 +128,7 @@ class TrainConfig:
             mask_digits=self.mask_digits,
             modality=self.modality,
             forest=self.forest,
+            reader=self.reader,
         )
 
 
@@ -184,6 +201,7 @@ def train_model(
     started = datetime.now(UTC)
     how_long = "minutes on 2 cores" if len(train) > 2000 else "seconds"
     trees = "" if config.forest == "none" else f", then boosted trees ({config.forest}: {how_long})"
+    trees += "" if config.reader == "none" else f", then the reader ({config.reader}: {how_long})"
     say(f"training on {len(train):,} texts ({config.model}, {config.features} n-grams{trees})")
     domain = None
     if target_domain is not None:

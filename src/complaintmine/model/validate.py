@@ -36,6 +36,7 @@ import numpy as np
 from ..errors import ComplaintMineError, ModelError
 from ..labels import ISSUE_LABELS, TARGETS
 from .forest import FOREST_ARRAYS, check_forest
+from .reader import READER_ARRAYS, check_reader
 
 MiB = 1 << 20
 LIMITS = {"model.json": 16 * MiB, "lexicon.txt": 64 * MiB}
@@ -184,8 +185,9 @@ def check_manifest(path: Path, manifest: Any) -> None:
         for key in ("word_ngram_range", "char_ngram_range"):
             if key in params:
                 _check_range(f"classifier_params.{key}", params[key], problems)
-        if not isinstance(params.get("forest", "none"), str):
-            problems.append(_problem("classifier_params.forest", "must be a string"))
+        for key in ("forest", "reader"):
+            if not isinstance(params.get(key, "none"), str):
+                problems.append(_problem(f"classifier_params.{key}", "must be a string"))
     versions = manifest.get("library_versions", {})
     if not (isinstance(versions, dict) and all(isinstance(v, str) for v in versions.values())):
         problems.append(_problem("library_versions", "must be an object of package: version string"))
@@ -231,6 +233,7 @@ _ARRAYS: dict[str, tuple[str, int]] = {
     "constant": ("f", 1),
     "thresholds": ("f", 1),
     **FOREST_ARRAYS,  # boosted trees (forest.py), checked by forest.check_forest
+    **READER_ARRAYS,  # the character reader (reader.py), checked by reader.check_reader
 }
 
 
@@ -396,6 +399,9 @@ def check_arrays(path: Path, arrays: Mapping[str, np.ndarray], manifest: Mapping
     constant = arrays.get("constant") if not forest_problems and "forest_labels" in arrays else None
     if constant is not None and constant.shape == (targets,) and not np.isnan(constant[arrays["forest_labels"]]).all():
         problems.append("forest_labels name a label whose probability is constant")
+    problems += check_reader(arrays, targets)
+    if "reader_embedding" in arrays and "forest_labels" not in arrays:
+        problems.append("a reader needs the forest's arrays (it reads the forest's gated cells)")
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         raise ModelError(f"{path}: inconsistent scoring arrays: {shown}")

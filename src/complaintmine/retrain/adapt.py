@@ -22,6 +22,7 @@ import pandas as pd
 from ..corpus.load import Corpus, load_corpus
 from ..errors import TrainingError
 from ..model.defaults import default_model_dir, is_default_model, model_directory
+from ..model.reader import torch_available
 
 # Each user row counts DEFAULT_WEIGHT times, up to DEFAULT_WEIGHT * WEIGHT_LABELS rows; beyond that the weight
 # falls so that the user rows keep about the share they had there. Measured on a new domain with 200, 500 and
@@ -126,6 +127,12 @@ def adapt_model(
         notes += anchor.notes
     # A configuration recorded before boosted trees existed (forest.py) is a linear model's: keep it linear.
     config_values = {"forest": "none", **manifest.get("training_config", {})}
+    if config_values.get("reader", "none") != "none" and not torch_available():
+        notes.append(
+            f"the base model's reader ({config_values['reader']}) is trained with PyTorch, which is not installed: "
+            "the adapted model has none (pip install 'complaintmine[reader]' to keep it)"
+        )
+        config_values["reader"] = "none"
     base_config = TrainConfig.from_dict(config_values)
     anchor_train = anchor.select(split=base_config.train_split) if base_config.train_split else anchor
     recorded = manifest.get("corpus", {}).get("sha256")
