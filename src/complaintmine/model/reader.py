@@ -61,7 +61,7 @@ READER_SETTINGS: dict[str, dict[str, Any] | None] = {
     },
 }
 PAD, UNKNOWN = 0, 1  # the first two rows of the embedding
-SCORE_BATCH = 256
+SCORE_BATCH = 64  # texts read at a time (longest first: similar lengths, little padding)
 
 # The arrays as they are saved: name -> (dtype kinds, dimensions)
 READER_ARRAYS: dict[str, tuple[str, int]] = {
@@ -150,7 +150,7 @@ class Reader:
         return _sigmoid(self.logits(documents).astype(np.float64))
 
     def _batch(self, seqs: list[np.ndarray]) -> np.ndarray:
-        lengths = np.asarray([len(s) for s in seqs])
+        lengths = np.asarray([len(s) for s in seqs])  # longest first
         steps = int(lengths[0])
         hidden = self.hidden.shape[2]
         x = np.zeros((len(seqs), steps), dtype=np.intp)
@@ -158,22 +158,16 @@ class Reader:
         for row, seq in enumerate(seqs):
             x[row, : len(seq)] = seq
             backwards[row, : len(seq)] = seq[::-1]
-        states = np.zeros((len(seqs), steps, 2 * hidden), dtype=np.float32)
-        for direction, ids in enumerate((x, backwards)):
-            run = self._direction(ids, lengths, direction)
-            if direction == 0:
-                states[:, :, :hidden] = run
-            else:  # back to reading order
-                for row, n in enumerate(lengths):
-                    states[row, :n, hidden:] = run[row, :n][::-1]
-        live = np.arange(steps)[None, :] < lengths[:, None]
-        scores = states @ self.attention[:-1] + self.attention[-1]
-        scores = np.where(live, scores, -np.inf)
+        states = np.zeros((len(seqs), steps, 2 * hidden), dtype=np.float32)  # both directions, in reading order
+        self._direction(x, lengths, 0, states)
+        self._direction(backwards, lengths, 1, states)
+        pad = np.where(np.arange(steps)[None, :] < lengths[:, None], 0.0, -np.inf).astype(np.float32)
+        scores = states @ self.attention[:-1] + self.attention[-1] + pad
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         weights = scores / scores.sum(axis=1, keepdims=True)
         attended = np.einsum("bt,bth->bh", weights, states)
-        maxed = np.where(live[:, :, None], states, -np.inf).max(axis=1)
-        pooled = np.concatenate([attended, maxed], axis=1)
+        states += pad[:, :, None]  # padding never wins the maximum
+        pooled = np.concatenate([attended, states.max(axis=1)], axis=1)
         result: np.ndarray = pooled @ self.out[:, :-1].T + self.out[:, -1]
         return result
 
@@ -186,25 +180,29 @@ class Reader:
             object.__setattr__(self, "_table", table)
         return table
 
-    def _direction(self, ids: np.ndarray, lengths: np.ndarray, direction: int) -> np.ndarray:
-        """One GRU direction over left-aligned ids (rows sorted longest first), as torch.nn.GRU computes it."""
-        w_hid, b_hid = self.hidden[direction], self.bias[direction, 1]
-        size = w_hid.shape[1]
-        projected = self._projections()[direction][ids]  # (rows, steps, 3 * hidden)
+    def _direction(self, ids: np.ndarray, lengths: np.ndarray, direction: int, states: np.ndarray) -> None:
+        """One GRU direction over left-aligned ids (rows sorted longest first), as torch.nn.GRU computes it,
+        written into its half of ``states`` in reading order (the backward direction read ``ids`` reversed)."""
+        w_hid, b_hid = self.hidden[direction].T, self.bias[direction, 1]
+        table = self._projections()[direction]
+        size = w_hid.shape[0]
+        half = slice(direction * size, (direction + 1) * size)
         h = np.zeros((len(ids), size), dtype=np.float32)
-        out = np.zeros((len(ids), ids.shape[1], size), dtype=np.float32)
+        rows = np.arange(len(ids))
         live = len(ids)
         for t in range(ids.shape[1]):
             while live and lengths[live - 1] <= t:
                 live -= 1
-            g = h[:live] @ w_hid.T + b_hid
-            p = projected[:live, t]
-            r = _sigmoid(p[:, :size] + g[:, :size])
-            z = _sigmoid(p[:, size : 2 * size] + g[:, size : 2 * size])
-            n = np.tanh(p[:, 2 * size :] + r * g[:, 2 * size :])
-            h[:live] = (1.0 - z) * n + z * h[:live]
-            out[:live, t] = h[:live]
-        return out
+            g = h[:live] @ w_hid + b_hid
+            p = table[ids[:live, t]]  # the input projections of this step's characters
+            rz = _sigmoid(p[:, : 2 * size] + g[:, : 2 * size])
+            n = np.tanh(p[:, 2 * size :] + rz[:, :size] * g[:, 2 * size :])
+            z = rz[:, size:]
+            h[:live] = n + z * (h[:live] - n)  # (1 - z) n + z h
+            if direction == 0:
+                states[:live, t, half] = h[:live]
+            else:
+                states[rows[:live], lengths[:live] - 1 - t, half] = h[:live]
 
 
 def reader_cells(
