@@ -254,3 +254,28 @@ def test_a_config_with_a_reader_is_refused_before_training_where_pytorch_is_miss
     with pytest.raises(cm.TrainingError, match="reader must be one of"):
         cm.TrainConfig(reader="huge").classifier()
     assert cm.TrainConfig().classifier().reader == "none"  # the default trains without PyTorch
+
+
+def test_reading_holds_blas_to_one_thread_and_restores_it():
+    from threadpoolctl import threadpool_info
+
+    reader = _random_reader()
+    before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    seen = []
+    original = reader._batch
+
+    def watched(seqs):
+        seen.append([pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"])
+        return original(seqs)
+
+    object.__setattr__(reader, "_batch", watched)
+    reader.logits(DOCS)
+    assert seen and all(threads == [1] * len(before) for threads in seen)
+    assert [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"] == before
+    import pickle
+
+    used = _random_reader()
+    expected = used.logits(DOCS)  # builds the tables and the thread-pool handle
+    again = pickle.loads(pickle.dumps(used))
+    assert not {"_table", "_index", "_blas"} & set(again.__dict__)
+    np.testing.assert_array_equal(again.logits(DOCS), expected)

@@ -141,10 +141,27 @@ class Reader:
         ids = self.encode(documents)
         out = np.zeros((len(ids), self.out.shape[0]), dtype=np.float32)
         order = np.argsort([-len(s) for s in ids], kind="stable")  # longest first: live rows are a prefix
-        for start in range(0, len(order), SCORE_BATCH):
-            rows = order[start : start + SCORE_BATCH]
-            out[rows] = self._batch([ids[r] for r in rows])
+        with self._one_blas_thread():
+            for start in range(0, len(order), SCORE_BATCH):
+                rows = order[start : start + SCORE_BATCH]
+                out[rows] = self._batch([ids[r] for r in rows])
         return out
+
+    def _one_blas_thread(self) -> Any:
+        """While reading, the BLAS library runs the small matrix products on the calling thread. Its own
+        threads would spin on the cores other worker processes score on: ``classify --workers 2`` took 26 s
+        instead of 8.7 s on 300,000 rows with them. The limit is restored when reading ends."""
+        controller = getattr(self, "_blas", None)
+        if controller is None:
+            from threadpoolctl import ThreadpoolController
+
+            controller = ThreadpoolController()
+            object.__setattr__(self, "_blas", controller)
+        return controller.limit(limits=1, user_api="blas")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the tables and the thread-pool handle it builds on first use."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_table", "_index", "_blas")}
 
     def proba(self, documents: Sequence[str]) -> np.ndarray:
         return _sigmoid(self.logits(documents).astype(np.float64))
