@@ -170,14 +170,12 @@ class Reader:
         lengths = np.asarray([len(s) for s in seqs])  # longest first
         steps = int(lengths[0])
         hidden = self.hidden.shape[2]
-        x = np.zeros((len(seqs), steps), dtype=np.intp)
-        backwards = np.zeros_like(x)
+        ids = np.zeros((2, len(seqs), steps), dtype=np.intp)  # forwards, and backwards in the table's second half
         for row, seq in enumerate(seqs):
-            x[row, : len(seq)] = seq
-            backwards[row, : len(seq)] = seq[::-1]
+            ids[0, row, : len(seq)] = seq
+            ids[1, row, : len(seq)] = seq[::-1] + len(self.embedding)
         states = np.zeros((len(seqs), steps, 2 * hidden), dtype=np.float32)  # both directions, in reading order
-        self._direction(x, lengths, 0, states)
-        self._direction(backwards, lengths, 1, states)
+        self._read(ids, lengths, states)
         pad = np.where(np.arange(steps)[None, :] < lengths[:, None], 0.0, -np.inf).astype(np.float32)
         scores = states @ self.attention[:-1] + self.attention[-1] + pad
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
@@ -188,38 +186,40 @@ class Reader:
         result: np.ndarray = pooled @ self.out[:, :-1].T + self.out[:, -1]
         return result
 
-    def _projections(self) -> np.ndarray:
-        """Per direction and vocabulary entry, the GRU's input projection of its embedding (with the input
-        bias): a table lookup replaces a matrix product per character. Built on first use."""
+    def _projections(self) -> tuple[np.ndarray, np.ndarray]:
+        """The GRU's input projection of every vocabulary entry's embedding (with the input bias), forwards
+        then backwards, shape (2 * vocabulary, 3 * hidden): a table lookup replaces a matrix product per
+        character; and the hidden weights transposed, (2, hidden, 3 * hidden). Built on first use."""
         table = getattr(self, "_table", None)
         if table is None:
-            table = np.stack([self.embedding @ self.input[d].T + self.bias[d, 0] for d in (0, 1)]).astype(np.float32)
+            projected = [self.embedding @ self.input[d].T + self.bias[d, 0] for d in (0, 1)]
+            hidden = np.ascontiguousarray(self.hidden.transpose(0, 2, 1))
+            table = (np.concatenate(projected).astype(np.float32), hidden)
             object.__setattr__(self, "_table", table)
         return table
 
-    def _direction(self, ids: np.ndarray, lengths: np.ndarray, direction: int, states: np.ndarray) -> None:
-        """One GRU direction over left-aligned ids (rows sorted longest first), as torch.nn.GRU computes it,
-        written into its half of ``states`` in reading order (the backward direction read ``ids`` reversed)."""
-        w_hid, b_hid = self.hidden[direction].T, self.bias[direction, 1]
-        table = self._projections()[direction]
-        size = w_hid.shape[0]
-        half = slice(direction * size, (direction + 1) * size)
-        h = np.zeros((len(ids), size), dtype=np.float32)
-        rows = np.arange(len(ids))
-        live = len(ids)
-        for t in range(ids.shape[1]):
+    def _read(self, ids: np.ndarray, lengths: np.ndarray, states: np.ndarray) -> None:
+        """Both GRU directions, step by step together (a backward row is live exactly when its forward row is),
+        as torch.nn.GRU computes them, over ids (2, rows sorted longest first, steps) left-aligned: written into
+        ``states`` in reading order (the backward direction read each text reversed)."""
+        table, w_hid = self._projections()
+        b_hid = self.bias[:, 1][:, None, :]
+        size = w_hid.shape[1]
+        h = np.zeros((2, ids.shape[1], size), dtype=np.float32)
+        rows = np.arange(ids.shape[1])
+        live = ids.shape[1]
+        for t in range(ids.shape[2]):
             while live and lengths[live - 1] <= t:
                 live -= 1
-            g = h[:live] @ w_hid + b_hid
-            p = table[ids[:live, t]]  # the input projections of this step's characters
-            rz = _sigmoid(p[:, : 2 * size] + g[:, : 2 * size])
-            n = np.tanh(p[:, 2 * size :] + rz[:, :size] * g[:, 2 * size :])
-            z = rz[:, size:]
-            h[:live] = n + z * (h[:live] - n)  # (1 - z) n + z h
-            if direction == 0:
-                states[:live, t, half] = h[:live]
-            else:
-                states[rows[:live], lengths[:live] - 1 - t, half] = h[:live]
+            now = h[:, :live]
+            g = np.matmul(now, w_hid) + b_hid
+            p = table[ids[:, :live, t]]  # the input projections of this step's characters, both directions
+            rz = _sigmoid(p[..., : 2 * size] + g[..., : 2 * size])
+            n = np.tanh(p[..., 2 * size :] + rz[..., :size] * g[..., 2 * size :])
+            now = n + rz[..., size:] * (now - n)  # (1 - z) n + z h
+            h[:, :live] = now
+            states[:live, t, :size] = now[0]
+            states[rows[:live], lengths[:live] - 1 - t, size:] = now[1]
 
 
 def reader_cells(
