@@ -111,6 +111,22 @@ def test_scoring_a_saved_model_never_imports_scikit_learn(tiny_model):
     assert result.stdout.strip() == "[]"
 
 
+def test_the_shipped_model_scores_and_explains_without_scikit_learn_lightgbm_or_pytorch():
+    code = (
+        "import sys, complaintmine as cm\n"
+        "m = cm.load_model()\n"
+        "assert m.scorer.forest is not None and m.scorer.reader is not None\n"
+        "texts = ['预售尾款涨了五十，赠品也没给', '发货很快', '说好三天发货，一周了还没动静']\n"
+        "m.scorer.reader.proba(texts)\n"
+        "import pandas as pd\n"
+        "out = cm.classify_frame(m, pd.DataFrame({'text': texts}), explain=True)\n"
+        "assert len(out) == 3\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'sklearn', 'skops', 'lightgbm', 'torch'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 @pytest.mark.slow
 def test_shipped_model_scorer_equals_its_classifier_on_real_reviews():
     if not POOL.exists():
@@ -254,4 +270,17 @@ def test_the_forest_scored_on_gated_rows_only_equals_blending_every_row():
     assert 0 < gated.sum() < len(texts)  # some rows go through the trees, some do not
     rows = scorer.space.rows(featurized)
     every_row = scorer.forest.blend(linear, rows.indptr, rows.indices, rows.data)
-    assert np.array_equal(scorer.proba(featurized), every_row)
+    reader = scorer.reader
+    assert reader is not None
+    scorer.reader = None
+    try:
+        assert np.array_equal(scorer.proba(featurized), every_row)
+    finally:
+        scorer.reader = reader
+    # with the reader: read on the gated rows' cells in its band, as if every row had been blended and checked
+    from complaintmine.model.reader import reader_blend, reader_cells
+
+    cells = reader_cells(scorer.forest.gated(linear), scorer.forest.labels, every_row, scorer.thresholds, reader.weight)
+    assert 0 < cells.any(axis=1).sum() < gated.sum()
+    expected = reader_blend(reader, every_row, cells, lambda picked: [featurized.chars[i] for i in picked])
+    np.testing.assert_allclose(scorer.proba(featurized), expected, rtol=0, atol=1e-12)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 
-DEFAULT_MODEL_NAME = "complaintmine-zh-0.6.1"
+DEFAULT_MODEL_NAME = "complaintmine-zh-0.7.0"
 
 
 def default_model_dir() -> Path:
