@@ -76,6 +76,17 @@ def test_batched_reading_equals_reading_one_text_at_a_time():
     assert reader.encode(["x尾"])[0].tolist() == [1, 2]  # unknown characters read as 1, the first known as 2
 
 
+def test_reading_many_texts_in_several_batches_equals_reading_each_alone():
+    reader = _random_reader(seed=5)
+    rng = np.random.default_rng(1)
+    alphabet = list("尾款涨价了赠品没给发货很快说好天x")
+    docs = ["".join(rng.choice(alphabet, size=int(k))) for k in rng.integers(0, 20, 150)]  # 3 batches of 64
+    got = reader.logits(docs)
+    np.testing.assert_allclose(got, np.vstack([reader.logits([d]) for d in docs]), rtol=0, atol=1e-5)
+    for k in (0, 70, 149):
+        np.testing.assert_allclose(got[k], _one_text(reader, reader.encode([docs[k]])[0]), rtol=0, atol=1e-4)
+
+
 def test_numpy_reading_equals_pytorchs_packed_gru():
     torch = pytest.importorskip("torch")
     from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -106,12 +117,14 @@ def test_numpy_reading_equals_pytorchs_packed_gru():
     np.testing.assert_allclose(reader.logits(DOCS), expected, rtol=0, atol=1e-5)
 
 
-def test_the_reader_is_read_only_where_it_can_change_the_decision():
+@pytest.mark.parametrize("threshold", [0.5, 0.2, 0.8])
+def test_the_reader_is_read_only_where_it_can_change_the_decision(threshold):
     rng = np.random.default_rng(0)
     n, labels = 400, np.asarray([0, 1, 3])
     blended, read = rng.random((n, len(TARGETS))), rng.random((n, len(TARGETS)))
+    read[:40] = np.round(read[:40])  # readers that say 0 or 1 outright
     gated = rng.random((n, len(labels))) < 0.5
-    thresholds = np.full(len(TARGETS), 0.5)
+    thresholds = np.full(len(TARGETS), threshold)
     cells = reader_cells(gated, labels, blended, thresholds, 1 / 3)
     assert not cells[:, [2, 4, 5]].any() and cells.any() and (cells[:, labels] <= gated).all()
 
@@ -126,7 +139,7 @@ def test_the_reader_is_read_only_where_it_can_change_the_decision():
     mask = np.zeros_like(cells)
     mask[:, labels] = gated
     everywhere[mask] = (2 * blended[mask] + read[mask]) / 3
-    assert ((got >= 0.5) == (everywhere >= 0.5)).all()
+    assert ((got >= threshold) == (everywhere >= threshold)).all()
     assert (got[~cells] == blended[~cells]).all()
     np.testing.assert_allclose(got[cells], everywhere[cells], rtol=0, atol=1e-12)
 
@@ -138,7 +151,12 @@ def test_the_reader_is_read_only_where_it_can_change_the_decision():
         (lambda a: a.update(reader_out=a["reader_out"][:, :-1]), "reader_out has shape"),
         (lambda a: a.update(reader_chars=np.asarray(["ab", "c"])), "single characters"),
         (lambda a: a["reader_hidden"].__setitem__((0, 0, 0), np.nan), "reader_hidden holds NaN"),
-        (lambda a: a.update(reader_settings=np.asarray([1.5, 300.0])), "weight from 0 to 1"),
+        (lambda a: a.update(reader_settings=np.asarray([1.5, 300.0])), "weight in [0, 1)"),
+        (lambda a: a.update(reader_settings=np.asarray([1.0, 300.0])), "weight in [0, 1)"),  # divides by 1 - w
+        (lambda a: a.update(reader_settings=np.asarray([0.3, 1e15])), "max_chars from 1 to 4096"),
+        (lambda a: a.update(reader_settings=np.asarray([0.3, 12.5])), "whole max_chars"),
+        (lambda a: a.update(reader_chars=np.asarray(["尾"] * len(a["reader_chars"]))), "distinct single characters"),
+        (lambda a: a.update(reader_embedding=np.zeros((200_000, 5), np.float32)), "larger than allowed"),
         (lambda a: a.update(reader_input=a["reader_input"].astype(np.int64)), "reader_input has dtype"),
     ],
 )

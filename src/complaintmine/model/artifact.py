@@ -292,6 +292,8 @@ def load_classifier(directory: Path, manifest: dict[str, Any], tokenizer: Tokeni
     clf.head_ = parts["head"]
     clf.forest_ = _checked_forest(directory / WEIGHTS, parts.get("forest"), clf)
     clf.reader_ = _checked_reader(directory / WEIGHTS, parts.get("reader"))
+    if clf.reader_ is not None and clf.forest_ is None:
+        raise ModelError(f"{directory / WEIGHTS}: a reader needs the boosted trees (it reads their gated cells)")
     clf.targets_ = tuple(manifest["targets"])
     return clf
 

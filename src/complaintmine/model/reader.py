@@ -61,6 +61,11 @@ READER_SETTINGS: dict[str, dict[str, Any] | None] = {
     },
 }
 PAD, UNKNOWN = 0, 1  # the first two rows of the embedding
+# Limits a model file's reader must keep (check_reader): scoring builds a (2 x vocabulary, 3 x units) table and
+# reads at most SCORE_BATCH x MAX_CHARS x 2 x units states at a time.
+MAX_CHARS = 4096
+MAX_UNITS = 1024
+MAX_VOCABULARY = 100_000
 SCORE_BATCH = 64  # texts read at a time (longest first: similar lengths, little padding)
 
 # The arrays as they are saved: name -> (dtype kinds, dimensions)
@@ -256,7 +261,9 @@ def reader_blend(
 
 def check_reader(arrays: Mapping[str, np.ndarray], targets: int) -> list[str]:
     """Problems with the reader arrays of a scoring file (none: an empty list): all or none present, dtypes,
-    shapes that fit together, finite weights, weight from 0 to 1, max_chars at least 1."""
+    shapes that fit together, finite weights, distinct single characters, a weight in [0, 1) and a whole
+    max_chars from 1 to MAX_CHARS, and sizes within the limits (what scoring builds from the arrays, the
+    per-character table and a batch's states, stays bounded whatever the file says)."""
     present = [name for name in READER_ARRAYS if name in arrays]
     if not present:
         return []
@@ -284,14 +291,19 @@ def check_reader(arrays: Mapping[str, np.ndarray], targets: int) -> list[str]:
     ]
     if vocabulary < 2 or hidden < 1:
         problems.append("reader_embedding needs the padding and unknown rows; reader_hidden at least one unit")
-    if any(len(ch) != 1 for ch in arrays["reader_chars"].tolist()):
-        problems.append("reader_chars must hold single characters")
+    if vocabulary > MAX_VOCABULARY or hidden > MAX_UNITS or dim > MAX_UNITS:
+        problems.append(
+            f"the reader is larger than allowed: at most {MAX_VOCABULARY:,} characters and {MAX_UNITS} units"
+        )
+    chars = arrays["reader_chars"].tolist()
+    if any(len(ch) != 1 for ch in chars) or len(set(chars)) != len(chars):
+        problems.append("reader_chars must hold distinct single characters")
     for name in READER_ARRAYS:
         if name != "reader_chars" and not np.isfinite(arrays[name]).all():
             problems.append(f"{name} holds NaN or infinite values")
     weight, max_chars = (float(v) for v in arrays["reader_settings"])
-    if not 0.0 <= weight <= 1.0 or max_chars < 1:
-        problems.append("reader_settings must hold a weight from 0 to 1 and max_chars of at least 1")
+    if not 0.0 <= weight < 1.0 or not (max_chars.is_integer() and 1 <= max_chars <= MAX_CHARS):
+        problems.append(f"reader_settings must hold a weight in [0, 1) and a whole max_chars from 1 to {MAX_CHARS}")
     return problems
 
 
