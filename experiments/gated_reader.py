@@ -23,7 +23,7 @@ rerun on seed 1's folds and must pass the same rule on the mean of both seeds be
 
 Needs PyTorch (not a complaintmine dependency): ``.venv/bin/pip install torch==2.13.0``.
 
-    .venv/bin/python experiments/gated_reader.py              # about 30 minutes on 2 cores
+    .venv/bin/python experiments/gated_reader.py              # about 15 minutes on 2 idle cores
     .venv/bin/python experiments/gated_reader.py --quick      # one epoch on a fifth of each fold: checks it runs
     .venv/bin/python experiments/gated_reader.py --seed 1 --dump /tmp/seed1.npz
     .venv/bin/python experiments/gated_reader.py --product  # the shipped code (model/reader.py), see below
