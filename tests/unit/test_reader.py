@@ -258,6 +258,12 @@ def test_explanations_weigh_in_what_the_reader_loses_without_each_word(monkeypat
     for term, weight in got.items():
         assert weight == pytest.approx((1 - w) * base.get(term, 0.0) + w * lost[term], abs=1e-9)
     assert got and any(abs(v) > 1e-3 for v in lost.values())  # the reader's part moved the evidence
+    # the cut texts are read as scoring reads them: a traditional twin (normalised one character for one, so the
+    # same offsets) loses the same per word, and a cut at the wrong offsets would not
+    twin = "贈品沒給"
+    twin_tokens = with_reader._tokens(twin, explain.normalize_with_offsets(twin), None)
+    assert [(a, b) for _, a, b in twin_tokens] == [(a, b) for _, a, b in tokens]
+    np.testing.assert_allclose(with_reader._without_each_word(twin, twin_tokens, 2), list(lost.values()), atol=1e-6)
 
 
 def test_a_config_with_a_reader_is_refused_before_training_where_pytorch_is_missing(monkeypatch):

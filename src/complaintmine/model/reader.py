@@ -155,7 +155,9 @@ class Reader:
     def _one_blas_thread(self) -> Any:
         """While reading, the BLAS library runs the small matrix products on the calling thread. Its own
         threads would spin on the cores other worker processes score on: ``classify --workers 2`` took 26 s
-        instead of 8.7 s on 300,000 rows with them. The limit is restored when reading ends."""
+        instead of 8.7 s on 300,000 rows with them. The limit is restored when reading ends; it holds for the
+        whole process meanwhile (threadpoolctl sets the library's thread count), so in a program that also runs
+        BLAS work in other threads, that work runs on one thread while a text is read."""
         controller = getattr(self, "_blas", None)
         if controller is None:
             from threadpoolctl import ThreadpoolController
