@@ -131,7 +131,7 @@ class Explainer:
         scorer = self.model.scorer
         if scorer is not None and scorer.space is self.space:
             linear = scorer.linear_proba(featurized)
-            rows = self.space.rows(featurized, np.arange(len(texts)))
+            rows = self.space.rows(featurized)
             indptr, indices, data, thresholds = rows.indptr, rows.indices, rows.data, scorer.thresholds
         else:  # a model without scorer arrays: its scikit-learn head
             classifier = self.model.classifier
