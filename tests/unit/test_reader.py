@@ -162,10 +162,31 @@ def test_the_reader_is_read_only_where_it_can_change_the_decision(threshold):
 )
 def test_damaged_reader_arrays_are_named(damage, problem):
     arrays = _random_reader().arrays()
-    assert check_reader(arrays, len(TARGETS)) == [] and check_reader({}, len(TARGETS)) == []
+    assert check_reader(arrays, len(TARGETS), True) == [] and check_reader({}, len(TARGETS), False) == []
     damage(arrays)
-    assert any(problem in p for p in check_reader(arrays, len(TARGETS)))
+    assert any(problem in p for p in check_reader(arrays, len(TARGETS), True))
     assert Reader.from_arrays({}) is None
+
+
+def test_a_model_file_with_a_reader_and_no_forest_is_refused(tmp_path):
+    """The reader reads the cells the forest's gate opens: a scoring file holding one without the other (hashes
+    consistent) is refused on load, naming the file, as check_reader says."""
+    import shutil
+
+    import complaintmine as cm
+    from complaintmine.errors import ModelError
+
+    from ..integration.test_model_validation import FROZEN, arrays_of, write_arrays
+
+    arrays = _random_reader().arrays()
+    assert check_reader(arrays, len(TARGETS), forest=False) == [
+        "a reader needs the boosted trees' arrays (it reads the cells their gate opens)"
+    ]
+    model = tmp_path / "model"
+    shutil.copytree(FROZEN, model)
+    write_arrays(model, {**arrays_of(model), **arrays})
+    with pytest.raises(ModelError, match=r"scorer\.npz: .*a reader needs the boosted trees"):
+        cm.load_model(model)
 
 
 def test_training_without_pytorch_names_the_extra(monkeypatch):
@@ -192,7 +213,7 @@ def test_a_trained_reader_learns_and_scores_the_same_from_its_arrays(monkeypatch
     texts, Y = _labelled()
     reader = fit_reader(texts, Y, "tiny", seed=0)
     again = Reader.from_arrays(reader.arrays())
-    assert again is not None and check_reader(reader.arrays(), len(TARGETS)) == []
+    assert again is not None and check_reader(reader.arrays(), len(TARGETS), True) == []
     proba = again.proba(texts)
     assert ((proba[:, 2] >= 0.5) == (Y[:, 2] == 1)).all()
     np.testing.assert_array_equal(fit_reader(texts, Y, "tiny", seed=0).out, reader.out)  # seeded

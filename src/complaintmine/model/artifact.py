@@ -291,9 +291,7 @@ def load_classifier(directory: Path, manifest: dict[str, Any], tokenizer: Tokeni
     clf.char_vectorizer_ = _restore_vectorizer(chars, parts["char_vectorizer"])
     clf.head_ = parts["head"]
     clf.forest_ = _checked_forest(directory / WEIGHTS, parts.get("forest"), clf)
-    clf.reader_ = _checked_reader(directory / WEIGHTS, parts.get("reader"))
-    if clf.reader_ is not None and clf.forest_ is None:
-        raise ModelError(f"{directory / WEIGHTS}: a reader needs the boosted trees (it reads their gated cells)")
+    clf.reader_ = _checked_reader(directory / WEIGHTS, parts.get("reader"), forest=clf.forest_ is not None)
     clf.targets_ = tuple(manifest["targets"])
     return clf
 
@@ -313,13 +311,13 @@ def _checked_forest(path: Path, forest: Any, clf: ComplaintClassifier) -> dict[s
     return forest
 
 
-def _checked_reader(path: Path, reader: Any) -> dict[str, np.ndarray] | None:
+def _checked_reader(path: Path, reader: Any, forest: bool) -> dict[str, np.ndarray] | None:
     """The reader's arrays from the weights file (None: no reader), checked as scorer.npz's are."""
     if reader is None:
         return None
     if not isinstance(reader, dict) or not all(isinstance(v, np.ndarray) for v in reader.values()):
         raise ModelError(f"{path}: the reader must be a mapping of arrays, found {type(reader).__name__}")
-    problems = check_reader(reader, len(TARGETS)) or ([] if reader else ["reader arrays missing"])
+    problems = check_reader(reader, len(TARGETS), forest) or ([] if reader else ["reader arrays missing"])
     if problems:
         raise ModelError(f"{path}: inconsistent reader: {'; '.join(problems[:5])}")
     return reader

@@ -261,14 +261,17 @@ def reader_blend(
     return out
 
 
-def check_reader(arrays: Mapping[str, np.ndarray], targets: int) -> list[str]:
-    """Problems with the reader arrays of a scoring file (none: an empty list): all or none present, dtypes,
+def check_reader(arrays: Mapping[str, np.ndarray], targets: int, forest: bool) -> list[str]:
+    """Problems with the reader arrays of a model file (none: an empty list): all or none present, a forest
+    beside them (``forest``: whether the file holds one; the reader reads the forest's gated cells), dtypes,
     shapes that fit together, finite weights, distinct single characters, a weight in [0, 1) and a whole
     max_chars from 1 to MAX_CHARS, and sizes within the limits (what scoring builds from the arrays, the
     per-character table and a batch's states, stays bounded whatever the file says)."""
     present = [name for name in READER_ARRAYS if name in arrays]
     if not present:
         return []
+    if not forest:
+        return ["a reader needs the boosted trees' arrays (it reads the cells their gate opens)"]
     if len(present) < len(READER_ARRAYS):
         return [f"reader arrays missing: {', '.join(sorted(set(READER_ARRAYS) - set(present)))}"]
     for name, (kinds, ndim) in READER_ARRAYS.items():

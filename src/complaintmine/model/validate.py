@@ -399,9 +399,7 @@ def check_arrays(path: Path, arrays: Mapping[str, np.ndarray], manifest: Mapping
     constant = arrays.get("constant") if not forest_problems and "forest_labels" in arrays else None
     if constant is not None and constant.shape == (targets,) and not np.isnan(constant[arrays["forest_labels"]]).all():
         problems.append("forest_labels name a label whose probability is constant")
-    problems += check_reader(arrays, targets)
-    if "reader_embedding" in arrays and "forest_labels" not in arrays:
-        problems.append("a reader needs the forest's arrays (it reads the forest's gated cells)")
+    problems += check_reader(arrays, targets, forest="forest_labels" in arrays)
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         raise ModelError(f"{path}: inconsistent scoring arrays: {shown}")
