@@ -28,21 +28,38 @@ class ComplaintMineError(Exception):
 
 
 class InputError(ComplaintMineError):
-    """An input file cannot be read as asked. Names the file and, where known, the line and column."""
+    """An input file cannot be read as asked. Names the file and, where known, the line and column.
+
+    ``encoding_hint`` is for bytes that are not text in the encoding they were read with: the encodings to try
+    (``"for example gb18030"``). The message then ends in advice to name the file's encoding; the CLI, whose
+    commands name it with ``--encoding``, says that instead (:meth:`advised`). ``reason`` is the problem alone."""
 
     exit_code = 2
 
-    def __init__(self, path: str | Path, message: str, line: int | None = None, column: int | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        encoding_hint: str | None = None,
+    ):
         self.path = str(path)
         self.line = line
         self.column = column
         self.reason = message
+        self.encoding_hint = encoding_hint
+        super().__init__(self.advised(f"name the file's encoding ({encoding_hint})" if encoding_hint else ""))
+
+    def advised(self, advice: str) -> str:
+        """The message with ``advice`` (what to do about it) in place of the library's own."""
         where = self.path
-        if line is not None:
-            where += f":{line}"
-            if column is not None:
-                where += f":{column}"
-        super().__init__(f"{where}: {message}")
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.reason}" + (f"; {advice}" if advice else "")
 
 
 class MissingColumnError(InputError):

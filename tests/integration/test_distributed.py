@@ -426,6 +426,16 @@ def test_input_problems_are_reported_before_any_cluster_starts(tmp_path, model_p
         cmd.run(str(tmp_path / "a.csv"), tmp_path / "new", model_path, text_column="body", fmt="xlsx")
 
 
+def test_a_header_that_is_not_text_keeps_its_advice_to_name_the_encoding(tmp_path):
+    """The error travels from the block reader as a BlockError; the advice (which the CLI words as "pass
+    --encoding") must come back with it."""
+    path = tmp_path / "head.csv"
+    path.write_bytes(b"id,\xff\xfetext\n1,x\n")
+    with pytest.raises(cm.InputError, match="header has bytes that are not valid text") as raised:
+        cmd.read_inputs(str(path), "id", encoding="utf-8")
+    assert raised.value.line == 1 and raised.value.encoding_hint == "for example gb18030 or utf-16"
+
+
 def test_an_unreachable_scheduler_is_a_clean_error(tmp_path, model_path):
     (tmp_path / "a.csv").write_text("text\n尾款涨价\n", encoding="utf-8")
     with (

@@ -118,7 +118,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ComplaintMineError as exc:
-            _fail(str(exc) + _option_hint(exc, kwargs), exc.exit_code)
+            _fail(_in_cli_terms(exc, kwargs), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except BrokenPipeError as exc:
@@ -141,6 +141,18 @@ def _stdout_reader_gone() -> bool:
         return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
     except (AttributeError, OSError, ValueError):
         return True
+
+
+def _in_cli_terms(exc: ComplaintMineError, options: dict[str, Any]) -> str:
+    """The library's message as this command says it (``options``: the command's parameters): advice to name the
+    input's encoding becomes "pass --encoding" where the command has that option, else to save the file as UTF-8."""
+    from ..errors import InputError
+
+    if isinstance(exc, InputError) and exc.encoding_hint:
+        if "encoding" in options:
+            return exc.advised(f"pass --encoding ({exc.encoding_hint})")
+        return exc.advised("save the file as UTF-8 (this command has no --encoding)")
+    return str(exc) + _option_hint(exc, options)
 
 
 def _option_hint(exc: ComplaintMineError, options: dict[str, Any]) -> str:

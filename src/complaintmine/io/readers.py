@@ -194,10 +194,10 @@ def check_header(path: str, header: list[str]) -> None:
             raise InputError(
                 path,
                 f"the header has bytes that are not valid text in field {position} "
-                f"({_replace_undecodable(name)[:20]!r}); "
-                "pass --encoding (for example gb18030 or utf-16)",
+                f"({_replace_undecodable(name)[:20]!r})",
                 line=1,
                 column=position,
+                encoding_hint="for example gb18030 or utf-16",
             )
     if not any(header):
         raise InputError(path, "the header line is blank; expected column names", line=1)
@@ -335,7 +335,7 @@ def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[Rows]
         raise InputError(path, "file has no JSON lines", line=1)
 
 
-_ENCODING_HINT = "pass --encoding (utf-16-le or utf-16-be for UTF-16 without a byte order mark, gb18030, utf-8)"
+_ENCODING_HINT = "utf-16-le or utf-16-be for UTF-16 without a byte order mark, gb18030, utf-8"
 
 
 def _near_name(path: Path) -> str:
@@ -388,7 +388,7 @@ def iter_chunks(
         else:
             yield from csv_chunks(source.path, stream, "\t" if fmt == "tsv" else ",", chunk_rows)
     except UnicodeError as exc:  # the decoder itself gave up, e.g. utf-16 without a byte order mark
-        raise InputError(source.path, f"cannot be read as {chosen}: {exc}; {_ENCODING_HINT}") from None
+        raise InputError(source.path, f"cannot be read as {chosen}: {exc}", encoding_hint=_ENCODING_HINT) from None
     finally:
         if source.path != "-":
             stream.close()

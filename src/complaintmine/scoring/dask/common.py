@@ -23,13 +23,15 @@ class BlockError(Exception):
     """Raised inside a worker for an unreadable block; the client turns it into an InputError.
 
     complaintmine's own errors take several constructor arguments and so do not survive the trip from a worker
-    back to the client (pickle re-creates exceptions from ``args``); this one keeps ``args == (path, reason)``.
+    back to the client (pickle re-creates exceptions from ``args``); this one keeps
+    ``args == (path, reason, encoding_hint)`` (the InputError's, see errors.py).
     """
 
-    def __init__(self, path: str, reason: str):
-        super().__init__(path, reason)
+    def __init__(self, path: str, reason: str, encoding_hint: str | None = None):
+        super().__init__(path, reason, encoding_hint)
         self.path = path
         self.reason = reason
+        self.encoding_hint = encoding_hint
 
 
 def import_dask_dataframe() -> Any:
@@ -69,7 +71,7 @@ def task_errors() -> Iterator[None]:
     try:
         yield
     except BlockError as exc:
-        raise InputError(exc.path, exc.reason) from None
+        raise InputError(exc.path, exc.reason, encoding_hint=exc.encoding_hint) from None
     except killed_worker as exc:
         raise DistributedError(
             f"workers kept dying while running a task ({exc}); they may be running out of memory: "

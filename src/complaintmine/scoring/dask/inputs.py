@@ -161,7 +161,7 @@ def _read_text_block(block: _TextBlock) -> pd.DataFrame:
     try:
         chunks = list(csv_chunks(block.path, stream, block.delimiter, chunk_rows=1 << 62))
     except InputError as exc:
-        raise BlockError(block.path, exc.reason) from None
+        raise BlockError(block.path, exc.reason, exc.encoding_hint) from None
     rows = concat(chunks)
     if block.line_offset:
         rows[LINE] = [line + block.line_offset for line in rows[LINE]]
@@ -242,7 +242,7 @@ def _empty_frame(block: _TextBlock) -> pd.DataFrame:
         if block.header:
             return _read_text_block(replace(block, end=block.start)).iloc[:0]
     except BlockError as exc:
-        raise InputError(exc.path, exc.reason, line=1) from None
+        raise InputError(exc.path, exc.reason, line=1, encoding_hint=exc.encoding_hint) from None
     with io.TextIOWrapper(open(block.path, "rb"), encoding=block.encoding, errors=decode_errors(), newline="") as text:
         return chunks_frame([next(csv_chunks(block.path, text, block.delimiter, chunk_rows=1))]).iloc[:0]
 
