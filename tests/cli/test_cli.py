@@ -130,6 +130,35 @@ def test_a_file_read_in_the_wrong_format_says_which_format_it_looks_like(tmp_pat
         assert result.stderr.count("\n") == 1 and "Did you mean" not in result.stderr
 
 
+def test_encoding_advice_names_the_option_only_in_commands_that_have_it(tmp_path, tiny_model):
+    """The library says "name the file's encoding"; a command with --encoding says to pass it, one without says
+    what its user can do instead."""
+    scored = tmp_path / "scored.csv"
+    scored.write_bytes("id,text\n1,尾款涨价，赠品没给\n".encode("gbk"))
+    result = run("report", scored, "--encoding", "utf-8", "--model", tiny_model, "-o", tmp_path / "r.html")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"complaintmine: error: {scored}:2: bytes that are not valid text in column 'text' (read as utf-8); "
+        "pass --encoding (for example gb18030)\n"
+    )
+    header = tmp_path / "header.csv"
+    header.write_bytes(b"id,\xff\xfetext\n1,x\n")
+    result = run("classify", header, "--encoding", "utf-8", "--model", tiny_model)
+    assert result.returncode == 2 and result.stderr.startswith(f"complaintmine: error: {header}:1:2: the header")
+    assert result.stderr.endswith("; pass --encoding (for example gb18030 or utf-16)\n")
+    labels = tmp_path / "labels.csv"  # mostly UTF-8, so read as UTF-8; one line pasted from a GBK export
+    labels.write_bytes(
+        "text,labels\n尾款涨价了，多付五十,price_hike\n发货很快，包装也好,other\n".encode()
+        + "说好的赠品没给,gift_not_honored\n".encode("gbk")
+    )
+    result = run("evaluate", tiny_model, labels)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"complaintmine: error: {labels}:4: bytes that are not valid text in column 'text' (read as utf-8); "
+        "save the file as UTF-8 (this command has no --encoding)\n"
+    )
+
+
 def test_keep_all_columns_says_which_later_fields_it_left_out(tmp_path, tiny_model):
     lines = ['{"id": 1, "text": "发货很快"}', '{"id": 2, "text": "尾款涨了", "shop": "A"}']
     source = tmp_path / "in.jsonl"

@@ -33,11 +33,13 @@ def test_round_trip_keeps_ids_order_and_count(tmp_path, rows, fmt):
     assert len(back) == len(frame)
 
 
-def test_read_table_is_strict_and_names_the_bad_line(tmp_path):
+def test_read_table_is_strict_and_names_the_bad_line_and_column(tmp_path):
     path = tmp_path / "x.jsonl"
     path.write_text('{"text": "a"}\n{"text": \n[1, 2]\n{"text": "b"}\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"x.jsonl:2: .*not valid JSON"):
+    with pytest.raises(InputError) as info:
         read_table(str(path))
+    assert (info.value.line, info.value.column) == (2, 10)  # the column json names, as the reader's message does
+    assert str(info.value) == f"{path}:2:10: not valid JSON (Expecting value)"
 
 
 def test_gbk_is_detected_and_a_forced_wrong_encoding_names_the_line(tmp_path):
@@ -47,7 +49,37 @@ def test_gbk_is_detected_and_a_forced_wrong_encoding_names_the_line(tmp_path):
     with pytest.raises(InputError) as info:
         read_table(str(path), encoding="utf-8")
     assert info.value.line == 3
-    assert "--encoding" in str(info.value)
+    assert str(info.value) == (  # in a library's terms: a caller of read_table has no --encoding to pass
+        f"{path}:3: bytes that are not valid text in column 'text' (read as utf-8); "
+        "name the file's encoding (for example gb18030)"
+    )
+    assert info.value.encoding_hint == "for example gb18030"  # what the CLI turns into "pass --encoding (...)"
+
+
+def test_a_header_that_is_not_text_names_its_field_in_a_librarys_terms(tmp_path):
+    path = tmp_path / "head.csv"
+    path.write_bytes(b"id,\xff\xfetext\n1,x\n")
+    with pytest.raises(InputError) as info:
+        read_table(str(path), encoding="utf-8")
+    assert (info.value.line, info.value.column) == (1, 2)
+    assert str(info.value).endswith("; name the file's encoding (for example gb18030 or utf-16)")
+    assert "--encoding" not in str(info.value)
+
+
+def test_an_unterminated_quote_is_told_as_what_happens_where_it_is_met(tmp_path):
+    """read_table stops at the row; the streaming reader (classify) keeps it alone and reads on."""
+    from complaintmine.io.readers import ERROR, iter_chunks, open_source
+
+    path = tmp_path / "quote.csv"
+    path.write_text('id,text\n1,"赠品没给\n2,发货很快\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_table(str(path))
+    assert str(info.value) == f"{path}:2: a quote opened here is never closed"
+    errors = [e for chunk in iter_chunks(open_source(str(path))) for e in chunk[ERROR]]
+    assert errors == [
+        "line 2: a quote opened here is never closed; the row is kept alone, reading goes on at the next line",
+        None,
+    ]
 
 
 def test_bom_is_removed_from_the_first_header(tmp_path):

@@ -43,9 +43,14 @@ def _alone(text: str, delimiter: str) -> tuple[list[str], str | None]:
         return loose, f"malformed quoting ({exc})"
 
 
+# What becomes of a row whose quote never closes, where bad rows do not stop reading (classify); a strict reader
+# (read_table, which raises at the first bad row) leaves it out of its message.
+KEPT_ALONE = "; the row is kept alone, reading goes on at the next line"
+
+
 def _checked(line: int, fields: list[str], width: int, quoting: str | None) -> Record:
     if quoting is not None and quoting.startswith("a quote"):
-        return Record(line, fields, f"line {line}: {quoting}; the row is kept alone, reading goes on at the next line")
+        return Record(line, fields, f"line {line}: {quoting}{KEPT_ALONE}")
     if len(fields) != width:
         return Record(line, fields, f"line {line}: expected {width} fields, found {len(fields)}")
     return Record(line, fields)

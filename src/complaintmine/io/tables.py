@@ -7,11 +7,13 @@ read raises :class:`~complaintmine.errors.InputError` with its file and line.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from ..errors import InputError, OutputError
+from .csv_records import KEPT_ALONE
 from .output_place import write_failure
 from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
 from .rows import Rows, concat
@@ -65,14 +67,30 @@ def read_table_lines(path: str) -> tuple[pd.DataFrame, list[int]]:
 
 
 def _strict_rows(path: str, fmt: str | None, encoding: str | None) -> Rows:
-    """Every row of one file, or InputError with the file and line of the first that cannot be read."""
-    rows = concat(list(iter_chunks(open_source(path, fmt, encoding))))
+    """Every row of one file, or InputError with the file, line (and column, where the reader names one) of the
+    first that cannot be read."""
+    read_as: list[str] = []
+    rows = concat(list(iter_chunks(open_source(path, fmt, encoding), read_as=read_as)))
     bad = next((i for i, error in enumerate(rows[ERROR]) if error is not None), None)
     if bad is not None:
-        message = str(rows[ERROR][bad])
-        hint = "; pass --encoding (for example gb18030)" if "not valid text" in message else ""
-        raise InputError(path, message.split(": ", 1)[-1] + hint, line=int(rows[LINE][bad]))
+        raise _row_error(path, str(rows[ERROR][bad]), int(rows[LINE][bad]), read_as[0] if read_as else None)
     return rows
+
+
+_WHERE = re.compile(r"line \d+(?: column (\d+))?: ")  # how the readers begin an error row's message
+
+
+def _row_error(path: str, message: str, line: int, encoding: str | None) -> InputError:
+    """The InputError for the reader's message about a row: its "line N column C: " as ``.line`` and ``.column``,
+    and no word of reading going on past the row, as it does not here."""
+    where = _WHERE.match(message)
+    column = where.group(1) if where else None
+    reason = (message[where.end() :] if where else message).removesuffix(KEPT_ALONE)
+    hint = None
+    if "not valid text" in reason:
+        reason += f" (read as {encoding})" if encoding else ""
+        hint = f"for example {'utf-8' if encoding and encoding.startswith('gb') else 'gb18030'}"
+    return InputError(path, reason, line=line, column=int(column) if column else None, encoding_hint=hint)
 
 
 def _frame(rows: Rows) -> pd.DataFrame:
