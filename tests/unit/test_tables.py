@@ -1,14 +1,19 @@
 """Reading and writing tables: error positions, and round trips that keep ids, order and row count."""
 
+import errno
 import io
 import json
+import os
+import stat
+import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from complaintmine.errors import InputError
+from complaintmine.errors import InputError, OutputError
 from complaintmine.io.formulas import escape, neutralise, neutralise_column, risky, unescape
 from complaintmine.io.tables import detect_format, read_table, write_table
 
@@ -174,3 +179,63 @@ def test_standard_input_format_is_told_from_its_first_line(sample, expected):
 def test_a_column_is_neutralised_exactly_as_cell_by_cell(cells):
     """The one-regex shortcut over the joined column never skips a risky cell (a match inside a cell is checked)."""
     assert neutralise_column(cells) == [neutralise(cell) for cell in cells]
+
+
+class _DiskFillsUp(io.StringIO):
+    """A file that takes the first few characters written to it, then reports a full disk."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    def write(self, text: str) -> int:
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(text[:5])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_a_write_that_fails_midway_leaves_the_earlier_file_as_it_was_and_nothing_beside_it(
+    tmp_path, monkeypatch, suffix
+):
+    from complaintmine.io import tables
+
+    target = tmp_path / f"scored{suffix}"
+    target.write_bytes(b"the results of yesterday\n")
+    if suffix == ".parquet":
+
+        def half_parquet(frame, path, **options):
+            Path(path).write_bytes(b"PAR1 half a file")
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(pd.DataFrame, "to_parquet", half_parquet)
+    else:
+        monkeypatch.setattr(tables, "open", lambda path, *args, **kwargs: _DiskFillsUp(path), raising=False)
+    with pytest.raises(OutputError, match="no space left on the device") as raised:
+        write_table(pd.DataFrame({"id": ["007"], "text": ["尾款涨价了"]}), str(target))
+    assert raised.value.path == str(target)  # the file asked for, not the temporary one
+    assert target.read_bytes() == b"the results of yesterday\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_a_complete_write_replaces_the_file_keeping_its_mode_and_links(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real.name)
+    write_table(pd.DataFrame({"id": ["007"]}), str(link))
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "id\n007\n"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]
+
+
+def test_a_fifo_is_written_into_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    write_table(pd.DataFrame({"id": ["007"]}), str(fifo))
+    reader.join(timeout=10)
+    assert got == ["id\n007\n"] and stat.S_ISFIFO(os.stat(fifo).st_mode)

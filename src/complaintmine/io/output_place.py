@@ -2,7 +2,8 @@
 cannot write, and it must never write over its own input.
 
 Each failure is an :class:`~complaintmine.errors.OutputError` naming the output; :func:`write_failure` turns
-an ``OSError`` met while writing (a full disk, ``/dev/full``, a closed pipe) into one as well.
+an ``OSError`` met while writing (a full disk, ``/dev/full``, a closed pipe) into one as well. A whole file
+written at once goes to a temporary file beside it first (:func:`replaced_when_done`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ..errors import OutputError
@@ -68,6 +71,30 @@ def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
         raise OutputError(output, f"cannot write in {folder} (permission denied)")
     if target.exists() and not os.access(target, os.W_OK):
         raise OutputError(output, "exists and is read-only")
+
+
+@contextmanager
+def replaced_when_done(output: str) -> Iterator[str]:
+    """A temporary file beside ``output`` to write all of it to, moved onto ``output`` (``os.replace``) when the
+    block ends without an error and removed when it raises: ``output`` is left as it was, or complete. An
+    existing file keeps its permissions; a link keeps pointing at the new file. A device or FIFO (``/dev/null``)
+    is written in place: a rename would replace the node itself. OSErrors pass through (see :func:`write_failure`).
+    """
+    target = Path(os.path.realpath(output))
+    if target.exists() and not target.is_file():
+        yield output
+        return
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")  # hidden, and unique to this call
+    temporary.touch(exist_ok=False)  # as an open() would create it: the umask applies
+    try:
+        if target.exists():
+            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+        yield str(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(OSError):  # the error that stopped the writing is the one to report
+            temporary.unlink(missing_ok=True)
+        raise
 
 
 def write_failure(output: str, exc: OSError) -> OutputError:

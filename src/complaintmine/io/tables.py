@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 from ..errors import InputError, OutputError
 from .csv_records import KEPT_ALONE
-from .output_place import write_failure
+from .output_place import replaced_when_done, write_failure
 from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
 from .rows import Rows, concat
 from .writers import format_csv, format_jsonl, output_format
@@ -48,8 +48,9 @@ def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -
     (``classify --engine dask``) reads as one table, the parts in order.
 
     Strict where ``classify`` is lenient: the first row that cannot be read (wrong number of fields, undecodable
-    bytes, a line that is not a JSON object) raises InputError with its file and line (``.path``, ``.line``),
-    where ``classify`` would write it as an error row; so do a missing file, an unknown format, a bad header."""
+    bytes, a line that is not a JSON object) raises InputError with its file and line (``.path``, ``.line``; and
+    ``.column`` where the reader names one, as for invalid JSON), where ``classify`` would write it as an error
+    row; so do a missing file, an unknown format, a bad header."""
     import pandas as pd
 
     if path != "-" and Path(path).is_dir():
@@ -104,18 +105,21 @@ def write_table(frame: pd.DataFrame, path: str, fmt: str | None = None, stream: 
     ``complaintmine.write_table``.
 
     CSV, TSV and JSON Lines are written by ``complaintmine classify``'s own formatting (a missing value or NaN is
-    an empty cell or null, a dict or list is JSON text in a CSV cell), with two differences: every cell is
+    an empty cell or null, a dict or list is JSON text in a CSV cell), with one difference: every cell is
     written as it is (as ``classify --raw-formulas`` does; ``classify`` puts an apostrophe before a CSV cell that
-    begins with ``=``, ``+``, ``-`` or ``@``), and the file is written in place, not renamed into place when
-    complete. Parquet is pandas' ``to_parquet``, with the frame's own column types and without the model
-    metadata ``classify`` records. Raises OutputError naming ``path`` when it cannot be written.
+    begins with ``=``, ``+``, ``-`` or ``@``). Parquet is pandas' ``to_parquet``, with the frame's own column
+    types and without the model metadata ``classify`` records. Like ``classify``'s output, the file is written
+    beside ``path`` under a temporary name and renamed onto it when complete: a failure leaves a file already at
+    ``path`` as it was, and no temporary file (io/output_place.py). Raises OutputError naming ``path`` when it
+    cannot be written.
     """
     fmt = output_format(path, fmt)
     if fmt == "parquet":
         import pyarrow as pa
 
         try:
-            frame.to_parquet(path, index=False)
+            with replaced_when_done(path) as temporary:
+                frame.to_parquet(temporary, index=False)
         except OSError as exc:
             raise write_failure(path, exc) from None
         except pa.ArrowException as exc:  # a column pyarrow cannot type (ints and strings mixed, as JSON Lines ids)
@@ -127,7 +131,7 @@ def write_table(frame: pd.DataFrame, path: str, fmt: str | None = None, stream: 
         if path == "-":
             (stream or sys.stdout).write(text)
             return
-        with open(path, "w", encoding="utf-8", newline="") as handle:
+        with replaced_when_done(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     except BrokenPipeError:
         raise
