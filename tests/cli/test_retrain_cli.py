@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
+import sys
 
 import pandas as pd
 
@@ -92,3 +95,79 @@ def test_evaluate_and_the_retraining_commands_print_the_notes_of_labelled_data_a
         result = run(*args)
         assert result.returncode == 0, result.stderr
         assert [line for line in result.stderr.splitlines() if line.startswith("note: ")] == expected, args
+
+
+def _corpus_directory(tmp_path):
+    """A corpus directory of four team-written texts and one labelled real text, and a shared folder holding
+    that text (texts written for this test)."""
+    from complaintmine.corpus.keys import text_sha1
+
+    corpus, shared, real_text = tmp_path / "corpus", tmp_path / "pool", "买完第二天就降价了，客服不给保价"
+    corpus.mkdir()
+    (shared / "corpora").mkdir(parents=True)
+    (corpus / "team_written.csv").write_text(
+        "id,text,labels,presale,split,kind,author\n"
+        + "".join(
+            f"t{i},{text},{labels},{presale},test,plain,test\n"
+            for i, (text, labels, presale) in enumerate(
+                [
+                    ("付了定金，尾款涨了五十", "price_hike", 1),
+                    ("说好的赠品没给", "gift_not_honored", 0),
+                    ("发货很快，包装完好", "other", 0),
+                    ("等了半个月还没发货", "late_shipping", 0),
+                ]
+            )
+        ),
+        encoding="utf-8",
+    )
+    (corpus / "real_labels.csv").write_text(
+        "source,source_id,text_sha1,labels,presale,split,proposer,annotator\n"
+        f"shop,r1,{text_sha1(real_text)},no_price_protection,0,test,random,a\n",
+        encoding="utf-8",
+    )
+    (shared / "corpora" / "real_reviews.csv").write_text(
+        f"source,source_id,text\nshop,r1,{real_text}\n", encoding="utf-8"
+    )
+    return corpus, shared
+
+
+def test_compare_and_promote_take_shared_as_evaluate_does(tmp_path, tiny_model):
+    corpus, shared = _corpus_directory(tmp_path)
+    missing = tmp_path / "no-such-folder"
+    commands = {
+        "evaluate": ("evaluate", tiny_model, corpus),
+        "compare": ("compare", tiny_model, tiny_model, corpus, "--n-boot", "5"),
+        "promote": ("promote", tiny_model, corpus, "--models", tmp_path / "models", "--baseline", tiny_model,
+                    "--n-boot", "5"),
+    }  # fmt: skip
+    for name in ("compare", "promote"):
+        result = run(name, "--help")
+        assert result.returncode == 0
+        assert re.search(r"--shared DIR +The shared data folder \(see train\)\.", result.stdout), result.stdout
+    notes = {}
+    for name, args in commands.items():
+        result = run(*args, "--shared", missing)
+        assert result.returncode == 0, result.stderr
+        notes[name] = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert notes["evaluate"] == [
+        f"note: {missing / 'corpora' / 'real_reviews.csv'} not found: using the 4 team-written texts only, without "
+        "the 1 labelled real texts (they need that research-only file; point --shared or $COMPLAINTMINE_SHARED at "
+        "the folder holding corpora/real_reviews.csv)"
+    ]
+    assert notes["compare"] == notes["promote"] == notes["evaluate"]
+    # train --compare-to reads its labels the same way (and then finds no split=train rows to train on)
+    result = run("train", corpus, "-o", tmp_path / "m", "--compare-to", tiny_model, "--shared", missing)
+    assert [line for line in result.stderr.splitlines() if line.startswith("note: ")] == notes["evaluate"]
+    result = run(*commands["compare"], "--shared", shared, "--json", tmp_path / "cmp.json")
+    assert result.returncode == 0, result.stderr
+    assert "note:" not in result.stderr
+    assert json.loads((tmp_path / "cmp.json").read_text(encoding="utf-8"))["n_texts"] == 5  # the real text joined
+
+
+def test_the_retraining_commands_module_can_be_imported_before_the_cli():
+    """It takes the shared option definitions from the cli package, which registers its commands on import."""
+    code = "import complaintmine.retrain.commands, typer.main; from complaintmine.cli import app; "
+    code += "print(*typer.main.get_command(app).commands)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert {"evaluate", "compare", "promote"} <= set(result.stdout.split())

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -70,6 +71,10 @@ InputEncoding = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on standard error.")]
+# Where a corpus directory's real texts are (corpus/load.py); train spells out the default in its own help.
+SharedFolder = Annotated[
+    Path | None, typer.Option("--shared", metavar="DIR", help="The shared data folder (see train).")
+]
 RawFormulas = Annotated[
     bool,
     typer.Option(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import _say, app, handle_errors, say_notes
+from . import SharedFolder, _say, app, handle_errors, say_notes
 
 
 @app.command("train")
@@ -158,9 +158,7 @@ def evaluate_cli(
     json_out: Annotated[
         Path | None, typer.Option("--json", metavar="FILE", help="Also write the metrics as JSON to this file.")
     ] = None,
-    shared: Annotated[
-        Path | None, typer.Option("--shared", metavar="DIR", help="The shared data folder (see train).")
-    ] = None,
+    shared: SharedFolder = None,
 ) -> None:
     """Print per-label precision, recall and F1, micro- and macro-F1 and presale accuracy; write them as JSON.
 
@@ -207,9 +205,7 @@ def corpus_cli(
     directory: Annotated[
         Path, typer.Argument(metavar="DIRECTORY", help="Corpus directory holding team_written.csv and real_labels.csv.")
     ] = Path("corpora"),
-    shared: Annotated[
-        Path | None, typer.Option("--shared", metavar="DIR", help="The shared data folder (see train).")
-    ] = None,
+    shared: SharedFolder = None,
 ) -> None:
     """Validate a corpus directory and print per-label counts by origin and split.
 

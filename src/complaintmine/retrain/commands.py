@@ -21,12 +21,13 @@ def _model(name: str | Path | None) -> Any:
     return load_model(name)  # None and "default" are the shipped model (model.defaults.model_directory)
 
 
-def _labelled(data: Path, split: str | None = None) -> Any:
-    """A corpus directory (like corpora/), a labelled file, a filled sheet, or a folder of sheets."""
+def _labelled(data: Path, split: str | None = None, shared: Path | None = None) -> Any:
+    """A corpus directory (like corpora/, its real texts from ``shared``), a labelled file, a filled sheet, or a
+    folder of sheets."""
     from ..cli import say_notes  # here, not above: the cli package imports this module
     from ..corpus.load import load_corpus
 
-    corpus = load_corpus(data)  # a corpus directory, or labelled files read as sheets are (corpus/labelled.py)
+    corpus = load_corpus(data, shared)  # a corpus directory, or labelled files read as sheets are (corpus/labelled.py)
     say_notes(corpus.notes)
     return corpus.select(split=split) if split else corpus
 
@@ -65,7 +66,7 @@ def train_adapted(
             raise TrainingError(f"{config}: cannot read training config: {exc}") from None
     if seed is not None:
         overrides["seed"] = seed
-    corpus = _labelled(labels)
+    corpus = _labelled(labels, shared=shared)
     held_out = corpus.select(split="test")
     if compare_to is not None and len(held_out) == 0:
         raise TrainingError(
@@ -192,6 +193,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         split: Annotated[
             str | None, typer.Option("--split", metavar="SPLIT", help="Only rows whose split equals this (e.g. test).")
         ] = None,
+        shared: SharedFolder = None,
         n_boot: Annotated[int, typer.Option("--n-boot", min=1, metavar="N", help="Bootstrap resamples.")] = 1000,
         seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the bootstrap.")] = 0,
         json_out: Annotated[
@@ -217,7 +219,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         """
         from .compare import compare_models
 
-        corpus = _labelled(data, split)
+        corpus = _labelled(data, split, shared)
         comparison = compare_models(_model(model_a), _model(model_b), corpus, n_boot=n_boot, seed=seed)
         _print_comparison(comparison, json_out)
         if disagreements is not None:
@@ -257,6 +259,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
                 help="What to compare with while MODELS has no current model. Default: the shipped model.",
             ),
         ] = None,
+        shared: SharedFolder = None,
     ) -> None:
         """Promote a model to MODELS/current only when it beats the current one on held-out labels; log the run.
 
@@ -269,6 +272,14 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         from .promote import promote_model
 
         base = None if is_default_model(baseline) else baseline
-        result = promote_model(candidate, models, _labelled(data), require=require, n_boot=n_boot, baseline=base)
+        result = promote_model(
+            candidate, models, _labelled(data, shared=shared), require=require, n_boot=n_boot, baseline=base
+        )
         typer.echo(result.comparison.format_table())
         typer.echo(result.reason)
+
+
+# The options the CLI's commands share (SharedFolder: --shared, as evaluate has it). Imported last: importing the cli
+# package registers these commands (register, above), so that works whichever of the two is imported first; typer
+# reads the annotations of the commands, which name it, only when it builds the command line.
+from ..cli import SharedFolder  # noqa: E402
