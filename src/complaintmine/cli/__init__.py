@@ -216,10 +216,9 @@ def _root(
     """Sort Chinese e-commerce complaints by issue."""
 
 
-from ..retrain import commands as _retrain_commands  # noqa: E402  (suggest, compare, promote)
-from . import classify, commands, mining_commands  # noqa: E402, F401  (register the commands on app, in order)
+from . import classify, commands, mining_commands, retrain_commands  # noqa: E402, F401  (register the commands)
 
-_retrain_commands.register(app, handle_errors)
+retrain_commands.register(app, handle_errors)  # suggest, compare, promote
 
 
 class _Argument(typer.core.TyperArgument):

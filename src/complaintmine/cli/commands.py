@@ -108,7 +108,7 @@ def train_cli(
     """
     if base is not None or compare_to is not None:
         from ..model.artifact import check_model_target
-        from ..retrain.commands import train_adapted
+        from .retrain_commands import train_adapted
 
         check_model_target(output, force)
         train_adapted(corpus, output, base, anchor, user_weight, compare_to, config, shared, seed, force)

@@ -1,6 +1,6 @@
 """The retraining commands of the ``complaintmine`` CLI: ``suggest``, ``compare``, ``promote`` and
-``train --base`` / ``--compare-to``. Kept out of cli.py so the CLI module stays small; like it, each command only
-parses, calls one library function and formats (errors go through the CLI's ``handle_errors``).
+``train --base`` / ``--compare-to``. Like the other command modules, each command only parses, calls one library
+function (retrain/) and formats; errors go through the CLI's ``handle_errors``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from . import SharedFolder, say_notes
 
 ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
 
@@ -24,7 +26,6 @@ def _model(name: str | Path | None) -> Any:
 def _labelled(data: Path, split: str | None = None, shared: Path | None = None) -> Any:
     """A corpus directory (like corpora/, its real texts from ``shared``), a labelled file, a filled sheet, or a
     folder of sheets."""
-    from ..cli import say_notes  # here, not above: the cli package imports this module
     from ..corpus.load import load_corpus
 
     corpus = load_corpus(data, shared)  # a corpus directory, or labelled files read as sheets are (corpus/labelled.py)
@@ -53,10 +54,9 @@ def train_adapted(
 ) -> None:
     """``train LABELS --base ...`` and/or ``--compare-to MODEL``."""
     from .. import TrainConfig, save_model, train_model
-    from ..cli import say_notes
     from ..errors import TrainingError
-    from .adapt import adapt_model
-    from .compare import compare_models
+    from ..retrain.adapt import adapt_model
+    from ..retrain.compare import compare_models
 
     overrides: dict[str, Any] = {}
     if config is not None:
@@ -157,8 +157,8 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         """
         from ..corpus.labelled import labelled_files
         from ..io.tables import read_table
-        from .sheets import write_sheet
-        from .suggest import suggest_from_file
+        from ..retrain.sheets import write_sheet
+        from ..retrain.suggest import suggest_from_file
 
         known: list[str] = []
         files = labelled_files(labelled or [], recursive=True)
@@ -217,7 +217,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
 
         Example: complaintmine compare default models/ours labels/holdout.xlsx
         """
-        from .compare import compare_models
+        from ..retrain.compare import compare_models
 
         corpus = _labelled(data, split, shared)
         comparison = compare_models(_model(model_a), _model(model_b), corpus, n_boot=n_boot, seed=seed)
@@ -225,7 +225,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         if disagreements is not None:
             import pandas as pd
 
-            from .sheets import write_sheet
+            from ..retrain.sheets import write_sheet
 
             columns = ["row", "text", "labels", "labels_a", "labels_b"]
             write_sheet(pd.DataFrame(comparison.disagreements, columns=columns), disagreements)
@@ -269,7 +269,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         Example: complaintmine promote models/ours-20261206 labels/holdout.xlsx --models models
         """
         from ..model.defaults import is_default_model
-        from .promote import promote_model
+        from ..retrain.promote import promote_model
 
         base = None if is_default_model(baseline) else baseline
         result = promote_model(
@@ -277,9 +277,3 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         )
         typer.echo(result.comparison.format_table())
         typer.echo(result.reason)
-
-
-# The options the CLI's commands share (SharedFolder: --shared, as evaluate has it). Imported last: importing the cli
-# package registers these commands (register, above), so that works whichever of the two is imported first; typer
-# reads the annotations of the commands, which name it, only when it builds the command line.
-from ..cli import SharedFolder  # noqa: E402
