@@ -2,7 +2,7 @@
 
     from spark_recipe import classify_spark
 
-    scored = classify_spark(df, "/shared/models/complaintmine-zh-0.6.1", text_column="body", id_column="ticket_id")
+    scored = classify_spark(df, "/shared/models/complaintmine-zh-0.8.0", text_column="body", id_column="ticket_id")
     scored.write.parquet("/shared/scored/")
 
 Every executor needs ``pip install complaintmine`` (the Dask extra is not needed) and the model directory, either

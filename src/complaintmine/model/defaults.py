@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 
-DEFAULT_MODEL_NAME = "complaintmine-zh-0.7.0"
+DEFAULT_MODEL_NAME = "complaintmine-zh-0.8.0"
 
 
 def default_model_dir() -> Path:
