@@ -30,7 +30,7 @@ from .scorer import LinearScorer
 class TrainConfig:
     """Everything that decides a trained model. Saved as ``training_config`` in ``model.json``.
 
-    The defaults are the shipped model's design (``models/complaintmine-zh-0.7.0.train.json``; a test keeps them
+    The defaults are the shipped model's design (``models/complaintmine-zh-0.8.0.train.json``; a test keeps them
     equal) but for its reader, which needs PyTorch to train: ``complaintmine train corpora -o m`` trains that
     design without the reader, named ``m 0.1.0`` (the default name is :data:`UNNAMED`; a model is named after its
     folder); with ``--config`` that file, it rebuilds the shipped model, by name too.
