@@ -32,7 +32,8 @@ Needs PyTorch (not a complaintmine dependency): ``.venv/bin/pip install torch==2
 with the design as built into complaintmine (``reader: "gru-128"`` in the configuration: the reader trained on
 packed sequences, so a text reads the same in any batch, and scored only where it can change a decision). One
 fit per fold; the shipped row is the same fitted model with its reader switched off. It checks that what ships
-reproduces the "thirds" row; nothing is chosen on it.
+reproduces the "thirds" row; nothing is chosen on it. ``--product --reader gru-128-e8`` does the same for 0.8.0's
+reader setting (reader_variants.py's "reader 8 epochs", as built).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ figures, SHIPPED, ROOT = _mil.figures, _mil.SHIPPED, _mil.ROOT  # the same scori
 
 QUICK = "--quick" in sys.argv
 SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
+READER = sys.argv[sys.argv.index("--reader") + 1] if "--reader" in sys.argv else "gru-128"  # for --product
 MAX_CHARS = 300
 EPOCHS = 1 if QUICK else 5
 GATE = 0.1
@@ -142,7 +144,7 @@ def product() -> None:
     texts, Y = corpus.texts, corpus.targets()
     is_pair = frame["key"].astype(str).str.startswith("pair:").to_numpy()
     part = np.where(is_pair, "pair", frame["origin"].to_numpy())
-    config = cm.TrainConfig.from_dict({**SHIPPED, "reader": "gru-128"})
+    config = cm.TrainConfig.from_dict({**SHIPPED, "reader": READER})
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()), seed=SEED)
     P = {name: np.zeros(Y.shape) for name in ("shipped (reader off)", "with the reader (as built)")}
     started = time.time()

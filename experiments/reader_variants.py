@@ -22,15 +22,20 @@ non-complaint side) is preferred over "thirds" when that mean is at least 0.003 
 figures is more than 0.005 lower; it must pass on seed 0, then on the mean of seeds 0 and 1, before anything is
 built. Nothing reads the contrast set or the test split.
 
-The linear, forest and first-reader probabilities are gated_reader.py's, from its dump (the folds are the
-same, which is checked): only the new readers are fitted here.
+The linear, forest and first-reader probabilities are gated_reader.py's, from its dump: the folds are drawn
+again here with the same seed and corpus (the dump records no folds; its labels are checked to be the corpus's,
+row for row), and only the new readers are fitted.
 
     .venv/bin/python experiments/gated_reader.py --dump /tmp/seed0.npz         # 15 minutes, if not at hand
     .venv/bin/python experiments/reader_variants.py --from /tmp/seed0.npz       # about 25 minutes, 2 idle cores
     .venv/bin/python experiments/reader_variants.py --from /tmp/seed1.npz --seed 1 --variant "reader 8 epochs"
 
 ``--variant NAME`` fits only what that variant needs and prints it beside "thirds" (the rerun on seed 1 of the
-variant preferred on seed 0).
+variant preferred on seed 0). ``--rows FILE`` adds the run's rows to FILE under "seed N" per variant (with the
+shares of texts read); ``--verdict FILE`` applies the rule's second step, on the mean of seeds 0 and 1, to the
+variants FILE holds for both seeds, and writes it there (models/reader_variants.json was made so).
+
+    .venv/bin/python experiments/reader_variants.py --verdict models/reader_variants.json
 """
 
 from __future__ import annotations
@@ -74,6 +79,31 @@ def fit_reader(train_texts: list[str], Y: np.ndarray, test_texts: list[str], see
         return np.asarray(_gr.reader(train_texts, Y, test_texts, seed=seed))
     finally:
         _gr.EPOCHS = kept
+
+
+def passes(best: dict[str, float], base: dict[str, float]) -> bool:
+    return best["mean of four"] >= base["mean of four"] + 0.003 and all(best[k] >= base[k] - 0.005 for k in FOUR)
+
+
+def verdict(path: Path) -> None:
+    """The rule on the mean of seeds 0 and 1, for each variant ``path`` holds on both, against "thirds"."""
+    recorded = json.loads(path.read_text("utf-8"))
+    both = [
+        name
+        for name, row in recorded.items()
+        if isinstance(row, dict) and all("real" in row.get(f"seed {k}", {}) for k in (0, 1))
+    ]
+    means = {name: {k: (recorded[name]["seed 0"][k] + recorded[name]["seed 1"][k]) / 2 for k in FOUR} for name in both}
+    for row in means.values():
+        row["mean of four"] = float(np.mean([row[k] for k in FOUR]))
+    out: dict[str, object] = {name: {k: round(v, 4) for k, v in row.items()} for name, row in means.items()}
+    for name in both:
+        if name != "thirds":
+            ok = passes(means[name], means["thirds"])
+            out[f"rule: {name}"] = "preferred over thirds" if ok else "not preferred over thirds"
+            print(f"rule (mean of seeds 0 and 1): {name!r} {out[f'rule: {name}']}")
+    recorded["mean of seeds 0 and 1"] = out
+    path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -133,16 +163,23 @@ def main() -> None:
         f"texts read by the reader: {gated.any(axis=1).mean():.3f} (gated), "
         f"{(gated | low).any(axis=1).mean():.3f} (below the gate too); training texts, not a review stream"
     )
-    base = rows["thirds"]
     best = max((n for n in rows if n != "thirds"), key=lambda n: rows[n]["mean of four"])
-    passes = rows[best]["mean of four"] >= base["mean of four"] + 0.003 and all(
-        rows[best][k] >= base[k] - 0.005 for k in FOUR
-    )
-    print(f"rule (seed {SEED}): best variant {best!r}, {'preferred' if passes else 'not preferred'} over thirds")
+    preferred = passes(rows[best], rows["thirds"])
+    print(f"rule (seed {SEED}): best variant {best!r}, {'preferred' if preferred else 'not preferred'} over thirds")
+    if "--rows" in sys.argv:
+        path = Path(sys.argv[sys.argv.index("--rows") + 1])
+        recorded = json.loads(path.read_text("utf-8")) if path.exists() else {}
+        for name, row in rows.items():
+            recorded.setdefault(name, {})[f"seed {SEED}"] = row
+        recorded.setdefault("texts read by the reader", {})[f"seed {SEED}"] = {
+            "gated": round(float(gated.any(axis=1).mean()), 3),
+            "below the gate too": round(float((gated | low).any(axis=1).mean()), 3),
+        }
+        path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if "--dump" in sys.argv:
         np.savez(sys.argv[sys.argv.index("--dump") + 1], **extra)
     print(f"{time.time() - started:.0f}s", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main()
+    verdict(Path(sys.argv[sys.argv.index("--verdict") + 1])) if "--verdict" in sys.argv else main()

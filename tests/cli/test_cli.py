@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from complaintmine.errors import OutputError
+
 from ..conftest import DATA, ROOT, entry_point
 
 EXAMPLES = ROOT / "examples" / "complaints.csv"
@@ -189,6 +191,10 @@ def test_train_then_evaluate_writes_model_card_and_json(tmp_path):
     assert re.search(r"micro-F1 \(5 issues\) \d\.\d{3}", result.stdout)
     for label in ("price_hike", "no_price_protection", "gift_not_honored", "late_shipping", "false_lowest_price"):
         assert label in result.stdout
+    missing = tmp_path / "no such folder" / "m.json"
+    result = run("evaluate", model_dir, DATA / "tiny_corpus.csv", "--split", "test", "--json", missing)
+    assert result.returncode == OutputError.exit_code and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"complaintmine: error: {missing}: cannot write: No such file or directory"
 
 
 @pytest.mark.slow

@@ -5,6 +5,8 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -239,3 +241,37 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path):
     write_table(pd.DataFrame({"id": ["007"]}), str(fifo))
     reader.join(timeout=10)
     assert got == ["id\n007\n"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_standard_output_on_a_pipe_is_written_into(tmp_path):
+    """/dev/stdout names a pipe here: its real path (/proc/.../pipe:[n]) is no folder to put a temporary file in,
+    so the table is written into it, as before writes were renamed into place."""
+    code = (
+        "import pandas as pd, complaintmine as cm; "
+        "cm.write_table(pd.DataFrame({'id': ['007'], 'text': ['尾款涨价了']}), '/dev/stdout', 'csv')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode("utf-8") == "id,text\n007,尾款涨价了\n"
+
+
+def test_a_file_whose_folder_takes_no_new_file_is_written_in_place(tmp_path, monkeypatch):
+    """A writable file in a read-only folder: the temporary file cannot be made (as root can, the refusal is
+    played by Path.touch), so the file itself is written, as before writes were renamed into place."""
+    target = tmp_path / "scored.csv"
+    target.write_text("old\n", encoding="utf-8")
+
+    def refused(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "touch", refused)
+    write_table(pd.DataFrame({"id": ["007"]}), str(target))
+    assert target.read_text(encoding="utf-8") == "id\n007\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_a_name_too_long_for_a_temporary_file_is_written_in_place(tmp_path):
+    target = tmp_path / ("长" * 80 + ".csv")  # 244 bytes: the name fits, the hidden temporary name would not
+    write_table(pd.DataFrame({"id": ["007"]}), str(target))
+    assert target.read_text(encoding="utf-8") == "id\n007\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]

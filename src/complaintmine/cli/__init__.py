@@ -102,6 +102,20 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def write_json(path: Path, data: Any, what: str) -> None:
+    """``data`` as indented JSON in ``path`` (``--json``; an OutputError naming it when it cannot be written), and
+    a line saying so."""
+    import json
+
+    from ..io.output_place import write_failure
+
+    try:
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise write_failure(str(path), exc) from None
+    _say(f"{what} written to {path}")
+
+
 def say_notes(notes: Iterable[str]) -> None:
     """What a library result says its figures rest on (rows skipped, presale taken as 0, a pool not found, ...),
     one ``note:`` line each on standard error."""

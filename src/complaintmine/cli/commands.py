@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from . import SharedFolder, _say, app, handle_errors, say_notes
+from . import SharedFolder, _say, app, handle_errors, say_notes, write_json
 
 
 @app.command("train")
@@ -184,8 +183,7 @@ def evaluate_cli(
         report = contrast_report(loaded, load_contrast_set(data))
         typer.echo(format_contrast_report(report))
         if json_out is not None:
-            json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            typer.echo(f"contrast-set report written to {json_out}", err=True)
+            write_json(json_out, report, "contrast-set report")
         return
     corpus = load_corpus(data, shared)
     say_notes(corpus.notes)  # rows skipped, presale taken as 0, ...: what the figures rest on
@@ -195,8 +193,7 @@ def evaluate_cli(
         about = dict(
             model=f"{loaded.name} {loaded.version} ({loaded.path})", data=str(data), split=split, origin=origin
         )
-        json_out.write_text(json.dumps({**about, **metrics}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        typer.echo(f"metrics written to {json_out}", err=True)
+        write_json(json_out, {**about, **metrics}, "metrics")
 
 
 @app.command("corpus")

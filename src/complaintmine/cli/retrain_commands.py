@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import SharedFolder, say_notes
+from . import SharedFolder, say_notes, write_json
 
 ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
 
@@ -36,8 +36,7 @@ def _labelled(data: Path, split: str | None = None, shared: Path | None = None) 
 def _print_comparison(comparison: Any, json_out: Path | None) -> None:
     typer.echo(comparison.format_table())
     if json_out is not None:
-        json_out.write_text(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        typer.echo(f"comparison written to {json_out}", err=True)
+        write_json(json_out, comparison.to_dict(), "comparison")
 
 
 def train_adapted(

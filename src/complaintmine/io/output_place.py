@@ -77,15 +77,26 @@ def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
 def replaced_when_done(output: str) -> Iterator[str]:
     """A temporary file beside ``output`` to write all of it to, moved onto ``output`` (``os.replace``) when the
     block ends without an error and removed when it raises: ``output`` is left as it was, or complete. An
-    existing file keeps its permissions; a link keeps pointing at the new file. A device or FIFO (``/dev/null``)
-    is written in place: a rename would replace the node itself. OSErrors pass through (see :func:`write_failure`).
-    """
+    existing file keeps its mode bits (not its owner, group, ACLs or other hard links: it is a new file); a link
+    keeps pointing at the new file. Written in place instead: anything but a regular file (``/dev/null``, a FIFO,
+    ``/dev/stdout`` on a pipe: a rename would replace the node itself), and a target whose folder takes no new
+    file (a writable file in a read-only folder, a name too long for a temporary one). OSErrors pass through (see
+    :func:`write_failure`)."""
+    try:
+        regular = stat.S_ISREG(os.stat(output).st_mode)  # follows links: /dev/stdout -> a pipe is not regular
+    except OSError:
+        regular = True  # not there yet (or not reachable): a new file, whose own errors writing will report
     target = Path(os.path.realpath(output))
-    if target.exists() and not target.is_file():
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")  # hidden, and unique to this call
+    in_place = not regular
+    if regular:
+        try:
+            temporary.touch(exist_ok=False)  # as an open() would create it: the umask applies
+        except OSError:
+            in_place = True
+    if in_place:
         yield output
         return
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")  # hidden, and unique to this call
-    temporary.touch(exist_ok=False)  # as an open() would create it: the umask applies
     try:
         if target.exists():
             os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))

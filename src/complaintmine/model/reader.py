@@ -47,21 +47,22 @@ __all__ = [
 # Named settings a TrainConfig can ask for ("none": no reader). "gru-128" is experiments/gated_reader.py's
 # (one setting, not tuned; 0.7.0's), "gru-128-e8" the same trained 8 epochs (0.8.0's; chosen over it and over
 # reader ensembles by experiments/reader_variants.py). Both read alike, so they cost the same to score.
+_GRU_128: dict[str, Any] = {
+    "dim": 128,  # character embedding
+    "hidden": 128,  # GRU units each way
+    "epochs": 5,
+    "batch": 32,
+    "learning_rate": 2e-3,
+    "dropout": 0.4,
+    "max_chars": 300,
+    "min_count": 2,  # rarer characters read as unknown
+    "weight": 1 / 3,  # of the reader's probability on gated cells
+}
 READER_SETTINGS: dict[str, dict[str, Any] | None] = {
     "none": None,
-    "gru-128": {
-        "dim": 128,  # character embedding
-        "hidden": 128,  # GRU units each way
-        "epochs": 5,
-        "batch": 32,
-        "learning_rate": 2e-3,
-        "dropout": 0.4,
-        "max_chars": 300,
-        "min_count": 2,  # rarer characters read as unknown
-        "weight": 1 / 3,  # of the reader's probability on gated cells
-    },
+    "gru-128": _GRU_128,
+    "gru-128-e8": {**_GRU_128, "epochs": 8},
 }
-READER_SETTINGS["gru-128-e8"] = {**READER_SETTINGS["gru-128"], "epochs": 8}
 PAD, UNKNOWN = 0, 1  # the first two rows of the embedding
 # Limits a model file's reader must keep (check_reader): scoring builds a (2 x vocabulary, 3 x units) table and
 # reads at most SCORE_BATCH x MAX_CHARS x 2 x units states at a time.
