@@ -69,6 +69,8 @@ NEEDS = {  # the readers each variant reads, besides gated_reader.py's
     "reader below the gate too": (),
 }
 ONLY = sys.argv[sys.argv.index("--variant") + 1] if "--variant" in sys.argv else None
+if ONLY is not None and ONLY not in NEEDS:
+    raise SystemExit(f"--variant must be one of {', '.join(NEEDS)}, not {ONLY!r}")
 FITTED = set(NEEDS[ONLY]) if ONLY else {need for needs in NEEDS.values() for need in needs}
 
 
@@ -108,7 +110,7 @@ def verdict(path: Path) -> None:
 
 def main() -> None:
     torch.set_num_threads(2)
-    dump = np.load(sys.argv[sys.argv.index("--from") + 1], allow_pickle=True)
+    dump = np.load(sys.argv[sys.argv.index("--from") + 1])
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()

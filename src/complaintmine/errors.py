@@ -35,6 +35,7 @@ class InputError(ComplaintMineError):
     commands name it with ``--encoding``, says that instead (:meth:`advised`). ``reason`` is the problem alone."""
 
     exit_code = 2
+    encoding_hint: str | None = None  # also what an InputError pickled by an older version reads as
 
     def __init__(
         self,

@@ -470,3 +470,17 @@ def test_an_output_suffix_that_is_not_what_the_dask_engine_writes_is_refused(tmp
     assert result.returncode == 2, result.stderr
     assert "writes a folder of" in result.stderr and "dask dashboard" not in result.stderr
     assert not (tmp_path / name).exists()
+
+
+def test_a_partition_whose_write_fails_leaves_no_hidden_file(tmp_path, monkeypatch):
+    """A worker that fails mid-write (a full disk) leaves neither a part file nor its hidden temporary one."""
+    from complaintmine.scoring.dask import outputs
+
+    def disk_full(self, rows):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs.OutputWriter, "write", disk_full)
+    frame = pd.DataFrame({"id": ["007"], "labels": ["other"], "error": [""]})
+    with pytest.raises(OSError, match="No space left"):
+        outputs._write_partition(frame, str(tmp_path), "csv", 5, partition_info={"number": 0})
+    assert list(tmp_path.iterdir()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -45,9 +46,16 @@ def _write_partition(
     target.parent.mkdir(parents=True, exist_ok=True)
     plain = frame.reset_index(drop=True)
     writer = OutputWriter(str(temporary), fmt, fingerprint="", metadata=metadata)
-    writer.write(Rows.from_pandas(plain))
-    writer.finish()
-    os.replace(temporary, target)
+    try:
+        writer.write(Rows.from_pandas(plain))
+        writer.finish()
+        os.replace(temporary, target)
+    except BaseException:  # a failed attempt leaves no hidden file in the output folder: no resume here
+        writer.abandon()
+        for leftover in (writer.partial, writer.state_path, temporary):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        raise
     failed = int((plain["error"] != "").sum())
     return pd.DataFrame({"partition": [number], "rows": [len(plain)], "failed": [failed], "file": [target.name]})
 
