@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import InputError
 from .readers import ERROR, LINE, _finish, check_header
+from .row_errors import at
 from .rows import Rows
 
 
@@ -43,9 +44,8 @@ def xlsx_chunks(path: str, chunk_rows: int) -> Iterator[Rows]:
             record.update({name: _excel_cell(cell) for name, cell in zip(header, cells)})
             beyond = [i for i, cell in enumerate(cells[len(header) :], len(header)) if cell is not None]
             if beyond:
-                record[ERROR] = (
-                    f"line {number}: a cell in column {_column_letter(beyond[0])}, beyond the header's "
-                    f"{len(header)} columns"
+                record[ERROR] = at(
+                    number, f"a cell in column {_column_letter(beyond[0])}, beyond the header's {len(header)} columns"
                 )
             records.append(record)
             if len(records) >= chunk_rows:

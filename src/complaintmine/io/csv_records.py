@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, islice, tee
 from typing import NamedTuple
 
+from .row_errors import at
+
 FIELD_SIZE_LIMIT = 1 << 30  # a 5 MB complaint is one cell; the csv module's default limit is 128 KB
 
 
@@ -50,9 +52,9 @@ KEPT_ALONE = "; the row is kept alone, reading goes on at the next line"
 
 def _checked(line: int, fields: list[str], width: int, quoting: str | None) -> Record:
     if quoting is not None and quoting.startswith("a quote"):
-        return Record(line, fields, f"line {line}: {quoting}{KEPT_ALONE}")
+        return Record(line, fields, at(line, f"{quoting}{KEPT_ALONE}"))
     if len(fields) != width:
-        return Record(line, fields, f"line {line}: expected {width} fields, found {len(fields)}")
+        return Record(line, fields, at(line, f"expected {width} fields, found {len(fields)}"))
     return Record(line, fields)
 
 
@@ -96,7 +98,7 @@ def record_chunks(lines: Iterable[str], delimiter: str, width: int, first_number
                 line = offset + done
                 starts.append(line)
                 rows.append(fields)
-                errors.append(f"line {line}: expected {width} fields, found {len(fields)}")
+                errors.append(at(line, f"expected {width} fields, found {len(fields)}"))
             done = reader.line_num
             if done - dropped >= _TRAIL:
                 _drop(behind, done - dropped)

@@ -27,6 +27,7 @@ from ..errors import InputError
 from . import text_checks
 from .csv_records import field_size_limit, record_chunks
 from .encoding import SAMPLE, choose_encoding, file_encoding
+from .row_errors import NOT_TEXT, at
 from .rows import Rows, concat
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def _csv_frame(header: list[str], lines: list[int], rows: list[list[str]], error
             bad = [name for name, value in zip(header, row) if _has_undecodable(value)]
             if bad or any(map(_has_undecodable, row[width:])):
                 column = repr(bad[0]) if bad else f"{width + 1} (beyond the header)"
-                errors[i] = errors[i] or f"line {lines[i]}: bytes that are not valid text in column {column}"
+                errors[i] = errors[i] or at(lines[i], f"{NOT_TEXT} in column {column}")
                 rows[i] = [_replace_undecodable(value) for value in row]
     filled = [row if len(row) == width else (row + [None] * width)[:width] for row in rows]
     columns = list(map(list, zip(*filled))) if filled else [[] for _ in header]
@@ -193,8 +194,7 @@ def check_header(path: str, header: list[str]) -> None:
         if text_checks.has_surrogate(name):
             raise InputError(
                 path,
-                f"the header has bytes that are not valid text in field {position} "
-                f"({_replace_undecodable(name)[:20]!r})",
+                f"the header has {NOT_TEXT} in field {position} ({_replace_undecodable(name)[:20]!r})",
                 line=1,
                 column=position,
                 encoding_hint="for example gb18030 or utf-16",
@@ -291,20 +291,20 @@ def _parse_json_line(number: int, line: str, record: dict[str, Any], columns: di
     try:
         value = json.loads(line, strict=False)  # strict=False: control characters inside strings are text
     except json.JSONDecodeError as exc:
-        return f"line {number} column {exc.colno}: not valid JSON ({exc.msg})"
+        return at(number, f"not valid JSON ({exc.msg})", exc.colno)
     except RecursionError:
-        return f"line {number}: not valid JSON (nested too deeply)"
+        return at(number, "not valid JSON (nested too deeply)")
     except ValueError as exc:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
-        return f"line {number}: not valid JSON (a number too long to read: {str(exc).split(' for ')[0].lower()})"
+        return at(number, f"not valid JSON (a number too long to read: {str(exc).split(' for ')[0].lower()})")
     if not isinstance(value, dict):
-        return f"line {number}: expected a JSON object, found {type(value).__name__}"
+        return at(number, f"expected a JSON object, found {type(value).__name__}")
     problem = None
     for key, cell in value.items():
         name, cell, wrong = _valid_cell(str(key), cell)
         if wrong == "lone surrogate" and problem is None:
-            problem = f"line {number}: field {name!r} holds a \\u escape of half a surrogate pair (a lone surrogate)"
+            problem = at(number, f"field {name!r} holds a \\u escape of half a surrogate pair (a lone surrogate)")
         elif wrong and problem is None:
-            problem = f"line {number}: field {name!r} is nested more than {MAX_JSON_DEPTH} levels deep (left out)"
+            problem = at(number, f"field {name!r} is nested more than {MAX_JSON_DEPTH} levels deep (left out)")
         columns.setdefault(name)
         record[name] = cell  # non-strings stay, so the scorer can say they are not text
     return problem
@@ -321,7 +321,7 @@ def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[Rows]
         seen_any = True
         record: dict[str, Any] = {LINE: number, ERROR: None}
         if _has_undecodable(line):  # reported, and parsed with U+FFFD in their place so that the id survives
-            record[ERROR] = f"line {number}: bytes that are not valid text"
+            record[ERROR] = at(number, NOT_TEXT)
             line = _replace_undecodable(line)
         problem = _parse_json_line(number, line, record, columns)
         record[ERROR] = record[ERROR] or problem

@@ -7,7 +7,6 @@ read raises :class:`~complaintmine.errors.InputError` with its file and line.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -16,6 +15,7 @@ from ..errors import InputError, OutputError
 from .csv_records import KEPT_ALONE
 from .output_place import replaced_when_done, write_failure
 from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
+from .row_errors import NOT_TEXT, where
 from .rows import Rows, concat
 from .writers import format_csv, format_jsonl, output_format
 
@@ -78,20 +78,16 @@ def _strict_rows(path: str, fmt: str | None, encoding: str | None) -> Rows:
     return rows
 
 
-_WHERE = re.compile(r"line \d+(?: column (\d+))?: ")  # how the readers begin an error row's message
-
-
 def _row_error(path: str, message: str, line: int, encoding: str | None) -> InputError:
     """The InputError for the reader's message about a row: its "line N column C: " as ``.line`` and ``.column``,
     and no word of reading going on past the row, as it does not here."""
-    where = _WHERE.match(message)
-    column = where.group(1) if where else None
-    reason = (message[where.end() :] if where else message).removesuffix(KEPT_ALONE)
+    _line, column, reason = where(message)
+    reason = reason.removesuffix(KEPT_ALONE)
     hint = None
-    if "not valid text" in reason:
+    if NOT_TEXT in reason:
         reason += f" (read as {encoding})" if encoding else ""
         hint = f"for example {'utf-8' if encoding and encoding.startswith('gb') else 'gb18030'}"
-    return InputError(path, reason, line=line, column=int(column) if column else None, encoding_hint=hint)
+    return InputError(path, reason, line=line, column=column, encoding_hint=hint)
 
 
 def _frame(rows: Rows) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import InputError, MissingColumnError
 from ..io.output_place import check_output_place
 from ..io.readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
+from ..io.row_errors import NOT_TEXT, at, where
 from ..io.rows import Rows
 from ..io.writers import OutputWriter, output_format, scoring_metadata
 from ..model.artifact import load_model
@@ -81,7 +82,7 @@ _REASONS = [
     (re.compile(r"expected \d+ fields"), "wrong number of fields"),
     (re.compile(r"surrogate"), "lone surrogate (broken \\u escape)"),
     (re.compile(r"levels deep"), "JSON value nested too deeply"),
-    (re.compile(r"not valid text"), "undecodable bytes"),
+    (re.compile(re.escape(NOT_TEXT)), "undecodable bytes"),
     (re.compile(r"(?:^|: )empty text$"), "empty text"),
     (re.compile(r"(?:^|: )text is not a string"), "text is not a string"),
     (re.compile(r"malformed row"), "malformed row"),
@@ -119,16 +120,13 @@ def _check_columns(options: JobOptions, first: Rows, fmt: str) -> None:
     check_columns(options.input, first, wanted + [c for c in options.keep_columns if c != "*"], fmt)
 
 
-_NAMES_A_LINE = re.compile(r"^line \d+")
-
-
 def located(errors: Sequence[Any], lines: Sequence[Any] | None) -> list[Any]:
     """Each row's error with the line it was read from in front (``line 14: empty text``), as the readers write
     theirs; an error that already names its line, a row without an error and a chunk without lines stay as they are."""
     if lines is None:
         return list(errors)
     return [
-        f"line {line}: {error}" if error and line is not None and not _NAMES_A_LINE.match(error) else error
+        at(line, error) if error and line is not None and where(error)[0] is None else error
         for error, line in zip(errors, lines)
     ]
 

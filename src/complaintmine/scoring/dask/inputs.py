@@ -18,6 +18,7 @@ import pandas as pd
 from ...errors import InputError, MissingColumnError
 from ...io.encoding import file_encoding
 from ...io.readers import ERROR, LINE, chunks_frame, csv_chunks, detect_format
+from ...io.row_errors import shifted
 from ...io.rows import concat
 from ...io.text_checks import decode_errors
 from .common import BlockError, import_dask_dataframe
@@ -33,7 +34,6 @@ _SPLITTABLE = {"utf-8", "utf-8-sig", "ascii", "gb18030", "gbk", "gb2312", "big5"
 _SPLITTABLE_PREFIXES = ("iso8859-", "cp125", "latin", "shift_jis", "cp932", "euc_")
 # The rest of a quoted field, through its closing quote; possessive, so an unterminated quote fails in linear time.
 _QUOTED_REST = re.compile(rb'[^"]*+(?:""[^"]*+)*+"')
-_LINE_PREFIX = re.compile(r"^line (\d+)")
 _LINE_END = re.compile(rb"\r\n?|\n")
 
 
@@ -146,7 +146,7 @@ def _fix_line(message: Any, offset: int) -> Any:
     """``line N: ...`` counted within a block becomes ``line N+offset: ...``, the line in the file."""
     if not isinstance(message, str):
         return message
-    return _LINE_PREFIX.sub(lambda m: f"line {int(m.group(1)) + offset}", message)
+    return shifted(message, offset)
 
 
 def _read_text_block(block: _TextBlock) -> pd.DataFrame:
