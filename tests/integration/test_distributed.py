@@ -427,8 +427,8 @@ def test_input_problems_are_reported_before_any_cluster_starts(tmp_path, model_p
 
 
 def test_a_header_that_is_not_text_keeps_its_advice_to_name_the_encoding(tmp_path):
-    """The error travels from the block reader as a BlockError; the advice (which the CLI words as "pass
-    --encoding") must come back with it."""
+    """The block reader raises the InputError itself (it pickles whole, so a worker's reaches the client as it
+    is); the advice (which the CLI words as "pass --encoding") must come back with it."""
     path = tmp_path / "head.csv"
     path.write_bytes(b"id,\xff\xfetext\n1,x\n")
     with pytest.raises(cm.InputError, match="header has bytes that are not valid text") as raised:
@@ -484,3 +484,21 @@ def test_a_partition_whose_write_fails_leaves_no_hidden_file(tmp_path, monkeypat
     with pytest.raises(OSError, match="No space left"):
         outputs._write_partition(frame, str(tmp_path), "csv", 5, partition_info={"number": 0})
     assert list(tmp_path.iterdir()) == []
+
+
+def _raise_input_error(_: int) -> None:
+    from complaintmine.errors import InputError
+
+    raise InputError("blocks/a.csv", "the header has bytes that are not valid text", 1, 4, encoding_hint="x")
+
+
+def test_an_error_raised_in_a_worker_process_reaches_the_client_as_itself(client):
+    """The Dask engine lets a block reader's InputError travel as it is (no wrapper): it must arrive whole, from a
+    worker process, with its file, line, column and advice, and task_errors must leave it so."""
+    from complaintmine.scoring.dask.common import task_errors
+
+    with pytest.raises(cm.InputError) as raised, task_errors():
+        client.submit(_raise_input_error, 0, pure=False).result()
+    got = raised.value
+    assert (got.path, got.line, got.column, got.encoding_hint) == ("blocks/a.csv", 1, 4, "x")
+    assert str(got) == "blocks/a.csv:1:4: the header has bytes that are not valid text; name the file's encoding (x)"

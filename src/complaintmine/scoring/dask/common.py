@@ -1,4 +1,4 @@
-"""What every part of the Dask engine shares: its errors, the lazy imports of Dask itself, the string dtype."""
+"""What every part of the Dask engine shares: its error, the lazy imports of Dask itself, the string dtype."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...errors import ComplaintMineError, InputError
+from ...errors import ComplaintMineError
 
 INSTALL_HINT = "pip install 'complaintmine[dask]'"
 
@@ -17,21 +17,6 @@ class DistributedError(ComplaintMineError):
     """Dask is not installed, the cluster cannot be reached, or workers kept dying on a partition."""
 
     exit_code = 6
-
-
-class BlockError(Exception):
-    """Raised inside a worker for an unreadable block; the client turns it into an InputError.
-
-    complaintmine's own errors take several constructor arguments and so do not survive the trip from a worker
-    back to the client (pickle re-creates exceptions from ``args``); this one keeps
-    ``args == (path, reason, encoding_hint)`` (the InputError's, see errors.py).
-    """
-
-    def __init__(self, path: str, reason: str, encoding_hint: str | None = None):
-        super().__init__(path, reason, encoding_hint)
-        self.path = path
-        self.reason = reason
-        self.encoding_hint = encoding_hint
 
 
 def import_dask_dataframe() -> Any:
@@ -66,12 +51,11 @@ def string_dtype() -> Any:
 
 @contextmanager
 def task_errors() -> Iterator[None]:
-    """Turn errors raised inside tasks into complaintmine errors on the client."""
+    """Turn workers that kept dying into a DistributedError on the client (complaintmine's own errors raised in a
+    task arrive as themselves: they pickle whole, errors.py)."""
     killed_worker = import_distributed().KilledWorker
     try:
         yield
-    except BlockError as exc:
-        raise InputError(exc.path, exc.reason, encoding_hint=exc.encoding_hint) from None
     except killed_worker as exc:
         raise DistributedError(
             f"workers kept dying while running a task ({exc}); they may be running out of memory: "

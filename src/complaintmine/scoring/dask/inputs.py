@@ -21,7 +21,7 @@ from ...io.readers import ERROR, LINE, chunks_frame, csv_chunks, detect_format
 from ...io.row_errors import shifted
 from ...io.rows import concat
 from ...io.text_checks import decode_errors
-from .common import BlockError, import_dask_dataframe
+from .common import import_dask_dataframe
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -158,10 +158,9 @@ def _read_text_block(block: _TextBlock) -> pd.DataFrame:
     stream = io.TextIOWrapper(
         io.BytesIO(block.header + body), encoding=block.encoding, errors=decode_errors(), newline=""
     )
-    try:
-        chunks = list(csv_chunks(block.path, stream, block.delimiter, chunk_rows=1 << 62))
-    except InputError as exc:
-        raise BlockError(block.path, exc.reason, exc.encoding_hint) from None
+    # a header that cannot be read raises InputError (line 1 of the file, as of the block: it is the file's header),
+    # which reaches the client as itself (errors.py: ComplaintMineError pickles whole)
+    chunks = list(csv_chunks(block.path, stream, block.delimiter, chunk_rows=1 << 62))
     rows = concat(chunks)
     if block.line_offset:
         rows[LINE] = [line + block.line_offset for line in rows[LINE]]
@@ -238,11 +237,8 @@ def _from_map(function: Callable[[Any], pd.DataFrame], blocks: Sequence[Any], me
 
 def _empty_frame(block: _TextBlock) -> pd.DataFrame:
     """The columns and dtypes a block parses to, read from the header alone (or the file's first record)."""
-    try:
-        if block.header:
-            return _read_text_block(replace(block, end=block.start)).iloc[:0]
-    except BlockError as exc:
-        raise InputError(exc.path, exc.reason, line=1, encoding_hint=exc.encoding_hint) from None
+    if block.header:
+        return _read_text_block(replace(block, end=block.start)).iloc[:0]
     with io.TextIOWrapper(open(block.path, "rb"), encoding=block.encoding, errors=decode_errors(), newline="") as text:
         return chunks_frame([next(csv_chunks(block.path, text, block.delimiter, chunk_rows=1))]).iloc[:0]
 
