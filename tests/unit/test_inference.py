@@ -284,3 +284,14 @@ def test_the_forest_scored_on_gated_rows_only_equals_blending_every_row():
     assert 0 < cells.any(axis=1).sum() < gated.sum()
     expected = reader_blend(reader, every_row, cells, lambda picked: [featurized.chars[i] for i in picked])
     np.testing.assert_allclose(scorer.proba(featurized), expected, rtol=0, atol=1e-12)
+    # where scoring read the forest and the reader is what explanations weigh in: the same cells the explainer
+    # finds by itself (Explainer._opened), handed over instead of found again
+    proba, opened = scorer.proba_opened(featurized)
+    np.testing.assert_array_equal(proba, scorer.proba(featurized))
+    assert opened is not None and opened[1] is not None
+    np.testing.assert_array_equal(opened[0], scorer.forest.gated(linear))
+    np.testing.assert_array_equal(opened[1], cells)
+    found = cm.load_model().explainer()._opened(texts, scorer.space.featurize(texts))
+    assert found is not None and found[1] is not None
+    np.testing.assert_array_equal(found[0], opened[0])
+    np.testing.assert_array_equal(found[1], opened[1])

@@ -33,7 +33,7 @@ from .forest import Forest
 from .ngrams import CharNgrams, char_documents, mask_digits, normalized_texts
 from .reader import Reader, reader_cells
 from .runtime import Model, score_texts
-from .scorer import FeatureKind, Featurized, LinearFeatures
+from .scorer import FeatureKind, Featurized, LinearFeatures, Opened
 
 
 @dataclass(frozen=True)
@@ -112,20 +112,25 @@ class Explainer:
         return self._explain_row(text, featurized, 0, labels, top, self._opened([text], featurized))
 
     def explain_decided(
-        self, texts: Sequence[str], featurized: Featurized, decided: np.ndarray, top: int = 5
+        self,
+        texts: Sequence[str],
+        featurized: Featurized,
+        decided: np.ndarray,
+        top: int = 5,
+        opened: Opened = None,
     ) -> list[dict[str, list[Evidence]]]:
         """Evidence for the labels already decided (``decided``: one row of booleans per text, TARGETS order),
-        from the rows the scorer computed for these texts."""
-        opened = self._opened(texts, featurized)
+        from the rows the scorer computed for these texts, and where it averaged the forest and the reader in
+        (``opened``, from LinearScorer.proba_opened; found again here when not given)."""
+        opened = opened if opened is not None else self._opened(texts, featurized)
         return [
             self._explain_row(text, featurized, i, [n for n, on in zip(TARGETS, decided[i]) if on], top, opened)
             for i, text in enumerate(texts)
         ]
 
-    def _opened(self, texts: Sequence[str], featurized: Featurized) -> tuple[np.ndarray, np.ndarray | None] | None:
-        """Per text and forest label, whether the forest was averaged in (``Forest.gated`` of the linear head's
-        probabilities, as scoring decides it), and per text and target whether the reader was (reader_cells; None
-        without a reader); None without a forest."""
+    def _opened(self, texts: Sequence[str], featurized: Featurized) -> Opened:
+        """Where scoring averages the forest and the reader in (see :data:`Opened`), found as scoring finds it:
+        ``Forest.gated`` of the linear head's probabilities, and reader_cells."""
         if self.forest is None or not len(texts):
             return None
         scorer = self.model.scorer
@@ -160,7 +165,7 @@ class Explainer:
         i: int,
         labels: list[str],
         top: int,
-        opened: tuple[np.ndarray, np.ndarray | None] | None,
+        opened: Opened,
     ) -> dict[str, list[Evidence]]:
         if not labels:
             return {}

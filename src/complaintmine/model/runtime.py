@@ -187,9 +187,10 @@ def score_texts(model: Model, texts: Sequence[str], explain: bool = False, top: 
     explainer = model.explainer()
     with _readable_texts(texts):
         featurized = explainer.space.featurize(texts)
-    if model.scorer is not None and explainer.space is model.scorer.space:
-        proba = model.scorer.proba(featurized) if texts else model.predict_proba(texts)
+    opened = None  # where scoring read the forest and the reader; the explainer finds it itself without a scorer
+    if model.scorer is not None and explainer.space is model.scorer.space and texts:
+        proba, opened = model.scorer.proba_opened(featurized)
     else:
         proba = model.predict_proba(texts)
     decided = model.decide(texts, proba)
-    return Scores(proba, decided, explainer.explain_decided(texts, featurized, decided, top))
+    return Scores(proba, decided, explainer.explain_decided(texts, featurized, decided, top, opened))
