@@ -1,0 +1,161 @@
+"""Issue #13: a learned combiner instead of 0.8.0's fixed average ("thirds"). 3-fold CV, training split only.
+
+0.8.0 decides each gated cell (an issue label whose linear probability is at least 0.1) by the plain mean of
+three probabilities: the linear model's, the forest's and the reader's (the 8-epoch BiGRU). A plain mean trusts
+each of them equally on every label and every text. This script asks whether a small second-level model, fitted
+on out-of-fold probabilities, combines them better (stacking; Wolpert 1992). It fits nothing of the first level:
+it reads the out-of-fold linear, forest and shipped probabilities of gated_reader.py's dump and the 8-epoch
+reader's of reader_variants.py's dump, for the same folds (drawn again here with the same seed and corpus; the
+labels are checked row for row). Each fold's gated cells are decided by a combiner fitted on the other two
+folds' gated cells (cross-fitted), so no text is decided by a combiner that saw its label.
+
+Variants (cells outside the gate, and presale, keep the shipped probability in all of them):
+
+- ``thirds``: 0.8.0's design, the mean of the three on gated cells (the base).
+- ``stacked: own three``: per issue label, a logistic regression (C=1) on the logits of the label's three
+  probabilities.
+- ``stacked: own three, parts equal``: the same, the fitting cells weighted so that real texts, team texts and
+  pairs weigh the same in all (the figures weigh them so; the cells are mostly pairs).
+- ``stacked: all labels``: per issue label, a logistic regression (C=1) on the logits of all six targets' three
+  probabilities (18 inputs): what the other labels' evidence says about this one.
+- ``stacked: trees, all labels``: the same 18 inputs into boosted trees (HistGradientBoosting, 100 rounds,
+  15 leaves, learning rate 0.1, seed 0): interactions a linear combiner cannot draw.
+
+Rule fixed before the first run (gated_reader.py's, with a higher bar because a learned combiner costs the
+product an inner cross-validation at training time, about three times the training time): the variant with the
+highest mean of the four figures (real micro-F1, team micro-F1, held-out pairs' complaint side and
+non-complaint side) is preferred over ``thirds`` when that mean is at least 0.005 higher and none of the four
+figures is more than 0.005 lower, on seed 0 and then on the mean of seeds 0 and 1. Nothing reads the contrast
+set or the test split.
+
+    .venv/bin/python experiments/stacking.py --from SEED0.npz --readers VAR0.npz [--seed 0] [--rows FILE]
+
+(SEED0.npz: ``gated_reader.py --dump``; VAR0.npz: ``reader_variants.py --dump``, whose ``r8`` is the 8-epoch reader.)
+Prints the rows; ``--rows FILE`` adds them under "seed N"; ``--verdict FILE`` applies the rule's second step.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+
+import complaintmine as cm
+from complaintmine.model.selection import fold_groups, folds
+
+_spec = importlib.util.spec_from_file_location("mil_windows", Path(__file__).with_name("mil_windows.py"))
+assert _spec is not None and _spec.loader is not None
+_mil = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_mil)
+figures, ROOT = _mil.figures, _mil.ROOT
+
+GATE = 0.1
+ISSUES = len(cm.ISSUE_LABELS)
+FOUR = ("real", "team", "pairs: complaint", "pairs: non-complaint")
+BAR = 0.005
+SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def passes(best: dict[str, float], base: dict[str, float]) -> bool:
+    return best["mean of four"] >= base["mean of four"] + BAR and all(best[k] >= base[k] - 0.005 for k in FOUR)
+
+
+def combiner(name: str, X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> object:
+    if y.min() == y.max():  # one class only among the fitting cells: nothing to learn
+        return float(y[0])
+    if name.startswith("stacked: trees"):
+        model: object = HistGradientBoostingClassifier(
+            max_iter=100, max_leaf_nodes=15, learning_rate=0.1, random_state=0
+        ).fit(X, y, sample_weight=w)
+    else:
+        model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y, sample_weight=w)
+    return model
+
+
+def proba_of(model: object, X: np.ndarray) -> np.ndarray:
+    if isinstance(model, float):
+        return np.full(len(X), model)
+    return model.predict_proba(X)[:, 1]  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    dump = np.load(sys.argv[sys.argv.index("--from") + 1], allow_pickle=True)
+    readers = np.load(sys.argv[sys.argv.index("--readers") + 1])
+    corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
+    texts, Y = corpus.texts, corpus.targets()
+    if not np.array_equal(dump["Y"], Y):
+        raise SystemExit("the dump was made on another corpus")
+    part = dump["part"]
+    linear, forest, shipped, reader = dump["linear"], dump["forest"], dump["shipped"], readers["r8"]
+    fold_list = folds(texts, Y, fold_groups(texts, corpus.frame["group"].tolist()), seed=SEED)
+    gated = linear >= GATE
+    gated[:, ISSUES:] = False
+    own = [np.column_stack([logit(p[:, j]) for p in (linear, forest, reader)]) for j in range(ISSUES)]
+    every = np.column_stack([logit(p[:, j]) for j in range(Y.shape[1]) for p in (linear, forest, reader)])
+    share = {p: (part == p).mean() for p in np.unique(part)}
+    equal = np.array([1.0 / share[p] for p in part])
+
+    P = {"thirds": np.where(gated, (linear + forest + reader) / 3, shipped)}
+    variants = {
+        "stacked: own three": (lambda j: own[j], None),
+        "stacked: own three, parts equal": (lambda j: own[j], equal),
+        "stacked: all labels": (lambda j: every, None),
+        "stacked: trees, all labels": (lambda j: every, None),
+    }
+    for name, (inputs, weights) in variants.items():
+        out = shipped.copy()
+        for j in range(ISSUES):
+            X = inputs(j)
+            for train_idx, test_idx in fold_list:
+                fit_rows = train_idx[gated[train_idx, j]]
+                score_rows = test_idx[gated[test_idx, j]]
+                if not len(score_rows):
+                    continue
+                w = None if weights is None else weights[fit_rows] / weights[fit_rows].mean()
+                model = combiner(name, X[fit_rows], Y[fit_rows, j], w)
+                out[score_rows, j] = proba_of(model, X[score_rows])
+        P[name] = out
+    rows = {name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()}
+    for name, row in rows.items():
+        row["mean of four"] = round(float(np.mean([row[k] for k in FOUR])), 4)
+        print(f"{name}: {json.dumps(row, ensure_ascii=False)}")
+    best = max((n for n in rows if n != "thirds"), key=lambda n: rows[n]["mean of four"])
+    preferred = passes(rows[best], rows["thirds"])
+    print(f"rule (seed {SEED}): best variant {best!r}, {'preferred' if preferred else 'not preferred'} over thirds")
+    if "--rows" in sys.argv:
+        path = Path(sys.argv[sys.argv.index("--rows") + 1])
+        recorded = json.loads(path.read_text("utf-8")) if path.exists() else {}
+        for name, row in rows.items():
+            recorded.setdefault(name, {})[f"seed {SEED}"] = row
+        path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def verdict(path: Path) -> None:
+    """The rule on the mean of seeds 0 and 1, for each variant ``path`` holds on both, against "thirds"."""
+    recorded = json.loads(path.read_text("utf-8"))
+    both = [n for n, r in recorded.items() if isinstance(r, dict) and all(f"seed {k}" in r for k in (0, 1))]
+    means = {n: {k: (recorded[n]["seed 0"][k] + recorded[n]["seed 1"][k]) / 2 for k in FOUR} for n in both}
+    for row in means.values():
+        row["mean of four"] = float(np.mean([row[k] for k in FOUR]))
+    out: dict[str, object] = {n: {k: round(v, 4) for k, v in row.items()} for n, row in means.items()}
+    for name in both:
+        if name != "thirds":
+            verdict_text = "preferred over thirds" if passes(means[name], means["thirds"]) else "not preferred"
+            out[f"rule: {name}"] = verdict_text
+            print(f"rule (mean of seeds 0 and 1): {name!r} {verdict_text}")
+    recorded["mean of seeds 0 and 1"] = out
+    path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    verdict(Path(sys.argv[sys.argv.index("--verdict") + 1])) if "--verdict" in sys.argv else main()
