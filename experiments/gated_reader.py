@@ -81,12 +81,16 @@ class CharGRU(nn.Module):
         self.out = nn.Linear(4 * hidden, out)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.read(x)[0]
+
+    def read(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The logits, and the attention weights over the characters (what reader_guidance.py supervises)."""
         keep = x > PAD
         states, _ = self.rnn(self.drop(self.emb(x)))
         weights = self.att(states).squeeze(-1).masked_fill(~keep, -1e4).softmax(1)
         attended = (states * weights.unsqueeze(-1)).sum(1)
         maxed = states.masked_fill(~keep.unsqueeze(-1), -1e4).amax(1)
-        return self.out(self.drop(torch.cat([attended, maxed], 1)))
+        return self.out(self.drop(torch.cat([attended, maxed], 1))), weights
 
 
 def prepare(text: str) -> str:
@@ -100,8 +104,19 @@ def padded(seqs: list[list[int]]) -> torch.Tensor:
     return x
 
 
-def reader(train_texts: list[str], Y: np.ndarray, test_texts: list[str], seed: int) -> np.ndarray:
-    """Fit the BiGRU on the training texts; the test texts' probabilities."""
+def reader(
+    train_texts: list[str],
+    Y: np.ndarray,
+    test_texts: list[str],
+    seed: int,
+    weights: np.ndarray | None = None,
+    evidence: list[np.ndarray | None] | None = None,
+    guidance: float = 0.0,
+) -> np.ndarray:
+    """Fit the BiGRU on the training texts; the test texts' probabilities. Options of reader_guidance.py (the
+    defaults train exactly as before): ``weights`` per training text (mean 1) scale its loss; ``evidence`` per
+    training text, a boolean mask over its prepared characters (None: no evidence), and ``guidance`` > 0 adds
+    ``guidance x -log(attention mass on the evidence)`` for the texts with evidence."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     prepared = [prepare(t) for t in train_texts]
@@ -122,7 +137,10 @@ def reader(train_texts: list[str], Y: np.ndarray, test_texts: list[str], seed: i
         model.train()
         started = time.time()
         for b in batches(lengths, 32, rng):  # the product's own batching (model/reader.py)
-            loss = loss_fn(model(padded([encoded[i] for i in b])), torch.from_numpy(Y[b]).float())
+            if weights is None and not guidance:
+                loss = loss_fn(model(padded([encoded[i] for i in b])), torch.from_numpy(Y[b]).float())
+            else:
+                loss = guided_loss(model, [encoded[i] for i in b], Y[b], pos_weight, weights, evidence, b, guidance)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -136,6 +154,36 @@ def reader(train_texts: list[str], Y: np.ndarray, test_texts: list[str], seed: i
             b = order[k : k + 256]
             out[b] = torch.sigmoid(model(padded([test[i] for i in b]))).numpy()
     return out
+
+
+def guided_loss(
+    model: CharGRU,
+    seqs: list[list[int]],
+    Yb: np.ndarray,
+    pos_weight: torch.Tensor,
+    weights: np.ndarray | None,
+    evidence: list[np.ndarray | None] | None,
+    rows: np.ndarray,
+    guidance: float,
+) -> torch.Tensor:
+    """The weighted loss of one batch, plus the attention term (see :func:`reader`)."""
+    logits, attention = model.read(padded(seqs))
+    per_cell = nn.functional.binary_cross_entropy_with_logits(
+        logits, torch.from_numpy(Yb).float(), pos_weight=pos_weight, reduction="none"
+    )
+    w = torch.ones(len(seqs)) if weights is None else torch.from_numpy(weights[rows]).float()
+    loss = (per_cell * w[:, None]).mean()
+    if guidance and evidence is not None:
+        mask = torch.zeros_like(attention, dtype=torch.bool)
+        for k, i in enumerate(rows.tolist()):
+            marks = evidence[i]
+            if marks is not None:
+                mask[k, : len(marks)] = torch.from_numpy(marks[: attention.shape[1]])
+        has = mask.any(1)
+        if bool(has.any()):
+            mass = (attention * mask).sum(1)[has]
+            loss = loss + guidance * -(mass + 1e-6).log().mean()
+    return loss
 
 
 def product() -> None:
