@@ -275,3 +275,49 @@ def test_a_name_too_long_for_a_temporary_file_is_written_in_place(tmp_path):
     write_table(pd.DataFrame({"id": ["007"]}), str(target))
     assert target.read_text(encoding="utf-8") == "id\n007\n"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.parametrize("interruption", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()])
+def test_a_file_written_beside_is_removed_when_the_writing_fails(tmp_path, interruption):
+    """The shared step under write_table, the Dask part files, labelling sheets and the tokenizer's cache: the
+    error that stopped the writing is passed on, the target is as it was, and the temporary file is gone."""
+    from complaintmine.io.output_place import moved_onto, new_file_beside
+
+    target = tmp_path / "kept.bin"
+    target.write_bytes(b"before")
+    temporary = new_file_beside(target)
+    assert temporary.parent == tmp_path and temporary.name.startswith(".kept.bin.")
+    with pytest.raises(type(interruption)), moved_onto(temporary, target):
+        temporary.write_bytes(b"half")
+        raise interruption
+    assert target.read_bytes() == b"before"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_a_file_written_beside_replaces_its_target_and_a_link_there_is_replaced_not_followed(tmp_path):
+    from complaintmine.io.output_place import moved_onto, new_file_beside
+
+    elsewhere = tmp_path / "elsewhere.bin"
+    elsewhere.write_bytes(b"not to be touched")
+    target = tmp_path / "cache.bin"
+    target.symlink_to(elsewhere.name)
+    temporary = new_file_beside(target)
+    with moved_onto(temporary, target):
+        temporary.write_bytes(b"complete")
+    assert not target.is_symlink() and target.read_bytes() == b"complete"
+    assert elsewhere.read_bytes() == b"not to be touched"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache.bin", "elsewhere.bin"]
+
+
+def test_a_file_made_beside_has_the_mode_asked_for_from_the_start(tmp_path):
+    """A private file (the tokenizer's cache) is private before a byte is written, whatever the umask."""
+    from complaintmine.io.output_place import new_file_beside
+
+    previous = os.umask(0)
+    try:
+        private = new_file_beside(tmp_path / "private.npz", mode=0o600)
+        shared = new_file_beside(tmp_path / "shared.csv")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o666  # as open() makes a file: only the umask takes bits away

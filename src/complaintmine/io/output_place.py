@@ -3,7 +3,8 @@ cannot write, and it must never write over its own input.
 
 Each failure is an :class:`~complaintmine.errors.OutputError` naming the output; :func:`write_failure` turns
 an ``OSError`` met while writing (a full disk, ``/dev/full``, a closed pipe) into one as well. A whole file
-written at once goes to a temporary file beside it first (:func:`replaced_when_done`).
+written at once goes to a temporary file beside it first (:func:`replaced_when_done`), built on the two steps
+every such write in the package shares (:func:`new_file_beside`, :func:`moved_onto`).
 """
 
 from __future__ import annotations
@@ -73,6 +74,33 @@ def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
         raise OutputError(output, "exists and is read-only")
 
 
+def new_file_beside(target: Path, mode: int = 0o666) -> Path:
+    """Create an empty hidden file beside ``target``, under a name unique to this call, and return its path: where
+    all of ``target`` is written before :func:`moved_onto` puts it under its name (a rename is atomic only
+    within one file system, so beside it, not in a temporary folder). ``mode`` is the new file's from the start,
+    less the umask, as ``open`` makes a file: 0o600 keeps it private before a byte is written. Made exclusively:
+    never an existing file, nor one a link planted under the name points at. OSError when the folder takes no
+    new file (read-only, full, a name too long)."""
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+    temporary.touch(mode=mode, exist_ok=False)
+    return temporary
+
+
+@contextmanager
+def moved_onto(temporary: Path, target: Path) -> Iterator[None]:
+    """Move ``temporary`` onto ``target`` (``os.replace``: a reader sees the old file or the new one, never half
+    of it) when the block ends without an error; remove it when the block or the move raises, and pass that
+    error on (Ctrl-C too). ``target`` itself is replaced: a link there becomes the file, the file it pointed at
+    is untouched (:func:`replaced_when_done` resolves links first, to write through them)."""
+    try:
+        yield
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(OSError):  # the error that stopped the writing is the one to report
+            temporary.unlink(missing_ok=True)
+        raise
+
+
 @contextmanager
 def replaced_when_done(output: str) -> Iterator[str]:
     """A temporary file beside ``output`` to write all of it to, moved onto ``output`` (``os.replace``) when the
@@ -87,25 +115,17 @@ def replaced_when_done(output: str) -> Iterator[str]:
     except OSError:
         regular = True  # not there yet (or not reachable): a new file, whose own errors writing will report
     target = Path(os.path.realpath(output))
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")  # hidden, and unique to this call
-    in_place = not regular
+    temporary = None
     if regular:
-        try:
-            temporary.touch(exist_ok=False)  # as an open() would create it: the umask applies
-        except OSError:
-            in_place = True
-    if in_place:
+        with suppress(OSError):
+            temporary = new_file_beside(target)  # as an open() would create it: the umask applies
+    if temporary is None:
         yield output
         return
-    try:
+    with moved_onto(temporary, target):
         if target.exists():
             os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
         yield str(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        with suppress(OSError):  # the error that stopped the writing is the one to report
-            temporary.unlink(missing_ok=True)
-        raise
 
 
 def write_failure(output: str, exc: OSError) -> OutputError:
