@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 
 import numpy as np
 import pandas as pd
@@ -11,6 +13,7 @@ import pytest
 
 from complaintmine import CorpusError, InputError
 from complaintmine.corpus.dedup import shingles
+from complaintmine.io.tables import read_table
 from complaintmine.labels import ISSUE_LABELS, OTHER, TARGETS
 from complaintmine.retrain.compare import compare_models
 from complaintmine.retrain.sheets import SHEET_COLUMNS, read_label_sheets, write_sheet
@@ -291,3 +294,42 @@ def test_compare_lists_the_texts_the_two_models_decide_differently():
     assert (first["labels_a"], first["labels_b"]) == ("other", first["labels"]) and first["text"] == corpus.texts[1]
     assert f"decide {len(positives)} of the 12 texts differently" in result.format_table()
     assert compare_models(perfect, perfect, corpus, n_boot=20).disagreements == []
+
+
+def _small_sheet(label: str) -> pd.DataFrame:
+    return pd.DataFrame({name: ["a"] if name == "id" else [label] for name in SHEET_COLUMNS})
+
+
+@pytest.mark.parametrize("interruption", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_an_xlsx_sheet_whose_write_fails_midway_leaves_the_earlier_sheet_and_nothing_beside_it(
+    tmp_path, monkeypatch, interruption
+):
+    """A full disk or Ctrl-C while the workbook is saved: the sheet already under the name (perhaps half labelled)
+    is as it was, and no hidden temporary file is left in the folder."""
+    import openpyxl
+
+    target = tmp_path / "to_label.xlsx"
+    write_sheet(_small_sheet("yesterday"), target)
+    earlier = target.read_bytes()
+
+    def half_saved(self, handle):
+        handle.write(b"PK\x03\x04 half a workbook")
+        raise interruption
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", half_saved)
+    with pytest.raises(type(interruption)):
+        write_sheet(_small_sheet("today"), target)
+    assert target.read_bytes() == earlier
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_an_xlsx_sheet_written_over_another_keeps_its_mode_and_links(tmp_path):
+    real = tmp_path / "real.xlsx"
+    write_sheet(_small_sheet("yesterday"), real)
+    real.chmod(0o640)
+    link = tmp_path / "to_label.xlsx"
+    link.symlink_to(real.name)
+    write_sheet(_small_sheet("today"), link)
+    assert link.is_symlink() and read_table(str(real))["labels"].tolist() == ["today"]
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["real.xlsx", "to_label.xlsx"]

@@ -23,6 +23,7 @@ from ..corpus.labelled import LABELLED_SUFFIXES
 from ..corpus.labelled import read_labelled as read_label_sheets
 from ..errors import InputError
 from ..io.formulas import escape
+from ..io.output_place import replaced_when_done
 from ..io.tables import write_table
 
 SHEET_COLUMNS = ("id", "text", "model_labels", "model_presale", "why", "labels", "presale", "note")
@@ -31,11 +32,18 @@ __all__ = ["CHINESE_NAMES", "SHEET_COLUMNS", "SHEET_SUFFIXES", "read_label_sheet
 
 
 def write_sheet(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a labelling sheet; ``.xlsx`` gets a workbook with wide text cells, anything else goes to write_table."""
+    """Write a labelling sheet; ``.xlsx`` gets a workbook with wide text cells, anything else goes to write_table.
+
+    Either way it is written beside ``path`` and renamed onto it when complete (io/output_place.py): a sheet
+    already there, perhaps half labelled, is never left half overwritten by a write that fails or is stopped."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         try:
-            with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            with (
+                replaced_when_done(str(path)) as temporary,
+                open(temporary, "wb") as handle,  # a handle: pandas refuses a .tmp name for openpyxl
+                pd.ExcelWriter(handle, engine="openpyxl") as writer,
+            ):
                 frame.to_excel(writer, index=False, sheet_name="to_label")
                 sheet = writer.sheets["to_label"]
                 for letter, width in zip("ABCDEFGH", (10, 80, 24, 8, 28, 24, 8, 24)):
