@@ -472,18 +472,39 @@ def test_an_output_suffix_that_is_not_what_the_dask_engine_writes_is_refused(tmp
     assert not (tmp_path / name).exists()
 
 
-def test_a_partition_whose_write_fails_leaves_no_hidden_file(tmp_path, monkeypatch):
-    """A worker that fails mid-write (a full disk) leaves neither a part file nor its hidden temporary one."""
+@pytest.mark.parametrize("stop", ["disk full while writing", "Ctrl-C after the writer finished"])
+def test_a_partition_whose_write_fails_leaves_no_hidden_file(tmp_path, monkeypatch, stop):
+    """A worker that fails mid-write (a full disk), or is stopped once its temporary file is complete, leaves
+    neither a part file nor a hidden temporary one, nor the writer's own files beside it."""
     from complaintmine.scoring.dask import outputs
 
     def disk_full(self, rows):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(outputs.OutputWriter, "write", disk_full)
+    finish = outputs.OutputWriter.finish
+
+    def interrupted(self):
+        finish(self)
+        raise KeyboardInterrupt
+
+    if stop == "disk full while writing":
+        monkeypatch.setattr(outputs.OutputWriter, "write", disk_full)
+    else:
+        monkeypatch.setattr(outputs.OutputWriter, "finish", interrupted)
     frame = pd.DataFrame({"id": ["007"], "labels": ["other"], "error": [""]})
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OSError if stop == "disk full while writing" else KeyboardInterrupt):
         outputs._write_partition(frame, str(tmp_path), "csv", 5, partition_info={"number": 0})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_retried_partition_replaces_its_own_part_file(tmp_path):
+    from complaintmine.scoring.dask import outputs
+
+    for labels in ("other", "price_hike"):
+        frame = pd.DataFrame({"id": ["007"], "labels": [labels], "error": [""]})
+        outputs._write_partition(frame, str(tmp_path), "csv", 5, partition_info={"number": 0})
+    assert [p.name for p in tmp_path.iterdir()] == ["part-00000.csv"]
+    assert read_table(str(tmp_path / "part-00000.csv"))["labels"].tolist() == ["price_hike"]
 
 
 def _raise_input_error(_: int) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 
 from ...errors import InputError, OutputError
+from ...io.output_place import replaced_when_done
 from ...io.rows import Rows
 from ...io.writers import OutputWriter
 from .common import import_dask_dataframe, string_dtype, task_errors
@@ -35,26 +35,28 @@ def _write_partition(
 ) -> pd.DataFrame:
     """Write one scored partition to ``part-<number>.<fmt>`` with the CLI's writer; report its row counts.
 
-    The file is written under a hidden name unique to this attempt and renamed into place, so a reader never
-    sees half a file and a retried partition (after a worker died) simply replaces its own file.
+    The file is written under a hidden name unique to this attempt and renamed into place, as write_table writes
+    (``replaced_when_done``), so a reader never sees half a file and a retried partition (after a worker died)
+    simply replaces its own file.
     """
     if partition_info is None:
         raise ValueError("_write_partition must run under map_partitions, which supplies partition_info")
     number = int(partition_info["number"])
     target = Path(out_dir) / _part_name(number, width, fmt)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     target.parent.mkdir(parents=True, exist_ok=True)
     plain = frame.reset_index(drop=True)
-    writer = OutputWriter(str(temporary), fmt, fingerprint="", metadata=metadata)
+    writer: OutputWriter | None = None
     try:
-        writer.write(Rows.from_pandas(plain))
-        writer.finish()
-        os.replace(temporary, target)
-    except BaseException:  # a failed attempt leaves no hidden file in the output folder: no resume here
-        writer.abandon()
-        for leftover in (writer.partial, writer.state_path, temporary):
-            with suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        with replaced_when_done(str(target)) as temporary:
+            writer = OutputWriter(temporary, fmt, fingerprint="", metadata=metadata)
+            writer.write(Rows.from_pandas(plain))
+            writer.finish()
+    except BaseException:  # nor the writer's own files beside the temporary one: no resume here
+        if writer is not None:
+            writer.abandon()
+            for leftover in (writer.partial, writer.state_path):
+                with suppress(OSError):
+                    leftover.unlink(missing_ok=True)
         raise
     failed = int((plain["error"] != "").sum())
     return pd.DataFrame({"partition": [number], "rows": [len(plain)], "failed": [failed], "file": [target.name]})
