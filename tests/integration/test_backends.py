@@ -235,3 +235,33 @@ def test_an_interrupted_cache_write_leaves_no_temporary_file(backends, tmp_path,
     else:
         jieba_fallback.CompactJieba(lexicon, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cache_file_is_private_whatever_the_umask(backends, tmp_path):
+    """Read back only when nobody else may write it: a file made with the umask (0 here) would be rebuilt forever."""
+    from complaintmine.text.jieba_fallback import CompactJieba, cache_path
+
+    previous = os.umask(0)
+    try:
+        CompactJieba(backends[0].lexicon, tmp_path)
+    finally:
+        os.umask(previous)
+    assert cache_path(tmp_path, backends[0].lexicon).stat().st_mode & 0o077 == 0
+
+
+def test_a_link_planted_under_the_cache_name_is_replaced_not_written_through(backends, tmp_path, monkeypatch):
+    """The cache folder is the shared temporary folder by default: a link another user leaves under the cache's
+    name must not make this user write the dictionary over the file it points at."""
+    from complaintmine.text.jieba_fallback import CompactJieba, cache_path
+
+    lexicon = backends[0].lexicon
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    path = cache_path(tmp_path, lexicon)
+    path.symlink_to(victim)
+    builds = _counting_builds(monkeypatch)
+    CompactJieba(lexicon, tmp_path)
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert not path.is_symlink() and path.stat().st_mode & 0o077 == 0
+    CompactJieba(lexicon, tmp_path)
+    assert builds == [1]  # the file written in its place is read back

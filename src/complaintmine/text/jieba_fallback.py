@@ -19,16 +19,16 @@ that nobody else may write.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..io.output_place import moved_onto, new_file_beside
 
 CACHE_FORMAT = "1"
 
@@ -116,19 +116,24 @@ def _read_cache(path: Path) -> tuple[np.ndarray, np.ndarray, int] | None:
 
 def _write_cache(path: Path, words: np.ndarray, frequencies: np.ndarray, total: int) -> None:
     """Write the arrays under ``path`` atomically (another process may be reading or writing it); a cache that
-    cannot be written is no error. The temporary file is removed however the write ends (also on Ctrl-C)."""
-    temporary = None
+    cannot be written is no error. The temporary file is removed however the write ends (also on Ctrl-C).
+
+    The two steps write_table's ``replaced_when_done`` is made of, not that function itself: the folder is the
+    shared temporary folder by default, where it would go wrong for a file others may have left under the
+    name. It follows a link to write over the file it points at (here the link is replaced), keeps the mode
+    of the file it replaces (here the file is this user's alone from the start: :func:`_read_cache` trusts
+    nothing else) and writes into a FIFO or device in place (here it is replaced, or the write fails)."""
     try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.stem, suffix=".tmp", delete=False) as handle:
-            temporary = handle.name  # readable and writable by this user only
+        temporary = new_file_beside(path, mode=0o600)
+        with moved_onto(temporary, path), open(temporary, "wb", opener=_not_through_a_link) as handle:
             np.savez_compressed(handle, words=words, frequencies=frequencies, total=np.int64(total))
-        os.replace(temporary, path)
-    except BaseException as error:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        if not isinstance(error, OSError):
-            raise
+    except OSError:
+        pass
+
+
+def _not_through_a_link(name: str, flags: int) -> int:
+    """Open the file just made, never a link put in its place since (``O_NOFOLLOW`` where the system has it)."""
+    return os.open(name, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
 
 
 class CompactJieba:
