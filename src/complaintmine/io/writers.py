@@ -4,6 +4,11 @@ An interrupted job never leaves a truncated file under the output name: rows go 
 only a finished job renames it. For CSV, TSV and JSONL a resumable job also keeps ``OUTPUT.progress.json``
 (chunks and bytes done, and a fingerprint of the job), made durable at most once a second and whenever the job
 stops on an error, so ``--resume`` can continue from the last whole chunk recorded.
+
+Not :func:`~.output_place.replaced_when_done`, which writes whole files (tables, sheets, part files): its
+temporary file has a name unique to the call and is removed when the writing fails, so nothing would be left to
+resume. ``OUTPUT.partial`` has a fixed name that ``--resume`` finds, grows chunk by chunk for as long as the job
+runs, and is kept when the job stops (a Parquet one excepted: it cannot be resumed).
 """
 
 from __future__ import annotations
