@@ -188,7 +188,16 @@ def write_model_card(model: Model, directory: str | Path) -> Path:
 
 
 def comparison_table(results: dict[str, Any]) -> str:
-    """Markdown table of experiments/compare.py results: {variant: {"real": metrics, "team": metrics}}."""
+    """Markdown for the card's comparison section (``train --comparison FILE``), from either layout:
+
+    - experiments/compare.py's and contrast_variants.py's: {variant: {"real": metrics, "team": metrics}}, one table
+      ranked by real plus team micro-F1;
+    - experiments/card_comparison.py's: {"experiments": [...]}, the rows of the experiments that chose a design
+      (gated_reader.py, reader_variants.py), which score the held-out pairs too and were judged on the mean of
+      four figures, per seed, so they do not fit the first layout's per-label columns.
+    """
+    if isinstance(results.get("experiments"), list):
+        return _design_tables(results["experiments"])
     lines = [
         "| variant | micro-F1 R | micro-F1 T | "
         + " | ".join(f"{s} R/T" for s in ISSUE_LABELS)
@@ -205,3 +214,34 @@ def comparison_table(results: dict[str, Any]) -> str:
             + f" | {r['presale_accuracy']:.3f}/{t['presale_accuracy']:.3f} |"
         )
     return "\n".join(lines)
+
+
+_DESIGN_FIGURES = ("real", "team", "pairs: complaint", "pairs: non-complaint", "mean of four")
+
+
+def _design_tables(experiments: list[dict[str, Any]]) -> str:
+    """One table per experiment: each row's figures as "seed 0 / seed 1" (as models/README.md shows them), the row
+    the experiment chose in bold with its mark, then the experiment's notes (its rule and verdict). Rows keep the
+    file's order: the rule, not the ranking, chose. KeyError if the chosen row is not among the rows, so that a
+    card never shows such a table with no row marked."""
+    blocks = []
+    for experiment in experiments:
+        rows, chosen = experiment["rows"], experiment["chosen"]
+        if chosen not in rows:
+            raise KeyError(f"the chosen row {chosen!r} is not among the rows of {experiment['title']!r}")
+        lines = [
+            experiment["title"],
+            "",
+            "| variant | seeds | real micro-F1 | team micro-F1 | held-out pairs: complaint "
+            "| held-out pairs: non-complaint | mean of four |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, seeds in rows.items():
+            label = f"**{name}** ({experiment['mark']})" if name == chosen else name
+            cells = [" / ".join(seed.removeprefix("seed ") for seed in seeds)]
+            cells += [" / ".join(f"{figures[key]:.3f}" for figures in seeds.values()) for key in _DESIGN_FIGURES]
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        for note in experiment.get("notes", []):
+            lines += ["", note]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

@@ -1,0 +1,95 @@
+"""The model card's comparison section (model_card.comparison_table) on small, hand-made results of both layouts."""
+
+import pytest
+
+from complaintmine.labels import ISSUE_LABELS
+from complaintmine.model.model_card import comparison_table
+
+_HEAD = (
+    "| variant | seeds | real micro-F1 | team micro-F1 | held-out pairs: complaint | held-out pairs: non-complaint "
+    "| mean of four |"
+)
+
+
+def _figures(real: float, team: float, complaint: float, non_complaint: float) -> dict[str, float]:
+    mean = (real + team + complaint + non_complaint) / 4
+    return {
+        "real": real,
+        "team": team,
+        "pairs: complaint": complaint,
+        "pairs: non-complaint": non_complaint,
+        "mean of four": mean,
+    }
+
+
+def _design_rows() -> dict:
+    """Two experiments in the layout experiments/card_comparison.py writes: rows of {seed: figures}, one chosen."""
+    return {
+        "experiments": [
+            {
+                "title": "**first.py**: the base design against a blend.",
+                "rows": {
+                    "base": {"seed 0": _figures(0.7, 0.8, 0.9, 0.8), "seed 1": _figures(0.71, 0.81, 0.91, 0.81)},
+                    "blend": {"seed 0": _figures(0.75, 0.85, 0.95, 0.85), "seed 1": _figures(0.76, 0.86, 0.96, 0.86)},
+                },
+                "chosen": "blend",
+                "mark": "chosen for 1.0",
+                "notes": ["Rule: the highest mean of four wins."],
+            },
+            {
+                "title": "**second.py**: variants of the blend.",
+                "rows": {
+                    "blend": {"seed 0": _figures(0.75, 0.85, 0.95, 0.85)},
+                    "longer": {"seed 0": _figures(0.8, 0.9, 0.95, 0.85)},
+                },
+                "chosen": "longer",
+                "mark": "shipped in 2.0",
+                "notes": [],
+            },
+        ]
+    }
+
+
+def test_the_comparison_section_shows_each_experiments_rows_by_seed_with_the_chosen_row_marked():
+    table = comparison_table(_design_rows())
+    lines = table.splitlines()
+    assert lines[0] == "**first.py**: the base design against a blend."
+    assert lines.count(_HEAD) == 2  # one table per experiment
+    assert "| base | 0 / 1 | 0.700 / 0.710 | 0.800 / 0.810 | 0.900 / 0.910 | 0.800 / 0.810 | 0.800 / 0.810 |" in lines
+    assert (
+        "| **blend** (chosen for 1.0) | 0 / 1 | 0.750 / 0.760 | 0.850 / 0.860 | 0.950 / 0.960 | 0.850 / 0.860 "
+        "| 0.850 / 0.860 |" in lines
+    )
+    assert "| blend | 0 | 0.750 | 0.850 | 0.950 | 0.850 | 0.850 |" in lines  # one seed: one figure, not marked
+    assert "| **longer** (shipped in 2.0) | 0 | 0.800 | 0.900 | 0.950 | 0.850 | 0.875 |" in lines
+    assert "Rule: the highest mean of four wins." in lines
+    assert lines.index("**second.py**: variants of the blend.") > lines.index("Rule: the highest mean of four wins.")
+    assert sum("**" in line and line.startswith("|") for line in lines) == 2  # only the chosen rows are marked
+
+
+def test_a_chosen_row_the_experiment_does_not_hold_is_refused():
+    """``train --comparison`` turns a KeyError into 'not a comparison.json': a mark that names no row must not
+    silently leave the card without one."""
+    results = _design_rows()
+    results["experiments"][1]["chosen"] = "reader 9 epochs"
+    with pytest.raises(KeyError, match="reader 9 epochs"):
+        comparison_table(results)
+
+
+def _metrics(micro: float) -> dict:
+    labels = {label: {"f1": micro} for label in ISSUE_LABELS}
+    return {"labels": labels, "micro_f1": micro, "presale_accuracy": 0.99}
+
+
+def test_the_variant_layout_of_compare_py_still_renders_ranked_by_real_plus_team():
+    """experiments/compare.py's and contrast_variants.py's layout: {variant: {"real": metrics, "team": metrics}}."""
+    table = comparison_table(
+        {
+            "worse": {"real": _metrics(0.70), "team": _metrics(0.80)},
+            "better": {"real": _metrics(0.75), "team": _metrics(0.85)},
+        }
+    )
+    lines = table.splitlines()
+    assert lines[0].startswith("| variant | micro-F1 R | micro-F1 T | price_hike R/T |")
+    assert lines[2].startswith("| better | 0.750 | 0.850 | 0.75/0.85 |") and lines[2].endswith("| 0.990/0.990 |")
+    assert lines[3].startswith("| worse | 0.700 | 0.800 |")
