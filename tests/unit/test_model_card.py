@@ -76,6 +76,12 @@ def test_a_chosen_row_the_experiment_does_not_hold_is_refused():
         comparison_table(results)
 
 
+def test_figures_read_as_models_readme_rounds_them_half_up_from_the_recorded_four_digits():
+    results = _design_rows()
+    results["experiments"][1]["rows"]["longer"]["seed 0"]["pairs: complaint"] = 0.9065
+    assert "| **longer** (shipped in 2.0) | 0 | 0.800 | 0.900 | 0.907 | 0.850 | 0.875 |" in comparison_table(results)
+
+
 def _metrics(micro: float) -> dict:
     labels = {label: {"f1": micro} for label in ISSUE_LABELS}
     return {"labels": labels, "micro_f1": micro, "presale_accuracy": 0.99}

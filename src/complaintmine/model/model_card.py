@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -239,9 +240,15 @@ def _design_tables(experiments: list[dict[str, Any]]) -> str:
         for name, seeds in rows.items():
             label = f"**{name}** ({experiment['mark']})" if name == chosen else name
             cells = [" / ".join(seed.removeprefix("seed ") for seed in seeds)]
-            cells += [" / ".join(f"{figures[key]:.3f}" for figures in seeds.values()) for key in _DESIGN_FIGURES]
+            cells += [" / ".join(_half_up(figures[key]) for figures in seeds.values()) for key in _DESIGN_FIGURES]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
         for note in experiment.get("notes", []):
             lines += ["", note]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _half_up(value: float) -> str:
+    """Three decimals, rounded half up from the decimal the rows file records, as models/README.md's tables show
+    the same rows: 0.9065 reads 0.907 (the float nearest 0.9065 lies just below it, so ``:.3f`` prints 0.906)."""
+    return str(Decimal(repr(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
