@@ -39,7 +39,7 @@ def train_cli(
         typer.Option(
             "--comparison",
             metavar="FILE",
-            help="Results of experiments/compare.py (comparison.json) to include in the model card.",
+            help="A comparison to show in the model card: results of experiments/compare.py (comparison.json), or the rows experiments/card_comparison.py gathers (card_comparison.json, the default model's).",
         ),
     ] = None,
     base: Annotated[
