@@ -1,9 +1,15 @@
 """The model card's comparison section (model_card.comparison_table) on small, hand-made results of both layouts."""
 
+import importlib.util
+import json
+
 import pytest
 
 from complaintmine.labels import ISSUE_LABELS
+from complaintmine.model.defaults import DEFAULT_MODEL_NAME
 from complaintmine.model.model_card import comparison_table
+
+from ..conftest import ROOT
 
 _HEAD = (
     "| variant | seeds | real micro-F1 | team micro-F1 | held-out pairs: complaint | held-out pairs: non-complaint "
@@ -99,3 +105,30 @@ def test_the_variant_layout_of_compare_py_still_renders_ranked_by_real_plus_team
     assert lines[0].startswith("| variant | micro-F1 R | micro-F1 T | price_hike R/T |")
     assert lines[2].startswith("| better | 0.750 | 0.850 | 0.75/0.85 |") and lines[2].endswith("| 0.990/0.990 |")
     assert lines[3].startswith("| worse | 0.700 | 0.800 |")
+
+
+def test_the_default_models_card_shows_the_rows_that_chose_its_design():
+    """The shipped card's comparison section is models/card_comparison.json's table, which is what
+    experiments/card_comparison.py gathers from the two rows files; the manifest holds the same table (a card
+    re-rendered from it keeps it), and both READMEs' rebuild commands pass that file, so a rebuild does too."""
+    spec = importlib.util.spec_from_file_location(
+        "card_comparison_for_test", ROOT / "experiments" / "card_comparison.py"
+    )
+    assert spec is not None and spec.loader is not None
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    committed = json.loads(builder.OUT.read_text(encoding="utf-8"))
+    assert builder.build() == committed
+    table = comparison_table(committed)
+    model = ROOT / "models" / DEFAULT_MODEL_NAME
+    card = (model / "README.md").read_text(encoding="utf-8")
+    section = card.split("## Model comparison (cross-validation on the training split)\n\n", 1)[1].split("\n\n## ", 1)[
+        0
+    ]
+    assert section == table
+    assert json.loads((model / "model.json").read_text(encoding="utf-8"))["comparison"] == table
+    assert "| **reader 8 epochs** (chosen: 0.8.0's design, this model's) | 0 / 1 |" in table
+    for readme in (ROOT / "README.md", ROOT / "models" / "README.md"):
+        text = readme.read_text(encoding="utf-8")
+        assert "--comparison models/card_comparison.json --force" in text, readme
+        assert "--comparison models/contrast_variants.json --force" not in text, readme
