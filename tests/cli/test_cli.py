@@ -176,9 +176,13 @@ def test_train_then_evaluate_writes_model_card_and_json(tmp_path):
     model_dir = tmp_path / "m"
     config = tmp_path / "c.json"
     config.write_text(json.dumps({"min_df": 1, "cv": 2, "name": "tiny"}), encoding="utf-8")
-    result = run("train", DATA / "tiny_corpus.csv", "-o", model_dir, "--config", config)
+    comparison = ROOT / "models" / "card_comparison.json"  # the default model's: the rows that chose its design
+    result = run("train", DATA / "tiny_corpus.csv", "-o", model_dir, "--config", config, "--comparison", comparison)
     assert result.returncode == 0, result.stderr
     assert (model_dir / "model.json").exists() and (model_dir / "README.md").exists()
+    card = (model_dir / "README.md").read_text(encoding="utf-8")
+    assert "## Model comparison (cross-validation on the training split)\n\nThese rows chose the design" in card
+    assert "| **reader 8 epochs** (chosen: 0.8.0's design, this model's) | 0 / 1 |" in card
     assert "test_user: micro-F1" in result.stderr
     result = run("evaluate", model_dir, DATA / "tiny_corpus.csv", "--split", "test", "--json", tmp_path / "m.json")
     assert result.returncode == 0, result.stderr
