@@ -74,7 +74,7 @@ def test_the_comparison_section_shows_each_experiments_rows_by_seed_with_the_cho
 
 
 def test_a_chosen_row_the_experiment_does_not_hold_is_refused():
-    """``train --comparison`` turns a KeyError into 'not a comparison.json': a mark that names no row must not
+    """``train --comparison`` turns a KeyError into 'not a comparison file': a mark that names no row must not
     silently leave the card without one."""
     results = _design_rows()
     results["experiments"][1]["chosen"] = "reader 9 epochs"

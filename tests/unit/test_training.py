@@ -123,3 +123,18 @@ def test_a_folder_named_with_a_time_gets_no_version_from_it():
 
     assert name_from_directory("models/shop-zh-1.2") == ("shop-zh", "1.2")
     assert name_from_directory("models/candidate-20261207-021500") == ("candidate-20261207-021500", "0.1.0")
+
+
+@pytest.mark.parametrize("given", ["reader_variants.json", "gated_reader.json", "no such file.json"])
+def test_a_comparison_the_card_cannot_show_is_refused_before_training(tmp_path, given):
+    """An experiment's own rows file given for card_comparison.json (one crashed on a string, after training),
+    or a missing file: refused before the minutes of training, with nothing written."""
+    from complaintmine.model.training import train_to_directory
+
+    def progress(message: str) -> None:
+        raise AssertionError(f"training started: {message}")
+
+    output = tmp_path / "m"
+    with pytest.raises(cm.TrainingError, match="not a comparison file for the model card"):
+        train_to_directory(DATA / "tiny_corpus.csv", output, comparison=ROOT / "models" / given, progress=progress)
+    assert not output.exists()

@@ -337,16 +337,17 @@ def train_to_directory(
     force: bool = False,
 ) -> Model:
     """``complaintmine train``: load a corpus (directory or labelled file), train and report on it, and write the
-    model directory with its model card (and the comparison table of ``experiments/compare.py`` when given).
+    model directory with its model card (and, when given, a comparison table: model_card.comparison_table).
 
-    An existing model directory (or a folder that is not empty) is refused before any training unless ``force``.
+    An existing model directory (or a folder that is not empty) is refused before any training unless ``force``,
+    and so is a comparison file that does not render: the default model trains for minutes.
     """
     from ..corpus.load import load_corpus
     from .artifact import check_model_target, save_model
     from .contrast import CONTRAST_FILE, contrast_report, load_contrast_set
-    from .model_card import comparison_table
 
     check_model_target(output, force)
+    table = None if comparison is None else _comparison(Path(comparison))
     corpus = load_corpus(data, shared, derived=(config or TrainConfig()).derived_weight > 0)
     for note in corpus.notes:
         if progress:
@@ -358,11 +359,19 @@ def train_to_directory(
             progress(f"scoring the contrast set {contrast_path}")
         report = contrast_report(trained, load_contrast_set(contrast_path))
         trained.manifest["contrast"] = {key: value for key, value in report.items() if key != "errors"}
-    if comparison is not None:
-        try:
-            table = comparison_table(json.loads(Path(comparison).read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError, KeyError) as exc:
-            raise TrainingError(f"{comparison}: not a comparison.json from the model comparison ({exc})") from None
+    if table is not None:
         trained.manifest["comparison"] = table
     save_model(trained, output, force=force)  # with its model card
     return trained
+
+
+def _comparison(path: Path) -> str:
+    """The card's comparison table from ``path`` (model_card.comparison_table's layouts); TrainingError if it cannot
+    be read or rendered. A file of another shape fails on a missing key or on a value of the wrong type (one of the
+    experiments' own rows files given instead of card_comparison.json, say)."""
+    from .model_card import comparison_table
+
+    try:
+        return comparison_table(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise TrainingError(f"{path}: not a comparison file for the model card ({exc})") from None
