@@ -51,8 +51,10 @@ class CorpusReport:
         return not self.problems
 
 
-def _check_rows(path: Path, frame: pd.DataFrame, problems: list[str], splits: tuple[str, ...] = SPLITS) -> None:
-    for number, (labels, presale, split) in enumerate(zip(frame["labels"], frame["presale"], frame["split"]), 2):
+def _check_rows(
+    path: Path, frame: pd.DataFrame, lines: list[int], problems: list[str], splits: tuple[str, ...] = SPLITS
+) -> None:
+    for number, labels, presale, split in zip(lines, frame["labels"], frame["presale"], frame["split"]):
         try:
             parse_labels(labels)
         except ValueError as exc:
@@ -63,11 +65,12 @@ def _check_rows(path: Path, frame: pd.DataFrame, problems: list[str], splits: tu
             problems.append(f"{path}:{number}: split must be one of {splits}, got {split!r}")
 
 
-def _duplicates(path: Path, values: pd.Series, what: str, problems: list[str]) -> None:
+def _duplicates(path: Path, values: pd.Series, lines: list[int], what: str, problems: list[str]) -> None:
+    """``values`` is a column of a file as read, so its index is the row's position."""
     dup = values[values.duplicated(keep=False)]
     for _value, rows in list(dup.groupby(dup).groups.items())[:MAX_LISTED]:
-        lines = ", ".join(str(i + 2) for i in rows)
-        problems.append(f"{path}: duplicate {what} on lines {lines}")
+        listed = ", ".join(str(lines[i]) for i in rows)
+        problems.append(f"{path}: duplicate {what} on lines {listed}")
 
 
 def check_corpus(
@@ -78,16 +81,18 @@ def check_corpus(
     say = progress or (lambda _message: None)
     problems: list[str] = []
     notes: list[str] = []
-    team = read_corpus_file(directory / TEAM_FILE)
-    _check_rows(directory / TEAM_FILE, team, problems)
-    _duplicates(directory / TEAM_FILE, team["id"], "id", problems)
-    for number, text in enumerate(team["text"], 2):
+    team, team_lines = read_corpus_file(directory / TEAM_FILE)
+    _check_rows(directory / TEAM_FILE, team, team_lines, problems)
+    _duplicates(directory / TEAM_FILE, team["id"], team_lines, "id", problems)
+    for number, text in zip(team_lines, team["text"]):
         if not 5 <= len(text) <= 400:
             problems.append(f"{directory / TEAM_FILE}:{number}: text length {len(text)} outside 5..400")
     say("checking team-written texts for shared 10-character phrases")
     overlaps = shared_phrases(team["text"].tolist(), length=10)
     for a, b, phrase in overlaps[:MAX_LISTED]:
-        problems.append(f"{directory / TEAM_FILE}: lines {a + 2} and {b + 2} share the phrase {phrase!r}")
+        problems.append(
+            f"{directory / TEAM_FILE}: lines {team_lines[a]} and {team_lines[b]} share the phrase {phrase!r}"
+        )
     if len(overlaps) > MAX_LISTED:
         problems.append(f"{directory / TEAM_FILE}: {len(overlaps) - MAX_LISTED} more shared phrases")
 
@@ -99,29 +104,28 @@ def check_corpus(
         path = directory / name
         if not path.exists():
             continue
-        extra = read_corpus_file(path)
-        _check_rows(path, extra, problems, allowed)
-        _duplicates(path, extra["id"], "id", problems)
-        _duplicates(path, extra["text"], "text", problems)
+        extra, lines = read_corpus_file(path)
+        _check_rows(path, extra, lines, problems, allowed)
+        _duplicates(path, extra["id"], lines, "id", problems)
+        _duplicates(path, extra["text"], lines, "text", problems)
         texts += extra["text"].tolist()
         splits += extra["split"].tolist()
         keys += [f"{origin} {tid}" for tid in extra["id"]]
         frames.append(extra.assign(origin=origin))
     real_path = directory / REAL_FILE
     if real_path.exists():
-        real = read_corpus_file(real_path)
-        _check_rows(real_path, real, problems)
-        _duplicates(real_path, real["source"] + ":" + real["source_id"], "source/source_id", problems)
-        _duplicates(real_path, real["text_sha1"], "text_sha1", problems)
+        real, real_lines = read_corpus_file(real_path)
+        _check_rows(real_path, real, real_lines, problems)
+        _duplicates(real_path, real["source"] + ":" + real["source_id"], real_lines, "source/source_id", problems)
+        _duplicates(real_path, real["text_sha1"], real_lines, "text_sha1", problems)
         shared = Path(shared_dir) if shared_dir else default_shared_dir(directory)
         say(f"reading {shared / SHARED_POOL}")
         pool = read_shared_pool(shared)
         if pool is None:
             notes.append(f"{shared / SHARED_POOL} not found: hashes and real-text leakage not checked")
         else:
-            for number, (source, source_id, digest) in enumerate(
-                zip(real["source"], real["source_id"], real["text_sha1"]), 2
-            ):
+            rows = zip(real_lines, real["source"], real["source_id"], real["text_sha1"], real["split"])
+            for number, source, source_id, digest, split in rows:
                 text = pool.get((source, source_id))
                 if text is None:
                     problems.append(f"{real_path}:{number}: {source} {source_id} is not in {shared / SHARED_POOL}")
@@ -129,9 +133,9 @@ def check_corpus(
                     problems.append(f"{real_path}:{number}: text hash mismatch for {source} {source_id}")
                 else:
                     texts.append(text)
-                    splits.append(real["split"].iloc[number - 2])
+                    splits.append(split)
                     keys.append(f"real {source}:{source_id}")
-            _check_evidence(directory, real, pool, problems)
+            _check_evidence(directory, real, real_lines, pool, problems)
         frames.append(real.assign(origin="real"))
     if (directory / CONTRAST_FILE).exists():
         say("checking the contrast set for 12-character phrases shared with training texts")
@@ -151,7 +155,9 @@ def check_corpus(
     return CorpusReport(_counts(pd.concat(frames, ignore_index=True)), problems, notes)
 
 
-def _check_evidence(directory: Path, real: pd.DataFrame, pool: dict[tuple[str, str], str], problems: list[str]) -> None:
+def _check_evidence(
+    directory: Path, real: pd.DataFrame, lines: list[int], pool: dict[tuple[str, str], str], problems: list[str]
+) -> None:
     """The evidence spans (corpus/evidence.py) point into labelled real training texts, as load_corpus reads them.
     Where the labels themselves are bad, the row checks have said so and the spans are not checked."""
     path = directory / EVIDENCE_FILE
@@ -160,7 +166,8 @@ def _check_evidence(directory: Path, real: pd.DataFrame, pool: dict[tuple[str, s
     try:
         texts = [pool.get(key, "") for key in zip(real["source"], real["source_id"])]
         rows = real if "proposer" in real else real.assign(proposer="")  # provenance only; not needed here
-        derived_rows(real_corpus_frame(directory / REAL_FILE, rows, texts), read_corpus_file(path), str(path))
+        evidence, evidence_lines = read_corpus_file(path)
+        derived_rows(real_corpus_frame(directory / REAL_FILE, rows, lines, texts), evidence, str(path), evidence_lines)
     except CorpusError as exc:
         if not str(exc).startswith(str(directory / REAL_FILE)):
             problems.append(str(exc))

@@ -71,16 +71,21 @@ def _disjoint(spans: list[tuple[int, int]], cover: list[tuple[int, int]]) -> boo
     return all(e <= cs or s >= ce for s, e in spans for cs, ce in cover)
 
 
-def derived_rows(real: pd.DataFrame, evidence: pd.DataFrame, path: str = EVIDENCE_FILE) -> pd.DataFrame:
+def derived_rows(
+    real: pd.DataFrame, evidence: pd.DataFrame, path: str = EVIDENCE_FILE, lines: list[int] | None = None
+) -> pd.DataFrame:
     """The evidence and remainder rows of the real training texts in ``real`` (corpus columns, keys
-    ``real:<source>:<source_id>``) that ``evidence`` marks; exact duplicates of any corpus text are left out."""
+    ``real:<source>:<source_id>``) that ``evidence`` marks; exact duplicates of any corpus text are left out.
+    A bad evidence row is named by ``path`` and the line it starts on: ``lines`` as ``read_corpus_file`` gives
+    them, or, for a frame not read from a file, its row number after a header line."""
     by_key: dict[str, dict[str, list[tuple[int, int]]]] = {}
     text_of: dict[str, str] = dict(zip(real["key"].astype(str), real["text"].astype(str)))
     labels_of: dict[str, str] = dict(zip(real["key"].astype(str), real["labels"].astype(str)))
     split_of: dict[str, str] = dict(zip(real["key"].astype(str), real["split"].astype(str)))
-    lines: dict[tuple[str, str], int] = {}
+    first_at: dict[tuple[str, str], int] = {}  # the line of each (key, label)'s evidence row
     columns = [evidence[name].astype(str) for name in EVIDENCE_COLUMNS]
-    for number, (source, source_id, digest, label, cell) in enumerate(zip(*columns), 2):
+    numbers = lines if lines is not None else list(range(2, len(evidence) + 2))
+    for number, source, source_id, digest, label, cell in zip(numbers, *columns):
         key = f"real:{source}:{source_id}"
         where = f"{path}:{number}"
         if key not in text_of:
@@ -95,9 +100,9 @@ def derived_rows(real: pd.DataFrame, evidence: pd.DataFrame, path: str = EVIDENC
             raise CorpusError(f"{where}: {key} is a {split_of[key]} text; evidence is marked on training texts only")
         if label in by_key.get(key, {}):
             raise CorpusError(
-                f"{where}: a second evidence row for {key} {label} (the first is at line {lines[key, label]})"
+                f"{where}: a second evidence row for {key} {label} (the first is at line {first_at[key, label]})"
             )
-        lines[key, label] = number
+        first_at[key, label] = number
         by_key.setdefault(key, {})[label] = parse_spans(cell, len(text_of[key]), where)
     rows = []
     seen = set(text_of.values())

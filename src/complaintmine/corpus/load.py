@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,9 +127,9 @@ def _checked_texts(cells: pd.Series) -> pd.Series:
     return cells
 
 
-def _canonical(path: str | Path, frame: pd.DataFrame, label_column: str = "labels") -> pd.Series:
+def _canonical(path: str | Path, frame: pd.DataFrame, lines: list[int], label_column: str = "labels") -> pd.Series:
     canonical = []
-    for number, cell in enumerate(frame[label_column], 2):
+    for number, cell in zip(lines, frame[label_column]):
         try:
             canonical.append(format_labels(parse_labels(cell)))
         except ValueError as exc:
@@ -136,22 +137,46 @@ def _canonical(path: str | Path, frame: pd.DataFrame, label_column: str = "label
     return pd.Series(canonical, index=frame.index, dtype=object)
 
 
-def _presale(path: str | Path, frame: pd.DataFrame) -> pd.Series:
+def _presale(path: str | Path, frame: pd.DataFrame, lines: list[int]) -> pd.Series:
     values = frame["presale"].astype(str).str.strip()
     bad = ~values.isin(["0", "1"])
     if bad.any():
-        number = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        number = lines[int(np.flatnonzero(bad.to_numpy())[0])]
         raise CorpusError(
             f"{path}:{number}: presale must be 0 or 1, got {values[bad].iloc[0]!r}", path=path, line=number
         )
     return values.astype(int)
 
 
-def read_corpus_file(path: Path) -> pd.DataFrame:
-    """One file of a corpus directory, every cell a string (the one reader for loading and checking)."""
+def read_corpus_file(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """One file of a corpus directory, every cell a string (the one reader for loading and checking), and the line
+    each row starts on: what every message about a row names. Counting rows from the header is wrong past a
+    quoted cell holding a line break (a post written in paragraphs) or a blank line.
+
+    pandas reads the cells (two to four times faster than :func:`~complaintmine.io.tables.read_table_lines` on
+    the 10,000-row files, and ``load_corpus`` runs for every training and many tests). Where the file has one
+    physical line per row after the header, as the corpus scripts write it, the lines are counted; otherwise the
+    project's reader, which knows where each row starts, gives them, and is strict: a row it cannot read (too few
+    cells, which pandas pads; a line of spaces, which pandas skips) raises its InputError naming file and line."""
     if not path.exists():
         raise CorpusError(f"{path}: missing from the corpus directory", path=path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    data = path.read_bytes()
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    returns = data.count(b"\r")
+    lone_returns = returns and returns - data.count(b"\r\n")  # an old Mac line end is a line end to csv readers
+    physical = data.count(b"\n") + lone_returns + (not data.endswith((b"\n", b"\r")))
+    if physical == len(frame) + 1:  # the header and each row on a line of its own, no blank line
+        return frame, list(range(2, len(frame) + 2))
+    from ..io.tables import read_table_lines  # here: ``import complaintmine`` does not load the table reader
+
+    _cells, lines = read_table_lines(str(path))
+    if len(lines) != len(frame):
+        raise CorpusError(
+            f"{path}: pandas reads {len(frame)} rows and the project's reader {len(lines)}; "
+            "fix the file's quoting (a quote opened and never closed?)",
+            path=path,
+        )
+    return frame, lines
 
 
 def read_shared_pool(shared_dir: Path) -> dict[tuple[str, str], str] | None:
@@ -169,14 +194,14 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None,
     the rows derived from the evidence spans of real training texts (corpus/evidence.py), which only training
     with a ``derived_weight`` above 0 and the experiments that measure them read."""
     directory = Path(directory)
-    team = read_corpus_file(directory / TEAM_FILE)
+    team, team_lines = read_corpus_file(directory / TEAM_FILE)
     frames = [
         pd.DataFrame(
             {
                 "key": "team:" + team["id"],
                 "text": team["text"],
-                "labels": _canonical(directory / TEAM_FILE, team),
-                "presale": _presale(directory / TEAM_FILE, team),
+                "labels": _canonical(directory / TEAM_FILE, team, team_lines),
+                "presale": _presale(directory / TEAM_FILE, team, team_lines),
                 "split": team["split"],
                 "origin": "team",
                 "kind": team["kind"],
@@ -186,14 +211,14 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None,
     ]
     pairs_path = directory / PAIRS_FILE
     if pairs_path.exists():  # minimal pairs (corpora/README.md); the contrast set is another file, never read here
-        pairs = read_corpus_file(pairs_path)
+        pairs, pair_lines = read_corpus_file(pairs_path)
         frames.append(
             pd.DataFrame(
                 {
                     "key": "pair:" + pairs["id"],
                     "text": pairs["text"],
-                    "labels": _canonical(pairs_path, pairs),
-                    "presale": _presale(pairs_path, pairs),
+                    "labels": _canonical(pairs_path, pairs, pair_lines),
+                    "presale": _presale(pairs_path, pairs, pair_lines),
                     "split": pairs["split"],
                     "origin": "team",
                     "kind": "pair:" + pairs["variant"],
@@ -204,7 +229,7 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None,
     notes = []
     real_path = directory / REAL_FILE
     if real_path.exists():
-        real = read_corpus_file(real_path)
+        real, real_lines = read_corpus_file(real_path)
         shared = Path(shared_dir) if shared_dir else default_shared_dir(directory)
         pool = read_shared_pool(shared)
         if pool is None:
@@ -215,8 +240,8 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None,
             )
         else:
             texts, mismatched = [], []
-            for number, (source, source_id, digest) in enumerate(
-                zip(real["source"], real["source_id"], real["text_sha1"]), 2
+            for number, source, source_id, digest in zip(
+                real_lines, real["source"], real["source_id"], real["text_sha1"]
             ):
                 text = pool.get((source, source_id))
                 if text is None or text_sha1(text) != digest:
@@ -229,20 +254,21 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None,
                     path=real_path,
                     line=mismatched[0],
                 )
-            real_frame = real_corpus_frame(real_path, real, texts)
+            real_frame = real_corpus_frame(real_path, real, real_lines, texts)
             frames += [real_frame, *(_evidence_rows(directory, real_frame) if derived else [])]
     return Corpus(pd.concat(frames, ignore_index=True)[COLUMNS], notes)
 
 
-def real_corpus_frame(path: Path, real: pd.DataFrame, texts: list[str]) -> pd.DataFrame:
-    """``real_labels.csv`` rows joined with their pool ``texts``, as corpus rows (labels canonical; raises
-    CorpusError naming file and line for a bad label or presale cell)."""
+def real_corpus_frame(path: Path, real: pd.DataFrame, lines: list[int], texts: list[str]) -> pd.DataFrame:
+    """``real_labels.csv`` rows (starting on ``lines``, as :func:`read_corpus_file` gives them) joined with their
+    pool ``texts``, as corpus rows (labels canonical; raises CorpusError naming file and line for a bad label or
+    presale cell)."""
     return pd.DataFrame(
         {
             "key": "real:" + real["source"] + ":" + real["source_id"],
             "text": texts,
-            "labels": _canonical(path, real),
-            "presale": _presale(path, real),
+            "labels": _canonical(path, real, lines),
+            "presale": _presale(path, real, lines),
             "split": real["split"],
             "origin": "real",
             "kind": real["proposer"],
@@ -257,7 +283,8 @@ def _evidence_rows(directory: Path, real: pd.DataFrame) -> list[pd.DataFrame]:
     path = directory / EVIDENCE_FILE
     if not path.exists():
         return []
-    derived = derived_rows(real, read_corpus_file(path), str(path))
+    evidence, lines = read_corpus_file(path)
+    derived = derived_rows(real, evidence, str(path), lines)
     linked = real["key"].isin(set(derived["group"]))
     real.loc[linked, "group"] = real.loc[linked, "key"]
     return [derived]

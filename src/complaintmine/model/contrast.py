@@ -37,7 +37,7 @@ def load_contrast_set(path: str | Path) -> pd.DataFrame:
         path = path / CONTRAST_FILE
     if not path.is_file():
         raise CorpusError(f"{path}: no contrast set here")
-    frame = read_corpus_file(path)
+    frame, _lines = read_corpus_file(path)
     missing = [column for column in CONTRAST_COLUMNS if column not in frame.columns]
     if missing:
         raise MissingColumnError(path, missing[0], list(frame.columns))
