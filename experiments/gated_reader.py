@@ -43,6 +43,7 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -69,13 +70,18 @@ EPOCHS = 1 if QUICK else 5
 GATE = 0.1
 ISSUES = len(cm.ISSUE_LABELS)
 PAD, UNKNOWN = 0, 1
+TAGGED = 1 << 20  # softword tags ride on the character ids: id + TAGGED x tag (vocabularies are far smaller)
 
 
 class CharGRU(nn.Module):
-    def __init__(self, vocab: int, dim: int = 128, hidden: int = 128, out: int = len(cm.TARGETS)) -> None:
+    def __init__(
+        self, vocab: int, dim: int = 128, hidden: int = 128, out: int = len(cm.TARGETS), tag_dim: int = 0
+    ) -> None:
         super().__init__()
         self.emb = nn.Embedding(vocab, dim, padding_idx=PAD)
-        self.rnn = nn.GRU(dim, hidden, batch_first=True, bidirectional=True)
+        # reader_guidance.py's "softword tags": each character's place in its word (B, M, E, S), embedded beside it
+        self.tags = nn.Embedding(5, tag_dim, padding_idx=PAD) if tag_dim else None
+        self.rnn = nn.GRU(dim + tag_dim, hidden, batch_first=True, bidirectional=True)
         self.att = nn.Linear(2 * hidden, 1)
         self.drop = nn.Dropout(0.4)
         self.out = nn.Linear(4 * hidden, out)
@@ -84,9 +90,15 @@ class CharGRU(nn.Module):
         return self.read(x)[0]
 
     def read(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """The logits, and the attention weights over the characters (what reader_guidance.py supervises)."""
+        """The logits, and the attention weights over the characters (what reader_guidance.py supervises). With
+        tags, ``x`` holds character ids + 8 x tag (tags 1-4), ids below 8 x 1 never occurring with a tag."""
+        if self.tags is not None:
+            x, tag = x % TAGGED, x // TAGGED
+            embedded = torch.cat([self.emb(x), self.tags(tag)], -1)
+        else:
+            embedded = self.emb(x)
         keep = x > PAD
-        states, _ = self.rnn(self.drop(self.emb(x)))
+        states, _ = self.rnn(self.drop(embedded))
         weights = self.att(states).squeeze(-1).masked_fill(~keep, -1e4).softmax(1)
         attended = (states * weights.unsqueeze(-1)).sum(1)
         maxed = states.masked_fill(~keep.unsqueeze(-1), -1e4).amax(1)
@@ -112,11 +124,13 @@ def reader(
     weights: np.ndarray | None = None,
     evidence: list[np.ndarray | None] | None = None,
     guidance: float = 0.0,
+    tagger: Callable[[str], list[int]] | None = None,
 ) -> np.ndarray:
     """Fit the BiGRU on the training texts; the test texts' probabilities. Options of reader_guidance.py (the
     defaults train exactly as before): ``weights`` per training text (mean 1) scale its loss; ``evidence`` per
     training text, a boolean mask over its prepared characters (None: no evidence), and ``guidance`` > 0 adds
-    ``guidance x -log(attention mass on the evidence)`` for the texts with evidence."""
+    ``guidance x -log(attention mass on the evidence)`` for the texts with evidence; ``tagger`` gives each
+    prepared character's softword tag (1-4), embedded in 16 dimensions beside the character."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     prepared = [prepare(t) for t in train_texts]
@@ -124,11 +138,15 @@ def reader(
     vocab = {ch: i + 2 for i, (ch, n) in enumerate(counts.most_common()) if n >= 2}
 
     def encode(text: str) -> list[int]:
-        return [vocab.get(ch, UNKNOWN) for ch in text] or [UNKNOWN]
+        ids = [vocab.get(ch, UNKNOWN) for ch in text] or [UNKNOWN]
+        if tagger is None:
+            return ids
+        tags = tagger(text) or [4]
+        return [i + TAGGED * t for i, t in zip(ids, tags)]
 
     encoded = [encode(t) for t in prepared]
     lengths = np.array([len(e) for e in encoded])
-    model = CharGRU(len(vocab) + 2)
+    model = CharGRU(len(vocab) + 2, tag_dim=16 if tagger is not None else 0)
     positives = Y.sum(0)
     pos_weight = torch.tensor(np.sqrt(np.minimum((len(Y) - positives) / np.maximum(positives, 1), 10))).float()
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
