@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from complaintmine import CorpusError, InputError
+from complaintmine import CorpusError, InputError, OutputError
 from complaintmine.corpus.dedup import shingles
 from complaintmine.io.tables import read_table
 from complaintmine.labels import ISSUE_LABELS, OTHER, TARGETS
@@ -317,10 +318,36 @@ def test_an_xlsx_sheet_whose_write_fails_midway_leaves_the_earlier_sheet_and_not
         raise interruption
 
     monkeypatch.setattr(openpyxl.Workbook, "save", half_saved)
-    with pytest.raises(type(interruption)):
+    with pytest.raises(OutputError if isinstance(interruption, OSError) else KeyboardInterrupt):
         write_sheet(_small_sheet("today"), target)
     assert target.read_bytes() == earlier
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.parametrize("failure", ["full disk", "no such folder"])
+def test_an_xlsx_sheet_that_cannot_be_written_is_an_output_error_naming_it(tmp_path, monkeypatch, failure):
+    """As a CSV sheet's failure is (write_table): one OutputError naming the sheet, which the CLI says in a line,
+    not an OSError and a traceback; the sheet already there is left as it was."""
+    import openpyxl
+
+    target = tmp_path / "to_label.xlsx"
+    if failure == "full disk":
+        write_sheet(_small_sheet("yesterday"), target)
+
+        def full(self, handle):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(openpyxl.Workbook, "save", full)
+        reason = "no space left on the device"
+    else:
+        target = tmp_path / "missing" / "to_label.xlsx"
+        reason = "cannot write: No such file or directory"
+    earlier = target.read_bytes() if target.exists() else None
+    with pytest.raises(OutputError, match=re.escape(reason)) as raised:
+        write_sheet(_small_sheet("today"), target)
+    assert raised.value.path == str(target)
+    assert (target.read_bytes() if target.exists() else None) == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["to_label.xlsx"] if earlier else [])
 
 
 def test_an_xlsx_sheet_written_over_another_keeps_its_mode_and_links(tmp_path):

@@ -23,7 +23,7 @@ from ..corpus.labelled import LABELLED_SUFFIXES
 from ..corpus.labelled import read_labelled as read_label_sheets
 from ..errors import InputError
 from ..io.formulas import escape
-from ..io.output_place import replaced_when_done
+from ..io.output_place import replaced_when_done, write_failure
 from ..io.tables import write_table
 
 SHEET_COLUMNS = ("id", "text", "model_labels", "model_presale", "why", "labels", "presale", "note")
@@ -35,7 +35,8 @@ def write_sheet(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a labelling sheet; ``.xlsx`` gets a workbook with wide text cells, anything else goes to write_table.
 
     Either way it is written beside ``path`` and renamed onto it when complete (io/output_place.py): a sheet
-    already there, perhaps half labelled, is never left half overwritten by a write that fails or is stopped."""
+    already there, perhaps half labelled, is never left half overwritten by a write that fails or is stopped. A
+    sheet that cannot be written is an OutputError naming ``path``, whatever its format."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         try:
@@ -55,6 +56,8 @@ def write_sheet(frame: pd.DataFrame, path: str | Path) -> Path:
                             cell.data_type = "s"
         except ImportError:
             raise InputError(path, "writing .xlsx needs openpyxl: pip install openpyxl") from None
+        except OSError as exc:  # a full disk, a missing folder: an OutputError naming the sheet, as write_table's
+            raise write_failure(str(path), exc) from None
     else:
         write_table(frame.map(escape), str(path))
     return path
