@@ -32,6 +32,21 @@ def _same_file(a: Path | str, b: Path) -> bool:
         return False
 
 
+def written_file(output: str) -> Path:
+    """The file that writing ``output`` replaces: ``output`` with every link on the way followed (to where the file
+    will be, for a link to a file not made yet), so that a link stays a link and the file it points at is written.
+    The name as given where no link is on the way, so that messages name what was typed."""
+    real = os.path.realpath(output)
+    return Path(output) if real == os.path.abspath(output) else Path(real)
+
+
+def keep_mode(temporary: Path, target: Path) -> None:
+    """Give ``temporary``, about to be moved onto ``target``, the mode bits of ``target`` if it is there: the
+    new file replaces it, and who may read or write the output stays as its owner set it."""
+    with suppress(FileNotFoundError):
+        os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+
+
 def companion_files(output: str) -> tuple[Path, Path]:
     """The files a job writes beside ``output`` while it runs: ``OUTPUT.partial`` (the rows so far, renamed to
     ``OUTPUT`` when the job is complete) and ``OUTPUT.progress.json`` (what ``--resume`` reads; removed at the end)."""
@@ -114,7 +129,7 @@ def replaced_when_done(output: str) -> Iterator[str]:
         regular = stat.S_ISREG(os.stat(output).st_mode)  # follows links: /dev/stdout -> a pipe is not regular
     except OSError:
         regular = True  # not there yet (or not reachable): a new file, whose own errors writing will report
-    target = Path(os.path.realpath(output))
+    target = written_file(output)
     temporary = None
     if regular:
         with suppress(OSError):
@@ -123,8 +138,7 @@ def replaced_when_done(output: str) -> Iterator[str]:
         yield output
         return
     with moved_onto(temporary, target):
-        if target.exists():
-            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+        keep_mode(temporary, target)
         yield str(temporary)
 
 
