@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -216,9 +217,109 @@ def test_a_failure_when_renaming_into_place_is_an_output_error(tmp_path, model, 
         run_job(options(source, out), model=model)
 
 
+# -- a link, or a file already there, as the output: written as write_table writes it -------------------------
+
+
+def linked_output(tmp_path: Path, suffix: str = ".csv") -> tuple[Path, Path]:
+    """``out<suffix>``, a link to ``kept/real<suffix>`` (in another folder, which is where the job's companion
+    files must go: its rename lands there), and that file, not written yet."""
+    (tmp_path / "kept").mkdir()
+    link, real = tmp_path / f"out{suffix}", tmp_path / "kept" / f"real{suffix}"
+    link.symlink_to(Path("kept") / real.name)
+    return link, real
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_linked_output_writes_the_file_it_points_at_and_stays_a_link(tmp_path, model, suffix):
+    source = complaints(tmp_path / "in.csv", rows=25)
+    reference = tmp_path / f"reference{suffix}"
+    run_job(options(source, reference, id_column="id", chunk_rows=10), model=model)
+    link, real = linked_output(tmp_path, suffix)
+    for _ in ("new", "over an earlier one"):
+        run_job(options(source, link, id_column="id", chunk_rows=10), model=model)
+        assert link.is_symlink() and os.readlink(link) == str(Path("kept") / real.name)
+        assert cm.read_table(str(real)).equals(cm.read_table(str(reference)))
+        assert [p.name for p in real.parent.iterdir()] == [real.name]  # no .partial, no .progress.json
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "kept", link.name, reference.name]
+
+
+def test_a_linked_output_of_a_table_job_writes_the_file_it_points_at(tmp_path):
+    source = complaints(tmp_path / "in.csv", rows=5)
+    link, real = linked_output(tmp_path)
+    run_mask_job(str(source), str(link))
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("id,text,error\n0,")
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o600, 0o664], ids=oct)
+def test_an_existing_output_keeps_its_mode(tmp_path, model, mode):
+    source = complaints(tmp_path / "in.csv", rows=5)
+    out = tmp_path / "plain.csv"
+    out.write_text("yesterday's rows\n", encoding="utf-8")
+    out.chmod(mode)
+    run_job(options(source, out, id_column="id"), model=model)
+    assert out.read_text(encoding="utf-8").startswith("id,") and stat.S_IMODE(out.stat().st_mode) == mode
+    link, real = linked_output(tmp_path)
+    real.write_text("yesterday's rows\n", encoding="utf-8")
+    real.chmod(mode)
+    run_mask_job(str(source), str(link))
+    assert link.is_symlink() and stat.S_IMODE(real.stat().st_mode) == mode
+
+
+def test_resume_through_a_linked_output_finishes_the_file_it_points_at(tmp_path, model, monkeypatch):
+    source = complaints(tmp_path / "in.csv", rows=50)
+    reference = tmp_path / "reference.csv"
+    run_job(options(source, reference, id_column="id", chunk_rows=10), model=model)
+    link, real = linked_output(tmp_path)
+    real.write_text("yesterday's rows\n", encoding="utf-8")
+    real.chmod(0o640)
+    monkeypatch.setattr(writers, "CHECKPOINT_SECONDS", 0.0)
+    fail_on_chunk(monkeypatch, 3, OSError(errno.ENOSPC, "No space left on device"))
+    with pytest.raises(OutputError, match="no space left") as raised:
+        run_job(options(source, link, id_column="id", chunk_rows=10), model=model)
+    assert str(link) in str(raised.value)
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "yesterday's rows\n"
+    assert sorted(p.name for p in real.parent.iterdir()) == [
+        real.name,
+        f"{real.name}.partial",
+        f"{real.name}.progress.json",
+    ]
+    monkeypatch.undo()
+    summary = run_job(options(source, link, id_column="id", chunk_rows=10, resume=True), model=model)
+    assert summary.resumed_chunks == 2
+    assert link.is_symlink() and real.read_bytes() == reference.read_bytes()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640 and [p.name for p in real.parent.iterdir()] == [real.name]
+
+
+@pytest.mark.parametrize("companion", [".partial", ".progress.json"])
+def test_an_input_named_like_the_files_a_job_writes_beside_a_linked_outputs_file_is_refused(tmp_path, companion):
+    link, real = linked_output(tmp_path)
+    source = complaints(Path(f"{real}{companion}"))
+    with pytest.raises(OutputError, match=f"which is the input file .*{re.escape(companion)}"):
+        run_job(JobOptions(input=str(source), output=str(link), input_format="csv", model_dir=MISSING_MODEL))
+    assert link.is_symlink() and not real.exists()
+
+
+def test_a_link_into_a_read_only_folder_fails_before_any_work(tmp_path, monkeypatch):
+    # the job writes in the folder of the file the link points at, not in the link's own
+    link, real = linked_output(tmp_path)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != real.parent and real_access(path, mode))
+    with pytest.raises(OutputError, match="permission denied"):
+        run_job(JobOptions(input=str(complaints(tmp_path / "in.csv")), output=str(link), model_dir=MISSING_MODEL))
+
+
 def run_cli(args: list[str], shell_suffix: str = "", **kwargs: Any) -> subprocess.CompletedProcess[str]:
     command = " ".join(f"'{a}'" for a in [*entry_point(), *args]) + shell_suffix
     return subprocess.run(command, shell=True, capture_output=True, text=True, check=False, timeout=120, **kwargs)
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+def test_dev_stdout_on_a_pipe_as_output_is_refused_before_any_work(tmp_path):
+    # its link resolves to /proc/.../pipe:[n], no path at all: what -o names is a pipe, and is told so
+    source = complaints(tmp_path / "in.csv")
+    result = run_cli(["classify", str(source), "--model", MISSING_MODEL, "-o", "/dev/stdout"])  # captured: a pipe
+    assert result.returncode == OutputError.exit_code, result.stderr
+    assert result.stderr.count("\n") == 1 and "not a regular file" in result.stderr
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")

@@ -4,7 +4,9 @@ cannot write, and it must never write over its own input.
 Each failure is an :class:`~complaintmine.errors.OutputError` naming the output; :func:`write_failure` turns
 an ``OSError`` met while writing (a full disk, ``/dev/full``, a closed pipe) into one as well. A whole file
 written at once goes to a temporary file beside it first (:func:`replaced_when_done`), built on the two steps
-every such write in the package shares (:func:`new_file_beside`, :func:`moved_onto`).
+every such write in the package shares (:func:`new_file_beside`, :func:`moved_onto`). It and the batch writer
+(io/writers.py) both write the file a link names (:func:`written_file`) and keep an existing file's mode
+(:func:`keep_mode`).
 """
 
 from __future__ import annotations
@@ -49,19 +51,23 @@ def keep_mode(temporary: Path, target: Path) -> None:
 
 def companion_files(output: str) -> tuple[Path, Path]:
     """The files a job writes beside ``output`` while it runs: ``OUTPUT.partial`` (the rows so far, renamed to
-    ``OUTPUT`` when the job is complete) and ``OUTPUT.progress.json`` (what ``--resume`` reads; removed at the end)."""
-    return Path(f"{output}.partial"), Path(f"{output}.progress.json")
+    ``OUTPUT`` when the job is complete) and ``OUTPUT.progress.json`` (what ``--resume`` reads; removed at the end).
+    Beside the file a link names (:func:`written_file`): on its file system, where the rename is atomic, and found
+    again by a ``--resume`` given the same name."""
+    target = written_file(output)
+    return Path(f"{target}.partial"), Path(f"{target}.progress.json")
 
 
 def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
     """Raise OutputError unless ``output`` (``-`` for standard output) can be written, and neither it nor the
     files the job writes beside it (:func:`companion_files`) is one of ``inputs``: the job would replace, or
-    read back as it writes and then delete, its own input. The folder of ``output`` must be writable."""
+    read back as it writes and then delete, its own input. The folder of ``output`` must be writable (of the
+    file a link there points at: the job writes in that one)."""
     if output == "-":
         if sys.stdout is None:
             raise OutputError(output, "standard output is closed; pass -o FILE")
         return
-    target = Path(output)
+    target = written_file(output)  # a link's folder may take files where the one it points into does not
     partial, progress = companion_files(output)
     for name in inputs:
         shown = "the file on standard input" if name == "-" else f"the input file {name}"
@@ -73,9 +79,10 @@ def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
                     output,
                     f"the job would write {role} to {companion}, which is {shown}. Rename the input or pass another -o",
                 )
-    if target.is_dir():
+    named = Path(output)  # told by the name, links followed: /dev/stdout on a pipe resolves to no path at all
+    if named.is_dir():
         raise OutputError(output, "is a directory; pass a file name with -o")
-    if target.exists() and not target.is_file():
+    if named.exists() and not named.is_file():
         # The job writes OUTPUT.partial and renames it over OUTPUT: that would replace a device node or FIFO.
         raise OutputError(output, "is not a regular file (a device, FIFO or socket); write to standard output instead")
     folder = target.parent
@@ -85,7 +92,7 @@ def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
         raise OutputError(output, f"{folder} is not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(output, f"cannot write in {folder} (permission denied)")
-    if target.exists() and not os.access(target, os.W_OK):
+    if named.exists() and not os.access(named, os.W_OK):
         raise OutputError(output, "exists and is read-only")
 
 
@@ -106,7 +113,8 @@ def moved_onto(temporary: Path, target: Path) -> Iterator[None]:
     """Move ``temporary`` onto ``target`` (``os.replace``: a reader sees the old file or the new one, never half
     of it) when the block ends without an error; remove it when the block or the move raises, and pass that
     error on (Ctrl-C too). ``target`` itself is replaced: a link there becomes the file, the file it pointed at
-    is untouched (:func:`replaced_when_done` resolves links first, to write through them)."""
+    is untouched (:func:`replaced_when_done` and the batch writer resolve links first, :func:`written_file`, to
+    write through them)."""
     try:
         yield
         os.replace(temporary, target)

@@ -8,7 +8,9 @@ stops on an error, so ``--resume`` can continue from the last whole chunk record
 Not :func:`~.output_place.replaced_when_done`, which writes whole files (tables, sheets, part files): its
 temporary file has a name unique to the call and is removed when the writing fails, so nothing would be left to
 resume. ``OUTPUT.partial`` has a fixed name that ``--resume`` finds, grows chunk by chunk for as long as the job
-runs, and is kept when the job stops (a Parquet one excepted: it cannot be resumed).
+runs, and is kept when the job stops (a Parquet one excepted: it cannot be resumed). As there, OUTPUT may be a link:
+the file it points at is written (both companion files beside it) and the link stays; an existing OUTPUT keeps its
+mode.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import IO, Any
 
 from ..errors import InputError
 from .formulas import neutralise_column
-from .output_place import companion_files, write_failure
+from .output_place import companion_files, keep_mode, write_failure, written_file
 from .readers import format_of
 from .rows import Rows
 
@@ -196,7 +198,8 @@ class OutputWriter:
         self.neutralise = not raw_formulas  # CSV/TSV cells that would run as formulas get an apostrophe
         # Parquet files carry this (which model scored them) in their schema; the text formats have no place for it.
         self.metadata = {PARQUET_METADATA_KEY: json.dumps(metadata, sort_keys=True)} if metadata else None
-        self.partial, self.state_path = companion_files(path)
+        self.target = written_file(path)  # resolved once: a link re-pointed while the job runs is not followed
+        self.partial, self.state_path = companion_files(str(self.target))
         self.progress = Progress(fingerprint)
         self._stream = stream
         self._handle: Any = None
@@ -315,7 +318,8 @@ class OutputWriter:
             pq.write_table(pa.table({}).replace_schema_metadata(self.metadata), str(self.partial))
         if self._handle is not None:
             self._handle.close()
-        os.replace(self.partial, self.path)
+        keep_mode(self.partial, self.target)  # an error here or in the rename keeps the partial file for --resume
+        os.replace(self.partial, self.target)
         self.state_path.unlink(missing_ok=True)
 
     def abandon(self) -> None:
