@@ -265,3 +265,27 @@ def test_a_link_planted_under_the_cache_name_is_replaced_not_written_through(bac
     assert not path.is_symlink() and path.stat().st_mode & 0o077 == 0
     CompactJieba(lexicon, tmp_path)
     assert builds == [1]  # the file written in its place is read back
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_planted_under_the_cache_name_is_not_waited_on(backends, tmp_path):
+    """Another user may leave a FIFO under the cache's (predictable) name in the shared temporary folder: reading
+    the cache must not wait for a writer that never comes (a plain open did, for ever); the dictionary is built
+    instead. Run in a child process, so that the old behaviour fails the test instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    from complaintmine.text.jieba_fallback import cache_path
+
+    path = cache_path(tmp_path, backends[0].lexicon)
+    os.mkfifo(path, 0o600)
+    code = (
+        "import sys; from pathlib import Path; from complaintmine.text.jieba_fallback import _read_cache; "
+        "print(_read_cache(Path(sys.argv[1])))"
+    )
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading a FIFO under the cache's name waited for a writer")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None"

@@ -24,6 +24,7 @@ import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import numpy as np
@@ -88,10 +89,15 @@ def cache_path(cache_dir: Path, lexicon: list[tuple[str, int, str | None]]) -> P
 
 def _read_cache(path: Path) -> tuple[np.ndarray, np.ndarray, int] | None:
     """The cached arrays, or None when the file is absent, unreadable, malformed, or could have been written by
-    someone else (not owned by this user, or writable by others)."""
+    someone else (not owned by this user, or writable by others), or is no plain file. Opened without blocking
+    and without following a link: in the shared temporary folder another user may leave a FIFO under the name,
+    whose plain ``open`` would wait for a writer for ever (a review hung a scoring process so)."""
     try:
-        with open(path, "rb") as handle:  # np.load given a path leaves it open when the file is not a zip
-            stat = os.fstat(handle.fileno())
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        with open(path, "rb", opener=lambda name, _flags: os.open(name, flags)) as handle:
+            stat = os.fstat(handle.fileno())  # np.load given a path leaves it open when the file is not a zip
+            if not S_ISREG(stat.st_mode):
+                return None
             if hasattr(os, "getuid") and (stat.st_uid != os.getuid() or stat.st_mode & 0o022):
                 return None
             arrays = np.load(handle, allow_pickle=False)
