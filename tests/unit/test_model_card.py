@@ -88,6 +88,23 @@ def test_figures_read_as_models_readme_rounds_them_half_up_from_the_recorded_fou
     assert "| **longer** (shipped in 2.0) | 0 | 0.800 | 0.900 | 0.907 | 0.850 | 0.875 |" in comparison_table(results)
 
 
+@pytest.mark.parametrize("figure", [None, "0.8", float("nan"), True])
+def test_a_figure_that_is_no_number_is_a_type_error_which_train_refuses(figure):
+    """A null or quoted figure in a hand-edited file raised decimal.InvalidOperation, which ``train --comparison``
+    did not turn into its 'not a comparison file' error (a traceback); NaN rendered as "NaN" on the card."""
+    results = _design_rows()
+    results["experiments"][0]["rows"]["base"]["seed 1"]["real"] = figure
+    with pytest.raises(TypeError, match="a figure must be a finite number"):
+        comparison_table(results)
+
+
+def test_notes_given_as_one_string_are_refused_not_shown_a_character_a_paragraph():
+    results = _design_rows()
+    results["experiments"][0]["notes"] = "Rule: the highest mean of four wins."
+    with pytest.raises(TypeError, match="must be a list of paragraphs"):
+        comparison_table(results)
+
+
 def _metrics(micro: float) -> dict:
     labels = {label: {"f1": micro} for label in ISSUE_LABELS}
     return {"labels": labels, "micro_f1": micro, "presale_accuracy": 0.99}

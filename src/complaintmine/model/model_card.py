@@ -242,7 +242,10 @@ def _design_tables(experiments: list[dict[str, Any]]) -> str:
             cells = [" / ".join(seed.removeprefix("seed ") for seed in seeds)]
             cells += [" / ".join(_half_up(figures[key]) for figures in seeds.values()) for key in _DESIGN_FIGURES]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
-        for note in experiment.get("notes", []):
+        notes = experiment.get("notes", [])
+        if not isinstance(notes, list) or not all(isinstance(note, str) for note in notes):
+            raise TypeError(f"the notes of {experiment['title']!r} must be a list of paragraphs, got {notes!r}")
+        for note in notes:
             lines += ["", note]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
@@ -250,5 +253,8 @@ def _design_tables(experiments: list[dict[str, Any]]) -> str:
 
 def _half_up(value: float) -> str:
     """Three decimals, rounded half up from the decimal the rows file records, as models/README.md's tables show
-    the same rows: 0.9065 reads 0.907 (the float nearest 0.9065 lies just below it, so ``:.3f`` prints 0.906)."""
+    the same rows: 0.9065 reads 0.907 (the float nearest 0.9065 lies just below it, so ``:.3f`` prints 0.906).
+    TypeError for anything but a finite number (a null or a quoted figure in a hand-edited file)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+        raise TypeError(f"a figure must be a finite number, got {value!r}")
     return str(Decimal(repr(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
