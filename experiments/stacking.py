@@ -14,8 +14,9 @@ Variants (cells outside the gate, and presale, keep the shipped probability in a
 - ``thirds``: 0.8.0's design, the mean of the three on gated cells (the base).
 - ``stacked: own three``: per issue label, a logistic regression (C=1) on the logits of the label's three
   probabilities.
-- ``stacked: own three, parts equal``: the same, the fitting cells weighted so that real texts, team texts and
-  pairs weigh the same in all (the figures weigh them so; the cells are mostly pairs).
+- ``stacked: own three, parts equal``: the same, each fitting cell weighted by the inverse of its part's share
+  of all training texts (real 47%, team 9%, pairs 44%). (Corrected after the run: this docstring said the three
+  parts weigh the same in all, which they do not among the gated cells; models/README.md has the review's rerun.)
 - ``stacked: all labels``: per issue label, a logistic regression (C=1) on the logits of all six targets' three
   probabilities (18 inputs): what the other labels' evidence says about this one.
 - ``stacked: trees, all labels``: the same 18 inputs into boosted trees (HistGradientBoosting, 100 rounds,
