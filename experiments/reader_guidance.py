@@ -43,7 +43,6 @@ Each process uses one PyTorch thread (``--threads N`` for more); the three varia
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -68,9 +67,10 @@ def _load(name: str) -> object:
 
 
 _gr = _load("gated_reader")
+_rule = _load("cv_rule")
 figures, ROOT, GATE, ISSUES, MAX_CHARS = _gr.figures, _gr.ROOT, _gr.GATE, _gr.ISSUES, _gr.MAX_CHARS  # type: ignore[attr-defined]
-FOUR = ("real", "team", "pairs: complaint", "pairs: non-complaint")
 BASE = "reader 8 epochs"
+BAR = 0.003
 SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
 EPOCHS = 8
 GUIDANCE = 0.5
@@ -79,27 +79,6 @@ FIRST_THREE = VARIANTS[:3]  # what a run without --variant fits (softword tags c
 ONLY = sys.argv[sys.argv.index("--variant") + 1] if "--variant" in sys.argv else None
 if ONLY is not None and ONLY not in VARIANTS:
     raise SystemExit(f"--variant must be one of {', '.join(VARIANTS)}, not {ONLY!r}")
-
-
-def passes(best: dict[str, float], base: dict[str, float]) -> bool:
-    return best["mean of four"] >= base["mean of four"] + 0.003 and all(best[k] >= base[k] - 0.005 for k in FOUR)
-
-
-def verdict(path: Path) -> None:
-    """The rule on the mean of seeds 0 and 1, for each variant ``path`` holds on both, against 0.8.0's design."""
-    recorded = json.loads(path.read_text("utf-8"))
-    both = [n for n, r in recorded.items() if isinstance(r, dict) and all(f"seed {k}" in r for k in (0, 1))]
-    means = {n: {k: (recorded[n]["seed 0"][k] + recorded[n]["seed 1"][k]) / 2 for k in FOUR} for n in both}
-    for row in means.values():
-        row["mean of four"] = float(np.mean([row[k] for k in FOUR]))
-    out: dict[str, object] = {n: {k: round(v, 4) for k, v in row.items()} for n, row in means.items()}
-    for name in both:
-        if name != BASE:
-            text = "preferred over 0.8.0" if passes(means[name], means[BASE]) else "not preferred"
-            out[f"rule: {name}"] = text
-            print(f"rule (mean of seeds 0 and 1): {name!r} {text}")
-    recorded["mean of seeds 0 and 1"] = out
-    path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def evidence_marks(frame: pd.DataFrame) -> list[np.ndarray | None]:
@@ -215,23 +194,17 @@ def main() -> None:
         return np.where(gated, (linear + forest + reader) / 3, shipped)
 
     P = {BASE: thirds(r8), **{name: thirds(p) for name, p in new.items()}}
-    rows = {name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()}
-    for name, row in rows.items():
-        row["mean of four"] = round(float(np.mean([row[k] for k in FOUR])), 4)
-        print(f"{name}: {json.dumps(row, ensure_ascii=False)}")
-    best = max((n for n in rows if n != BASE), key=lambda n: rows[n]["mean of four"])
-    preferred = passes(rows[best], rows[BASE])
-    print(f"rule (seed {SEED}): best variant {best!r}, {'preferred' if preferred else 'not preferred'} over 0.8.0")
+    rows = _rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
+    _rule.judge(rows, BASE, BAR, SEED, "0.8.0")  # type: ignore[attr-defined]
     if "--rows" in sys.argv:
-        path = Path(sys.argv[sys.argv.index("--rows") + 1])
-        recorded = json.loads(path.read_text("utf-8")) if path.exists() else {}
-        for name, row in rows.items():
-            recorded.setdefault(name, {})[f"seed {SEED}"] = row
-        path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        _rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)  # type: ignore[attr-defined]
     if "--dump" in sys.argv:
         np.savez(sys.argv[sys.argv.index("--dump") + 1], **new)
     print(f"{time.time() - started:.0f}s", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    verdict(Path(sys.argv[sys.argv.index("--verdict") + 1])) if "--verdict" in sys.argv else main()
+    if "--verdict" in sys.argv:
+        _rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), BASE, BAR, "0.8.0")  # type: ignore[attr-defined]
+    else:
+        main()

@@ -57,10 +57,14 @@ assert _spec is not None and _spec.loader is not None
 _gr = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_gr)
 figures, SHIPPED, ROOT, GATE, ISSUES = _gr.figures, _gr.SHIPPED, _gr.ROOT, _gr.GATE, _gr.ISSUES
+_spec = importlib.util.spec_from_file_location("cv_rule", Path(__file__).with_name("cv_rule.py"))
+assert _spec is not None and _spec.loader is not None
+_rule = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_rule)
+BAR = 0.003
 
 SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
 LOW = 0.03  # "reader below the gate too": cells from this linear probability up to the gate
-FOUR = ("real", "team", "pairs: complaint", "pairs: non-complaint")
 NEEDS = {  # the readers each variant reads, besides gated_reader.py's
     "two readers": ("r1",),
     "three readers": ("r1", "r2"),
@@ -81,31 +85,6 @@ def fit_reader(train_texts: list[str], Y: np.ndarray, test_texts: list[str], see
         return np.asarray(_gr.reader(train_texts, Y, test_texts, seed=seed))
     finally:
         _gr.EPOCHS = kept
-
-
-def passes(best: dict[str, float], base: dict[str, float]) -> bool:
-    return best["mean of four"] >= base["mean of four"] + 0.003 and all(best[k] >= base[k] - 0.005 for k in FOUR)
-
-
-def verdict(path: Path) -> None:
-    """The rule on the mean of seeds 0 and 1, for each variant ``path`` holds on both, against "thirds"."""
-    recorded = json.loads(path.read_text("utf-8"))
-    both = [
-        name
-        for name, row in recorded.items()
-        if isinstance(row, dict) and all("real" in row.get(f"seed {k}", {}) for k in (0, 1))
-    ]
-    means = {name: {k: (recorded[name]["seed 0"][k] + recorded[name]["seed 1"][k]) / 2 for k in FOUR} for name in both}
-    for row in means.values():
-        row["mean of four"] = float(np.mean([row[k] for k in FOUR]))
-    out: dict[str, object] = {name: {k: round(v, 4) for k, v in row.items()} for name, row in means.items()}
-    for name in both:
-        if name != "thirds":
-            ok = passes(means[name], means["thirds"])
-            out[f"rule: {name}"] = "preferred over thirds" if ok else "not preferred over thirds"
-            print(f"rule (mean of seeds 0 and 1): {name!r} {out[f'rule: {name}']}")
-    recorded["mean of seeds 0 and 1"] = out
-    path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -157,22 +136,16 @@ def main() -> None:
         "reader below the gate too": np.where(low, (linear + r0) / 2, thirds(r0)),
     }
     P = {name: p for name, p in P.items() if ONLY is None or name in ("thirds", ONLY)}
-    rows = {name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()}
-    for name, row in rows.items():
-        row["mean of four"] = round(float(np.mean([row[k] for k in FOUR])), 4)
-        print(f"{name}: {json.dumps(row, ensure_ascii=False)}")
+    rows = _rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
     print(
         f"texts read by the reader: {gated.any(axis=1).mean():.3f} (gated), "
         f"{(gated | low).any(axis=1).mean():.3f} (below the gate too); training texts, not a review stream"
     )
-    best = max((n for n in rows if n != "thirds"), key=lambda n: rows[n]["mean of four"])
-    preferred = passes(rows[best], rows["thirds"])
-    print(f"rule (seed {SEED}): best variant {best!r}, {'preferred' if preferred else 'not preferred'} over thirds")
+    _rule.judge(rows, "thirds", BAR, SEED, "thirds")
     if "--rows" in sys.argv:
         path = Path(sys.argv[sys.argv.index("--rows") + 1])
-        recorded = json.loads(path.read_text("utf-8")) if path.exists() else {}
-        for name, row in rows.items():
-            recorded.setdefault(name, {})[f"seed {SEED}"] = row
+        _rule.record(path, rows, SEED)
+        recorded = json.loads(path.read_text("utf-8"))
         recorded.setdefault("texts read by the reader", {})[f"seed {SEED}"] = {
             "gated": round(float(gated.any(axis=1).mean()), 3),
             "below the gate too": round(float((gated | low).any(axis=1).mean()), 3),
@@ -184,4 +157,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    verdict(Path(sys.argv[sys.argv.index("--verdict") + 1])) if "--verdict" in sys.argv else main()
+    if "--verdict" in sys.argv:
+        _rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), "thirds", BAR, "thirds")
+    else:
+        main()

@@ -38,7 +38,6 @@ Prints the rows; ``--rows FILE`` adds them under "seed N"; ``--verdict FILE`` ap
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
@@ -54,10 +53,13 @@ assert _spec is not None and _spec.loader is not None
 _mil = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_mil)
 figures, ROOT = _mil.figures, _mil.ROOT
+_spec = importlib.util.spec_from_file_location("cv_rule", Path(__file__).with_name("cv_rule.py"))
+assert _spec is not None and _spec.loader is not None
+_rule = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_rule)
 
 GATE = 0.1
 ISSUES = len(cm.ISSUE_LABELS)
-FOUR = ("real", "team", "pairs: complaint", "pairs: non-complaint")
 BAR = 0.005
 SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
 
@@ -65,10 +67,6 @@ SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 
 def logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
-
-
-def passes(best: dict[str, float], base: dict[str, float]) -> bool:
-    return best["mean of four"] >= base["mean of four"] + BAR and all(best[k] >= base[k] - 0.005 for k in FOUR)
 
 
 def combiner(name: str, X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> object:
@@ -126,37 +124,14 @@ def main() -> None:
                 model = combiner(name, X[fit_rows], Y[fit_rows, j], w)
                 out[score_rows, j] = proba_of(model, X[score_rows])
         P[name] = out
-    rows = {name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()}
-    for name, row in rows.items():
-        row["mean of four"] = round(float(np.mean([row[k] for k in FOUR])), 4)
-        print(f"{name}: {json.dumps(row, ensure_ascii=False)}")
-    best = max((n for n in rows if n != "thirds"), key=lambda n: rows[n]["mean of four"])
-    preferred = passes(rows[best], rows["thirds"])
-    print(f"rule (seed {SEED}): best variant {best!r}, {'preferred' if preferred else 'not preferred'} over thirds")
+    rows = _rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
+    _rule.judge(rows, "thirds", BAR, SEED, "thirds")
     if "--rows" in sys.argv:
-        path = Path(sys.argv[sys.argv.index("--rows") + 1])
-        recorded = json.loads(path.read_text("utf-8")) if path.exists() else {}
-        for name, row in rows.items():
-            recorded.setdefault(name, {})[f"seed {SEED}"] = row
-        path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
-def verdict(path: Path) -> None:
-    """The rule on the mean of seeds 0 and 1, for each variant ``path`` holds on both, against "thirds"."""
-    recorded = json.loads(path.read_text("utf-8"))
-    both = [n for n, r in recorded.items() if isinstance(r, dict) and all(f"seed {k}" in r for k in (0, 1))]
-    means = {n: {k: (recorded[n]["seed 0"][k] + recorded[n]["seed 1"][k]) / 2 for k in FOUR} for n in both}
-    for row in means.values():
-        row["mean of four"] = float(np.mean([row[k] for k in FOUR]))
-    out: dict[str, object] = {n: {k: round(v, 4) for k, v in row.items()} for n, row in means.items()}
-    for name in both:
-        if name != "thirds":
-            verdict_text = "preferred over thirds" if passes(means[name], means["thirds"]) else "not preferred"
-            out[f"rule: {name}"] = verdict_text
-            print(f"rule (mean of seeds 0 and 1): {name!r} {verdict_text}")
-    recorded["mean of seeds 0 and 1"] = out
-    path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        _rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)
 
 
 if __name__ == "__main__":
-    verdict(Path(sys.argv[sys.argv.index("--verdict") + 1])) if "--verdict" in sys.argv else main()
+    if "--verdict" in sys.argv:
+        _rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), "thirds", BAR, "thirds")
+    else:
+        main()
