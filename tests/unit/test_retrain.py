@@ -346,6 +346,7 @@ def test_an_xlsx_sheet_that_cannot_be_written_is_an_output_error_naming_it(tmp_p
     with pytest.raises(OutputError, match=re.escape(reason)) as raised:
         write_sheet(_small_sheet("today"), target)
     assert raised.value.path == str(target)
+    assert "--resume" not in str(raised.value)  # labelling-sheet commands have no --resume
     assert (target.read_bytes() if target.exists() else None) == earlier
     assert sorted(p.name for p in tmp_path.iterdir()) == (["to_label.xlsx"] if earlier else [])
 

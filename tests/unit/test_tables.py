@@ -216,6 +216,7 @@ def test_a_write_that_fails_midway_leaves_the_earlier_file_as_it_was_and_nothing
     with pytest.raises(OutputError, match="no space left on the device") as raised:
         write_table(pd.DataFrame({"id": ["007"], "text": ["尾款涨价了"]}), str(target))
     assert raised.value.path == str(target)  # the file asked for, not the temporary one
+    assert "--resume" not in str(raised.value)  # a whole file written at once: nothing to resume
     assert target.read_bytes() == b"the results of yesterday\n"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 

@@ -150,12 +150,16 @@ def replaced_when_done(output: str) -> Iterator[str]:
         yield str(temporary)
 
 
-def write_failure(output: str, exc: OSError) -> OutputError:
-    """The OutputError for an OSError met while writing ``output``."""
+def write_failure(output: str, exc: OSError, resumable: bool = False) -> OutputError:
+    """The OutputError for an OSError met while writing ``output``. ``resumable``: the writer of a batch job,
+    whose rows so far stay for ``--resume``; a whole file written at once (a table, a labelling sheet) is not
+    (advising --resume there sent users to an option those commands lack)."""
     if exc.errno == errno.ENOSPC:
         reason = "no space left on the device"
-        if output != "-":
+        if resumable and output != "-":
             reason += "; free some and run again with --resume (CSV, TSV and JSONL output)"
+        elif output != "-":
+            reason += "; free some and run again"
     elif isinstance(exc, BrokenPipeError):
         reason = "the reader went away (broken pipe)"
     else:

@@ -175,7 +175,7 @@ def _writing(path: str) -> Iterator[None]:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        raise write_failure(path, exc) from None
+        raise write_failure(path, exc, resumable=True) from None
 
 
 class OutputWriter:
