@@ -125,12 +125,14 @@ def reader(
     evidence: list[np.ndarray | None] | None = None,
     guidance: float = 0.0,
     tagger: Callable[[str], list[int]] | None = None,
+    also: list[str] | None = None,
 ) -> np.ndarray:
     """Fit the BiGRU on the training texts; the test texts' probabilities. Options of reader_guidance.py (the
     defaults train exactly as before): ``weights`` per training text (mean 1) scale its loss; ``evidence`` per
     training text, a boolean mask over its prepared characters (None: no evidence), and ``guidance`` > 0 adds
     ``guidance x -log(attention mass on the evidence)`` for the texts with evidence; ``tagger`` gives each
-    prepared character's softword tag (1-4), embedded in 16 dimensions beside the character."""
+    prepared character's softword tag (1-4), embedded in 16 dimensions beside the character; ``also``: more texts
+    to read with the same model, their rows after the test texts' (read in batches of their own)."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     prepared = [prepare(t) for t in train_texts]
@@ -164,14 +166,20 @@ def reader(
             opt.step()
         print(f"    epoch {epoch + 1}: {time.time() - started:.0f}s", file=sys.stderr, flush=True)
     model.eval()
-    test = [encode(prepare(t)) for t in test_texts]
-    order = np.argsort([len(e) for e in test], kind="stable")
-    out = np.zeros((len(test), Y.shape[1]))
-    with torch.no_grad():
-        for k in range(0, len(order), 256):
-            b = order[k : k + 256]
-            out[b] = torch.sigmoid(model(padded([test[i] for i in b]))).numpy()
-    return out
+
+    def predict(texts: list[str]) -> np.ndarray:
+        seqs = [encode(prepare(t)) for t in texts]
+        order = np.argsort([len(e) for e in seqs], kind="stable")
+        out = np.zeros((len(seqs), Y.shape[1]))
+        with torch.no_grad():
+            for k in range(0, len(order), 256):
+                b = order[k : k + 256]
+                out[b] = torch.sigmoid(model(padded([seqs[i] for i in b]))).numpy()
+        return out
+
+    if also is None:
+        return predict(test_texts)
+    return np.vstack([predict(test_texts), predict(also)])  # read apart: the test texts' batches stay as they were
 
 
 def guided_loss(
