@@ -191,3 +191,35 @@ def test_a_row_the_line_reader_refuses_is_named_by_its_line(tmp_path):
     with pytest.raises(cm.InputError, match="expected 7 fields, found 2") as caught:
         read_corpus_file(path)
     assert (caught.value.path, caught.value.line) == (str(path), 5)
+
+
+@pytest.mark.parametrize(
+    "rows, line, found",
+    [
+        (["t1,预售尾款涨了,price_hike,1,train,kind,writer,EXTRA", "t2,赠品没给,gift_not_honored,0,train,k,w"], 2, 8),
+        (["t1,预售尾款涨了,price_hike,1,train,kind,writer", "t2,尾款涨了"], 3, 2),
+        (["t1,预售尾款涨了,price_hike,1,train,kind,writer", "t2,赠品没给,gift_not_honored,0,train,k,w,EXTRA"], 3, 8),
+    ],
+    ids=["extra field in the first row", "short row", "extra field in a later row"],
+)
+def test_a_row_with_another_number_of_fields_is_named_by_its_line_in_any_file(tmp_path, rows, line, found):
+    """Also in a file without line breaks in cells: pandas read an extra field in the first row as an index
+    (every column shifted one place, silently), padded a short row with empty cells and raised its own
+    ParserError for an extra field later."""
+    path = tmp_path / "team_written.csv"
+    path.write_text("id,text,labels,presale,split,kind,writer\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(cm.InputError, match=f"expected 7 fields, found {found}") as caught:
+        read_corpus_file(path)
+    assert (caught.value.path, caught.value.line) == (str(path), line)
+
+
+def test_an_empty_or_non_utf8_corpus_file_is_an_error_naming_it(tmp_path):
+    empty = tmp_path / "team_written.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(cm.CorpusError, match="empty; expected a header line") as caught:
+        read_corpus_file(empty)
+    assert caught.value.path == str(empty)  # pandas raised its own EmptyDataError
+    gbk = tmp_path / "team_pairs.csv"
+    gbk.write_bytes("id,text\np1,尾款涨了\n".encode("gbk"))
+    with pytest.raises(cm.InputError, match="not UTF-8"):
+        read_corpus_file(gbk)

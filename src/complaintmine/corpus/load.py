@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import CorpusError
+from ..errors import CorpusError, InputError
 from ..labels import ISSUE_LABELS, TARGETS, format_labels, parse_labels
 from .cells import label_cell, presale_cell
 from .evidence import EVIDENCE_FILE, derived_rows
@@ -153,30 +153,39 @@ def read_corpus_file(path: Path) -> tuple[pd.DataFrame, list[int]]:
     each row starts on: what every message about a row names. Counting rows from the header is wrong past a
     quoted cell holding a line break (a post written in paragraphs) or a blank line.
 
-    pandas reads the cells (two to four times faster than :func:`~complaintmine.io.tables.read_table_lines` on
-    the 10,000-row files, and ``load_corpus`` runs for every training and many tests). Where the file has one
-    physical line per row after the header, as the corpus scripts write it, the lines are counted; otherwise the
-    project's reader, which knows where each row starts, gives them, and is strict: a row it cannot read (too few
-    cells, which pandas pads; a line of spaces, which pandas skips) raises its InputError naming file and line."""
+    Read once with the csv module, which says where each row ends (``line_num``), and strictly: a row with another
+    number of fields than the header is an InputError naming file and line (pandas padded a short row, dropped
+    an extra field of a later row with a ParserError of its own, and read an extra field in the first row as an
+    index, shifting every column), and so are bytes that are not UTF-8 and broken quoting. Blank lines are no rows,
+    as they are to pandas. About as fast as pandas on the 10,000-row files (``load_corpus`` runs for every
+    training and many tests)."""
     if not path.exists():
         raise CorpusError(f"{path}: missing from the corpus directory", path=path)
-    data = path.read_bytes()
-    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-    returns = data.count(b"\r")
-    lone_returns = returns and returns - data.count(b"\r\n")  # an old Mac line end is a line end to csv readers
-    physical = data.count(b"\n") + lone_returns + (not data.endswith((b"\n", b"\r")))
-    if physical == len(frame) + 1:  # the header and each row on a line of its own, no blank line
-        return frame, list(range(2, len(frame) + 2))
-    from ..io.tables import read_table_lines  # here: ``import complaintmine`` does not load the table reader
-
-    _cells, lines = read_table_lines(str(path))
-    if len(lines) != len(frame):
-        raise CorpusError(
-            f"{path}: pandas reads {len(frame)} rows and the project's reader {len(lines)}; "
-            "fix the file's quoting (a quote opened and never closed?)",
-            path=path,
-        )
-    return frame, lines
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 (byte {exc.start}: {exc.reason}); save it as UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise CorpusError(f"{path}: empty; expected a header line with column names", path=path, line=1)
+        if len(set(header)) != len(header):
+            raise InputError(path, f"a column name appears twice in the header: {header}", line=1)
+        ended = reader.line_num
+        for row in reader:
+            start, ended = ended + 1, reader.line_num
+            if not row:
+                continue  # a blank line
+            if len(row) != len(header):
+                raise InputError(path, f"expected {len(header)} fields, found {len(row)}", line=start)
+            rows.append(row)
+            lines.append(start)
+    except csv.Error as exc:
+        raise InputError(path, f"not CSV ({exc})", line=reader.line_num) from None
+    return pd.DataFrame(rows, columns=header, dtype=str), lines
 
 
 def read_shared_pool(shared_dir: Path) -> dict[tuple[str, str], str] | None:
