@@ -219,6 +219,11 @@ def test_an_empty_or_non_utf8_corpus_file_is_an_error_naming_it(tmp_path):
     with pytest.raises(cm.CorpusError, match="empty; expected a header line") as caught:
         read_corpus_file(empty)
     assert caught.value.path == str(empty)  # pandas raised its own EmptyDataError
+    quote = tmp_path / "relabels.csv"
+    quote.write_text('id,text\np1,ok\np2,"a quote never closed\np3,x\n', encoding="utf-8")
+    with pytest.raises(cm.InputError, match="never closed") as caught:
+        read_corpus_file(quote)
+    assert caught.value.line == 3  # where the row with the open quote starts
     gbk = tmp_path / "team_pairs.csv"
     gbk.write_bytes("id,text\np1,尾款涨了\n".encode("gbk"))
     with pytest.raises(cm.InputError, match="not UTF-8"):

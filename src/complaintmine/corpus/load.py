@@ -168,6 +168,7 @@ def read_corpus_file(path: Path) -> tuple[pd.DataFrame, list[int]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
+    ended = 0  # the line the last row read ends on
     try:
         header = next(reader, None)
         if header is None:
@@ -183,8 +184,8 @@ def read_corpus_file(path: Path) -> tuple[pd.DataFrame, list[int]]:
                 raise InputError(path, f"expected {len(header)} fields, found {len(row)}", line=start)
             rows.append(row)
             lines.append(start)
-    except csv.Error as exc:
-        raise InputError(path, f"not CSV ({exc})", line=reader.line_num) from None
+    except csv.Error as exc:  # named by the line its row starts on: where an unclosed quote was opened
+        raise InputError(path, f"not CSV ({exc}); is a quote opened here and never closed?", line=ended + 1) from None
     return pd.DataFrame(rows, columns=header, dtype=str), lines
 
 
