@@ -216,6 +216,37 @@ def test_evidence_spans_survive_masking_that_changes_lengths():
     assert "empty text ×1" in masked and "无法分类" in masked
 
 
+@pytest.mark.parametrize("with_text", [True, False], ids=["text column", "evidence only"])
+def test_evidence_terms_that_are_personal_data_are_neither_listed_nor_charted(with_text):
+    """A file scored without classify --mask holds evidence terms such as a recipient's name: the masked text
+    showed [NAME] while the evidence line under it and the distinctive-terms chart named the person (found by a
+    newcomer's first hour)."""
+    text = "赠品少了，收件人：王小明，客服一直不回"
+    at = text.index("王小明")
+    evidence = {
+        "gift_not_honored": [
+            {"term": "赠品", "weight": 4.8, "spans": [[0, 2]]},
+            {"term": "王小明", "weight": 0.6, "spans": [[at, at + 3]]},
+            {"term": "客服", "weight": 0.3, "spans": [[text.index("客服"), text.index("客服") + 2]]},
+        ]
+    }
+    frame = pd.DataFrame(
+        {
+            "text": [text],
+            "labels": ["gift_not_honored"],
+            "presale": [0],
+            **{f"p_{label}": [0.9 if label == "gift_not_honored" else 0.1] for label in ISSUE_LABELS},
+            "evidence": [json.dumps(evidence, ensure_ascii=False)],
+            "error": [""],
+        }
+    )
+    if not with_text:
+        frame = frame.drop(columns=["text"])
+    masked = build_report(frame)
+    assert "王小明" not in masked and "赠品" in masked
+    assert "王小明" in build_report(frame, mask=False)
+
+
 def test_without_text_date_or_group_the_report_says_what_is_missing(scored: pd.DataFrame):
     bare = scored.drop(columns=["text", "date", "merchant"])
     html = build_report(bare)

@@ -177,7 +177,7 @@ _ROLE_NAME_BEFORE_HONORIFIC: Final = re.compile(
     + f"(?!{_NOT_A_NAME})(?P<name>{_PLAIN_SURNAME}{_GIVEN}{{0,2}})(?={_HONORIFIC})"
 )
 _PLAIN_NAME_BEFORE_HONORIFIC: Final = re.compile(
-    f"(?:(?<![{_HAN}])|(?<=[和跟与给向找问请让叫是位的]))(?!{_NOT_A_NAME})"
+    f"(?:(?<![{_HAN}])|(?<=[和跟与给向找问请让叫是位的])|(?<=联系)|(?<=告诉)|(?<=投诉))(?!{_NOT_A_NAME})"
     f"(?P<name>{_PLAIN_SURNAME}{_GIVEN}{{0,2}})(?={_HONORIFIC})"
 )
 

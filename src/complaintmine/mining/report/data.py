@@ -14,7 +14,7 @@ import pandas as pd
 
 from ...errors import InputError, MissingColumnError
 from ...labels import ISSUE_LABELS, OTHER, parse_labels
-from ..privacy import PLACEHOLDERS
+from ..privacy import PLACEHOLDERS, without_private_evidence
 from ..privacy import mask as mask_private
 
 DEFAULT_TITLE = "投诉分析报告 Complaint report"
@@ -79,6 +79,37 @@ def _evidence(cell: Any) -> dict[str, Any]:
         except json.JSONDecodeError:
             return {}
     return cell if isinstance(cell, dict) else {}
+
+
+def _shown_evidence(cells: Any, texts: list[str] | None, mask_on: bool) -> list[dict[str, Any]]:
+    """The evidence of each row, decoded; with masking on, without the terms that are personal data. A file
+    scored without ``classify --mask`` holds evidence terms such as a recipient's name (the model's vocabulary
+    has a few), which the report listed beside the masked text and charted as distinctive terms. Where the text
+    is there, a term goes when its spans touch what the mask hides (as ``classify --mask`` decides); without the
+    text, when it would be masked as a name after an explicit name context (收件人：王小明), which drops a few
+    ordinary words that look like names, the safe side for a page meant to be shared."""
+    decoded = [_evidence(cell) for cell in cells]
+    if not mask_on:
+        return decoded
+    return [_unmasked_terms_only(found, texts[k] if texts is not None else None) for k, found in enumerate(decoded)]
+
+
+def _unmasked_terms_only(found: dict[str, Any], text: str | None) -> dict[str, Any]:
+    if text is not None:
+        try:
+            cleaned = without_private_evidence(found, text)
+            return cleaned if isinstance(cleaned, dict) else {}
+        except (KeyError, TypeError, ValueError):  # evidence edited by hand, without spans: judge the terms alone
+            pass
+    return {
+        label: [item for item in items if not (isinstance(item, dict) and _name_like(item.get("term")))]
+        for label, items in found.items()
+        if isinstance(items, list)
+    }
+
+
+def _name_like(term: Any) -> bool:
+    return isinstance(term, str) and bool(term) and mask_private(f"收件人：{term}").text != f"收件人：{term}"
 
 
 def _parse_dates(values: pd.Series) -> list[pd.Timestamp | None]:
@@ -164,7 +195,7 @@ def _prepare(
             if f"p_{label}" in columns
         },
         texts=texts,
-        evidence=[_evidence(cell) for cell in rows["evidence"]] if "evidence" in columns else None,
+        evidence=_shown_evidence(rows["evidence"], texts, mask_on) if "evidence" in columns else None,
         dates=_parse_dates(rows[date_column]) if date_column is not None else None,
         date_cells=rows[date_column].tolist() if date_column is not None else [],
         groups=groups,
