@@ -188,6 +188,10 @@ def test_train_then_evaluate_writes_model_card_and_json(tmp_path):
     assert result.returncode == 0, result.stderr
     metrics = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert metrics["n_texts"] == 8
+    assert metrics["trained_on"] == 0 and "warning" not in result.stderr  # the test rows: held out
+    every = run("evaluate", model_dir, DATA / "tiny_corpus.csv")  # its training rows too: said, as compare says it
+    assert every.returncode == 0, every.stderr
+    assert re.search(r"warning: tiny \S+ was trained on \d+ of these \d+ texts", every.stderr), every.stderr
     assert metrics["model"].startswith("tiny ") and (metrics["data"], metrics["split"]) == (
         str(DATA / "tiny_corpus.csv"),
         "test",

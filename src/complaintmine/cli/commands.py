@@ -187,13 +187,22 @@ def evaluate_cli(
         return
     corpus = load_corpus(data, shared)
     say_notes(corpus.notes)  # rows skipped, presale taken as 0, ...: what the figures rest on
-    metrics = evaluate(loaded, corpus.select(split=split, origin=origin))
+    selected = corpus.select(split=split, origin=origin)
+    metrics = evaluate(loaded, selected)
     typer.echo(format_metrics(metrics))
+    from ..retrain.compare import trained_on
+
+    seen = trained_on(loaded, selected)  # as compare warns: a model scored on its own training texts
+    if seen:
+        _say(
+            f"warning: {loaded.name} {loaded.version} was trained on {seen:,} of these {len(selected.texts):,} texts: "
+            "its figures on them are not a held-out measurement (score texts it did not train on, e.g. --split test)"
+        )
     if json_out is not None:  # saying what was scored on what, so saved evaluations can be told apart
         about = dict(
             model=f"{loaded.name} {loaded.version} ({loaded.path})", data=str(data), split=split, origin=origin
         )
-        write_json(json_out, {**about, **metrics}, "metrics")
+        write_json(json_out, {**about, **metrics, "trained_on": seen}, "metrics")
 
 
 @app.command("corpus")
