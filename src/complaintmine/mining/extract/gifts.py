@@ -13,7 +13,9 @@ _CLASSIFIERS = "个件套瓶包盒支只条张双袋罐片台把份本斤桶箱�
 _QUANTIFIER = re.compile(rf"(?:[0-9一二两三四五六七八九十几]+|[这那每])[{_CLASSIFIERS}]|个")
 _GIFT_VALUE = re.compile(r"价值[^，,。!?！？；;的]{1,8}的")
 _GIFT_STOP = word_list(
-    "到现在 一直 一起 根本 竟然 居然 结果 已经 怎么 什么 另外 单独 随机 可以 需要 后来 之后 以后 不退 没 不 未 也 都"
+    # where things stand now, right after the gift: 小风扇至今没收到
+    "到现在 至今 迄今 目前 现在 依然 仍"
+    " 一直 一起 根本 竟然 居然 结果 已经 怎么 什么 另外 单独 随机 可以 需要 后来 之后 以后 不退 没 不 未 也 都"
     " 还 呢 吗 啊 吧 呀 了 是 到 就 只 给 在 跟 和 与 及 或 、 被 说 要 会 能 影 等 少 太 很 真 全 才 又 再 却 而 但 可"
     " 这 那 的 呗 已 比"
     # predicates that complaints put right after the gift: 咖啡豆过期了, 杯子坏了, 质量很差
