@@ -4,7 +4,7 @@ classify and the Dask engine."""
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaintmine.io.row_errors import NOT_TEXT, at, shifted, where
+from complaintmine.io.row_errors import NOT_TEXT, at, json_reason, shifted, where
 
 reasons = st.text(min_size=1).filter(lambda r: where(r)[0] is None)  # a reason that does not itself name a line
 
@@ -24,3 +24,11 @@ def test_the_written_form_and_messages_that_name_no_line():
     assert at(2, "not valid JSON (Expecting value)", 10) == "line 2 column 10: not valid JSON (Expecting value)"
     for message in ("empty text", "lines 3 to 4: x", "line x: y", "line 5 is long"):
         assert where(message) == (None, None, message) and shifted(message, 3) == message
+
+
+def test_a_json_message_that_expects_a_position_after_it_does_not_read_cut_off():
+    """json says "Unterminated string starting at" and puts the position after it; in an error row the position
+    is the "line N column C" before it, so the message ended in a dangling "at"."""
+    assert json_reason("Unterminated string starting at") == "Unterminated string starting here"
+    assert json_reason("Invalid control character at") == "Invalid control character here"
+    assert json_reason("Expecting value") == "Expecting value"  # nothing expected after it: as it is

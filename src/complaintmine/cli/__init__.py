@@ -50,7 +50,8 @@ TableOutput = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Output file; .csv, .tsv, .jsonl or .parquet by suffix. Default: CSV on standard output.",
+        help="Output file, its format by suffix: .csv or .txt, .tsv or .tab, .jsonl, .json or .ndjson (JSON Lines), "
+        ".parquet or .pq. Default: CSV on standard output.",
     ),
 ]
 InputFormat = Annotated[

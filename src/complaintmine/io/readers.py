@@ -27,7 +27,7 @@ from ..errors import InputError
 from . import text_checks
 from .csv_records import field_size_limit, record_chunks
 from .encoding import SAMPLE, choose_encoding, file_encoding
-from .row_errors import NOT_TEXT, at
+from .row_errors import NOT_TEXT, at, json_reason
 from .rows import Rows, concat
 
 if TYPE_CHECKING:
@@ -291,7 +291,7 @@ def _parse_json_line(number: int, line: str, record: dict[str, Any], columns: di
     try:
         value = json.loads(line, strict=False)  # strict=False: control characters inside strings are text
     except json.JSONDecodeError as exc:
-        return at(number, f"not valid JSON ({exc.msg})", exc.colno)
+        return at(number, f"not valid JSON ({json_reason(exc.msg)})", exc.colno)
     except RecursionError:
         return at(number, "not valid JSON (nested too deeply)")
     except ValueError as exc:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)

@@ -15,6 +15,13 @@ NOT_TEXT = "bytes that are not valid text"  # the reason (or its start) for unde
 _WHERE = re.compile(r"line (\d+)(?: column (\d+))?: ")
 
 
+def json_reason(msg: str) -> str:
+    """The json module's message for a parse error, to stand after a "line N column C" that already says where:
+    its messages that end in "at" (Unterminated string starting at, Invalid control character at) expect the
+    position after them and read as cut off without it, so they end in "here" instead."""
+    return msg[: -len(" at")] + " here" if msg.endswith(" at") else msg
+
+
 def at(line: int, reason: str, column: int | None = None) -> str:
     """``reason`` on ``line`` (and ``column``, 1-based), as an error row says it."""
     return f"line {line}{'' if column is None else f' column {column}'}: {reason}"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..io.row_errors import json_reason
 from ..text.normalize import normalize
 from .extract import Extraction, extract
 
@@ -75,7 +76,7 @@ def read_gold(gold_path: str | Path) -> list[GoldRecord]:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
-            raise InputError(path, f"not JSON: {error.msg}", line=number, column=error.colno) from error
+            raise InputError(path, f"not JSON: {json_reason(error.msg)}", line=number, column=error.colno) from error
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise InputError(path, "each line must be an object with a string 'text'", line=number)
         fields: dict[str, list[Mapping[str, Any]]] = {}

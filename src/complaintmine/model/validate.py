@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ComplaintMineError, ModelError
+from ..io.row_errors import json_reason
 from ..labels import ISSUE_LABELS, TARGETS
 from .forest import FOREST_ARRAYS, check_forest
 from .reader import READER_ARRAYS, check_reader
@@ -94,7 +95,8 @@ def parse_manifest(path: Path, data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise ModelError(f"{path}: manifest is not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
-        raise ModelError(f"{path}:{exc.lineno}:{exc.colno}: manifest is not valid JSON ({exc.msg})") from None
+        reason = json_reason(exc.msg)
+        raise ModelError(f"{path}:{exc.lineno}:{exc.colno}: manifest is not valid JSON ({reason})") from None
     except RecursionError:
         raise ModelError(f"{path}: manifest is nested too deeply to be a model manifest") from None
     except ValueError as exc:  # NaN/Infinity, or an integer with more digits than Python converts
