@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -81,20 +82,14 @@ def _evidence(cell: Any) -> dict[str, Any]:
     return cell if isinstance(cell, dict) else {}
 
 
-def _shown_evidence(cells: Any, texts: list[str] | None, mask_on: bool) -> list[dict[str, Any]]:
-    """The evidence of each row, decoded; with masking on, without the terms that are personal data. A file
-    scored without ``classify --mask`` holds evidence terms such as a recipient's name (the model's vocabulary
-    has a few), which the report listed beside the masked text and charted as distinctive terms. Where the text
-    is there, a term goes when its spans touch what the mask hides (as ``classify --mask`` decides); without the
-    text, when it would be masked as a name after an explicit name context (收件人：王小明), which drops a few
-    ordinary words that look like names, the safe side for a page meant to be shared."""
-    decoded = [_evidence(cell) for cell in cells]
-    if not mask_on:
-        return decoded
-    return [_unmasked_terms_only(found, texts[k] if texts is not None else None) for k, found in enumerate(decoded)]
-
-
-def _unmasked_terms_only(found: dict[str, Any], text: str | None) -> dict[str, Any]:
+def unmasked_evidence(found: dict[str, Any], text: str | None) -> dict[str, Any]:
+    """A row's evidence without the terms that are personal data, for a report with masking on. A file scored
+    without ``classify --mask`` holds evidence terms such as a recipient's name (the model's vocabulary has a few),
+    which the report listed beside the masked text and charted as distinctive terms. Where the text is there, a
+    term goes when its spans touch what the mask hides (as ``classify --mask`` decides); without the text (or
+    spans), when it would be masked as a name after an explicit name context (收件人：王小明), which drops a few
+    ordinary words that look like names, the safe side for a page meant to be shared. Called for what is shown
+    (finding the private spans of a text costs about 0.1 ms, too much for every row of a large file)."""
     if text is not None:
         try:
             cleaned = without_private_evidence(found, text)
@@ -102,14 +97,20 @@ def _unmasked_terms_only(found: dict[str, Any], text: str | None) -> dict[str, A
         except (KeyError, TypeError, ValueError):  # evidence edited by hand, without spans: judge the terms alone
             pass
     return {
-        label: [item for item in items if not (isinstance(item, dict) and _name_like(item.get("term")))]
+        label: [item for item in items if not (isinstance(item, dict) and _is_name(item.get("term")))]
         for label, items in found.items()
         if isinstance(items, list)
     }
 
 
-def _name_like(term: Any) -> bool:
-    return isinstance(term, str) and bool(term) and mask_private(f"收件人：{term}").text != f"收件人：{term}"
+def _is_name(term: Any) -> bool:
+    return isinstance(term, str) and name_like(term)
+
+
+@functools.lru_cache(maxsize=65536)  # evidence terms are vocabulary words: a few thousand, met over and over
+def name_like(term: str) -> bool:
+    """Whether ``term`` would be masked as a name after an explicit name context."""
+    return bool(term) and mask_private(f"收件人：{term}").text != f"收件人：{term}"
 
 
 def _parse_dates(values: pd.Series) -> list[pd.Timestamp | None]:
@@ -195,7 +196,7 @@ def _prepare(
             if f"p_{label}" in columns
         },
         texts=texts,
-        evidence=_shown_evidence(rows["evidence"], texts, mask_on) if "evidence" in columns else None,
+        evidence=[_evidence(cell) for cell in rows["evidence"]] if "evidence" in columns else None,
         dates=_parse_dates(rows[date_column]) if date_column is not None else None,
         date_cells=rows[date_column].tolist() if date_column is not None else [],
         groups=groups,

@@ -14,7 +14,18 @@ from ...labels import ISSUE_LABELS, OTHER
 from ..privacy import MaskResult, touches_private
 from ..privacy import mask as mask_private
 from ..svg_charts import Bar, Point, bar_chart, histogram, line_chart
-from .data import COLORS, DAY_EDGES, EXAMPLES, LABEL_ZH, MONEY_EDGES, SNIPPET, TOP_GROUPS, _name, _Rows
+from .data import (
+    COLORS,
+    DAY_EDGES,
+    EXAMPLES,
+    LABEL_ZH,
+    MONEY_EDGES,
+    SNIPPET,
+    TOP_GROUPS,
+    _name,
+    _Rows,
+    unmasked_evidence,
+)
 
 # ------------------------------------------------------------------------------------------------ sections
 
@@ -325,6 +336,8 @@ def _examples(rows: _Rows, terms: dict[str, list[tuple[str, float, int]]]) -> st
         items = []
         for i, masked in shown.items():
             evidence = (rows.evidence[i].get(label) if rows.evidence else None) or []
+            if rows.mask_on and evidence:
+                evidence = unmasked_evidence({label: evidence}, rows.texts[i]).get(label, [])
             text, terms_shown = rows.texts[i], [str(e.get("term", "")) for e in evidence if isinstance(e, dict)]
             spans = _evidence_spans(evidence, len(text))
             if rows.mask_on and spans:

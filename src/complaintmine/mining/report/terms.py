@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ...labels import ISSUE_LABELS
-from .data import _PLACEHOLDER_WORDS, TOP_TERMS, _Rows
+from .data import _PLACEHOLDER_WORDS, TOP_TERMS, _Rows, name_like
 
 
 def distinctive_terms(
@@ -65,6 +65,8 @@ def _term_table(rows: _Rows) -> tuple[dict[str, list[tuple[str, float, int]]], s
         for found in rows.evidence:
             for item in found.get(label) or []:
                 if isinstance(item, dict) and isinstance(item.get("term"), str):
+                    if rows.mask_on and name_like(item["term"]):
+                        continue  # no text to tell: a term that would be masked as a name is not charted
                     value = item.get("weight")
                     added = float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
                     weight[item["term"]] = weight.get(item["term"], 0.0) + added
