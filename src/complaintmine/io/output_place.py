@@ -156,10 +156,8 @@ def write_failure(output: str, exc: OSError, resumable: bool = False) -> OutputE
     (advising --resume there sent users to an option those commands lack)."""
     if exc.errno == errno.ENOSPC:
         reason = "no space left on the device"
-        if resumable and output != "-":
-            reason += "; free some and run again with --resume (CSV, TSV and JSONL output)"
-        elif output != "-":
-            reason += "; free some and run again"
+        if output != "-":
+            reason += "; free some and run again" + (" with --resume (CSV, TSV and JSONL output)" if resumable else "")
     elif isinstance(exc, BrokenPipeError):
         reason = "the reader went away (broken pipe)"
     else:
