@@ -126,18 +126,28 @@ def reader(
     guidance: float = 0.0,
     tagger: Callable[[str], list[int]] | None = None,
     also: list[str] | None = None,
+    init: tuple[dict[str, int], dict[str, torch.Tensor]] | None = None,
 ) -> np.ndarray:
-    """Fit the BiGRU on the training texts; the test texts' probabilities. Options of reader_guidance.py (the
-    defaults train exactly as before): ``weights`` per training text (mean 1) scale its loss; ``evidence`` per
-    training text, a boolean mask over its prepared characters (None: no evidence), and ``guidance`` > 0 adds
-    ``guidance x -log(attention mass on the evidence)`` for the texts with evidence; ``tagger`` gives each
-    prepared character's softword tag (1-4), embedded in 16 dimensions beside the character; ``also``: more texts
-    to read with the same model, their rows after the test texts' (read in batches of their own)."""
+    """Fit the BiGRU on the training texts; the test texts' probabilities. Options of reader_guidance.py and
+    reader_pretrained.py (the defaults train exactly as before): ``init``, a pretrained reader's vocabulary and
+    state: its characters keep their ids and embeddings (the training texts' other characters seen twice are added
+    after them), its GRU and attention start from the state, the output layer is new. ``weights`` per training
+    text (mean 1) scale its loss; ``evidence`` per training text, a boolean mask over its prepared characters
+    (None: no evidence), and ``guidance`` > 0 adds ``guidance x -log(attention mass on the evidence)`` for the
+    texts with evidence; ``tagger`` gives each prepared character's softword tag (1-4), embedded in 16 dimensions
+    beside the character; ``also``: more texts to read with the same model, their rows after the test texts'
+    (read in batches of their own)."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     prepared = [prepare(t) for t in train_texts]
     counts = Counter(ch for t in prepared for ch in t)
-    vocab = {ch: i + 2 for i, (ch, n) in enumerate(counts.most_common()) if n >= 2}
+    if init is None:
+        vocab = {ch: i + 2 for i, (ch, n) in enumerate(counts.most_common()) if n >= 2}
+    else:
+        vocab = dict(init[0])
+        for ch, n in counts.most_common():
+            if n >= 2 and ch not in vocab:
+                vocab[ch] = len(vocab) + 2
 
     def encode(text: str) -> list[int]:
         ids = [vocab.get(ch, UNKNOWN) for ch in text] or [UNKNOWN]
@@ -149,6 +159,13 @@ def reader(
     encoded = [encode(t) for t in prepared]
     lengths = np.array([len(e) for e in encoded])
     model = CharGRU(len(vocab) + 2, tag_dim=16 if tagger is not None else 0)
+    if init is not None:
+        state = init[1]
+        with torch.no_grad():
+            model.emb.weight[: len(state["emb.weight"])] = state["emb.weight"]
+        for part in (model.rnn, model.att):
+            name = "rnn." if part is model.rnn else "att."
+            part.load_state_dict({k[len(name) :]: v for k, v in state.items() if k.startswith(name)})
     positives = Y.sum(0)
     pos_weight = torch.tensor(np.sqrt(np.minimum((len(Y) - positives) / np.maximum(positives, 1), 10))).float()
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
