@@ -138,6 +138,30 @@ def test_shipped_model_scorer_equals_its_classifier_on_real_reviews():
     assert np.allclose(model.predict_proba(texts), model.classifier.predict_proba(texts), rtol=0, atol=1e-12)
 
 
+def test_the_classifier_the_scorer_and_explanations_average_the_forest_and_the_reader_in_alike():
+    """The shipped model through its scikit-learn classifier and through its arrays, on committed team texts
+    where the reader is read (so this runs without the shared pool): the same probabilities, and the cells an
+    explainer without the arrays finds are those the scorer averaged the forest and the reader in on."""
+    from complaintmine.model.runtime import Model
+
+    with open(ROOT / "corpora" / "team_written.csv", encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for _, row in zip(range(1000), csv.DictReader(handle))]
+    model = cm.load_model()
+    scorer = model.scorer
+    assert scorer is not None and scorer.forest is not None and scorer.reader is not None
+    featurized = scorer.space.featurize(texts)
+    proba, opened = scorer.proba_opened(featurized)
+    assert opened is not None and opened[1] is not None and opened[1].sum() >= 20  # the reader is read
+    rows = scorer.space.rows(featurized)
+    forest_only = scorer.forest.blend(scorer.linear_proba(featurized), rows.indptr, rows.indices, rows.data)
+    assert np.abs(proba - forest_only)[opened[1]].min() > 1e-6  # and it moved every cell it was read on
+    np.testing.assert_allclose(model.classifier.predict_proba(texts), proba, rtol=0, atol=1e-12)
+    found = Model(model.classifier, model.manifest).explainer()._opened(texts, featurized)
+    assert found is not None and found[1] is not None
+    np.testing.assert_array_equal(found[0], opened[0])
+    np.testing.assert_array_equal(found[1], opened[1])
+
+
 @given(st.lists(st.integers(min_value=0, max_value=50), max_size=60), st.integers(min_value=1, max_value=80))
 def test_batches_cover_every_text_in_order_within_the_budget(lengths, budget):
     spans = _spans_of_at_most(budget, lengths)

@@ -249,6 +249,7 @@ def test_explanations_weigh_in_what_the_reader_loses_without_each_word(monkeypat
     pytest.importorskip("torch")
     pytest.importorskip("lightgbm")
     import complaintmine.model.explain as explain
+    import complaintmine.model.gated as gated
     from complaintmine.model.classifier import ComplaintClassifier
     from complaintmine.model.runtime import Model
     from complaintmine.model.scorer import LinearScorer
@@ -266,7 +267,7 @@ def test_explanations_weigh_in_what_the_reader_loses_without_each_word(monkeypat
         cells[:, labels] = gated
         return cells
 
-    monkeypatch.setattr(explain, "reader_cells", every_gated_cell)
+    monkeypatch.setattr(gated, "reader_cells", every_gated_cell)  # where scoring and explanations find the cells
     with_reader = explain.Explainer(model)
     assert with_reader._opened([text], with_reader.space.featurize([text]))[1][0, 2]
     without = explain.Explainer(model)

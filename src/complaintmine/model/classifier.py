@@ -25,9 +25,11 @@ from ..labels import ISSUE_LABELS, TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
 from . import ngrams
 from .forest import FOREST_SETTINGS, Forest, fit_forest
+from .gated import gated_proba
 from .head import ThresholdedOneVsRest
 from .ngrams import char_documents, mask_digits, normalized_texts, prepare_inputs
-from .reader import READER_SETTINGS, Reader, fit_reader, reader_blend, reader_cells
+from .reader import READER_SETTINGS, Reader, fit_reader
+from .tfidf import TfidfRows
 
 FEATURE_KINDS = ("words", "chars", "both")
 MODEL_KINDS = ("logreg", "svm", "cnb")
@@ -257,22 +259,25 @@ class ComplaintClassifier(BaseEstimator):
         """What the reader reads: the character documents (normalised text, digits masked if asked)."""
         return char_documents(normalized_texts(texts), "chars", bool(self.mask_digits))
 
+    def _linear(self, texts: Sequence[str]) -> tuple[np.ndarray, TfidfRows]:
+        """The linear head's probabilities of ``texts`` (what the forest's gate reads), and their feature rows."""
+        X = self._matrix(texts)
+        return np.asarray(self.head_.predict_proba(X)), TfidfRows(X.indptr, X.indices, X.data, X.shape[1])
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape (n_texts, len(TARGETS))."""
         check_is_fitted(self, "head_")
         if len(texts) == 0:
             return np.zeros((0, len(TARGETS)))
-        X = self._matrix(texts)
-        proba = np.asarray(self.head_.predict_proba(X))
-        forest = self._forest()
-        if forest is None:
-            return proba
-        blended = forest.blend(proba, X.indptr, X.indices, X.data)
-        reader = self._reader()
-        if reader is None:
-            return blended
-        cells = reader_cells(forest.gated(proba), forest.labels, blended, self.thresholds(), reader.weight)
-        return reader_blend(reader, blended, cells, lambda rows: self._documents([texts[i] for i in rows]))
+        linear, rows = self._linear(texts)
+        return gated_proba(  # the forest and the reader averaged in as the scorer does (gated.py)
+            linear,
+            self._forest(),
+            self._reader(),
+            self.thresholds(),
+            rows.take,
+            lambda picked: self._documents([texts[i] for i in picked]),
+        )[0]
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 decisions with the per-target thresholds, shape (n_texts, len(TARGETS))."""

@@ -30,10 +30,11 @@ from ..labels import TARGETS
 from ..text.modality import is_marked, strip_mode
 from ..text.normalize import Normalized, normalize, normalize_with_offsets
 from .forest import Forest
+from .gated import Opened, find_gated
 from .ngrams import CharNgrams, char_documents, mask_digits, normalized_texts
-from .reader import Reader, reader_cells
+from .reader import Reader
 from .runtime import Model, score_texts
-from .scorer import FeatureKind, Featurized, LinearFeatures, Opened
+from .scorer import FeatureKind, Featurized, LinearFeatures
 
 
 @dataclass(frozen=True)
@@ -129,25 +130,17 @@ class Explainer:
         ]
 
     def _opened(self, texts: Sequence[str], featurized: Featurized) -> Opened:
-        """Where scoring averages the forest and the reader in (see :data:`Opened`), found as scoring finds it:
-        ``Forest.gated`` of the linear head's probabilities, and reader_cells."""
+        """Where scoring averages the forest and the reader in (see :data:`Opened`), found as scoring finds it
+        (gated.find_gated) from the linear head's probabilities."""
         if self.forest is None or not len(texts):
             return None
         scorer = self.model.scorer
         if scorer is not None and scorer.space is self.space:
-            linear = scorer.linear_proba(featurized)
-            rows = self.space.rows(featurized)
-            indptr, indices, data, thresholds = rows.indptr, rows.indices, rows.data, scorer.thresholds
-        else:  # a model without scorer arrays: its scikit-learn head
-            classifier = self.model.classifier
-            X = classifier._matrix(list(texts))
-            linear = np.asarray(classifier.head_.predict_proba(X))
-            indptr, indices, data, thresholds = X.indptr, X.indices, X.data, classifier.thresholds()
-        gated = self.forest.gated(linear)
-        if self.reader is None:
-            return gated, None
-        blended = self.forest.blend(linear, indptr, indices, data)
-        return gated, reader_cells(gated, self.forest.labels, blended, thresholds, self.reader.weight)
+            linear, rows = scorer.linear_proba(featurized), lambda picked: self.space.rows(featurized, picked)
+            return find_gated(linear, self.forest, self.reader, scorer.thresholds, rows).opened()
+        classifier = self.model.classifier  # a model without scorer arrays: its scikit-learn head
+        linear, every_row = classifier._linear(list(texts))
+        return find_gated(linear, self.forest, self.reader, classifier.thresholds(), every_row.take).opened()
 
     def _without_each_word(self, text: str, tokens: list[tuple[str, int, int]], target: int) -> np.ndarray:
         """Per word, the reader's logit for ``target`` on the whole text minus that on the text without the word."""

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..text.tokenizer import Tokenizer
 from .forest import Forest
+from .gated import Opened, gated_proba
 from .keyindex import KeyIndex
 from .ngrams import (
     CharNgrams,
@@ -38,7 +39,7 @@ from .ngrams import (
     prepare_inputs,
     word_documents,
 )
-from .reader import Reader, reader_blend, reader_cells
+from .reader import Reader
 from .tfidf import TfidfRows, tfidf_rows
 from .word_batch import WordBatch
 
@@ -58,9 +59,6 @@ __all__ = [
 
 BATCH_CHARACTERS = 50_000
 FAST_PATH_TEXTS = 64  # smaller batches (a one-row job) skip building the word fast path's tables
-# Where scoring averaged the costlier models in (LinearScorer.proba_opened): per text and forest label whether the
-# forest was, and per text and target whether the reader was (None without a reader); None without a forest.
-Opened = tuple[np.ndarray, np.ndarray | None] | None
 
 
 def _spans_of_at_most(budget: int, lengths: list[int]) -> list[tuple[int, int]]:
@@ -250,26 +248,16 @@ class LinearScorer:
         return self.proba_opened(featurized)[0]
 
     def proba_opened(self, featurized: Featurized) -> tuple[np.ndarray, Opened]:
-        """:meth:`proba`, and where the forest and the reader were averaged in (what explanations weigh in): per
-        text and forest label whether the forest was (Forest.gated), and per text and target whether the reader
-        was (reader_cells; None without a reader); None without a forest."""
-        proba = self.linear_proba(featurized)
-        if self.forest is None:
-            return proba, None
-        gated = self.forest.gated(proba)
-        read = None if self.reader is None else np.zeros(proba.shape, dtype=bool)
-        picked = np.flatnonzero(gated.any(axis=1))  # a few percent of texts, usually
-        if len(picked):
-            rows = self.space.rows(featurized, picked)
-            blended = self.forest.blend(proba[picked], rows.indptr, rows.indices, rows.data)
-            if self.reader is not None and read is not None:
-                cells = reader_cells(gated[picked], self.forest.labels, blended, self.thresholds, self.reader.weight)
-                read[picked] = cells
-                blended = reader_blend(
-                    self.reader, blended, cells, lambda mine: [featurized.chars[i] for i in picked[mine]]
-                )
-            proba[picked] = blended
-        return proba, (gated, read)
+        """:meth:`proba`, and where the forest and the reader were averaged in (what explanations weigh in; see
+        gated.py, which composes them as the classifier does)."""
+        return gated_proba(
+            self.linear_proba(featurized),
+            self.forest,
+            self.reader,
+            self.thresholds,
+            lambda picked: self.space.rows(featurized, picked),
+            lambda picked: [featurized.chars[i] for i in picked],
+        )
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape (n_texts, n_targets), as ``ComplaintClassifier.predict_proba`` gives them."""
