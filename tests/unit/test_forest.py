@@ -161,10 +161,12 @@ def test_a_classifier_with_trees_scores_the_same_from_its_arrays():
 
 
 def test_a_forest_needs_fixed_thresholds_and_a_known_setting():
+    from complaintmine.errors import TrainingError
+
     texts, Y = _synthetic()
-    with pytest.raises(ValueError, match="without tune_thresholds"):
+    with pytest.raises(TrainingError, match='need model "logreg" with fixed thresholds'):
         ComplaintClassifier(tune_thresholds=True, forest="trees-200").fit(texts, Y)
-    with pytest.raises(ValueError, match="forest must be one of"):
+    with pytest.raises(TrainingError, match="forest must be one of"):
         ComplaintClassifier(tune_thresholds=False, forest="huge").fit(texts, Y)
 
 
@@ -210,12 +212,18 @@ def test_blending_in_small_blocks_changes_nothing(fitted, monkeypatch):
 
 
 def test_a_train_config_with_trees_and_another_head_is_refused_with_the_fix():
+    """Refused by the estimator's fit (the one check, ComplaintClassifier._check_models) before anything is fitted,
+    with the same message as an estimator built directly."""
     import complaintmine as cm
 
-    with pytest.raises(cm.TrainingError, match='set "forest": "none"'):
-        cm.TrainConfig(model="svm", forest="trees-200").classifier()
+    texts, Y = _synthetic()
+    with pytest.raises(cm.TrainingError, match='set "forest": "none"') as from_config:
+        cm.TrainConfig(model="svm", forest="trees-200").classifier().fit(texts, Y)
+    with pytest.raises(cm.TrainingError) as direct:
+        ComplaintClassifier(model="svm", forest="trees-200", tune_thresholds=False).fit(texts, Y)
+    assert str(direct.value) == str(from_config.value)
     with pytest.raises(cm.TrainingError, match="tuned thresholds"):
-        cm.TrainConfig(tune_thresholds=True, forest="trees-200").classifier()
+        cm.TrainConfig(tune_thresholds=True, forest="trees-200").classifier().fit(texts, Y)
     assert cm.TrainConfig(model="svm", forest="none").classifier().forest == "none"
 
 

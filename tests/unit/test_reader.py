@@ -4,6 +4,7 @@ from its arrays. Tests that train or compare with PyTorch skip where it is not i
 
 from __future__ import annotations
 
+import re
 import sys
 
 import numpy as np
@@ -241,7 +242,7 @@ def test_a_classifier_with_a_reader_saves_loads_and_scores_the_same_from_its_arr
     assert loaded.scorer is not None and loaded.scorer.reader is not None
     np.testing.assert_allclose(loaded.predict_proba(probe), clf.predict_proba(probe), rtol=0, atol=1e-6)
     np.testing.assert_allclose(loaded.classifier.predict_proba(probe), clf.predict_proba(probe), rtol=0, atol=1e-6)
-    with pytest.raises(ValueError, match="a reader needs a forest"):
+    with pytest.raises(cm.TrainingError, match="it needs a forest"):
         ComplaintClassifier(tune_thresholds=False, reader="tiny").fit(texts, Y)
 
 
@@ -288,17 +289,29 @@ def test_explanations_weigh_in_what_the_reader_loses_without_each_word(monkeypat
     np.testing.assert_allclose(with_reader._without_each_word(twin, twin_tokens, 2), list(lost.values()), atol=1e-6)
 
 
-def test_a_config_with_a_reader_is_refused_before_training_where_pytorch_is_missing(monkeypatch):
+def test_a_reader_the_settings_cannot_have_is_refused_before_training(monkeypatch):
+    """One check, in ComplaintClassifier.fit (every way of training passes there) before anything is fitted:
+    the same TrainingError whether the estimator comes from a TrainConfig or is built directly."""
     import complaintmine as cm
-    import complaintmine.model.training as training
+    import complaintmine.model.classifier as classifier
+    from complaintmine.model.classifier import ComplaintClassifier
 
-    monkeypatch.setattr(training, "torch_available", lambda: False)
-    with pytest.raises(cm.TrainingError, match=r"PyTorch, not installed: pip install 'complaintmine\[reader\]'"):
-        cm.TrainConfig(reader="gru-128").classifier()
-    with pytest.raises(cm.TrainingError, match="needs a forest"):
-        cm.TrainConfig(reader="gru-128", forest="none").classifier()
-    with pytest.raises(cm.TrainingError, match="reader must be one of"):
-        cm.TrainConfig(reader="huge").classifier()
+    def refused(estimator: ComplaintClassifier) -> str:
+        texts, Y = _labelled()
+        with pytest.raises(cm.TrainingError) as raised:
+            estimator.fit(texts, Y)
+        return str(raised.value)
+
+    monkeypatch.setattr(classifier, "fit_forest", None)  # nothing is fitted before the check
+    monkeypatch.setattr(classifier.ThresholdedOneVsRest, "fit", None)
+    monkeypatch.setattr(classifier, "torch_available", lambda: False)
+    pattern = r"PyTorch, not installed: pip install 'complaintmine\[reader\]'"
+    assert re.search(pattern, refused(cm.TrainConfig(reader="gru-128").classifier()))
+    no_forest = refused(cm.TrainConfig(reader="gru-128", forest="none").classifier())  # before PyTorch is looked for
+    assert "needs a forest" in no_forest
+    assert refused(ComplaintClassifier(forest="none", reader="gru-128", C=60.0, tune_thresholds=False)) == no_forest
+    assert "needs a forest" in refused(cm.TrainConfig(reader="gru-128", features="words").classifier())
+    assert "reader must be one of" in refused(cm.TrainConfig(reader="huge").classifier())
     assert cm.TrainConfig().classifier().reader == "none"  # the default trains without PyTorch
 
 

@@ -21,6 +21,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from ..errors import TrainingError
 from ..labels import ISSUE_LABELS, TARGETS
 from ..text.tokenizer import Tokenizer, TokenizerConfig
 from . import ngrams
@@ -28,7 +29,7 @@ from .forest import FOREST_SETTINGS, Forest, fit_forest
 from .gated import gated_proba
 from .head import ThresholdedOneVsRest
 from .ngrams import char_documents, mask_digits, normalized_texts, prepare_inputs
-from .reader import READER_SETTINGS, Reader, fit_reader
+from .reader import NO_TORCH, READER_SETTINGS, Reader, fit_reader, torch_available
 from .tfidf import TfidfRows
 
 FEATURE_KINDS = ("words", "chars", "both")
@@ -194,16 +195,11 @@ class ComplaintClassifier(BaseEstimator):
         what holds in both domains is learnt from both and what differs is learnt from each; the fitted model
         keeps shared + target-domain weights, an ordinary linear model that scores like any other.
         ``sample_weight`` (optional, one number per text): how much each text counts in the loss.
+        Raises TrainingError, before fitting anything, for a forest or reader the other settings cannot have
+        (:meth:`_check_models`).
         """
         Y = np.asarray(Y, dtype=int)
-        if self.forest not in FOREST_SETTINGS:
-            raise ValueError(f"forest must be one of {tuple(FOREST_SETTINGS)}, got {self.forest!r}")
-        if self.forest != "none" and (self.model != "logreg" or self.tune_thresholds):
-            raise ValueError("a forest needs model='logreg' without tune_thresholds")
-        if self.reader not in READER_SETTINGS:
-            raise ValueError(f"reader must be one of {tuple(READER_SETTINGS)}, got {self.reader!r}")
-        if self.reader != "none" and (self.forest == "none" or self.features == "words"):
-            raise ValueError("a reader needs a forest (it reads the forest's gated cells) and character features")
+        self._check_models()
         if Y.ndim != 2 or Y.shape != (len(texts), len(TARGETS)):
             raise ValueError(f"Y must have shape (n_texts, {len(TARGETS)}) for targets {TARGETS}, got {Y.shape}")
         self.word_vectorizer_, self.char_vectorizer_ = self._vectorizers()
@@ -238,6 +234,29 @@ class ComplaintClassifier(BaseEstimator):
             self.reader_ = fit_reader(self._documents(texts), Y, self.reader, self.random_state or 0).arrays()
         self.targets_ = TARGETS
         return self
+
+    def _check_models(self) -> None:
+        """Refuse a forest or a reader that the other settings cannot have, with TrainingError (its messages name
+        the TrainConfig fields, which training configurations give): checked here, where every way of training
+        passes (TrainConfig.classifier, experiments and tests build the estimator directly), before minutes of
+        fitting. PyTorch, which a reader is trained with, is looked for here too, not after the forest."""
+        if self.forest not in FOREST_SETTINGS:
+            raise TrainingError(f'forest must be one of {", ".join(FOREST_SETTINGS)}, not "{self.forest}"')
+        if self.forest != "none" and (self.model != "logreg" or self.tune_thresholds):
+            raise TrainingError(
+                f'boosted trees (forest "{self.forest}") need model "logreg" with fixed thresholds; '
+                f'for model "{self.model}"{" with tuned thresholds" if self.tune_thresholds else ""} '
+                'set "forest": "none"'
+            )
+        if self.reader not in READER_SETTINGS:
+            raise TrainingError(f'reader must be one of {", ".join(READER_SETTINGS)}, not "{self.reader}"')
+        if self.reader != "none" and (self.forest == "none" or self.features == "words"):
+            raise TrainingError(
+                f'the reader "{self.reader}" reads the forest\'s gated cells and the characters: it needs a forest '
+                'and features "chars" or "both"; or set "reader": "none"'
+            )
+        if self.reader != "none" and not torch_available():
+            raise TrainingError(f'the reader "{self.reader}" is trained with PyTorch, not installed: {NO_TORCH}')
 
     def _forest(self) -> Forest | None:
         arrays = getattr(self, "forest_", None)

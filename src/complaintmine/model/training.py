@@ -20,8 +20,6 @@ from ..labels import ALL_LABELS, TARGETS
 from ..text.tokenizer import TokenizerConfig
 from .classifier import ComplaintClassifier
 from .evaluation import compute_metrics
-from .forest import FOREST_SETTINGS
-from .reader import NO_TORCH, READER_SETTINGS, torch_available
 from .runtime import UNNAMED, Model, score_texts
 from .scorer import LinearScorer
 
@@ -96,23 +94,8 @@ class TrainConfig:
         return None if (weights == 1.0).all() else weights
 
     def classifier(self) -> ComplaintClassifier:
-        if self.forest not in FOREST_SETTINGS:
-            raise TrainingError(f'forest must be one of {", ".join(FOREST_SETTINGS)}, not "{self.forest}"')
-        if self.forest != "none" and (self.model != "logreg" or self.tune_thresholds):
-            raise TrainingError(
-                f'boosted trees (forest "{self.forest}") need model "logreg" with fixed thresholds; '
-                f'for model "{self.model}"{" with tuned thresholds" if self.tune_thresholds else ""} '
-                'set "forest": "none"'
-            )
-        if self.reader not in READER_SETTINGS:
-            raise TrainingError(f'reader must be one of {", ".join(READER_SETTINGS)}, not "{self.reader}"')
-        if self.reader != "none" and (self.forest == "none" or self.features == "words"):
-            raise TrainingError(
-                f'the reader "{self.reader}" reads the forest\'s gated cells and the characters: it needs a forest '
-                'and features "chars" or "both"; or set "reader": "none"'
-            )
-        if self.reader != "none" and not torch_available():  # before minutes of training, not after them
-            raise TrainingError(f'the reader "{self.reader}" is trained with PyTorch, not installed: {NO_TORCH}')
+        """The estimator this configuration describes, not fitted: its ``fit`` refuses a forest or a reader that
+        the other fields cannot have (ComplaintClassifier._check_models), before any fitting."""
         return ComplaintClassifier(
             features=self.features,
             word_ngram_range=_pair(self.word_ngram_range),
