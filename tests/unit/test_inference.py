@@ -162,6 +162,20 @@ def test_the_classifier_the_scorer_and_explanations_average_the_forest_and_the_r
     np.testing.assert_array_equal(found[1], opened[1])
 
 
+def test_a_model_warmed_up_before_scoring_scores_as_one_that_was_not():
+    """``classify --workers 2`` warms the model up before forking, ``--workers 1`` does not: the reader's tables
+    built either way must give the same bits (they did not: the last printed digit of a probability depended on
+    the number of workers, the warm-up's product running on several BLAS threads)."""
+    with open(ROOT / "corpora" / "team_written.csv", encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for _, row in zip(range(1500), csv.DictReader(handle))]
+    cold = cm.load_model()
+    warmed = cm.load_model()
+    assert warmed.scorer is not None and warmed.scorer.reader is not None
+    warmed.tokenizer.warm_up()
+    warmed.scorer.warm_up()
+    np.testing.assert_array_equal(warmed.predict_proba(texts), cold.predict_proba(texts))
+
+
 @given(st.lists(st.integers(min_value=0, max_value=50), max_size=60), st.integers(min_value=1, max_value=80))
 def test_batches_cover_every_text_in_order_within_the_budget(lengths, budget):
     spans = _spans_of_at_most(budget, lengths)

@@ -338,3 +338,22 @@ def test_reading_holds_blas_to_one_thread_and_restores_it():
     again = pickle.loads(pickle.dumps(used))
     assert not {"_table", "_index", "_blas"} & set(again.__dict__)
     np.testing.assert_array_equal(again.logits(DOCS), expected)
+
+
+@pytest.mark.parametrize("build", ["warm_up", "logits"])
+def test_the_input_table_is_built_on_one_blas_thread_however_it_is_built(build):
+    """The table's product rounds float32 entries by how BLAS splits it; built by ``warm_up`` (before workers
+    fork) or by the first reading, it runs on one thread, so both give the same table."""
+    from threadpoolctl import threadpool_info
+
+    seen: list[list[int]] = []
+
+    class Watched(np.ndarray):
+        def __matmul__(self, other):
+            seen.append([pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"])
+            return np.asarray(self) @ other
+
+    reader = _random_reader()
+    object.__setattr__(reader, "embedding", reader.embedding.view(Watched))
+    reader.warm_up() if build == "warm_up" else reader.logits(DOCS)
+    assert len(seen) == 2 and all(threads and set(threads) == {1} for threads in seen)

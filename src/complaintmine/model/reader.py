@@ -199,10 +199,14 @@ class Reader:
     def _projections(self) -> tuple[np.ndarray, np.ndarray]:
         """The GRU's input projection of every vocabulary entry's embedding (with the input bias), forwards
         then backwards, shape (2 * vocabulary, 3 * hidden): a table lookup replaces a matrix product per
-        character; and the hidden weights transposed, (2, hidden, 3 * hidden). Built on first use."""
+        character; and the hidden weights transposed, (2, hidden, 3 * hidden). Built on first use, on one BLAS
+        thread wherever that use is: a product split across BLAS threads rounds some float32 entries differently,
+        and a table built by ``warm_up`` (before workers fork) differed from one built while reading, so the
+        last printed digit of a probability depended on ``--workers``."""
         table = getattr(self, "_table", None)
         if table is None:
-            projected = [self.embedding @ self.input[d].T + self.bias[d, 0] for d in (0, 1)]
+            with self._one_blas_thread():
+                projected = [self.embedding @ self.input[d].T + self.bias[d, 0] for d in (0, 1)]
             hidden = np.ascontiguousarray(self.hidden.transpose(0, 2, 1))
             table = (np.concatenate(projected).astype(np.float32), hidden)
             object.__setattr__(self, "_table", table)
