@@ -9,6 +9,7 @@ import typer
 
 from ..errors import InputError
 from . import (
+    Bom,
     Engine,
     InputEncoding,
     InputFormat,
@@ -129,6 +130,7 @@ def classify_cli(
         ),
     ] = None,
     raw_formulas: RawFormulas = False,
+    bom: Bom = False,
     quiet: Quiet = False,
 ) -> None:
     """Classify every row of a file of complaints; one output row per input row, in input order.
@@ -157,6 +159,7 @@ def classify_cli(
             workers,
             encoding,
             quiet,
+            bom,
             {
                 "--format": input_format,
                 "--keep-columns": keep_columns,
@@ -189,6 +192,7 @@ def classify_cli(
         chunk_rows=chunk_rows,
         resume=resume,
         raw_formulas=raw_formulas,
+        bom=bom,
     )
     progress = _Progress(not quiet)
     summary = run_job(options, progress=progress)
@@ -231,6 +235,7 @@ def _classify_on_dask(
     workers: int | None,
     encoding: str | None,
     quiet: bool,
+    bom: bool,
     local_only: dict[str, Any],
 ) -> None:
     from ..scoring.dask import run as run_on_dask
@@ -248,6 +253,7 @@ def _classify_on_dask(
         output_format or "parquet",
         workers,
         encoding=encoding,
+        bom=bom,
         on_dashboard=None if quiet else lambda link: typer.echo(f"dask dashboard: {link}", err=True),
     )
     if not quiet:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from . import (
+    Bom,
     InputEncoding,
     InputFormat,
     Quiet,
@@ -41,6 +42,7 @@ def extract_cli(
     input_format: InputFormat = None,
     encoding: InputEncoding = None,
     raw_formulas: RawFormulas = False,
+    bom: Bom = False,
     quiet: Quiet = False,
 ) -> None:
     """Extract evidence fields from every complaint: amounts and their roles, the disputed difference, promised
@@ -56,7 +58,7 @@ def extract_cli(
     from ..mining.jobs import run_extract_job
 
     summary = run_extract_job(
-        input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding, raw_formulas
+        input, output, tuple(text_column or ["text"]), id_column, input_format, None, encoding, raw_formulas, bom
     )
     if not quiet:
         typer.echo(
@@ -90,6 +92,7 @@ def mask_cli(
     input_format: InputFormat = None,
     encoding: InputEncoding = None,
     raw_formulas: RawFormulas = False,
+    bom: Bom = False,
     quiet: Quiet = False,
 ) -> None:
     """Copy a table with private data in its text columns replaced by typed placeholders ([PHONE], [ID], ...).
@@ -103,7 +106,9 @@ def mask_cli(
     """
     from ..mining.jobs import run_mask_job
 
-    summary = run_mask_job(input, output, tuple(column or ["text"]), kinds, input_format, None, encoding, raw_formulas)
+    summary = run_mask_job(
+        input, output, tuple(column or ["text"]), kinds, input_format, None, encoding, raw_formulas, bom
+    )
     if not quiet:
         read_as = f" (read as {summary.encoding})" if summary.encoding else ""
         failed = f"; {summary.failed:,} row(s) could not be read: kept as decoded (masked too), reason in 'error'"

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import SharedFolder, say_notes, write_json
+from . import BOM_HELP, SharedFolder, say_notes, write_json
 
 ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
 
@@ -145,6 +145,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             float, typer.Option("--explore", min=0, max=1, metavar="SHARE", help="Share of the sheet picked at random.")
         ] = 0.1,
         seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the random share.")] = 0,
+        bom: Annotated[bool, typer.Option("--bom", help=BOM_HELP)] = False,
     ) -> None:
         """Pick the texts most worth labelling and write a labelling sheet to fill in.
 
@@ -156,9 +157,11 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         """
         from ..corpus.labelled import labelled_files
         from ..io.tables import read_table
-        from ..retrain.sheets import write_sheet
+        from ..io.writers import check_bom
+        from ..retrain.sheets import sheet_format, write_sheet
         from ..retrain.suggest import suggest_from_file
 
+        check_bom(str(output), sheet_format(output), bom)  # a usage error before the work, not after it
         known: list[str] = []
         files = labelled_files(labelled or [], recursive=True)
         for path in files:
@@ -171,7 +174,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         sheet = suggest_from_file(
             scored, n, text_column, id_column, known, str(model) if model else None, explore=explore, seed=seed
         )
-        write_sheet(sheet, output)
+        write_sheet(sheet, output, bom)
         counts = sheet["why"].str.split(" ").str[0].value_counts()
         typer.echo(
             f"wrote {len(sheet):,} texts to label to {output} ("
@@ -207,6 +210,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
                 "text, the labels given, A's and B's. What to read before promoting.",
             ),
         ] = None,
+        bom: Annotated[bool, typer.Option("--bom", help="--disagreements " + BOM_HELP)] = False,
     ) -> None:
         """Compare two models on the same labelled data: per-label F1 with bootstrap intervals, and a verdict.
 
@@ -216,18 +220,23 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
 
         Example: complaintmine compare default models/ours labels/holdout.xlsx
         """
+        from ..errors import InputError
+        from ..io.writers import check_bom
         from ..retrain.compare import compare_models
+        from ..retrain.sheets import sheet_format, write_sheet
 
+        if bom and disagreements is None:
+            raise InputError(data, "--bom is for the --disagreements file, and none is asked for")
+        if disagreements is not None:
+            check_bom(str(disagreements), sheet_format(disagreements), bom)  # before both models score the data
         corpus = _labelled(data, split, shared)
         comparison = compare_models(_model(model_a), _model(model_b), corpus, n_boot=n_boot, seed=seed)
         _print_comparison(comparison, json_out)
         if disagreements is not None:
             import pandas as pd
 
-            from ..retrain.sheets import write_sheet
-
             columns = ["row", "text", "labels", "labels_a", "labels_b"]
-            write_sheet(pd.DataFrame(comparison.disagreements, columns=columns), disagreements)
+            write_sheet(pd.DataFrame(comparison.disagreements, columns=columns), disagreements, bom)
             typer.echo(f"{len(comparison.disagreements):,} disagreements written to {disagreements}", err=True)
 
     @app.command("promote")

@@ -17,7 +17,7 @@ from .output_place import replaced_when_done, write_failure
 from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
 from .row_errors import NOT_TEXT, where
 from .rows import Rows, concat
-from .writers import format_csv, format_jsonl, output_format
+from .writers import check_bom, format_csv, format_jsonl, output_format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,7 +95,9 @@ def _frame(rows: Rows) -> pd.DataFrame:
     return rows.select(columns).to_pandas().map(lambda v: "" if v is None else v)
 
 
-def write_table(frame: pd.DataFrame, path: str, fmt: str | None = None, stream: IO[str] | None = None) -> None:
+def write_table(
+    frame: pd.DataFrame, path: str, fmt: str | None = None, stream: IO[str] | None = None, bom: bool = False
+) -> None:
     """Write ``frame`` (without its index) as CSV, TSV, JSON Lines or Parquet, by the suffix of ``path`` or ``fmt``,
     in UTF-8; ``-`` means ``stream`` or standard output (CSV unless ``fmt`` says). Public as
     ``complaintmine.write_table``.
@@ -107,9 +109,11 @@ def write_table(frame: pd.DataFrame, path: str, fmt: str | None = None, stream: 
     types and without the model metadata ``classify`` records. Like ``classify``'s output, the file is written
     beside ``path`` under a temporary name and renamed onto it when complete: a failure leaves a file already at
     ``path`` as it was, and no temporary file (io/output_place.py). Raises OutputError naming ``path`` when it
-    cannot be written.
+    cannot be written. ``bom``: CSV and TSV begin with a UTF-8 byte-order mark, as with ``classify --bom`` (for
+    Excel and WPS on Windows); InputError for another format.
     """
     fmt = output_format(path, fmt)
+    check_bom(path, fmt, bom)
     if fmt == "parquet":
         import pyarrow as pa
 
@@ -122,7 +126,7 @@ def write_table(frame: pd.DataFrame, path: str, fmt: str | None = None, stream: 
             raise OutputError(path, f"cannot be written as Parquet: {exc}") from None
         return
     rows = Rows.from_pandas(frame)
-    text = format_jsonl(rows) if fmt == "jsonl" else format_csv(rows, "\t" if fmt == "tsv" else ",", header=True)
+    text = format_jsonl(rows) if fmt == "jsonl" else format_csv(rows, "\t" if fmt == "tsv" else ",", True, bom=bom)
     try:
         if path == "-":
             (stream or sys.stdout).write(text)

@@ -34,6 +34,7 @@ from .readers import format_of
 from .rows import Rows
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet")
+BOM = "\ufeff"  # written as UTF-8 (EF BB BF) before a CSV/TSV header with --bom: what Excel and WPS look for
 PARQUET_METADATA_KEY = "complaintmine"
 _FLOAT_COLUMNS = frozenset({"difference", "promised_days", "waited_days"})  # evidence fields (batch.py)
 
@@ -41,6 +42,13 @@ _FLOAT_COLUMNS = frozenset({"difference", "promised_days", "waited_days"})  # ev
 def output_format(path: str, explicit: str | None = None) -> str:
     """The output format from ``explicit`` (--output-format) or the suffix; standard output is CSV."""
     return format_of(path, explicit, OUTPUT_FORMATS, "output format")
+
+
+def check_bom(path: str, fmt: str, bom: bool) -> None:
+    """With ``bom`` (``--bom``), ``fmt`` must be CSV or TSV, else InputError naming ``path``: a byte-order mark is
+    for spreadsheets opening a text table, and JSON Lines, Parquet or a workbook have no place for one."""
+    if bom and fmt not in ("csv", "tsv"):
+        raise InputError(path, f"--bom works with csv and tsv output, not {fmt}")
 
 
 @dataclass
@@ -120,13 +128,16 @@ def _has_cr(column: list[Any]) -> bool:
         return any(type(v) is str and "\r" in v for v in column)
 
 
-def format_csv(rows: Rows, delimiter: str, header: bool, neutralise: bool = False) -> str:
+def format_csv(rows: Rows, delimiter: str, header: bool, neutralise: bool = False, bom: bool = False) -> str:
     """Rows as CSV text. A row with a lone carriage return is fully quoted (csv quotes newlines, not a bare CR).
 
     With ``neutralise``, cells (and column names) that a spreadsheet would run as formulas get a leading
-    apostrophe (see formulas.py); ``OutputWriter`` asks for it by default. Numbers are never touched.
+    apostrophe (see formulas.py); ``OutputWriter`` asks for it by default. Numbers are never touched. With
+    ``bom``, the text begins with a byte-order mark (:data:`BOM`), for the start of a file only.
     """
     buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     if header:
         writer.writerow(neutralise_column(rows.columns) if neutralise else rows.columns)
@@ -181,7 +192,10 @@ def _writing(path: str) -> Iterator[None]:
 class OutputWriter:
     """Write chunks to ``path`` (``-`` for standard output) atomically; see the module docstring.
 
-    CSV and TSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_formulas``."""
+    CSV and TSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_formulas``. With
+    ``bom`` (CSV and TSV only), the first chunk begins with a UTF-8 byte-order mark: it is part of the bytes
+    recorded for that chunk, so a resumed job, which only appends after the chunks recorded, never writes a
+    second one, and one that resumes before any chunk was recorded writes it again with the header."""
 
     def __init__(
         self,
@@ -192,9 +206,12 @@ class OutputWriter:
         stream: IO[str] | None = None,
         metadata: dict[str, str] | None = None,
         raw_formulas: bool = False,
+        bom: bool = False,
     ):
+        check_bom(path, fmt, bom)
         self.path = path
         self.fmt = fmt
+        self.bom = bom
         self.neutralise = not raw_formulas  # CSV/TSV cells that would run as formulas get an apostrophe
         # Parquet files carry this (which model scored them) in their schema; the text formats have no place for it.
         self.metadata = {PARQUET_METADATA_KEY: json.dumps(metadata, sort_keys=True)} if metadata else None
@@ -252,7 +269,8 @@ class OutputWriter:
             if self.fmt == "jsonl":
                 text = format_jsonl(frame)
             else:
-                text = format_csv(frame, "\t" if self.fmt == "tsv" else ",", self.progress.chunks == 0, self.neutralise)
+                first = self.progress.chunks == 0
+                text = format_csv(frame, "\t" if self.fmt == "tsv" else ",", first, self.neutralise, first and self.bom)
             self._handle.write(text)
             self._handle.flush()
         self.progress.chunks += 1

@@ -21,6 +21,7 @@ def run_mask_job(
     output_format_name: str | None = None,
     encoding: str | None = None,
     raw_formulas: bool = False,
+    bom: bool = False,
 ) -> JobSummary:
     """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order.
     ``kinds`` (all if None) is checked before anything is read or written: a wrong name raises UnknownKindError."""
@@ -37,7 +38,7 @@ def run_mask_job(
         return out
 
     return run_table_job(
-        input, output, columns, masked, input_format, output_format_name, encoding, raw_formulas=raw_formulas
+        input, output, columns, masked, input_format, output_format_name, encoding, raw_formulas=raw_formulas, bom=bom
     )
 
 
@@ -82,6 +83,7 @@ def run_extract_job(
     output_format_name: str | None = None,
     encoding: str | None = None,
     raw_formulas: bool = False,
+    bom: bool = False,
 ) -> JobSummary:
     """Evidence fields per row (see :func:`extraction_columns`), with the row's id; every row kept, in order."""
 
@@ -95,5 +97,13 @@ def run_extract_job(
 
     required = [*text_columns, *([id_column] if id_column else [])]
     return run_table_job(
-        input, output, required, extracted, input_format, output_format_name, encoding, raw_formulas=raw_formulas
+        input,
+        output,
+        required,
+        extracted,
+        input_format,
+        output_format_name,
+        encoding,
+        raw_formulas=raw_formulas,
+        bom=bom,
     )

@@ -25,19 +25,28 @@ from ..errors import InputError
 from ..io.formulas import escape
 from ..io.output_place import replaced_when_done, write_failure
 from ..io.tables import write_table
+from ..io.writers import check_bom, output_format
 
 SHEET_COLUMNS = ("id", "text", "model_labels", "model_presale", "why", "labels", "presale", "note")
 SHEET_SUFFIXES = LABELLED_SUFFIXES
-__all__ = ["CHINESE_NAMES", "SHEET_COLUMNS", "SHEET_SUFFIXES", "read_label_sheets", "write_sheet"]
+__all__ = ["CHINESE_NAMES", "SHEET_COLUMNS", "SHEET_SUFFIXES", "read_label_sheets", "sheet_format", "write_sheet"]
 
 
-def write_sheet(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a labelling sheet; ``.xlsx`` gets a workbook with wide text cells, anything else goes to write_table.
+def sheet_format(path: str | Path) -> str:
+    """What :func:`write_sheet` writes ``path`` as: ``xlsx``, or write_table's format for its suffix (InputError
+    for a suffix it does not know). A command checks it, and ``--bom`` against it, before its work."""
+    return "xlsx" if Path(path).suffix.lower() == ".xlsx" else output_format(str(path))
+
+
+def write_sheet(frame: pd.DataFrame, path: str | Path, bom: bool = False) -> Path:
+    """Write a labelling sheet; ``.xlsx`` gets a workbook with wide text cells, anything else goes to write_table
+    (``bom``: a CSV or TSV sheet begins with a UTF-8 byte-order mark, for Excel and WPS; InputError otherwise).
 
     Either way it is written beside ``path`` and renamed onto it when complete (io/output_place.py): a sheet
     already there, perhaps half labelled, is never left half overwritten by a write that fails or is stopped. A
     sheet that cannot be written is an OutputError naming ``path``, whatever its format."""
     path = Path(path)
+    check_bom(str(path), sheet_format(path), bom)
     if path.suffix.lower() == ".xlsx":
         try:
             with (
@@ -59,5 +68,5 @@ def write_sheet(frame: pd.DataFrame, path: str | Path) -> Path:
         except OSError as exc:  # a full disk, a missing folder: an OutputError naming the sheet, as write_table's
             raise write_failure(str(path), exc) from None
     else:
-        write_table(frame.map(escape), str(path))
+        write_table(frame.map(escape), str(path), bom=bom)
     return path

@@ -24,7 +24,7 @@ from ..io.output_place import check_output_place
 from ..io.readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
 from ..io.row_errors import NOT_TEXT, at, where
 from ..io.rows import Rows
-from ..io.writers import OutputWriter, output_format, scoring_metadata
+from ..io.writers import OutputWriter, check_bom, output_format, scoring_metadata
 from ..model.artifact import load_model
 from ..model.runtime import Model
 from .frame import output_id_name, score_rows, text_of
@@ -56,6 +56,7 @@ class JobOptions:
     chunk_rows: int = 2000
     resume: bool = False
     raw_formulas: bool = False  # CSV/TSV: write cells beginning with = + - @ as they are (io/formulas.py)
+    bom: bool = False  # CSV/TSV: begin the output with a UTF-8 byte-order mark, for Excel and WPS on Windows
 
 
 @dataclass
@@ -231,6 +232,7 @@ def run_job(
     if stream is None:  # before the format: "/dev/null is a device" says more than "no suffix"
         check_output_place(options.output, [options.input])  # before the model loads and any scoring
     out_fmt = output_format(options.output, options.output_format)  # fail on a bad output name before any work
+    check_bom(options.output, out_fmt, options.bom)
     if options.workers < 1:
         raise InputError(options.input, f"--workers must be at least 1, got {options.workers}")
     model = model or load_model(options.model_dir)
@@ -272,6 +274,7 @@ def _run(
         stream,
         metadata=scored_with,
         raw_formulas=options.raw_formulas,
+        bom=options.bom,
     )
     summary = JobSummary(
         output=options.output, resumed_chunks=writer.progress.chunks, model=f"{model.name} {model.version}"
@@ -380,15 +383,18 @@ def run_table_job(
     encoding: str | None = None,
     chunk_rows: int = 5000,
     raw_formulas: bool = False,
+    bom: bool = False,
 ) -> JobSummary:
     """Stream a table through ``transform(chunk, first_row)`` chunk by chunk: every row kept, in order.
 
     ``required`` columns are checked on the first chunk (with a "did you mean" hint). The chunk passed to
     ``transform`` still has the readers' ``__error__`` column; the result must have an ``error`` column.
+    ``raw_formulas`` and ``bom`` are :class:`JobOptions`' (CSV/TSV output).
     """
     source = open_source(input, input_format, encoding)
     check_output_place(output, [input])
     fmt = output_format(output, output_format_name)
+    check_bom(output, fmt, bom)
     chunks = iter_chunks(source, chunk_rows)
     writer: OutputWriter | None = None
     summary = JobSummary(output=output, encoding=chosen_encoding(source))
@@ -397,7 +403,7 @@ def run_table_job(
         for chunk in chunks:
             if writer is None:
                 check_columns(input, chunk, required, source.fmt)
-                writer = OutputWriter(output, fmt, "table-job", raw_formulas=raw_formulas)
+                writer = OutputWriter(output, fmt, "table-job", raw_formulas=raw_formulas, bom=bom)
             result = transform(chunk, offset)
             offset += len(chunk)
             summary.errors.update(reason_of(e) for e in result["error"] if e)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...io.writers import scoring_metadata
+from ...io.writers import check_bom, scoring_metadata
 from .cache import cached_model, clear_model_cache, model_cache_info
 from .common import INSTALL_HINT, DistributedError, import_distributed
 from .inputs import DEFAULT_BLOCKSIZE, match_files, read_inputs
@@ -134,6 +134,7 @@ def run(
     encoding: str | None = None,
     dashboard_address: str = ":8787",
     on_dashboard: Callable[[str], None] | None = None,
+    bom: bool = False,
 ) -> RunSummary:
     """Classify files matching ``input_pattern`` on a Dask cluster and write partitioned output to ``output_dir``.
 
@@ -145,13 +146,15 @@ def run(
     so a caller can show it while the job runs. ``model_path`` None means the shipped default model, found by
     each worker in its own installation; a path is made absolute here, so relative paths name the same
     directory on every worker of a local cluster. ``blocksize="auto"`` aims at four partitions per worker
-    thread, between 1 and 64 MiB each (see read_inputs for the others).
+    thread, between 1 and 64 MiB each (see read_inputs for the others). ``bom``: CSV part files begin with a
+    UTF-8 byte-order mark (``classify --bom``); InputError with Parquet.
 
     Inputs are checked (files, format, columns, output directory) before a local cluster starts.
     """
     distributed = import_distributed()
     model = None if model_path is None else os.path.abspath(model_path)
     target = check_output_dir(output_dir, fmt)
+    check_bom(str(output_dir), fmt, bom)
     files, _ = match_files(input_pattern)
 
     def inputs(slots: int) -> dd.DataFrame:
@@ -188,7 +191,7 @@ def run(
         # (re)starts, and a Client in it cannot be pickled, so a dead worker could not be replaced.
         with client.as_current():
             scored = classify_dask(ddf, model, text_column, id_column, source=input_pattern)
-            counts = write_outputs(scored, target, fmt, metadata=scoring_metadata(name, version))
+            counts = write_outputs(scored, target, fmt, metadata=scoring_metadata(name, version), bom=bom)
         return RunSummary(
             rows=int(counts["rows"].sum()),
             failed=int(counts["failed"].sum()),

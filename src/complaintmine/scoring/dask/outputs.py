@@ -12,7 +12,7 @@ import pandas as pd
 from ...errors import InputError, OutputError
 from ...io.output_place import replaced_when_done
 from ...io.rows import Rows
-from ...io.writers import OutputWriter
+from ...io.writers import OutputWriter, check_bom
 from .common import import_dask_dataframe, string_dtype, task_errors
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ def _write_partition(
     width: int,
     metadata: dict[str, str] | None = None,
     partition_info: dict[str, Any] | None = None,
+    bom: bool = False,
 ) -> pd.DataFrame:
     """Write one scored partition to ``part-<number>.<fmt>`` with the CLI's writer; report its row counts.
 
@@ -48,7 +49,7 @@ def _write_partition(
     writer: OutputWriter | None = None
     try:
         with replaced_when_done(str(target)) as temporary:
-            writer = OutputWriter(temporary, fmt, fingerprint="", metadata=metadata)
+            writer = OutputWriter(temporary, fmt, fingerprint="", metadata=metadata, bom=bom)
             writer.write(Rows.from_pandas(plain))
             writer.finish()
     except BaseException:  # nor the writer's own files beside the temporary one: no resume here
@@ -105,22 +106,24 @@ def write_outputs(
     out_dir: str | os.PathLike[str],
     fmt: str = "parquet",
     metadata: dict[str, str] | None = None,
+    bom: bool = False,
 ) -> pd.DataFrame:
     """Compute ``ddf`` and write one ``part-NNNNN.<fmt>`` file per partition into ``out_dir`` (new or empty).
 
     Part numbers follow partition order, so reading the files in name order gives the rows in input order;
     each file is what ``complaintmine classify -o FILE.<fmt>`` writes for its rows (CSV parts each have a
-    header; Parquet parts carry ``metadata``, which model scored them, as ``classify`` does). Returns one row
-    per partition: ``partition``, ``rows``, ``failed`` (rows with an error) and ``file``. Uses the current Dask
-    scheduler.
+    header, with ``bom`` after a byte-order mark; Parquet parts carry ``metadata``, which model scored them, as
+    ``classify`` does). Returns one row per partition: ``partition``, ``rows``, ``failed`` (rows with an error)
+    and ``file``. Uses the current Dask scheduler.
     """
     import_dask_dataframe()
     target = check_output_dir(out_dir, fmt)
+    check_bom(str(out_dir), fmt, bom)  # here, not in every task
     target.mkdir(parents=True, exist_ok=True)
     frame: Any = ddf
     width = max(5, len(str(frame.npartitions - 1)))
     written = frame.map_partitions(
-        _write_partition, str(target.resolve()), fmt, width, metadata=metadata, meta=_counts_meta()
+        _write_partition, str(target.resolve()), fmt, width, metadata=metadata, bom=bom, meta=_counts_meta()
     )
     with task_errors():
         counts = cast(pd.DataFrame, written.compute())
