@@ -1,6 +1,7 @@
 """The minimal pairs (training) and the contrast set (evaluation only): make-up, and the line between them."""
 
 import shutil
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ import complaintmine as cm
 from complaintmine.corpus.check import check_corpus
 from complaintmine.corpus.dedup import containing, near_duplicate_pairs, shared_phrases, squash
 from complaintmine.labels import ISSUE_LABELS, TARGETS
-from complaintmine.model.contrast import contrast_report, contrast_targets, load_contrast_set
+from complaintmine.model.contrast import contrast_report, contrast_targets, format_contrast_report, load_contrast_set
 from complaintmine.model.runtime import Model
 
 from ..conftest import ROOT
@@ -147,3 +148,34 @@ def test_contrast_report_counts_complaints_and_non_complaints_separately():
     assert report["overall"]["non_complaint_accuracy"] == 0.5
     assert report["by_rule"]["GH1"]["accuracy"] == 0.5
     assert [error["id"] for error in report["errors"]] == ["b", "c"]
+
+
+def _display_columns(text):
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def test_the_contrast_table_lines_up_rows_named_in_chinese_or_longer_than_the_old_column():
+    """Rows were padded to 10 characters: a name in Chinese (two terminal columns a character) or longer than
+    that (var:other_party) pushed its numbers to the right of the others'."""
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "group": ["g1", "g1", "g2", "g2"],
+            "text": ["赠品没给", "赠品收到了", "发货很慢", "发货很快"],
+            "labels": ["gift_not_honored", "other", "late_shipping", "other"],
+            "presale": ["0"] * 4,
+            "rule": ["GH1", "GH1", "赠品承诺不兑现", "赠品承诺不兑现"],
+            "variant": ["complaint", "other_party", "complaint", "满意"],
+            "register": ["short"] * 4,
+        }
+    )
+    proba = np.zeros((4, len(TARGETS)))
+    proba[0, 2] = 0.9
+    text = format_contrast_report(contrast_report(_FixedModel(proba), frame))
+    header, *rows = [line for line in text.splitlines()[2:] if line]
+    names = [row.split()[0] for row in rows]
+    assert names == ["rul:GH1", "rul:赠品承诺不兑现", "reg:short", "var:complaint", "var:other_party", "var:满意"]
+    # each number column ends at the same terminal column as its header: the last ones right-aligned, so every
+    # line is as wide as the header, and the widest name is followed by the one space between columns
+    assert {_display_columns(row) for row in rows} == {_display_columns(header)}, "\n" + text
+    assert _display_columns(header) == _display_columns("rul:赠品承诺不兑现") + 1 + 5 + 1 + 6 + 1 + 7 + 1 + 7

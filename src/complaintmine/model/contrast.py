@@ -24,6 +24,7 @@ import pandas as pd
 from ..corpus.load import read_corpus_file
 from ..errors import CorpusError, MissingColumnError
 from ..labels import ISSUE_LABELS, format_labels, labels_of, parse_labels
+from ..text.width import display_width, pad
 from .runtime import Model, score_texts
 
 CONTRAST_FILE = "contrast_set.csv"
@@ -97,17 +98,22 @@ def accuracy_cells(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def format_contrast_report(report: dict[str, Any]) -> str:
-    """A plain-text summary: the two headline accuracies, then accuracy per rule and per register."""
+    """A plain-text summary: the two headline accuracies, then accuracy per rule, register and variant. The row
+    names (``rul:PH1``, ``var:other_party``; a contrast set of one's own may name them in Chinese) are padded to
+    the widest one in terminal columns (text/width.py), so the numbers line up."""
     o = report["overall"]
+    groups = [(key, f"by_{key}") for key in ("rule", "register", "variant")]
+    names = {(key, name): f"{key[:3]}:{name}" for key, part in groups for name in report[part]}
+    width = max([14, *map(display_width, names.values())])
     lines = [
         f"contrast set: {o['n']} texts; complaint variants {o['complaint_accuracy']:.3f} "
         f"({o['complaint_n']}), non-complaint variants {o['non_complaint_accuracy']:.3f} ({o['non_complaint_n']})",
         "",
-        f"{'':14} {'n':>5} {'all':>6} {'compl.':>7} {'non-c.':>7}",
+        f"{pad('', width)} {'n':>5} {'all':>6} {'compl.':>7} {'non-c.':>7}",
     ]
-    for key in ("rule", "register", "variant"):
-        for name, row in report[f"by_{key}"].items():
+    for key, part in groups:
+        for name, row in report[part].items():
             c, n = accuracy_cells(row)
-            lines.append(f"{key[:3]}:{name:<10} {row['n']:>5} {row['accuracy']:>6.2f} {c:>7} {n:>7}")
+            lines.append(f"{pad(names[key, name], width)} {row['n']:>5} {row['accuracy']:>6.2f} {c:>7} {n:>7}")
         lines.append("")
     return "\n".join(lines).rstrip()
