@@ -1,5 +1,6 @@
 """The minimal pairs (training) and the contrast set (evaluation only): make-up, and the line between them."""
 
+import re
 import shutil
 import unicodedata
 
@@ -179,3 +180,17 @@ def test_the_contrast_table_lines_up_rows_named_in_chinese_or_longer_than_the_ol
     # line is as wide as the header, and the widest name is followed by the one space between columns
     assert {_display_columns(row) for row in rows} == {_display_columns(header)}, "\n" + text
     assert _display_columns(header) == _display_columns("rul:赠品承诺不兑现") + 1 + 5 + 1 + 6 + 1 + 7 + 1 + 7
+
+
+def test_a_bad_label_in_a_contrast_set_names_the_line_its_row_starts_on(tmp_path):
+    """As for the other corpus files, counting the lines of a quoted text with line breaks above the bad row."""
+    path = tmp_path / "contrast_set.csv"
+    columns = ["id", "group", "text", "labels", "presale", "split", "rule", "variant", "register", "author"]
+    rows = [
+        ["cs-1", "g1", "收到了。\n\n赠品说好送的，到现在没给", "gift_not_honored", "0", "contrast", "GH1", "complaint"],
+        ["cs-2", "g1", "赠品收到了", "gift", "0", "contrast", "GH1", "satisfied"],
+    ]
+    pd.DataFrame([[*row, "review", "t"] for row in rows], columns=columns).to_csv(path, index=False)
+    with pytest.raises(cm.CorpusError, match=rf"^{re.escape(str(path))}:5: unknown label\(s\) 'gift'") as caught:
+        load_contrast_set(path)
+    assert (caught.value.path, caught.value.line) == (str(path), 5)

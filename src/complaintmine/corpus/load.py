@@ -127,7 +127,11 @@ def _checked_texts(cells: pd.Series) -> pd.Series:
     return cells
 
 
-def _canonical(path: str | Path, frame: pd.DataFrame, lines: list[int], label_column: str = "labels") -> pd.Series:
+def canonical_labels(
+    path: str | Path, frame: pd.DataFrame, lines: list[int], label_column: str = "labels"
+) -> pd.Series:
+    """The ``labels`` cells of a corpus file read by :func:`read_corpus_file` (its rows starting on ``lines``) as
+    canonical labels; CorpusError naming the file and the line of the first bad cell."""
     canonical = []
     for number, cell in zip(lines, frame[label_column]):
         try:
@@ -210,7 +214,7 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None,
             {
                 "key": "team:" + team["id"],
                 "text": team["text"],
-                "labels": _canonical(directory / TEAM_FILE, team, team_lines),
+                "labels": canonical_labels(directory / TEAM_FILE, team, team_lines),
                 "presale": _presale(directory / TEAM_FILE, team, team_lines),
                 "split": team["split"],
                 "origin": "team",
@@ -227,7 +231,7 @@ def load_corpus_dir(directory: str | Path, shared_dir: str | Path | None = None,
                 {
                     "key": "pair:" + pairs["id"],
                     "text": pairs["text"],
-                    "labels": _canonical(pairs_path, pairs, pair_lines),
+                    "labels": canonical_labels(pairs_path, pairs, pair_lines),
                     "presale": _presale(pairs_path, pairs, pair_lines),
                     "split": pairs["split"],
                     "origin": "team",
@@ -277,7 +281,7 @@ def real_corpus_frame(path: Path, real: pd.DataFrame, lines: list[int], texts: l
         {
             "key": "real:" + real["source"] + ":" + real["source_id"],
             "text": texts,
-            "labels": _canonical(path, real, lines),
+            "labels": canonical_labels(path, real, lines),
             "presale": _presale(path, real, lines),
             "split": real["split"],
             "origin": "real",

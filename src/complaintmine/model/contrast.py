@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..corpus.load import read_corpus_file
+from ..corpus.load import canonical_labels, read_corpus_file
 from ..errors import CorpusError, MissingColumnError
-from ..labels import ISSUE_LABELS, format_labels, labels_of, parse_labels
+from ..labels import ISSUE_LABELS, labels_of, parse_labels
 from ..text.width import display_width, pad
 from .runtime import Model, score_texts
 
@@ -32,20 +32,19 @@ CONTRAST_COLUMNS = ("id", "group", "text", "labels", "presale", "rule", "variant
 
 
 def load_contrast_set(path: str | Path) -> pd.DataFrame:
-    """The contrast set at ``path`` (a file, or a corpus directory holding ``contrast_set.csv``)."""
+    """The contrast set at ``path`` (a file, or a corpus directory holding ``contrast_set.csv``), its labels
+    canonical. Read as every corpus file is (:func:`read_corpus_file`): an unknown label is a CorpusError naming
+    the file and the line its row starts on, as in ``team_written.csv``."""
     path = Path(path)
     if path.is_dir():
         path = path / CONTRAST_FILE
     if not path.is_file():
         raise CorpusError(f"{path}: no contrast set here")
-    frame, _lines = read_corpus_file(path)
+    frame, lines = read_corpus_file(path)
     missing = [column for column in CONTRAST_COLUMNS if column not in frame.columns]
     if missing:
         raise MissingColumnError(path, missing[0], list(frame.columns))
-    try:
-        frame["labels"] = [format_labels(parse_labels(cell)) for cell in frame["labels"]]
-    except ValueError as exc:
-        raise CorpusError(f"{path}: {exc}") from None
+    frame["labels"] = canonical_labels(path, frame, lines)  # a bad cell: CorpusError naming file and line
     return frame
 
 
