@@ -207,7 +207,12 @@ def _fingerprint(options: JobOptions, source: Source, model: Model) -> str:
     """Identifies a job for --resume: same input file (size, mtime), model and options."""
     stat = os.stat(source.path) if source.path != "-" else None
     parts = {
-        "options": {k: v for k, v in asdict(options).items() if k not in ("workers", "resume", "output")},
+        # --bom off leaves the fingerprint as it was before the option existed, so an interrupted job resumes
+        "options": {
+            k: v
+            for k, v in asdict(options).items()
+            if k not in ("workers", "resume", "output") and not (k == "bom" and not v)
+        },
         "input": [stat.st_size, stat.st_mtime_ns] if stat else None,
         "model": model.manifest.get("files", {}),
     }
