@@ -51,7 +51,7 @@ def add_scheme(name: str, classes: tuple[str, ...]) -> None:
     word_batch.MODES_LIST = list(modality.MODES)
     modality.PREFIXES = (*(f"{mode}:" for mode in modality.MODES), "DOC:")
     cues = {**modality.MODES_2, **{cls: NEW[cls] for cls in classes}}
-    modality.SCHEMES[name] = modality.Scheme(modality._cue_regex(cues), "。!?;…~", doc=False)
+    modality.SCHEMES[name] = modality.Scheme.of(cues, "。!?;…~", doc=False)
 
 
 def main() -> None:

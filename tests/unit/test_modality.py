@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from complaintmine.text.modality import (
     MODES,
+    MODES_2,
     SCHEMES,
+    CueScan,
     is_marked,
     sentence_modes,
     sentences,
@@ -143,3 +145,43 @@ def test_the_fast_path_equals_the_definition_on_real_reviews(segment, locate):
             if words_with_modality(t, locate, scheme) != words_with_modality_reference(t, segment, scheme)
         ]
         assert differ == [], scheme
+
+
+# Every character of every cue (most cues share characters with others: 没, 没有, 没问题), and a few others.
+CUE_ALPHABET = "".join(sorted(set("".join(MODES_2.values()).replace("\\", "").replace("|", "")))) + "。,!好了 a1\x00"
+
+
+def _regex_places(scheme: str, text: str) -> tuple[list[int], list[str]]:
+    found = [(m.start(), str(m.lastgroup)) for m in SCHEMES[scheme].cues.finditer(text)]
+    return [start for start, _ in found], [name for _, name in found]
+
+
+@given(st.text(alphabet=CUE_ALPHABET, max_size=60), st.sampled_from(sorted(SCHEMES)))
+@settings(max_examples=400, deadline=None)
+@example("没问题没有没,不知道会不会是不是会", "sentence-2")
+@example("如期如果?吗?怕", "sentence")
+def test_the_cue_scan_finds_what_the_cue_regex_finds(text, scheme):
+    assert SCHEMES[scheme].scan.places(text) == _regex_places(scheme, text)
+
+
+def test_the_cue_scan_takes_the_first_class_listing_a_word_and_refuses_patterns():
+    scan = CueScan.of({"HYP": "怕|的话", "Q": r"\?|怕|的话吗", "NEG": "没|没有"})
+    assert scan.places("怕的话吗?没有") == ([0, 1, 4, 5], ["HYP", "HYP", "Q", "NEG"])
+    for pattern in ("a.b", "好+", "(好)", "[好]"):
+        with pytest.raises(ValueError, match="not a literal word"):
+            CueScan.of({"HYP": pattern})
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_the_cue_scan_finds_what_the_cue_regex_finds_on_real_reviews():
+    from ..conftest import POOL
+
+    if not POOL.exists():
+        pytest.skip(f"{POOL} not available")
+    import csv
+
+    with open(POOL, encoding="utf-8", newline="") as handle:
+        joined = "\x00".join(normalize(row["text"]) for _, row in zip(range(30000), csv.DictReader(handle)))
+    for scheme in SCHEMES:
+        assert SCHEMES[scheme].scan.places(joined) == _regex_places(scheme, joined), scheme

@@ -10,9 +10,10 @@ with regexes. Here the batch goes through once:
    it, punctuation included, then a NUL word that no text holds and that is never kept) are looked up in the
    vocabulary in one ``map``; the punctuation filter runs only on the words the vocabulary does not know
    (whether a vocabulary word is kept comes from a table computed once per model).
-2. The cues and sentence ends are found with one regex pass each over the batch joined by NUL (no cue or
-   sentence end can hold NUL, so each text's matches are what its own pass finds). Each sentence with cues maps
-   to a range of the text's kept words; the slot of ``HYP:word`` is a table lookup from the slot of ``word``.
+2. The cues (the scheme's :class:`~complaintmine.text.modality.CueScan`) and sentence ends are found with one
+   pass each over the batch joined by NUL (no cue or sentence end can hold NUL, so each text's matches are what
+   its own pass finds). Each sentence with cues maps to a range of the text's kept words; the slot of
+   ``HYP:word`` is a table lookup from the slot of ``word``.
 3. Each text's sequence (its words, then the marked runs in sentence and class order) is laid out in NumPy, so
    the unigrams and the bigrams of adjacent known slots come out as the definition counts them.
 
@@ -72,10 +73,7 @@ class WordBatch:
                     self._orphans = True
         if self.scheme is not None:
             self._end_codes = np.frombuffer(self.scheme.end_chars.encode("utf-32-le"), dtype=np.uint32)
-            groups = self.scheme.cues.groupindex  # regex group number -> position in MODES
-            self._mode_of_group = np.full(max(groups.values()) + 1, -1, dtype=np.int64)
-            for name, group in groups.items():
-                self._mode_of_group[group] = MODES_LIST.index(name)
+            self._mode_of = {name: MODES_LIST.index(name) for name in self.scheme.cues.groupindex}  # class -> position
 
     @classmethod
     def of(cls, ngrams: WordNgrams, tokenizer: Tokenizer, masked: bool, modality: str) -> WordBatch | None:
@@ -180,12 +178,12 @@ class WordBatch:
         """(text, first kept word, end, mode) of each marked run, in text, sentence and MODES order; texts where
         a sentence edge falls inside a word are added to ``slow``."""
         assert self.scheme is not None
-        cues = [(m.start(), m.lastindex) for m in self.scheme.cues.finditer(joined)]
+        starts, classes = self.scheme.scan.places(joined)  # the matches of the scheme's cue regex
         empty = np.zeros(0, dtype=np.int64)
-        if not cues:
+        if not starts:
             return empty, empty, empty, empty
-        cue_at = np.fromiter((c[0] for c in cues), dtype=np.int64, count=len(cues))
-        cue_mode = self._mode_of_group[np.fromiter((c[1] for c in cues), dtype=np.int64, count=len(cues))]
+        cue_at = np.asarray(starts, dtype=np.int64)
+        cue_mode = np.fromiter(map(self._mode_of.__getitem__, classes), dtype=np.int64, count=len(classes))
         # where each run of sentence-ending characters ends (the ends of the scheme's ``ends`` matches)
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         ending = np.isin(codes, self._end_codes)
