@@ -62,7 +62,7 @@ class CueScan:
     which gives the same match at every position, and a pattern whose alternatives all begin with a literal,
     which the regex engine skips to in C. The class of a match is the first class that lists the matched word."""
 
-    pattern: re.Pattern[str]
+    source: str  # the regex, compiled on first use (by re's cache): an import of this module compiles nothing more
     classes: dict[str, str]  # cue word -> the first class listing it
 
     @classmethod
@@ -80,11 +80,11 @@ class CueScan:
             re.escape(first) + "(?:" + "|".join(re.escape(word[1:]) for word in words) + ")"
             for first, words in groups.items()
         ]
-        return cls(re.compile("|".join(alternatives)), classes)
+        return cls("|".join(alternatives), classes)
 
     def places(self, text: str) -> tuple[list[int], list[str]]:
         """The start and the class of every cue ``cues.finditer(text)`` finds (its ``lastgroup``), in order."""
-        found = [(match.start(), match.group()) for match in self.pattern.finditer(text)]
+        found = [(match.start(), match.group()) for match in re.compile(self.source).finditer(text)]
         classes = self.classes
         return [start for start, _ in found], [classes[word] for _, word in found]
 
