@@ -31,6 +31,29 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory):
     return directory
 
 
+FROZEN = DATA / "models" / "frozen-tiny-0.1.0"  # a committed model file: old versions must keep loading
+
+
+@pytest.fixture(scope="session")
+def frozen_model():
+    """The frozen tiny model, loaded once (its version warning silenced: a frozen model outlives the library's)."""
+    import warnings
+
+    import complaintmine as cm
+    from complaintmine.model.artifact import ModelVersionWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelVersionWarning)
+        return cm.load_model(FROZEN)
+
+
+def complaints_file(path: Path, rows: int = 40, gift: str = "赠品没给") -> Path:
+    """A CSV of ``rows`` short complaints (``id``, ``text``), one of five kinds after another, numbered."""
+    texts = ["尾款涨了五十", gift, "发货太慢了", "买完就降价不保价", "好评"]
+    path.write_text("id,text\n" + "".join(f"{n},{texts[n % len(texts)]}{n}\n" for n in range(rows)), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared_pool() -> Path:
     if not POOL.exists():

@@ -127,19 +127,24 @@ class _FixedModel(Model):
         return np.full(len(TARGETS), 0.5)
 
 
-def test_contrast_report_counts_complaints_and_non_complaints_separately():
-    frame = pd.DataFrame(
+def _two_pairs(rules: list[str], variants: list[str]) -> pd.DataFrame:
+    """Two contrast pairs (a gift complaint and a satisfied text, a shipping complaint and a satisfied text)."""
+    return pd.DataFrame(
         {
             "id": ["a", "b", "c", "d"],
             "group": ["g1", "g1", "g2", "g2"],
             "text": ["赠品没给", "赠品收到了", "发货很慢", "发货很快"],
             "labels": ["gift_not_honored", "other", "late_shipping", "other"],
             "presale": ["0"] * 4,
-            "rule": ["GH1", "GH1", "LS2", "LS2"],
-            "variant": ["complaint", "satisfied", "complaint", "satisfied"],
+            "rule": rules,
+            "variant": variants,
             "register": ["short"] * 4,
         }
     )
+
+
+def test_contrast_report_counts_complaints_and_non_complaints_separately():
+    frame = _two_pairs(["GH1", "GH1", "LS2", "LS2"], ["complaint", "satisfied", "complaint", "satisfied"])
     proba = np.zeros((4, len(TARGETS)))
     proba[0, 2] = 0.9  # right: the complaint gets its label
     proba[1, 2] = 0.8  # wrong: a satisfied text flagged
@@ -158,18 +163,8 @@ def _display_columns(text):
 def test_the_contrast_table_lines_up_rows_named_in_chinese_or_longer_than_the_old_column():
     """Rows were padded to 10 characters: a name in Chinese (two terminal columns a character) or longer than
     that (var:other_party) pushed its numbers to the right of the others'."""
-    frame = pd.DataFrame(
-        {
-            "id": ["a", "b", "c", "d"],
-            "group": ["g1", "g1", "g2", "g2"],
-            "text": ["赠品没给", "赠品收到了", "发货很慢", "发货很快"],
-            "labels": ["gift_not_honored", "other", "late_shipping", "other"],
-            "presale": ["0"] * 4,
-            "rule": ["GH1", "GH1", "赠品承诺不兑现", "赠品承诺不兑现"],
-            "variant": ["complaint", "other_party", "complaint", "满意"],
-            "register": ["short"] * 4,
-        }
-    )
+    rules = ["GH1", "GH1", "赠品承诺不兑现", "赠品承诺不兑现"]
+    frame = _two_pairs(rules, ["complaint", "other_party", "complaint", "满意"])
     proba = np.zeros((4, len(TARGETS)))
     proba[0, 2] = 0.9
     text = format_contrast_report(contrast_report(_FixedModel(proba), frame))

@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import subprocess
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +22,18 @@ from hypothesis import strategies as st
 import complaintmine as cm
 from complaintmine.errors import InputError
 from complaintmine.io.readers import ERROR, LINE, Source, chunks_frame, iter_chunks
-from complaintmine.model.artifact import ModelVersionWarning
 from complaintmine.model.runtime import score_texts
 from complaintmine.scoring.batch import JobOptions, run_job
 
-from ..conftest import DATA, entry_point
+from ..conftest import DATA, FROZEN, entry_point
 
 BAD = DATA / "bad"
-FROZEN = DATA / "models" / "frozen-tiny-0.1.0"
 CASES: list[dict[str, Any]] = json.loads((BAD / "cases.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def model() -> cm.Model:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ModelVersionWarning)  # a frozen model outlives the library versions
-        return cm.load_model(FROZEN)
+def model(frozen_model: cm.Model) -> cm.Model:
+    return frozen_model
 
 
 def classify(model: cm.Model, path: Path, output: Path, **options: Any):

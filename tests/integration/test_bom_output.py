@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import io
 import subprocess
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -21,28 +20,22 @@ from complaintmine.io.rows import Rows
 from complaintmine.io.tables import read_table, write_table
 from complaintmine.io.writers import OutputWriter
 from complaintmine.mining.jobs import run_extract_job, run_mask_job
-from complaintmine.model.artifact import ModelVersionWarning
 from complaintmine.retrain.sheets import read_label_sheets, write_sheet
 from complaintmine.scoring.batch import JobOptions, run_job
 
-from ..conftest import DATA, entry_point
+from ..conftest import FROZEN, complaints_file, entry_point
 
-FROZEN = DATA / "models" / "frozen-tiny-0.1.0"
 MISSING_MODEL = "/nonexistent/model"  # a job that got past its option checks would fail on this instead
 BOM = codecs.BOM_UTF8
 
 
 @pytest.fixture(scope="module")
-def model() -> cm.Model:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ModelVersionWarning)
-        return cm.load_model(FROZEN)
+def model(frozen_model: cm.Model) -> cm.Model:
+    return frozen_model
 
 
 def complaints(path: Path, rows: int = 40) -> Path:
-    texts = ["尾款涨了五十", "赠品没给，客服也不回", "发货太慢了", "买完就降价不保价", "好评"]
-    path.write_text("id,text\n" + "".join(f"{n},{texts[n % len(texts)]}{n}\n" for n in range(rows)), encoding="utf-8")
-    return path
+    return complaints_file(path, rows, gift="赠品没给，客服也不回")
 
 
 def options(source: Path, output: Path | str, **extra: Any) -> JobOptions:

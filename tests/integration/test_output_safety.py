@@ -29,23 +29,18 @@ from complaintmine.model.artifact import ModelVersionWarning
 from complaintmine.scoring import batch
 from complaintmine.scoring.batch import JobOptions, run_job
 
-from ..conftest import DATA, entry_point
+from ..conftest import FROZEN, complaints_file, entry_point
 
-FROZEN = DATA / "models" / "frozen-tiny-0.1.0"
 MISSING_MODEL = "/nonexistent/model"  # a job that gets past its output checks would fail on this instead
 
 
 @pytest.fixture(scope="module")
-def model() -> cm.Model:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ModelVersionWarning)
-        return cm.load_model(FROZEN)
+def model(frozen_model: cm.Model) -> cm.Model:
+    return frozen_model
 
 
 def complaints(path: Path, rows: int = 40) -> Path:
-    texts = ["尾款涨了五十", "赠品没给", "发货太慢了", "买完就降价不保价", "好评"]
-    path.write_text("id,text\n" + "".join(f"{n},{texts[n % len(texts)]}{n}\n" for n in range(rows)), encoding="utf-8")
-    return path
+    return complaints_file(path, rows)
 
 
 def options(source: Path | str, output: Path | str, **extra: Any) -> JobOptions:
