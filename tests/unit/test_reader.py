@@ -356,4 +356,49 @@ def test_the_input_table_is_built_on_one_blas_thread_however_it_is_built(build):
     reader = _random_reader()
     object.__setattr__(reader, "embedding", reader.embedding.view(Watched))
     reader.warm_up() if build == "warm_up" else reader.logits(DOCS)
-    assert len(seen) == 2 and all(threads and set(threads) == {1} for threads in seen)
+    assert len(seen) == 2 and all(counts and set(counts) == {1} for counts in seen)
+
+
+def test_readings_in_two_threads_each_keep_blas_to_one_thread():
+    """threadpoolctl's limit is the process's: a thread that ended its reading gave the BLAS library its threads
+    back while another thread still read (with one BLAS thread to begin with, this cannot fail)."""
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    first_inside, second_inside, first_done = threading.Event(), threading.Event(), threading.Event()
+    seen: list[list[int]] = []
+
+    def reading(inside: threading.Event, waits_for: threading.Event, timeout: float) -> Reader:
+        reader = _random_reader()
+        original = reader._batch
+
+        def watched(seqs):
+            inside.set()
+            waits_for.wait(timeout)
+            seen.append(blas_threads())
+            return original(seqs)
+
+        object.__setattr__(reader, "_batch", watched)
+        return reader
+
+    first = reading(first_inside, second_inside, 0.5)  # waits a moment for the second to start reading
+    second = reading(second_inside, first_done, 5.0)  # then reads after the first is done
+
+    def run_first() -> None:
+        first.logits(DOCS[:1])
+        first_done.set()
+
+    def run_second() -> None:
+        first_inside.wait(5.0)
+        second.logits(DOCS[:1])
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(seen) == 2 and all(counts and set(counts) == {1} for counts in seen)

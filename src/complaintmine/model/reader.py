@@ -24,8 +24,10 @@ the batch it is scored in; tests check the NumPy reading against PyTorch's.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +65,7 @@ READER_SETTINGS: dict[str, dict[str, Any] | None] = {
     "gru-128": _GRU_128,
     "gru-128-e8": {**_GRU_128, "epochs": 8},
 }
+_BLAS_TURN = threading.RLock()  # one reading at a time holds the process's BLAS limit (Reader._one_blas_thread)
 PAD, UNKNOWN = 0, 1  # the first two rows of the embedding
 # Limits a model file's reader must keep (check_reader): scoring builds a (2 x vocabulary, 3 x units) table and
 # reads at most SCORE_BATCH x MAX_CHARS x 2 x units states at a time.
@@ -155,19 +158,25 @@ class Reader:
                 out[rows] = self._batch([ids[r] for r in rows])
         return out
 
-    def _one_blas_thread(self) -> Any:
+    @contextmanager
+    def _one_blas_thread(self) -> Iterator[None]:
         """While reading, the BLAS library runs the small matrix products on the calling thread. Its own
         threads would spin on the cores other worker processes score on: ``classify --workers 2`` took 26 s
         instead of 8.7 s on 300,000 rows with them. The limit is restored when reading ends; it holds for the
         whole process meanwhile (threadpoolctl sets the library's thread count), so in a program that also runs
-        BLAS work in other threads, that work runs on one thread while a text is read."""
+        BLAS work in other threads, that work runs on one thread while a text is read.
+
+        Readings in several threads of one process (Dask's threaded scheduler) take turns (``_BLAS_TURN``):
+        threadpoolctl's limit is the process's, so a thread ending its reading would give the BLAS library its
+        threads back while another still reads, whose products (the input table's) could then round otherwise."""
         controller = getattr(self, "_blas", None)
         if controller is None:
             from threadpoolctl import ThreadpoolController
 
             controller = ThreadpoolController()
             object.__setattr__(self, "_blas", controller)
-        return controller.limit(limits=1, user_api="blas")
+        with _BLAS_TURN, controller.limit(limits=1, user_api="blas"):
+            yield
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without the tables and the thread-pool handle it builds on first use."""
