@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import complaintmine as cm
+from complaintmine.errors import InputError
 from complaintmine.io.rows import Rows
 from complaintmine.io.tables import read_table, write_table
 from complaintmine.io.writers import OutputWriter
@@ -261,3 +262,14 @@ def test_dask_csv_parts_each_begin_with_one_bom_and_parquet_parts_refuse_it(tmp_
     parts = [(tmp_path / "out" / name).read_bytes() for name in counts["file"]]
     assert all(part.startswith(BOM) and part.count(BOM) == 1 for part in parts)
     assert len(read_table(str(tmp_path / "out"))) == 60
+
+
+def test_a_bom_is_refused_on_standard_output_written_in_another_encoding():
+    """A redirect on Windows writes standard output in the local code page (gbk): U+FEFF has no place there, and
+    a mark saying UTF-8 before gbk text would be wrong. Refused in words, not a UnicodeEncodeError."""
+    gbk = io.TextIOWrapper(io.BytesIO(), encoding="gbk")
+    with pytest.raises(InputError, match="--bom marks UTF-8, but standard output is written as gbk"):
+        OutputWriter("-", "csv", "job", stream=gbk, bom=True)
+    OutputWriter("-", "csv", "job", stream=gbk)  # without --bom, gbk is written as before
+    utf8 = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    OutputWriter("-", "csv", "job", stream=utf8, bom=True)

@@ -89,7 +89,12 @@ BOM_HELP = (
     "CSV/TSV output: begin the file with a UTF-8 byte-order mark, so Excel and WPS on Windows show Chinese text "
     "correctly. Off by default: most tools read files without it."
 )
-Bom = Annotated[bool, typer.Option("--bom", help=BOM_HELP + " Standard output gets it too (for '> file.csv').")]
+Bom = Annotated[
+    bool,
+    typer.Option(
+        "--bom", help=BOM_HELP + " Standard output gets it too (for '> file.csv') when it is written as UTF-8."
+    ),
+]
 
 
 class Engine(StrEnum):

@@ -15,6 +15,7 @@ mode.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -232,6 +233,13 @@ class OutputWriter:
             self._handle = stream or sys.stdout
             if self._handle is None:  # the process was started with standard output closed
                 raise write_failure(path, OSError(0, "standard output is closed"))
+            encoding = getattr(self._handle, "encoding", None) or "utf-8"
+            if bom and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):  # e.g. a redirect on Windows
+                raise InputError(
+                    path,
+                    f"--bom marks UTF-8, but standard output is written as {encoding} here, which Excel reads "
+                    "as it is: leave out --bom, or write a file with -o",
+                )
             return
         if resume and fmt == "parquet":
             raise InputError(path, "--resume works with csv, tsv and jsonl output, not parquet")
