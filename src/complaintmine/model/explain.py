@@ -30,7 +30,7 @@ from ..labels import TARGETS
 from ..text.modality import is_marked, strip_mode
 from ..text.normalize import Normalized, normalize, normalize_with_offsets
 from .forest import Forest
-from .gated import Opened, find_gated
+from .gated import Opened, opened_cells
 from .ngrams import CharNgrams, char_documents, mask_digits, normalized_texts
 from .reader import Reader
 from .runtime import Model, score_texts
@@ -131,16 +131,16 @@ class Explainer:
 
     def _opened(self, texts: Sequence[str], featurized: Featurized) -> Opened:
         """Where scoring averages the forest and the reader in (see :data:`Opened`), found as scoring finds it
-        (gated.find_gated) from the linear head's probabilities."""
+        (gated.opened_cells) from the linear head's probabilities."""
         if self.forest is None or not len(texts):
             return None
         scorer = self.model.scorer
         if scorer is not None and scorer.space is self.space:
             linear, rows = scorer.linear_proba(featurized), lambda picked: self.space.rows(featurized, picked)
-            return find_gated(linear, self.forest, self.reader, scorer.thresholds, rows).opened()
+            return opened_cells(linear, self.forest, self.reader, scorer.thresholds, rows)
         classifier = self.model.classifier  # a model without scorer arrays: its scikit-learn head
         linear, every_row = classifier._linear(list(texts))
-        return find_gated(linear, self.forest, self.reader, classifier.thresholds(), every_row.take).opened()
+        return opened_cells(linear, self.forest, self.reader, classifier.thresholds(), every_row.take)
 
     def _without_each_word(self, text: str, tokens: list[tuple[str, int, int]], target: int) -> np.ndarray:
         """Per word, the reader's logit for ``target`` on the whole text minus that on the text without the word."""

@@ -22,7 +22,7 @@ from .forest import Forest
 from .reader import Reader, reader_blend, reader_cells
 from .tfidf import TfidfRows
 
-__all__ = ["Gated", "Opened", "find_gated", "gated_proba"]
+__all__ = ["Gated", "Opened", "find_gated", "gated_proba", "opened_cells"]
 
 # Where scoring averaged the costlier models in (gated_proba): per text and forest label whether the forest was, and
 # per text and target whether the reader was (None without a reader); None without a forest.
@@ -67,6 +67,20 @@ def find_gated(
     if reader is not None:
         cells = reader_cells(gated[picked], forest.labels, blended, thresholds, reader.weight)
     return Gated(gated, picked, blended, cells)
+
+
+def opened_cells(
+    linear: np.ndarray,
+    forest: Forest,
+    reader: Reader | None,
+    thresholds: np.ndarray,
+    rows: Callable[[np.ndarray], TfidfRows],
+) -> Opened:
+    """Where scoring averages the forest and the reader in (what explanations need): without a reader, the gate
+    alone, so the forest is not scored for nothing; with one, :func:`find_gated`'s cells."""
+    if reader is None:
+        return forest.gated(linear), None
+    return find_gated(linear, forest, reader, thresholds, rows).opened()
 
 
 def gated_proba(
