@@ -48,7 +48,7 @@ def float_cells(values: Sequence[float]) -> list[str]:
     words[small] = _BELOW_100[k[small].astype(np.intp)]
     words[k == _SCALE] = _ONE
     # each value's bytes then a newline, NULs dropped: one decode and one split instead of a string per cell here
-    cells = np.empty((len(words), 2), dtype=np.uint64)
+    cells = np.empty((len(words), 2), dtype="<u8")  # stored little-endian whatever the machine: bytes in text order
     cells[:, 0] = words
     cells[:, 1] = ord("\n")
     raw = cells.view(np.uint8)
