@@ -218,7 +218,7 @@ def test_the_commands_write_the_bom_on_request_only_and_standard_output_too(tmp_
         (["suggest", "{in}", "-o", "{tmp}/out.xlsx"], "{tmp}/out.xlsx: --bom works with csv and tsv output, not xlsx"),
         (
             ["compare", "{model}", "{model}", "{in}"],
-            "{in}: --bom is for the --disagreements file, and none is asked for",
+            "--bom: only the --disagreements file takes it, and none is asked for",
         ),
         (
             ["compare", "{model}", "{model}", "{in}", "--disagreements", "{tmp}/d.xlsx"],

@@ -226,7 +226,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         from ..retrain.sheets import sheet_format, write_sheet
 
         if bom and disagreements is None:
-            raise InputError(data, "--bom is for the --disagreements file, and none is asked for")
+            raise InputError("--bom", "only the --disagreements file takes it, and none is asked for")
         if disagreements is not None:
             check_bom(str(disagreements), sheet_format(disagreements), bom)  # before both models score the data
         corpus = _labelled(data, split, shared)

@@ -196,7 +196,7 @@ class ComplaintClassifier(BaseEstimator):
         keeps shared + target-domain weights, an ordinary linear model that scores like any other.
         ``sample_weight`` (optional, one number per text): how much each text counts in the loss.
         Raises TrainingError, before fitting anything, for a forest or reader the other settings cannot have
-        (:meth:`_check_models`).
+        (:meth:`_check_models`), and for a ``target_domain`` with a head other than logreg at fixed thresholds.
         """
         Y = np.asarray(Y, dtype=int)
         self._check_models()
@@ -216,7 +216,7 @@ class ComplaintClassifier(BaseEstimator):
             self.head_ = head.fit(X, Y, sample_weight=sample_weight)
         else:
             if self.model != "logreg" or self.tune_thresholds:
-                raise ValueError("target_domain needs model='logreg' without tune_thresholds")
+                raise TrainingError("target_domain needs model='logreg' without tune_thresholds")
             mine = np.asarray(target_domain, dtype=bool)
             if mine.shape != (len(texts),):
                 raise ValueError(f"target_domain must hold one flag per text, got shape {mine.shape}")
