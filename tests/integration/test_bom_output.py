@@ -273,3 +273,20 @@ def test_a_bom_is_refused_on_standard_output_written_in_another_encoding():
     OutputWriter("-", "csv", "job", stream=gbk)  # without --bom, gbk is written as before
     utf8 = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     OutputWriter("-", "csv", "job", stream=utf8, bom=True)
+
+
+def test_without_bom_a_job_keeps_the_resume_fingerprint_it_had_before_the_option(tmp_path, model):
+    """A job interrupted on a version without --bom resumes on this one: with the option off, the fingerprint is
+    that of the same options without the field; with it on, another."""
+    from dataclasses import fields, make_dataclass
+
+    from complaintmine.io.readers import open_source
+    from complaintmine.scoring.batch import _fingerprint
+
+    source = complaints(tmp_path / "in.csv")
+    before = make_dataclass("BeforeBom", [(f.name, f.type, f) for f in fields(JobOptions) if f.name != "bom"])
+    old = before(input=str(source), output=str(tmp_path / "o.csv"), model_dir=str(FROZEN), workers=1, id_column="id")
+    opened = open_source(str(source), None, None)
+    was = _fingerprint(old, opened, model)
+    assert _fingerprint(options(source, tmp_path / "o.csv"), opened, model) == was
+    assert _fingerprint(options(source, tmp_path / "o.csv", bom=True), opened, model) != was
