@@ -16,7 +16,8 @@ trained as 0.8.0's (8 epochs, same seeds, same batches); only its output layer i
   corpora/real_labels.csv (any split: the test split's texts are never read), each text once.
 - ``pretraining``: CharGRU with one output, binary cross-entropy on pos/neg, 2 epochs, AdamW 2e-3, batches of 32 by
   length (the product's batching), seeded by the run's seed. Its vocabulary: characters seen twice in those texts.
-  One pretrained reader per seed, shared by the three folds (it reads no labelled text, so no fold's test texts).
+  One pretrained reader per seed, shared by the three folds (it reads no labelled text, so no fold's test texts;
+  exact copies only: 46 labelled texts have a near-duplicate among the pretraining texts, models/README.md).
 
 Rule fixed before the first run (reader_variants.py's, as in reader_guidance.py): the variant is preferred over
 "reader 8 epochs" (0.8.0's design) when its mean of the four figures (real micro-F1, team micro-F1, held-out
