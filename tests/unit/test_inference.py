@@ -15,7 +15,7 @@ import complaintmine as cm
 from complaintmine.model.defaults import DEFAULT_MODEL_NAME
 from complaintmine.model.scorer import KeyIndex, LinearScorer, _spans_of_at_most, pack_char_ngram, pack_char_ngrams
 
-from ..conftest import DATA, POOL, ROOT
+from ..conftest import DATA, POOL, ROOT, needs_blas_threads
 
 TEXTS = [
     "预售尾款涨了五十，定金膨胀也没用上",
@@ -162,6 +162,7 @@ def test_the_classifier_the_scorer_and_explanations_average_the_forest_and_the_r
     np.testing.assert_array_equal(found[1], opened[1])
 
 
+@needs_blas_threads
 def test_a_model_warmed_up_before_scoring_scores_as_one_that_was_not():
     """``classify --workers 2`` warms the model up before forking, ``--workers 1`` does not: the reader's tables
     built either way must give the same bits (they did not: the last printed digit of a probability depended on

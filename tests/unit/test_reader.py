@@ -13,6 +13,8 @@ import pytest
 from complaintmine.labels import TARGETS
 from complaintmine.model.reader import READER_SETTINGS, Reader, check_reader, fit_reader, reader_blend, reader_cells
 
+from ..conftest import needs_blas_threads
+
 DOCS = ["尾款涨价了，赠品没给", "发货很快", "说好0天发货，一周了还没动静", "", "价保不给补", "很满意", "没"]
 TINY = {**READER_SETTINGS["gru-128"], "dim": 8, "hidden": 6, "epochs": 40, "batch": 8, "learning_rate": 0.03}
 TINY.update(dropout=0.0, max_chars=12)
@@ -340,6 +342,7 @@ def test_reading_holds_blas_to_one_thread_and_restores_it():
     np.testing.assert_array_equal(again.logits(DOCS), expected)
 
 
+@needs_blas_threads
 @pytest.mark.parametrize("build", ["warm_up", "logits"])
 def test_the_input_table_is_built_on_one_blas_thread_however_it_is_built(build):
     """The table's product rounds float32 entries by how BLAS splits it; built by ``warm_up`` (before workers
@@ -359,9 +362,10 @@ def test_the_input_table_is_built_on_one_blas_thread_however_it_is_built(build):
     assert len(seen) == 2 and all(counts and set(counts) == {1} for counts in seen)
 
 
+@needs_blas_threads
 def test_readings_in_two_threads_each_keep_blas_to_one_thread():
     """threadpoolctl's limit is the process's: a thread that ended its reading gave the BLAS library its threads
-    back while another thread still read (with one BLAS thread to begin with, this cannot fail)."""
+    back while another thread still read (skipped where BLAS has one thread: it could not fail)."""
     import threading
 
     from threadpoolctl import threadpool_info
