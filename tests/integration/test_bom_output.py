@@ -273,6 +273,10 @@ def test_a_bom_is_refused_on_standard_output_written_in_another_encoding():
     OutputWriter("-", "csv", "job", stream=gbk)  # without --bom, gbk is written as before
     utf8 = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     OutputWriter("-", "csv", "job", stream=utf8, bom=True)
+    table = pd.DataFrame({"text": ["赠品没给"]})
+    with pytest.raises(InputError, match="--bom marks UTF-8, but standard output is written as gbk"):
+        write_table(table, "-", stream=gbk, bom=True)  # the library's table writer: the same check
+    write_table(table, "-", stream=utf8, bom=True)
 
 
 def test_without_bom_a_job_keeps_the_resume_fingerprint_it_had_before_the_option(tmp_path, model):

@@ -113,7 +113,7 @@ def write_table(
     Excel and WPS on Windows); InputError for another format.
     """
     fmt = output_format(path, fmt)
-    check_bom(path, fmt, bom)
+    check_bom(path, fmt, bom, stream)
     if fmt == "parquet":
         import pyarrow as pa
 

@@ -46,11 +46,24 @@ def output_format(path: str, explicit: str | None = None) -> str:
     return format_of(path, explicit, OUTPUT_FORMATS, "output format")
 
 
-def check_bom(path: str, fmt: str, bom: bool) -> None:
+def check_bom(path: str, fmt: str, bom: bool, stream: IO[str] | None = None) -> None:
     """With ``bom`` (``--bom``), ``fmt`` must be CSV or TSV, else InputError naming ``path``: a byte-order mark is
-    for spreadsheets opening a text table, and JSON Lines, Parquet or a workbook have no place for one."""
-    if bom and fmt not in ("csv", "tsv"):
+    for spreadsheets opening a text table, and JSON Lines, Parquet or a workbook have no place for one. Nor has
+    standard output (``path`` ``-``: ``stream``, or ``sys.stdout``) written in another encoding than UTF-8: a
+    redirect on Windows writes the local code page (gbk), which Excel reads as it is, and U+FEFF has no gbk form."""
+    if not bom:
+        return
+    if fmt not in ("csv", "tsv"):
         raise InputError(path, f"--bom works with csv and tsv output, not {fmt}")
+    if path != "-":
+        return
+    encoding = getattr(stream or sys.stdout, "encoding", None) or "utf-8"  # None: closed, for the writer to say
+    if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+        raise InputError(
+            path,
+            f"--bom marks UTF-8, but standard output is written as {encoding} here, which Excel reads as it is: "
+            "leave out --bom, or write a file with -o",
+        )
 
 
 @dataclass
@@ -213,7 +226,7 @@ class OutputWriter:
         raw_formulas: bool = False,
         bom: bool = False,
     ):
-        check_bom(path, fmt, bom)
+        check_bom(path, fmt, bom, stream)
         self.path = path
         self.fmt = fmt
         self.bom = bom
@@ -233,13 +246,6 @@ class OutputWriter:
             self._handle = stream or sys.stdout
             if self._handle is None:  # the process was started with standard output closed
                 raise write_failure(path, OSError(0, "standard output is closed"))
-            encoding = getattr(self._handle, "encoding", None) or "utf-8"
-            if bom and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):  # e.g. a redirect on Windows
-                raise InputError(
-                    path,
-                    f"--bom marks UTF-8, but standard output is written as {encoding} here, which Excel reads "
-                    "as it is: leave out --bom, or write a file with -o",
-                )
             return
         if resume and fmt == "parquet":
             raise InputError(path, "--resume works with csv, tsv and jsonl output, not parquet")

@@ -237,7 +237,7 @@ def run_job(
     if stream is None:  # before the format: "/dev/null is a device" says more than "no suffix"
         check_output_place(options.output, [options.input])  # before the model loads and any scoring
     out_fmt = output_format(options.output, options.output_format)  # fail on a bad output name before any work
-    check_bom(options.output, out_fmt, options.bom)
+    check_bom(options.output, out_fmt, options.bom, stream)
     if options.workers < 1:
         raise InputError(options.input, f"--workers must be at least 1, got {options.workers}")
     model = model or load_model(options.model_dir)
