@@ -233,8 +233,7 @@ def product() -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    is_pair = frame["key"].astype(str).str.startswith("pair:").to_numpy()
-    part = np.where(is_pair, "pair", frame["origin"].to_numpy())
+    part = _mil.parts(frame)
     config = cm.TrainConfig.from_dict({**SHIPPED, "reader": READER})
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()), seed=SEED)
     P = {name: np.zeros(Y.shape) for name in ("shipped (reader off)", "with the reader (as built)")}
@@ -260,8 +259,7 @@ def main() -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    is_pair = frame["key"].astype(str).str.startswith("pair:").to_numpy()
-    part = np.where(is_pair, "pair", frame["origin"].to_numpy())
+    part = _mil.parts(frame)
     config = cm.TrainConfig.from_dict(SHIPPED)
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()), seed=SEED)
     names = ("linear", "shipped", "reader alone", "thirds", "shipped + reader 0.25", "shipped + reader 0.5")

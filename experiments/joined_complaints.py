@@ -93,8 +93,7 @@ def main() -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    is_pair = frame["key"].astype(str).str.startswith("pair:").to_numpy()
-    part = np.where(is_pair, "pair", frame["origin"].to_numpy())
+    part = _mil.parts(frame)
     config = cm.TrainConfig.from_dict(CONFIG)
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()), seed=SEED)
     P = {name: np.zeros(Y.shape) for name in (BASE, *VARIANTS)}

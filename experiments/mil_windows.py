@@ -28,6 +28,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -74,6 +75,13 @@ def pooled(P: np.ndarray, owner: np.ndarray, Pw: np.ndarray) -> np.ndarray:
     return out
 
 
+def parts(frame: Any) -> np.ndarray:
+    """Per row of a corpus frame, the part the four figures are split by: "pair" for a minimal pair, else its
+    origin ("real", "team")."""
+    is_pair = frame["key"].astype(str).str.startswith("pair:").to_numpy()
+    return np.where(is_pair, "pair", frame["origin"].to_numpy())
+
+
 def figures(Y: np.ndarray, pred: np.ndarray, part: np.ndarray) -> dict[str, float]:
     real = compute_metrics(Y[part == "real"], pred[part == "real"])
     team = compute_metrics(Y[part == "team"], pred[part == "team"])
@@ -92,8 +100,7 @@ def main(forest: bool) -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    is_pair = frame["key"].astype(str).str.startswith("pair:").to_numpy()
-    part = np.where(is_pair, "pair", frame["origin"].to_numpy())
+    part = parts(frame)
     config = cm.TrainConfig.from_dict({**SHIPPED, **({} if forest else {"forest": "none"})})
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()))
     all_windows, all_owner = windows(texts)
