@@ -73,7 +73,7 @@ class WordBatch:
                     self._orphans = True
         if self.scheme is not None:
             self._end_codes = np.frombuffer(self.scheme.end_chars.encode("utf-32-le"), dtype=np.uint32)
-            self._mode_of = {name: MODES_LIST.index(name) for name in self.scheme.cues.groupindex}  # class -> position
+            self._mode_of = {name: MODES_LIST.index(name) for name in self.scheme.modes}  # class -> position
 
     @classmethod
     def of(cls, ngrams: WordNgrams, tokenizer: Tokenizer, masked: bool, modality: str) -> WordBatch | None:
@@ -178,7 +178,7 @@ class WordBatch:
         """(text, first kept word, end, mode) of each marked run, in text, sentence and MODES order; texts where
         a sentence edge falls inside a word are added to ``slow``."""
         assert self.scheme is not None
-        starts, classes = self.scheme.scan.places(joined)  # the matches of the scheme's cue regex
+        starts, classes = self.scheme.scan.places(joined)  # the cues and their classes
         empty = np.zeros(0, dtype=np.int64)
         if not starts:
             return empty, empty, empty, empty

@@ -52,15 +52,16 @@ _LITERAL = re.compile(r"(?:[^\\.^$*+?{}\[\]()|]|\\\W)+")  # regex source that ma
 
 @dataclass(frozen=True)
 class CueScan:
-    """What a scheme's ``cues`` regex finds (each match's start and class), found about a third faster; the
-    scoring fast path's scan (model/word_batch.py). Tests compare the two on generated and real texts.
+    """Where a scheme's cues are and which class each is: the one scan of every path (training, scoring, explaining).
 
-    ``cues`` tries the cues at a position in list order (the first class's, then the next class's ...) and
-    takes the first that matches; its lookahead is tried at every position of the text. Every cue is a literal
-    word, so cues that begin with different characters never compete for a position: here they are grouped by
-    first character, each group keeping the list order (``没(?:问题|有|)``: SAT's 没问题 before NEG's 没有 and 没),
-    which gives the same match at every position, and a pattern whose alternatives all begin with a literal,
-    which the regex engine skips to in C. The class of a match is the first class that lists the matched word."""
+    By definition the cues found are those of one regex with a named group per class, in class order
+    (``(?P<HYP>如果|要是...)|(?P<Q>吗|...)|...``; tests/unit/test_modality.py keeps it as the reference): at each
+    position the cues are tried in list order and the first that matches is taken, and the search goes on after
+    it. Every cue is a literal word, so cues that begin with different characters never compete for a position:
+    here they are grouped by first character, each group keeping the list order (``没(?:问题|有|)``: SAT's 没问题
+    before NEG's 没有 and 没), which gives the same match at every position, and a pattern whose alternatives all
+    begin with a literal, which the regex engine skips to in C (about a third faster than the named groups). The
+    class of a match is the first class that lists the matched word."""
 
     source: str  # the regex, compiled on first use (by re's cache): an import of this module compiles nothing more
     classes: dict[str, str]  # cue word -> the first class listing it
@@ -83,7 +84,7 @@ class CueScan:
         return cls("|".join(alternatives), classes)
 
     def places(self, text: str) -> tuple[list[int], list[str]]:
-        """The start and the class of every cue ``cues.finditer(text)`` finds (its ``lastgroup``), in order."""
+        """The start and the class of every cue found in ``text``, in order."""
         found = [(match.start(), match.group()) for match in re.compile(self.source).finditer(text)]
         classes = self.classes
         return [start for start, _ in found], [classes[word] for _, word in found]
@@ -91,18 +92,18 @@ class CueScan:
 
 @dataclass(frozen=True)
 class Scheme:
-    """Cue classes (one regex, a named group per class), the characters that end a piece, and whether ``DOC:``
-    words are added; ``scan`` finds the regex's matches faster. Build with :meth:`of`."""
+    """Cue classes (class -> cue words joined by ``|``, as regex literals, in ``MODES`` order), the characters that
+    end a piece, and whether ``DOC:`` words are added; ``scan`` finds the cues. Build with :meth:`of`."""
 
-    cues: re.Pattern[str]
+    modes: dict[str, str]
     end_chars: str
     doc: bool
     scan: CueScan
 
     @classmethod
     def of(cls, modes: dict[str, str], end_chars: str, doc: bool) -> Scheme:
-        """The scheme of cue lists ``modes`` (class -> cue words joined by ``|``, as regex literals)."""
-        return cls(_cue_regex(modes), end_chars, doc, CueScan.of(modes))
+        """The scheme of cue lists ``modes``."""
+        return cls(modes, end_chars, doc, CueScan.of(modes))
 
     @property
     def ends(self) -> re.Pattern[str]:
@@ -113,15 +114,6 @@ class Scheme:
 @functools.cache
 def _ends_regex(end_chars: str) -> re.Pattern[str]:
     return re.compile(f"[{re.escape(end_chars)}]+")
-
-
-def _cue_regex(modes: dict[str, str]) -> re.Pattern[str]:
-    # One pass over a text finds every cue and its class. The lookahead on the cues' first characters lets the
-    # regex skip most positions without trying each alternative (about twice as fast).
-    first = "".join(sorted({word.replace("\\", "")[0] for pattern in modes.values() for word in pattern.split("|")}))
-    return re.compile(
-        f"(?=[{re.escape(first)}])(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in modes.items()) + ")"
-    )
 
 
 SCHEMES: dict[str, Scheme] = {
@@ -148,22 +140,23 @@ def sentences(normalized: str) -> list[tuple[int, int]]:
     return pieces(normalized)
 
 
-def _modes_by_sentence(spans: list[tuple[int, int]], cues: Iterable[re.Match[str]]) -> list[tuple[str, ...]]:
-    """The cue classes (in ``MODES`` order) of each sentence in ``spans``, from the cue matches of the text."""
+def _modes_by_sentence(spans: list[tuple[int, int]], starts: list[int], classes: list[str]) -> list[tuple[str, ...]]:
+    """The cue classes (in ``MODES`` order) of each sentence in ``spans``, from the cues found in the text (their
+    starts and classes, :meth:`CueScan.places`)."""
     found: list[set[str]] = [set() for _ in spans]
     k = 0
-    for match in cues:
-        while spans[k][1] <= match.start():
+    for start, name in zip(starts, classes):
+        while spans[k][1] <= start:
             k += 1
-        found[k].add(str(match.lastgroup))
-    return [tuple(mode for mode in MODES if mode in classes) for classes in found]
+        found[k].add(name)
+    return [tuple(mode for mode in MODES if mode in names) for names in found]
 
 
 def piece_modes(normalized: str, scheme: str = "sentence") -> list[tuple[int, int, tuple[str, ...]]]:
     """Each piece's span and the cue classes it holds (in ``MODES`` order), under a scheme of ``SCHEMES``."""
     rule = SCHEMES[scheme]
     spans = pieces(normalized, rule.ends)
-    modes = _modes_by_sentence(spans, rule.cues.finditer(normalized))
+    modes = _modes_by_sentence(spans, *rule.scan.places(normalized))
     return [(start, end, classes) for (start, end), classes in zip(spans, modes)]
 
 
@@ -206,11 +199,11 @@ def words_with_modality_joined(normalized: str, segment: Segment, scheme: str = 
     plain = " ".join(tokens)
     if not tokens:
         return plain
-    matches = list(rule.cues.finditer(normalized))
-    if not matches:
+    starts, classes = rule.scan.places(normalized)
+    if not starts:
         return plain
     spans = pieces(normalized, rule.ends)
-    found = _modes_by_sentence(spans, matches)  # the definition's own placing of cues in pieces
+    found = _modes_by_sentence(spans, starts, classes)  # the definition's own placing of cues in pieces
     parts = [plain]
     for (start, end), modes in zip(spans, found):
         if not modes:
@@ -230,7 +223,7 @@ def words_with_modality_reference(
 ) -> list[str]:
     """What :func:`words_with_modality` returns, by definition: each piece segmented on its own."""
     rule = SCHEMES[scheme]
-    if not rule.cues.search(normalized):
+    if not rule.scan.places(normalized)[0]:
         return list(tokenize(normalized))
     tokens: list[str] = []
     marked: list[str] = []
