@@ -22,6 +22,10 @@ _GIFT_STOP = word_list(
     " 过期 坏 破 碎 漏 掉 丢 缺 质量 有"
     # 赠品送完了: the gifts ran out, nothing named
     " 送完 送光 发完"
+    # receiving or sending, not an item: 赠品收到了, 赠品送了两个, 小样送了好多, 赠品寄来的是杯子
+    " 送 收到 收了 收下 拿到 拿了 领到 领了 寄来 寄了 寄过来 发来 发过来 到手"
+    # how many, not what: 送的小样好多都过期了
+    " 好多 很多 好几 不少 一些"
 )
 _GIFT_GENERIC = frozenset({"东西", "礼物", "礼品", "赠品", "货", "啥", "钱", "人", "小礼品", "福利", "活动"})
 _LIST_JOIN = ("和", "跟", "与", "及", "、")
