@@ -76,7 +76,6 @@ vectorised NumPy traversal of five such forests over 20,000 training texts (what
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -92,12 +91,7 @@ from complaintmine.model.forest import FOREST_SETTINGS, from_boosters
 from complaintmine.model.selection import fold_groups, folds
 from complaintmine.text.modality import sentences
 from complaintmine.text.normalize import normalize
-
-_spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
-assert _spec is not None and _spec.loader is not None
-_variants = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_variants)
-ROOT, pair_accuracy, summary = _variants.ROOT, _variants.pair_accuracy, _variants.summary  # the same scoring
+from contrast_variants import ROOT, pair_accuracy, summary  # the same scoring
 
 # The forest of 0.5.0 (its settings live in the product; these runs chose them): n-grams in at least MIN_DF
 # training texts, ROUNDS trees, and the rest of its LightGBM settings in FOREST.

@@ -1,5 +1,5 @@
 """The rule the design experiments of issue #13 judge by, written once (reader_variants.py, stacking.py,
-reader_guidance.py load it as a sibling module).
+reader_guidance.py import it as a sibling module).
 
 Each experiment scores its variants by 3-fold cross-validation of the training split on four figures: real
 micro-F1, team micro-F1, and the held-out minimal pairs' complaint and non-complaint sides. The variant with the

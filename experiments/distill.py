@@ -13,22 +13,16 @@ counted ``weight`` times. Scored as contrast_variants.py does. Writes models/dis
 
 from __future__ import annotations
 
-import importlib.util
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+import boosted_trees
 import complaintmine as cm
+from boosted_trees import MIN_DF, ROOT, forest
 from complaintmine.corpus.load import default_shared_dir, read_shared_pool
 from complaintmine.model.selection import folds
-
-_spec = importlib.util.spec_from_file_location("boosted_trees", Path(__file__).with_name("boosted_trees.py"))
-assert _spec is not None and _spec.loader is not None
-_trees = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_trees)
-ROOT, MIN_DF, forest = _trees.ROOT, _trees.MIN_DF, _trees.forest
 
 POOL_SAMPLE = 30_000
 WEIGHTS = (0.3, 1.0)
@@ -63,7 +57,7 @@ def main() -> None:
     started = time.time()
     full = cm.load_corpus(ROOT / "corpora")
     extra = pool_texts(full)
-    texts, Y, part, config, train_rows, groups = _trees.cv_data()  # the folds of boosted_trees.py
+    texts, Y, part, config, train_rows, groups = boosted_trees.cv_data()  # the folds of boosted_trees.py
     linear, teacher = np.zeros(Y.shape), np.zeros(Y.shape)
     students = {w: np.zeros(Y.shape) for w in WEIGHTS}
     positives = []
@@ -87,9 +81,9 @@ def main() -> None:
             )
             students[w][test_idx] = student.predict_proba(test_texts)
         print(f"fold {k}: teacher's positives among the pool texts {positives[-1]}, {time.time() - t:.0f}s", flush=True)
-    rows = [(f"linear ({_trees.LINEAR})", linear), ("teacher: linear + 200 trees, averaged", teacher)]
+    rows = [(f"linear ({boosted_trees.LINEAR})", linear), ("teacher: linear + 200 trees, averaged", teacher)]
     rows += [(f"student: linear on corpus + {POOL_SAMPLE:,} pool texts x {w}", p) for w, p in students.items()]
-    _trees.record(rows, Y, part, OUT)
+    boosted_trees.record(rows, Y, part, OUT)
     print(f"{time.time() - started:.0f}s", flush=True)
 
 

@@ -38,29 +38,23 @@ reader setting (reader_variants.py's "reader 8 epochs", as built).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
 import complaintmine as cm
+import mil_windows
 from complaintmine.model.ngrams import mask_digits
 from complaintmine.model.reader import _length_batches as batches
 from complaintmine.model.selection import fold_groups, folds
 from complaintmine.text.normalize import normalize
-
-_spec = importlib.util.spec_from_file_location("mil_windows", Path(__file__).with_name("mil_windows.py"))
-assert _spec is not None and _spec.loader is not None
-_mil = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_mil)
-figures, SHIPPED, ROOT = _mil.figures, _mil.SHIPPED, _mil.ROOT  # the same scoring and configuration
+from mil_windows import ROOT, SHIPPED, figures  # the same scoring and configuration
 
 QUICK = "--quick" in sys.argv
 SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
@@ -233,7 +227,7 @@ def product() -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    part = _mil.parts(frame)
+    part = mil_windows.parts(frame)
     config = cm.TrainConfig.from_dict({**SHIPPED, "reader": READER})
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()), seed=SEED)
     P = {name: np.zeros(Y.shape) for name in ("shipped (reader off)", "with the reader (as built)")}
@@ -259,7 +253,7 @@ def main() -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    part = _mil.parts(frame)
+    part = mil_windows.parts(frame)
     config = cm.TrainConfig.from_dict(SHIPPED)
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()), seed=SEED)
     names = ("linear", "shipped", "reader alone", "thirds", "shipped + reader 0.25", "shipped + reader 0.5")

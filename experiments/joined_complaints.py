@@ -29,7 +29,6 @@ reported, not judged.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -38,20 +37,11 @@ from pathlib import Path
 import numpy as np
 
 import complaintmine as cm
+import cv_rule
+import mil_windows
 from complaintmine.model.selection import fold_groups, folds
+from mil_windows import ISSUES, ROOT, figures
 
-
-def _load(name: str) -> object:
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_mil = _load("mil_windows")
-_rule = _load("cv_rule")
-figures, ROOT, ISSUES = _mil.figures, _mil.ROOT, _mil.ISSUES  # type: ignore[attr-defined]
 SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
 CONFIG = {**json.loads((ROOT / "models" / "complaintmine-zh-0.8.0.train.json").read_text("utf-8"))}
 CONFIG.update(forest="none", reader="none")
@@ -93,7 +83,7 @@ def main() -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    part = _mil.parts(frame)
+    part = mil_windows.parts(frame)
     config = cm.TrainConfig.from_dict(CONFIG)
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()), seed=SEED)
     P = {name: np.zeros(Y.shape) for name in (BASE, *VARIANTS)}
@@ -107,7 +97,7 @@ def main() -> None:
             fitted = config.classifier().fit(train_texts + extra_texts, np.vstack([Y[train_idx], extra_Y]))
             P[variant][test_idx] = fitted.predict_proba(test_texts)
         print(f"fold {fold + 1}: {time.time() - started:.0f}s", file=sys.stderr, flush=True)
-    rows = _rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})  # type: ignore[attr-defined]
+    rows = cv_rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
     several = Y[:, :ISSUES].sum(1) >= 2
     for name, p in P.items():
         pred = p[:, :ISSUES] >= 0.5
@@ -116,9 +106,9 @@ def main() -> None:
             cells = Y[mine, :ISSUES] == 1
             rows[name][f"recall, texts with 2+ issues, {which}"] = round(float(pred[mine][cells].mean()), 4)
         print(name, {k: v for k, v in rows[name].items() if k.startswith("recall")})
-    _rule.judge(rows, BASE, BAR, SEED, "the linear model alone")  # type: ignore[attr-defined]
+    cv_rule.judge(rows, BASE, BAR, SEED, "the linear model alone")
     if "--rows" in sys.argv:
-        _rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)  # type: ignore[attr-defined]
+        cv_rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)
     print(f"{time.time() - started:.0f}s", file=sys.stderr)
 
 

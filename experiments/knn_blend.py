@@ -17,7 +17,6 @@ four figures is at least the base's minus 0.002 and their mean is at least 0.003
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -28,12 +27,8 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 import complaintmine as cm
-
-_spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
-assert _spec is not None and _spec.loader is not None
-_variants = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_variants)
-summary = _variants.summary  # the same scoring
+import contrast_variants
+from contrast_variants import summary  # the same scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {**json.loads((ROOT / "models" / "complaintmine-zh-0.6.0.train.json").read_text("utf-8")), "forest": "none"}
@@ -57,7 +52,7 @@ def knn_votes(X_te: sp.csr_matrix, X_tr: sp.csr_matrix, Y_tr: np.ndarray, k: int
 
 
 def main() -> None:
-    frame, texts, Y, part, fold_list = _variants.training_split()  # the same folds and parts
+    frame, texts, Y, part, fold_list = contrast_variants.training_split()  # the same folds and parts
     config = cm.TrainConfig.from_dict(BASE)
     linear = np.zeros(Y.shape)
     votes = {k: np.zeros(Y.shape) for k in KS}
@@ -74,7 +69,7 @@ def main() -> None:
 
     def row(proba: np.ndarray) -> dict[str, float]:
         pred = (proba >= 0.5).astype(int)
-        figures = _variants.scored(Y, pred, part)
+        figures = contrast_variants.scored(Y, pred, part)
         out = summary(figures)
         out.update({f"{k[:5]} R": round(v["f1"], 3) for k, v in figures["real"]["labels"].items() if k != "other"})
         return out
@@ -88,8 +83,8 @@ def main() -> None:
             rows[f"k={k}, weight {w}, where linear >= {GATE}"] = row(gated)
     base = rows["base (0.6.0's linear part)"]
     for name, figures in rows.items():
-        mean = sum(figures[f] for f in _variants.FOUR) / 4
-        verdict = "passes" if _variants.passes(figures, base) else "does not pass"
+        mean = sum(figures[f] for f in contrast_variants.FOUR) / 4
+        verdict = "passes" if contrast_variants.passes(figures, base) else "does not pass"
         print(f"| {name} | {json.dumps(figures)} | mean {mean:.4f} | {verdict} |")
 
 

@@ -18,7 +18,6 @@ one would get a new name, as the module says). The contrast set is not read.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -29,13 +28,9 @@ import numpy as np
 import complaintmine as cm
 import complaintmine.model.word_batch as word_batch
 import complaintmine.text.modality as modality
+import mil_windows
 from complaintmine.model.selection import fold_groups, folds
-
-_spec = importlib.util.spec_from_file_location("mil_windows", Path(__file__).with_name("mil_windows.py"))
-assert _spec is not None and _spec.loader is not None
-_mil = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_mil)
-figures = _mil.figures  # real / team micro-F1, held-out pairs' two sides, per-label real F1
+from mil_windows import figures  # real / team micro-F1, held-out pairs' two sides, per-label real F1
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = json.loads((ROOT / "models" / "complaintmine-zh-0.6.1.train.json").read_text("utf-8"))
@@ -58,7 +53,7 @@ def main() -> None:
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    part = _mil.parts(frame)
+    part = mil_windows.parts(frame)
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()))
     add_scheme("sentence-2+COU", ("COU",))
     add_scheme("sentence-2+PRM", ("PRM",))

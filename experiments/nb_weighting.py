@@ -18,7 +18,6 @@ run: a variant is worth building into the model only if each of the four figures
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -29,13 +28,9 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 import complaintmine as cm
+import contrast_variants
 from complaintmine.labels import TARGETS
-
-_spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
-assert _spec is not None and _spec.loader is not None
-_variants = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_variants)
-summary = _variants.summary  # the same scoring
+from contrast_variants import summary  # the same scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {**json.loads((ROOT / "models" / "complaintmine-zh-0.5.0.train.json").read_text("utf-8")), "forest": "none"}
@@ -75,7 +70,7 @@ def fit_predict(X_tr, Y_tr, X_te, exponent: float | None, C: float, weights) -> 
 
 
 def main() -> None:
-    frame, texts, Y, part, fold_list = _variants.training_split()  # the same folds and parts
+    frame, texts, Y, part, fold_list = contrast_variants.training_split()  # the same folds and parts
     config = cm.TrainConfig.from_dict(BASE)
     preds = {name: np.zeros_like(Y) for name in ["base (0.5.0's linear part)", *VARIANTS]}
     started = time.time()
@@ -91,7 +86,7 @@ def main() -> None:
     assert len(TARGETS) == Y.shape[1]
     rows = {}
     for name, pred in preds.items():
-        row = _variants.scored(Y, pred, part)
+        row = contrast_variants.scored(Y, pred, part)
         rows[name] = summary(row)
         labels = row["real"]["labels"]
         per = " ".join(f"{k[:5]}={v['f1']:.3f}" for k, v in labels.items())
@@ -99,7 +94,7 @@ def main() -> None:
         print(f"| {name} | {json.dumps(rows[name])} mean {mean:.4f} | real {per}")
     base = rows["base (0.5.0's linear part)"]
     for name, row in rows.items():
-        print(f"{name}: {'passes' if _variants.passes(row, base) else 'does not pass'} the rule")
+        print(f"{name}: {'passes' if contrast_variants.passes(row, base) else 'does not pass'} the rule")
 
 
 if __name__ == "__main__":

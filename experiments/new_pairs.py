@@ -19,7 +19,6 @@ FIRST_ID is the number of the batch's first pair id (tp-08888 -> 8888). Prints; 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -30,12 +29,7 @@ import numpy as np
 import complaintmine as cm
 from complaintmine.model.evaluation import compute_metrics
 from complaintmine.model.selection import fold_groups, folds
-
-_spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
-assert _spec is not None and _spec.loader is not None
-_variants = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_variants)
-pair_accuracy = _variants.pair_accuracy  # the same scoring
+from contrast_variants import pair_accuracy  # the same scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = json.loads((ROOT / "models" / "complaintmine-zh-0.5.0.train.json").read_text("utf-8"))

@@ -21,7 +21,6 @@ their mean at least 0.003 above the base's.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -33,12 +32,8 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 import complaintmine as cm
-
-_spec = importlib.util.spec_from_file_location("contrast_variants", Path(__file__).with_name("contrast_variants.py"))
-assert _spec is not None and _spec.loader is not None
-_variants = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_variants)
-summary = _variants.summary  # the same scoring
+import contrast_variants
+from contrast_variants import summary  # the same scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {**json.loads((ROOT / "models" / "complaintmine-zh-0.6.1.train.json").read_text("utf-8")), "forest": "none"}
@@ -97,7 +92,7 @@ def fit_predict(X_tr, Y_tr, X_te, groups, is_pair, weights, w: float | None) -> 
 
 
 def main() -> None:
-    frame, texts, Y, part, fold_list = _variants.training_split()  # the same folds and parts
+    frame, texts, Y, part, fold_list = contrast_variants.training_split()  # the same folds and parts
     config = cm.TrainConfig.from_dict(BASE)
     groups = frame["group"].tolist()
     is_pair = part == "pairs"
@@ -115,14 +110,14 @@ def main() -> None:
             print(f"fold {k} {name}: {time.time() - started:.0f}s", file=sys.stderr, flush=True)
     rows = {}
     for name, pred in preds.items():
-        row = _variants.scored(Y, pred, part)
+        row = contrast_variants.scored(Y, pred, part)
         rows[name] = summary(row)
         per = " ".join(f"{k[:5]}={v['f1']:.3f}" for k, v in row["real"]["labels"].items())
         mean = sum(rows[name].values()) / 4
         print(f"| {name} | {json.dumps(rows[name])} mean {mean:.4f} | real {per}", flush=True)
     base = rows["base (0.6.1's linear part)"]
     for name, row in rows.items():
-        print(f"{name}: {'passes' if _variants.passes(row, base) else 'does not pass'} the rule")
+        print(f"{name}: {'passes' if contrast_variants.passes(row, base) else 'does not pass'} the rule")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,6 @@ Each process uses one PyTorch thread (``--threads N`` for more); the three varia
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 import time
@@ -60,22 +59,13 @@ import pandas as pd
 import torch
 
 import complaintmine as cm
+import cv_rule
+import gated_reader
 from complaintmine.corpus.evidence import EVIDENCE_FILE, parse_spans
 from complaintmine.model.selection import fold_groups, folds
 from complaintmine.text.normalize import normalize, normalize_with_offsets
+from gated_reader import GATE, ISSUES, MAX_CHARS, ROOT, figures
 
-
-def _load(name: str) -> object:
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_gr = _load("gated_reader")
-_rule = _load("cv_rule")
-figures, ROOT, GATE, ISSUES, MAX_CHARS = _gr.figures, _gr.ROOT, _gr.GATE, _gr.ISSUES, _gr.MAX_CHARS  # type: ignore[attr-defined]
 BASE = "reader 8 epochs"
 BAR = 0.003
 SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
@@ -160,12 +150,12 @@ def fit(
     tagger: Callable[[str], list[int]] | None = None,
     also: list[str] | None = None,
 ) -> np.ndarray:
-    kept, _gr.EPOCHS = _gr.EPOCHS, EPOCHS  # type: ignore[attr-defined]
+    kept, gated_reader.EPOCHS = gated_reader.EPOCHS, EPOCHS
     try:
-        found = _gr.reader(train_texts, Y, test_texts, seed, weights, evidence, guidance, tagger, also)  # type: ignore[attr-defined]
+        found = gated_reader.reader(train_texts, Y, test_texts, seed, weights, evidence, guidance, tagger, also)
         return np.asarray(found)
     finally:
-        _gr.EPOCHS = kept  # type: ignore[attr-defined]
+        gated_reader.EPOCHS = kept
 
 
 def main() -> None:
@@ -230,10 +220,10 @@ def main() -> None:
         return np.where(gated, (linear + forest + reader) / 3, shipped)
 
     P = {BASE: thirds(r8), **{name: thirds(p) for name, p in new.items()}}
-    rows = _rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
-    _rule.judge(rows, BASE, BAR, SEED, "0.8.0")  # type: ignore[attr-defined]
+    rows = cv_rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
+    cv_rule.judge(rows, BASE, BAR, SEED, "0.8.0")
     if "--rows" in sys.argv:
-        _rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)  # type: ignore[attr-defined]
+        cv_rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)
     if "--dump" in sys.argv:
         np.savez(sys.argv[sys.argv.index("--dump") + 1], **new)
     print(f"{time.time() - started:.0f}s", file=sys.stderr)
@@ -241,6 +231,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if "--verdict" in sys.argv:
-        _rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), BASE, BAR, "0.8.0")  # type: ignore[attr-defined]
+        cv_rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), BASE, BAR, "0.8.0")
     else:
         main()

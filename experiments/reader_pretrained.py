@@ -42,7 +42,6 @@ the pretraining texts, one epoch each, a check that it runs; its rows mean nothi
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import time
 from collections import Counter
@@ -54,21 +53,12 @@ import torch
 from torch import nn
 
 import complaintmine as cm
+import cv_rule
+import gated_reader
 from complaintmine.corpus.keys import text_sha1
 from complaintmine.model.selection import fold_groups, folds
+from gated_reader import GATE, ISSUES, ROOT, figures
 
-
-def _load(name: str) -> object:
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_gr = _load("gated_reader")
-_rule = _load("cv_rule")
-figures, ROOT, GATE, ISSUES = _gr.figures, _gr.ROOT, _gr.GATE, _gr.ISSUES  # type: ignore[attr-defined]
 BASE = "reader 8 epochs"
 VARIANT = "reader pretrained on the pool's sentiment"
 BAR = 0.003
@@ -100,19 +90,19 @@ def pretrain(seed: int) -> tuple[dict[str, int], dict[str, torch.Tensor]]:
     texts, y = pretraining_texts()
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    prepared = [_gr.prepare(t) for t in texts]  # type: ignore[attr-defined]
+    prepared = [gated_reader.prepare(t) for t in texts]
     counts = Counter(ch for t in prepared for ch in t)
     vocab = {ch: i + 2 for i, (ch, n) in enumerate(counts.most_common()) if n >= 2}
-    encoded = [[vocab.get(ch, _gr.UNKNOWN) for ch in t] or [_gr.UNKNOWN] for t in prepared]  # type: ignore[attr-defined]
+    encoded = [[vocab.get(ch, gated_reader.UNKNOWN) for ch in t] or [gated_reader.UNKNOWN] for t in prepared]
     lengths = np.array([len(e) for e in encoded])
-    model = _gr.CharGRU(len(vocab) + 2, out=1)  # type: ignore[attr-defined]
+    model = gated_reader.CharGRU(len(vocab) + 2, out=1)
     loss_fn = nn.BCEWithLogitsLoss()
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3)
     for epoch in range(PRE_EPOCHS):
         model.train()
         started, total, right, seen = time.time(), 0.0, 0, 0
-        for b in _gr.batches(lengths, 32, rng):  # type: ignore[attr-defined]
-            logits = model(_gr.padded([encoded[i] for i in b]))[:, 0]  # type: ignore[attr-defined]
+        for b in gated_reader.batches(lengths, 32, rng):
+            logits = model(gated_reader.padded([encoded[i] for i in b]))[:, 0]
             target = torch.from_numpy(y[b])
             loss = loss_fn(logits, target)
             opt.zero_grad()
@@ -161,15 +151,15 @@ def main() -> None:
     print(f"pretrained: {len(init[0])} characters, {time.time() - started:.0f}s", file=sys.stderr, flush=True)
     fold_list = folds(texts, Y, fold_groups(texts, corpus.frame["group"].tolist()), seed=SEED)
     new = np.zeros(Y.shape)
-    kept, _gr.EPOCHS = _gr.EPOCHS, EPOCHS  # type: ignore[attr-defined]
+    kept, gated_reader.EPOCHS = gated_reader.EPOCHS, EPOCHS
     try:
         for fold, (train_idx, test_idx) in enumerate(fold_list):
-            new[test_idx] = _gr.reader(  # type: ignore[attr-defined]
+            new[test_idx] = gated_reader.reader(
                 [texts[i] for i in train_idx], Y[train_idx], [texts[i] for i in test_idx], SEED + fold, init=init
             )
             print(f"fold {fold + 1}: {time.time() - started:.0f}s", file=sys.stderr, flush=True)
     finally:
-        _gr.EPOCHS = kept  # type: ignore[attr-defined]
+        gated_reader.EPOCHS = kept
 
     gated = linear >= GATE
     gated[:, ISSUES:] = False
@@ -178,10 +168,10 @@ def main() -> None:
         return np.where(gated, (linear + forest + reader) / 3, shipped)
 
     P = {BASE: thirds(r8), VARIANT: thirds(new)}
-    rows = _rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})  # type: ignore[attr-defined]
-    _rule.judge(rows, BASE, BAR, SEED, "0.8.0")  # type: ignore[attr-defined]
+    rows = cv_rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
+    cv_rule.judge(rows, BASE, BAR, SEED, "0.8.0")
     if "--rows" in sys.argv and not QUICK:
-        _rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)  # type: ignore[attr-defined]
+        cv_rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)
     if "--dump" in sys.argv:
         np.savez(sys.argv[sys.argv.index("--dump") + 1], pretrained=new)
     print(f"{time.time() - started:.0f}s", file=sys.stderr)
@@ -189,6 +179,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if "--verdict" in sys.argv:
-        _rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), BASE, BAR, "0.8.0")  # type: ignore[attr-defined]
+        cv_rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), BASE, BAR, "0.8.0")
     else:
         main()

@@ -40,7 +40,6 @@ variants FILE holds for both seeds, and writes it there (models/reader_variants.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -50,17 +49,11 @@ import numpy as np
 import torch
 
 import complaintmine as cm
+import cv_rule
+import gated_reader
 from complaintmine.model.selection import fold_groups, folds
+from gated_reader import GATE, ISSUES, ROOT, SHIPPED, figures
 
-_spec = importlib.util.spec_from_file_location("gated_reader", Path(__file__).with_name("gated_reader.py"))
-assert _spec is not None and _spec.loader is not None
-_gr = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_gr)
-figures, SHIPPED, ROOT, GATE, ISSUES = _gr.figures, _gr.SHIPPED, _gr.ROOT, _gr.GATE, _gr.ISSUES
-_spec = importlib.util.spec_from_file_location("cv_rule", Path(__file__).with_name("cv_rule.py"))
-assert _spec is not None and _spec.loader is not None
-_rule = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_rule)
 BAR = 0.003
 
 SEED = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
@@ -80,11 +73,11 @@ FITTED = set(NEEDS[ONLY]) if ONLY else {need for needs in NEEDS.values() for nee
 
 def fit_reader(train_texts: list[str], Y: np.ndarray, test_texts: list[str], seed: int, epochs: int) -> np.ndarray:
     """gated_reader.py's BiGRU, with its epoch count set for this call."""
-    kept, _gr.EPOCHS = _gr.EPOCHS, epochs
+    kept, gated_reader.EPOCHS = gated_reader.EPOCHS, epochs
     try:
-        return np.asarray(_gr.reader(train_texts, Y, test_texts, seed=seed))
+        return np.asarray(gated_reader.reader(train_texts, Y, test_texts, seed=seed))
     finally:
-        _gr.EPOCHS = kept
+        gated_reader.EPOCHS = kept
 
 
 def main() -> None:
@@ -136,15 +129,15 @@ def main() -> None:
         "reader below the gate too": np.where(low, (linear + r0) / 2, thirds(r0)),
     }
     P = {name: p for name, p in P.items() if ONLY is None or name in ("thirds", ONLY)}
-    rows = _rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
+    rows = cv_rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
     print(
         f"texts read by the reader: {gated.any(axis=1).mean():.3f} (gated), "
         f"{(gated | low).any(axis=1).mean():.3f} (below the gate too); training texts, not a review stream"
     )
-    _rule.judge(rows, "thirds", BAR, SEED, "thirds")
+    cv_rule.judge(rows, "thirds", BAR, SEED, "thirds")
     if "--rows" in sys.argv:
         path = Path(sys.argv[sys.argv.index("--rows") + 1])
-        _rule.record(path, rows, SEED)
+        cv_rule.record(path, rows, SEED)
         recorded = json.loads(path.read_text("utf-8"))
         recorded.setdefault("texts read by the reader", {})[f"seed {SEED}"] = {
             "gated": round(float(gated.any(axis=1).mean()), 3),
@@ -158,6 +151,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if "--verdict" in sys.argv:
-        _rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), "thirds", BAR, "thirds")
+        cv_rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), "thirds", BAR, "thirds")
     else:
         main()

@@ -23,29 +23,23 @@ falls by more than 0.01 (the contrast set is judged on both sides). Records noth
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
+import boosted_trees
 from complaintmine.model.evaluation import compute_metrics
 from complaintmine.model.head import _THRESHOLD_GRID
 from complaintmine.model.selection import folds
-
-_spec = importlib.util.spec_from_file_location("boosted_trees", Path(__file__).with_name("boosted_trees.py"))
-assert _spec is not None and _spec.loader is not None
-_trees = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_trees)
 
 GATE, ISSUES = 0.1, 5
 
 
 def out_of_fold(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """0.5.0's probabilities out of fold, the gold labels, each row's part and its fold."""
-    texts, Y, part, config, train_rows, groups = _trees.cv_data()
+    texts, Y, part, config, train_rows, groups = boosted_trees.cv_data()
     proba, fold = np.zeros(Y.shape), np.full(len(texts), -1)
     for k, (train_idx, test_idx) in enumerate(folds(texts, Y, groups, seed=seed)):
         started = time.time()
@@ -54,12 +48,12 @@ def out_of_fold(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
         clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx])
         X_train, X_test = clf.transform([texts[i] for i in train_idx]), clf.transform([texts[i] for i in test_idx])
         linear = clf.predict_proba([texts[i] for i in test_idx])
-        keep = np.flatnonzero(np.asarray((X_train > 0).sum(axis=0)).ravel() >= _trees.MIN_DF)
+        keep = np.flatnonzero(np.asarray((X_train > 0).sum(axis=0)).ravel() >= boosted_trees.MIN_DF)
         proba[test_idx] = linear
         for j in range(ISSUES):
-            model = _trees.forest(Y[train_idx, j]).fit(X_train[:, keep].astype(np.float32), Y[train_idx, j])
+            model = boosted_trees.forest(Y[train_idx, j]).fit(X_train[:, keep].astype(np.float32), Y[train_idx, j])
             trees = model.predict_proba(X_test[:, keep].astype(np.float32))[:, 1]
-            proba[test_idx, j] = _trees.gated(linear[:, j], trees, GATE)
+            proba[test_idx, j] = boosted_trees.gated(linear[:, j], trees, GATE)
         print(f"fold {k}: {time.time() - started:.0f}s", flush=True)
     return proba, Y, part, fold
 
@@ -91,7 +85,7 @@ def cross_fitted(proba: np.ndarray, Y: np.ndarray, part: np.ndarray, fold: np.nd
 
 def figures(Y: np.ndarray, decided: np.ndarray, part: np.ndarray) -> dict[str, float]:
     real = compute_metrics(Y[part == "real"], decided[part == "real"])
-    pairs = _trees.pair_accuracy(Y[part == "pairs"], decided[part == "pairs"])
+    pairs = boosted_trees.pair_accuracy(Y[part == "pairs"], decided[part == "pairs"])
     return {
         "real": round(real["micro_f1"], 4),
         "team": round(compute_metrics(Y[part == "team"], decided[part == "team"])["micro_f1"], 4),

@@ -37,7 +37,6 @@ Prints the rows; ``--rows FILE`` adds them under "seed N"; ``--verdict FILE`` ap
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -46,17 +45,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 import complaintmine as cm
+import cv_rule
 from complaintmine.model.selection import fold_groups, folds
-
-_spec = importlib.util.spec_from_file_location("mil_windows", Path(__file__).with_name("mil_windows.py"))
-assert _spec is not None and _spec.loader is not None
-_mil = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_mil)
-figures, ROOT = _mil.figures, _mil.ROOT
-_spec = importlib.util.spec_from_file_location("cv_rule", Path(__file__).with_name("cv_rule.py"))
-assert _spec is not None and _spec.loader is not None
-_rule = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_rule)
+from mil_windows import ROOT, figures
 
 GATE = 0.1
 ISSUES = len(cm.ISSUE_LABELS)
@@ -124,14 +115,14 @@ def main() -> None:
                 model = combiner(name, X[fit_rows], Y[fit_rows, j], w)
                 out[score_rows, j] = proba_of(model, X[score_rows])
         P[name] = out
-    rows = _rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
-    _rule.judge(rows, "thirds", BAR, SEED, "thirds")
+    rows = cv_rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
+    cv_rule.judge(rows, "thirds", BAR, SEED, "thirds")
     if "--rows" in sys.argv:
-        _rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)
+        cv_rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)
 
 
 if __name__ == "__main__":
     if "--verdict" in sys.argv:
-        _rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), "thirds", BAR, "thirds")
+        cv_rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), "thirds", BAR, "thirds")
     else:
         main()

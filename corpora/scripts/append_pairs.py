@@ -19,18 +19,15 @@ batches go through this script instead. It keeps the same line:
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+import add_pairs
+from add_pairs import read_drafts  # the same validation as the first batches
+
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("add_pairs", Path(__file__).with_name("add_pairs.py"))
-assert _spec is not None and _spec.loader is not None
-_add_pairs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_add_pairs)
-read_drafts = _add_pairs.read_drafts  # the same validation as the first batches
 
 
 def main(drafts: str) -> None:
@@ -56,11 +53,11 @@ def main(drafts: str) -> None:
 
     test_texts = corpus.loc[corpus["split"] == "test", "text"].tolist()
     contrast_texts = contrast["text"].tolist()
-    near, shared = _add_pairs.crossing(new["text"].tolist(), test_texts + contrast_texts, contrast_texts, contain=True)
+    near, shared = add_pairs.crossing(new["text"].tolist(), test_texts + contrast_texts, contrast_texts, contain=True)
     drop = sorted(near | shared)
     new = new.drop(index=drop).reset_index(drop=True)
     print(
-        f"new: {len(near)} near-duplicates of test or contrast texts and {len(shared)} {_add_pairs.PHRASE}-character phrase "
+        f"new: {len(near)} near-duplicates of test or contrast texts and {len(shared)} {add_pairs.PHRASE}-character phrase "
         f"matches of contrast texts dropped ({len(drop)} texts)"
     )
 
