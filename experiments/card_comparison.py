@@ -18,13 +18,15 @@ Writes models/card_comparison.json, in the layout model_card.comparison_table re
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from complaintmine.model.model_card import half_up
+from cv_rule import FOUR, passes, seed_mean
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "models" / "card_comparison.json"
-FOUR = ("real", "team", "pairs: complaint", "pairs: non-complaint")
+BAR = 0.003  # both experiments' rule (cv_rule.py): the mean of four at least this much higher
 GATED = {  # gated_reader.json's row -> its name in models/README.md's table (session 17)
     "linear": "linear part of 0.6.1",
     "shipped": "0.6.1's design (linear + gated forest)",
@@ -43,25 +45,8 @@ VARIANTS = {  # reader_variants.json's row -> its name in models/README.md's tab
 }
 
 
-def half_up(value: float) -> str:
-    """Three decimals, rounded half up from the recorded four, as the card's tables (model_card.py) and
-    models/README.md show them."""
-    return str(Decimal(repr(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
-
-
 def _figures(row: dict[str, float]) -> dict[str, float]:
     return {key: row[key] for key in (*FOUR, "mean of four")}
-
-
-def _mean(row: dict[str, dict[str, float]]) -> dict[str, float]:
-    """The mean of seeds 0 and 1 of each of the four figures, and their mean (as reader_variants.py's --verdict)."""
-    means = {key: (row["seed 0"][key] + row["seed 1"][key]) / 2 for key in FOUR}
-    return {**means, "mean of four": sum(means.values()) / len(FOUR)}
-
-
-def passes(best: dict[str, float], base: dict[str, float]) -> bool:
-    """Both experiments' rule: the mean of four at least 0.003 higher, none of the four more than 0.005 lower."""
-    return best["mean of four"] >= base["mean of four"] + 0.003 and all(best[k] >= base[k] - 0.005 for k in FOUR)
 
 
 def _rows(recorded: dict[str, Any], names: dict[str, str]) -> dict[str, dict[str, dict[str, float]]]:
@@ -75,13 +60,13 @@ def _check(rows: dict[str, Any], base: str, chosen: str, candidates: list[str]) 
     """SystemExit unless ``chosen`` has the best seed-0 mean of four among ``candidates`` and passes the rule
     against ``base`` on seed 0 and on the mean of seeds 0 and 1; returns the chosen row's gain on both."""
     best = max(candidates, key=lambda name: rows[name]["seed 0"]["mean of four"])
-    seed0 = passes(rows[chosen]["seed 0"], rows[base]["seed 0"])
-    both = passes(_mean(rows[chosen]), _mean(rows[base]))
+    seed0 = passes(rows[chosen]["seed 0"], rows[base]["seed 0"], BAR)
+    both = passes(seed_mean(rows[chosen]), seed_mean(rows[base]), BAR)
     if best != chosen or not (seed0 and both):
         raise SystemExit(f"{chosen!r} is not what the rule chose (best on seed 0: {best!r}; rule {seed0}, {both})")
     return {
         "seed 0": rows[chosen]["seed 0"]["mean of four"] - rows[base]["seed 0"]["mean of four"],
-        "both": _mean(rows[chosen])["mean of four"] - _mean(rows[base])["mean of four"],
+        "both": seed_mean(rows[chosen])["mean of four"] - seed_mean(rows[base])["mean of four"],
     }
 
 

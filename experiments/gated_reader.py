@@ -49,6 +49,7 @@ import torch
 from torch import nn
 
 import complaintmine as cm
+import cv_rule
 import mil_windows
 from complaintmine.model.ngrams import mask_digits
 from complaintmine.model.reader import _length_batches as batches
@@ -284,20 +285,9 @@ def main() -> None:
         for w in (0.25, 0.5):
             P[f"shipped + reader {w}"][test_idx] = np.where(gated, (1 - w) * shipped + w * gru, shipped)
         forest_p[test_idx] = forest
-    rows = {name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()}
-    four = ("real", "team", "pairs: complaint", "pairs: non-complaint")
-    for name, row in rows.items():
-        row["mean of four"] = round(float(np.mean([row[k] for k in four])), 4)
-        print(f"{name}: {json.dumps(row, ensure_ascii=False)}")
-    base = rows["shipped"]
-    candidates = ("thirds", "shipped + reader 0.25", "shipped + reader 0.5")
-    best = max(candidates, key=lambda n: rows[n]["mean of four"])
-    passes = rows[best]["mean of four"] >= base["mean of four"] + 0.003 and all(
-        rows[best][k] >= base[k] - 0.005 for k in four
-    )
-    print(
-        f"rule (seed {SEED}): best blend {best!r}, {'preferred' if passes else 'not preferred'} over the shipped design"
-    )
+    rows = cv_rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
+    blends = ("thirds", "shipped + reader 0.25", "shipped + reader 0.5")
+    cv_rule.judge(rows, "shipped", 0.003, SEED, "the shipped design", candidates=blends, kind="blend")
     if "--dump" in sys.argv:
         np.savez(sys.argv[sys.argv.index("--dump") + 1], Y=Y, part=part, forest=forest_p, **{n: P[n] for n in names})
     print(f"{time.time() - started:.0f}s", file=sys.stderr)

@@ -124,10 +124,11 @@ def test_the_variant_layout_of_compare_py_still_renders_ranked_by_real_plus_team
     assert lines[3].startswith("| worse | 0.700 | 0.800 |")
 
 
-def test_the_default_models_card_shows_the_rows_that_chose_its_design():
+def test_the_default_models_card_shows_the_rows_that_chose_its_design(monkeypatch):
     """The shipped card's comparison section is models/card_comparison.json's table, which is what
     experiments/card_comparison.py gathers from the two rows files; the manifest holds the same table (a card
     re-rendered from it keeps it), and both READMEs' rebuild commands pass that file, so a rebuild does too."""
+    monkeypatch.syspath_prepend(str(ROOT / "experiments"))  # its sibling cv_rule, as `python experiments/...` has
     spec = importlib.util.spec_from_file_location(
         "card_comparison_for_test", ROOT / "experiments" / "card_comparison.py"
     )

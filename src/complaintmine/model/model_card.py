@@ -240,7 +240,7 @@ def _design_tables(experiments: list[dict[str, Any]]) -> str:
         for name, seeds in rows.items():
             label = f"**{name}** ({experiment['mark']})" if name == chosen else name
             cells = [" / ".join(seed.removeprefix("seed ") for seed in seeds)]
-            cells += [" / ".join(_half_up(figures[key]) for figures in seeds.values()) for key in _DESIGN_FIGURES]
+            cells += [" / ".join(half_up(figures[key]) for figures in seeds.values()) for key in _DESIGN_FIGURES]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
         notes = experiment.get("notes", [])
         if not isinstance(notes, list) or not all(isinstance(note, str) for note in notes):
@@ -251,7 +251,7 @@ def _design_tables(experiments: list[dict[str, Any]]) -> str:
     return "\n\n".join(blocks)
 
 
-def _half_up(value: float) -> str:
+def half_up(value: float) -> str:
     """Three decimals, rounded half up from the decimal the rows file records, as models/README.md's tables show
     the same rows: 0.9065 reads 0.907 (the float nearest 0.9065 lies just below it, so ``:.3f`` prints 0.906).
     TypeError for anything but a finite number (a null or a quoted figure in a hand-edited file)."""
