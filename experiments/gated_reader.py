@@ -50,6 +50,7 @@ from torch import nn
 
 import complaintmine as cm
 import cv_rule
+import dumps
 import mil_windows
 from complaintmine.model.ngrams import mask_digits
 from complaintmine.model.reader import _length_batches as batches
@@ -289,7 +290,8 @@ def main() -> None:
     blends = ("thirds", "shipped + reader 0.25", "shipped + reader 0.5")
     cv_rule.judge(rows, "shipped", 0.003, SEED, "the shipped design", candidates=blends, kind="blend")
     if "--dump" in sys.argv:
-        np.savez(sys.argv[sys.argv.index("--dump") + 1], Y=Y, part=part, forest=forest_p, **{n: P[n] for n in names})
+        dump = {"Y": Y, "part": part.astype(str), "forest": forest_p, **{n: P[n] for n in names}}
+        dumps.save(sys.argv[sys.argv.index("--dump") + 1], SEED, **dump)
     print(f"{time.time() - started:.0f}s", file=sys.stderr)
 
 

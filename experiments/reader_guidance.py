@@ -34,8 +34,8 @@ than 0.005 lower; it must pass on seed 0, then on the mean of seeds 0 and 1 (``-
 ``--seed 1``, then ``--verdict FILE``). Nothing reads the contrast set or the test split.
 
 The linear, forest and 8-epoch reader probabilities are read from gated_reader.py's and reader_variants.py's
-dumps for the same folds (drawn again here; the labels are checked row for row); only the new readers are fitted,
-with the 8-epoch reader's seeds.
+dumps for the same folds (drawn again here; labels and recorded seeds checked: dumps.py); only the new readers
+are fitted, with the 8-epoch reader's seeds.
 
     .venv/bin/python experiments/reader_guidance.py --from SEED0.npz --readers VAR0.npz --rows FILE
     .venv/bin/python experiments/reader_guidance.py --from SEED1.npz --readers VAR1.npz --seed 1 \
@@ -60,6 +60,7 @@ import torch
 
 import complaintmine as cm
 import cv_rule
+import dumps
 import gated_reader
 from complaintmine.corpus.evidence import EVIDENCE_FILE, parse_spans
 from complaintmine.model.selection import fold_groups, folds
@@ -162,13 +163,10 @@ def main() -> None:
     # One thread per process: on a busy machine two PyTorch threads ran 4-5 times slower than one (measured on an
     # eighth of the corpus: 40 s against 10 s an epoch); run variants side by side instead (``--variant``).
     torch.set_num_threads(int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1)
-    dump = np.load(sys.argv[sys.argv.index("--from") + 1], allow_pickle=True)
-    r8 = np.load(sys.argv[sys.argv.index("--readers") + 1])["r8"]
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    if not np.array_equal(dump["Y"], Y):
-        raise SystemExit("the dump was made on another corpus")
+    dump, r8 = dumps.load("--from", SEED, Y), dumps.load("--readers", SEED, Y)["r8"]
     part = dump["part"]
     linear, forest, shipped = dump["linear"], dump["forest"], dump["shipped"]
     with_derived = cm.load_corpus(ROOT / "corpora", derived=True).select(split="train")
@@ -225,7 +223,7 @@ def main() -> None:
     if "--rows" in sys.argv:
         cv_rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)
     if "--dump" in sys.argv:
-        np.savez(sys.argv[sys.argv.index("--dump") + 1], **new)
+        dumps.save(sys.argv[sys.argv.index("--dump") + 1], SEED, **new)
     print(f"{time.time() - started:.0f}s", file=sys.stderr)
 
 

@@ -54,6 +54,7 @@ from torch import nn
 
 import complaintmine as cm
 import cv_rule
+import dumps
 import gated_reader
 from complaintmine.corpus.keys import text_sha1
 from complaintmine.model.selection import fold_groups, folds
@@ -138,12 +139,9 @@ def pretrained(seed: int) -> tuple[dict[str, int], dict[str, torch.Tensor]]:
 def main() -> None:
     # One PyTorch thread per process (reader_guidance.py: two threads ran 4-5 times slower on a busy machine).
     torch.set_num_threads(int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1)
-    dump = np.load(sys.argv[sys.argv.index("--from") + 1], allow_pickle=True)
-    r8 = np.load(sys.argv[sys.argv.index("--readers") + 1])["r8"]
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     texts, Y = corpus.texts, corpus.targets()
-    if not np.array_equal(dump["Y"], Y):
-        raise SystemExit("the dump was made on another corpus")
+    dump, r8 = dumps.load("--from", SEED, Y), dumps.load("--readers", SEED, Y)["r8"]
     part = dump["part"]
     linear, forest, shipped = dump["linear"], dump["forest"], dump["shipped"]
     started = time.time()
@@ -173,7 +171,7 @@ def main() -> None:
     if "--rows" in sys.argv and not QUICK:
         cv_rule.record(Path(sys.argv[sys.argv.index("--rows") + 1]), rows, SEED)
     if "--dump" in sys.argv:
-        np.savez(sys.argv[sys.argv.index("--dump") + 1], pretrained=new)
+        dumps.save(sys.argv[sys.argv.index("--dump") + 1], SEED, pretrained=new)
     print(f"{time.time() - started:.0f}s", file=sys.stderr)
 
 

@@ -23,8 +23,8 @@ figures is more than 0.005 lower; it must pass on seed 0, then on the mean of se
 built. Nothing reads the contrast set or the test split.
 
 The linear, forest and first-reader probabilities are gated_reader.py's, from its dump: the folds are drawn
-again here with the same seed and corpus (the dump records no folds; its labels are checked to be the corpus's,
-row for row), and only the new readers are fitted.
+again here with the same seed and corpus (the dump's labels are checked to be the corpus's, row for row, and the
+seed it records to be ``--seed``: dumps.py), and only the new readers are fitted.
 
     .venv/bin/python experiments/gated_reader.py --dump /tmp/seed0.npz         # 15 minutes, if not at hand
     .venv/bin/python experiments/reader_variants.py --from /tmp/seed0.npz       # about 25 minutes, 2 idle cores
@@ -50,6 +50,7 @@ import torch
 
 import complaintmine as cm
 import cv_rule
+import dumps
 import gated_reader
 from complaintmine.model.selection import fold_groups, folds
 from gated_reader import GATE, ISSUES, ROOT, SHIPPED, figures
@@ -82,12 +83,10 @@ def fit_reader(train_texts: list[str], Y: np.ndarray, test_texts: list[str], see
 
 def main() -> None:
     torch.set_num_threads(2)
-    dump = np.load(sys.argv[sys.argv.index("--from") + 1])
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     frame = corpus.frame
     texts, Y = corpus.texts, corpus.targets()
-    if not np.array_equal(dump["Y"], Y):
-        raise SystemExit("the dump was made on another corpus")
+    dump = dumps.load("--from", SEED, Y)
     part = dump["part"]
     linear, forest, shipped, r0 = dump["linear"], dump["forest"], dump["shipped"], dump["reader alone"]
     linear_config = cm.TrainConfig.from_dict({**SHIPPED, "forest": "none"})
@@ -145,7 +144,7 @@ def main() -> None:
         }
         path.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if "--dump" in sys.argv:
-        np.savez(sys.argv[sys.argv.index("--dump") + 1], **extra)
+        dumps.save(sys.argv[sys.argv.index("--dump") + 1], SEED, **extra)
     print(f"{time.time() - started:.0f}s", file=sys.stderr)
 
 

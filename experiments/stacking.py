@@ -6,8 +6,9 @@ each of them equally on every label and every text. This script asks whether a s
 on out-of-fold probabilities, combines them better (stacking; Wolpert 1992). It fits nothing of the first level:
 it reads the out-of-fold linear, forest and shipped probabilities of gated_reader.py's dump and the 8-epoch
 reader's of reader_variants.py's dump, for the same folds (drawn again here with the same seed and corpus; the
-labels are checked row for row). Each fold's gated cells are decided by a combiner fitted on the other two
-folds' gated cells (cross-fitted), so no text is decided by a combiner that saw its label.
+labels are checked row for row, and the seed each dump records: dumps.py). Each fold's gated cells are decided
+by a combiner fitted on the other two folds' gated cells (cross-fitted), so no text is decided by a combiner
+that saw its label.
 
 Variants (cells outside the gate, and presale, keep the shipped probability in all of them):
 
@@ -46,6 +47,7 @@ from sklearn.linear_model import LogisticRegression
 
 import complaintmine as cm
 import cv_rule
+import dumps
 from complaintmine.model.selection import fold_groups, folds
 from mil_windows import ROOT, figures
 
@@ -79,12 +81,9 @@ def proba_of(model: object, X: np.ndarray) -> np.ndarray:
 
 
 def main() -> None:
-    dump = np.load(sys.argv[sys.argv.index("--from") + 1], allow_pickle=True)
-    readers = np.load(sys.argv[sys.argv.index("--readers") + 1])
     corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
     texts, Y = corpus.texts, corpus.targets()
-    if not np.array_equal(dump["Y"], Y):
-        raise SystemExit("the dump was made on another corpus")
+    dump, readers = dumps.load("--from", SEED, Y), dumps.load("--readers", SEED, Y)
     part = dump["part"]
     linear, forest, shipped, reader = dump["linear"], dump["forest"], dump["shipped"], readers["r8"]
     fold_list = folds(texts, Y, fold_groups(texts, corpus.frame["group"].tolist()), seed=SEED)
