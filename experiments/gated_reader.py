@@ -38,7 +38,6 @@ reader setting (reader_variants.py's "reader 8 epochs", as built).
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import Counter
@@ -244,10 +243,7 @@ def product() -> None:
         P["shipped (reader off)"][test_idx] = clf.predict_proba(test_texts)
         clf.reader_ = arrays
         print(f"fold {fold + 1}: {time.time() - started:.0f}s", file=sys.stderr, flush=True)
-    for name, p in P.items():
-        row = figures(Y, (p >= 0.5).astype(int), part)
-        row["mean of four"] = round(float(np.mean([row[k] for k in list(row)[:4]])), 4)
-        print(f"{name}: {json.dumps(row, ensure_ascii=False)}")
+    cv_rule.with_means({name: figures(Y, (p >= 0.5).astype(int), part) for name, p in P.items()})
 
 
 def main() -> None:
