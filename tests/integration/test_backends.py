@@ -267,6 +267,33 @@ def test_a_link_planted_under_the_cache_name_is_replaced_not_written_through(bac
     assert builds == [1]  # the file written in its place is read back
 
 
+@pytest.mark.skipif(not hasattr(os, "link"), reason="no hard links on this system")
+def test_a_file_put_in_place_of_the_temporary_one_is_not_written_into(tmp_path, monkeypatch):
+    """In a cache folder without the sticky bit another user may replace the temporary cache file with their own
+    between its making and the writing: the dictionary goes into the file this process made, never one opened
+    again by the name (the old code reopened it, truncated their file and wrote into it). Whatever is under the
+    name is renamed onto the cache's; it is not read back as a dictionary."""
+    from complaintmine.text import jieba_fallback
+
+    path = tmp_path / "cache.npz"
+    theirs = tmp_path / "theirs.bin"  # a second name of the file put in place: read after the rename
+    made = os.open
+
+    def replaced_once_made(name, flags, *args, **kwargs):
+        descriptor = made(name, flags, *args, **kwargs)
+        if flags & os.O_CREAT and os.fspath(name).endswith(".tmp") and not theirs.exists():
+            os.unlink(name)
+            theirs.write_bytes(b"their file")
+            os.link(theirs, name)
+        return descriptor
+
+    monkeypatch.setattr(os, "open", replaced_once_made)
+    jieba_fallback._write_cache(path, np.array(["a", "b"]), np.array([1, 2], dtype=np.int64), 3)
+    monkeypatch.undo()
+    assert theirs.exists() and theirs.read_bytes() == b"their file"
+    assert jieba_fallback._read_cache(path) is None
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_a_fifo_planted_under_the_cache_name_is_not_waited_on(backends, tmp_path):
     """Another user may leave a FIFO under the cache's (predictable) name in the shared temporary folder: reading

@@ -4,9 +4,9 @@ cannot write, and it must never write over its own input.
 Each failure is an :class:`~complaintmine.errors.OutputError` naming the output; :func:`write_failure` turns
 an ``OSError`` met while writing (a full disk, ``/dev/full``, a closed pipe) into one as well. A whole file
 written at once goes to a temporary file beside it first (:func:`replaced_when_done`), built on the two steps
-every such write in the package shares (:func:`new_file_beside`, :func:`moved_onto`). It and the batch writer
-(io/writers.py) both write the file a link names (:func:`written_file`) and keep an existing file's mode
-(:func:`keep_mode`).
+every such write in the package shares (:func:`open_file_beside`, or :func:`new_file_beside` for writers that
+take a name; :func:`moved_onto`). It and the batch writer (io/writers.py) both write the file a link names
+(:func:`written_file`) and keep an existing file's mode (:func:`keep_mode`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import OutputError
 
@@ -96,15 +97,33 @@ def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
         raise OutputError(output, "exists and is read-only")
 
 
-def new_file_beside(target: Path, mode: int = 0o666) -> Path:
-    """Create an empty hidden file beside ``target``, under a name unique to this call, and return its path: where
-    all of ``target`` is written before :func:`moved_onto` puts it under its name (a rename is atomic only
-    within one file system, so beside it, not in a temporary folder). ``mode`` is the new file's from the start,
-    less the umask, as ``open`` makes a file: 0o600 keeps it private before a byte is written. Made exclusively:
-    never an existing file, nor one a link planted under the name points at. OSError when the folder takes no
-    new file (read-only, full, a name too long)."""
+def open_file_beside(target: Path, mode: int = 0o666) -> tuple[Path, BinaryIO]:
+    """Create an empty hidden file beside ``target``, under a name unique to this call, and return its path and
+    the file, open for writing (binary): where all of ``target`` is written before :func:`moved_onto` puts it
+    under its name (a rename is atomic only within one file system, so beside it, not in a temporary folder).
+    ``mode`` is the new file's from the start, less the umask, as ``open`` makes a file: 0o600 keeps it private
+    before a byte is written. Made exclusively (``O_CREAT | O_EXCL``, and ``O_NOFOLLOW`` where the system has
+    it): never an existing file, nor one a link planted under the name points at. Write through the file
+    returned, not by the name: in a folder without the sticky bit another user may put their own file under the
+    name once it is made. OSError when the folder takes no new file (read-only, full, a name too long)."""
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
-    temporary.touch(mode=mode, exist_ok=False)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(temporary, flags, mode)
+    try:
+        return temporary, os.fdopen(descriptor, "wb")
+    except BaseException:
+        os.close(descriptor)
+        with suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def new_file_beside(target: Path, mode: int = 0o666) -> Path:
+    """:func:`open_file_beside`'s file, closed, for writers that take a name (pandas' Excel and Parquet writers,
+    under :func:`replaced_when_done`): they open it again by name, so this is for an output's folder, which the
+    user chose, not for a shared one (the tokenizer's cache writes through the open file)."""
+    temporary, handle = open_file_beside(target, mode)
+    handle.close()
     return temporary
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ..io.output_place import moved_onto, new_file_beside
+from ..io.output_place import moved_onto, open_file_beside
 
 CACHE_FORMAT = "1"
 
@@ -128,18 +128,17 @@ def _write_cache(path: Path, words: np.ndarray, frequencies: np.ndarray, total: 
     shared temporary folder by default, where it would go wrong for a file others may have left under the
     name. It follows a link to write over the file it points at (here the link is replaced), keeps the mode
     of the file it replaces (here the file is this user's alone from the start: :func:`_read_cache` trusts
-    nothing else) and writes into a FIFO or device in place (here it is replaced, or the write fails)."""
+    nothing else) and writes into a FIFO or device in place (here it is replaced, or the write fails). The
+    arrays go through the descriptor that made the temporary file, which is never opened again by its name: in
+    a folder without the sticky bit another user could put their own file under that name in between, and the
+    dictionary would be written into it. Whatever is under the name is then renamed onto ``path``: a file of
+    theirs there is not read back (:func:`_read_cache`)."""
     try:
-        temporary = new_file_beside(path, mode=0o600)
-        with moved_onto(temporary, path), open(temporary, "wb", opener=_not_through_a_link) as handle:
+        temporary, handle = open_file_beside(path, mode=0o600)
+        with moved_onto(temporary, path), handle:
             np.savez_compressed(handle, words=words, frequencies=frequencies, total=np.int64(total))
     except OSError:
         pass
-
-
-def _not_through_a_link(name: str, flags: int) -> int:
-    """Open the file just made, never a link put in its place since (``O_NOFOLLOW`` where the system has it)."""
-    return os.open(name, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
 
 
 class CompactJieba:
