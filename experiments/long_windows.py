@@ -42,7 +42,6 @@ A preferred variant is a candidate for the product only after its scoring cost i
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import time
@@ -51,25 +50,17 @@ from pathlib import Path
 import numpy as np
 
 import complaintmine as cm
+import cv_rule
+import mil_windows
 from complaintmine.model.selection import fold_groups, folds
 from complaintmine.text.normalize import normalize
 
-
-def _load(name: str) -> object:
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_mil = _load("mil_windows")
-figures, parts, pooled, sentences = _mil.figures, _mil.parts, _mil.pooled, _mil.sentences  # type: ignore[attr-defined]
+figures, parts, pooled, sentences = mil_windows.figures, mil_windows.parts, mil_windows.pooled, mil_windows.sentences
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = json.loads((ROOT / "models" / "complaintmine-zh-0.8.0.train.json").read_text("utf-8"))
 ISSUES = len(cm.ISSUE_LABELS)
 LONG = 120
-FOUR = ("real", "team", "pairs: complaint", "pairs: non-complaint")
+FOUR = cv_rule.FOUR
 VARIANTS = ("windows of 2", "windows of 2, long texts", "windows of 3, long texts")
 
 
@@ -176,12 +167,7 @@ def verdict(paths: list[str]) -> None:
         print(f"{name} (mean of {len(seeds)} seeds): " + ", ".join(f"{k} {v:.4f}" for k, v in row.items()))
     first = []
     for name in VARIANTS:
-        ok = all(
-            s[name]["mean of four"] - s[base]["mean of four"] >= 0.003
-            and all(s[name][k] >= s[base][k] - 0.005 for k in FOUR)
-            for s in (seeds[0], mean)
-        )
-        if ok:
+        if all(cv_rule.passes(s[name], s[base], 0.003) for s in (seeds[0], mean)):
             first.append(name)
     if first:
         print("rule 1 prefers: " + max(first, key=lambda n: mean[n]["mean of four"]))
