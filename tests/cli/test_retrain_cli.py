@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -44,6 +45,8 @@ def test_the_whole_loop_through_the_command(tmp_path, tiny_model, tiny_corpus_pa
                  "-o", candidate, "--compare-to", tiny_model)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "36 anchor texts + 35 of yours" in result.stderr
+    assert "with 35 labelled texts of yours (5 more held out as split=test)" in result.stderr.splitlines()[0]
+    assert f"anchor corpus {Path(tiny_corpus_path).resolve()}: 36 training texts" in result.stderr
     assert "micro_f1" in result.stdout and ("better" in result.stdout or "no clear difference" in result.stdout)
     manifest = json.loads((candidate / "model.json").read_text(encoding="utf-8"))
     assert manifest["adaptation"]["user"]["n_texts"] == 35 and "test_user" in manifest["metrics"]

@@ -108,7 +108,11 @@ def test_adapting_by_feature_augmentation_saves_and_scores_like_any_model(tmp_pa
         method="augment",
         progress=steps.append,
     )
-    assert steps[0].startswith("training on 236 texts") and steps[1].startswith("fitted in")  # 36 + 40 x 5
+    assert steps[0] == (
+        "anchor corpus (passed in): 36 training texts, 0 of them real reviews joined from the shared pool (--shared)"
+    )
+    assert steps[1].startswith("training on 236 texts") and steps[-1].startswith("fitted in")  # 36 + 40 x 5
+    assert steps[2] == "the linear model is fitted" and steps[3].startswith("boosted trees for ")
     assert adapted.model.manifest["adaptation"]["method"].endswith("(feature augmentation)")
     assert adapted.n_user == 40 and adapted.n_anchor == 36
     cm.save_model(adapted.model, tmp_path / "augmented")
@@ -159,7 +163,13 @@ def test_adapting_a_base_with_a_reader_without_pytorch_drops_the_reader_and_says
     labels = cm.Corpus(
         pd.DataFrame({"text": gold["text"][:20], "labels": gold["labels"][:20], "presale": gold["presale"][:20]})
     )
-    adapted = adapt_model(labels, base, anchor=cm.load_corpus(tiny_corpus_path), overrides=TINY_CONFIG)
+    steps: list[str] = []
+    adapted = adapt_model(
+        labels, base, anchor=cm.load_corpus(tiny_corpus_path), overrides=TINY_CONFIG, progress=steps.append
+    )
     assert any("reader (gru-128)" in note and "complaintmine[reader]" in note for note in adapted.notes)
+    said = [k for k, step in enumerate(steps) if "reader (gru-128)" in step and step.startswith("note: ")]
+    training = [k for k, step in enumerate(steps) if step.startswith("training on ")]
+    assert said and training and said[0] < training[0]  # said before minutes of training, not after
     config = adapted.model.manifest["training_config"]
     assert config["reader"] == "none" and config["forest"] == "trees-200"

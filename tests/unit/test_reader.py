@@ -233,8 +233,13 @@ def test_a_classifier_with_a_reader_saves_loads_and_scores_the_same_from_its_arr
     monkeypatch.setitem(READER_SETTINGS, "tiny", TINY)
     texts, Y = _labelled()
     Y[:4, 0] = 1  # every target needs both classes for the forest to be fitted on it
-    clf = ComplaintClassifier(C=1.0, tune_thresholds=False, min_df=1, forest="trees-200", reader="tiny").fit(texts, Y)
+    said: list[str] = []
+    clf = ComplaintClassifier(C=1.0, tune_thresholds=False, min_df=1, forest="trees-200", reader="tiny").fit(
+        texts, Y, progress=said.append
+    )
     assert clf.reader_ is not None
+    epochs = TINY["epochs"]
+    assert said[-epochs:] == [f"the reader, epoch {k} of {epochs}" for k in range(1, epochs + 1)]
     scorer = LinearScorer.from_classifier(clf)
     assert scorer is not None and scorer.reader is not None
     probe = [*texts, "赠品到现在没给", "赠品给了", ""]

@@ -74,7 +74,12 @@ def train_adapted(
         )
     other = _model(compare_to) if compare_to is not None else None  # fail on a bad model before training
     if base is not None:
-        typer.echo(f"adapting {base} with {len(corpus):,} labelled texts: reading its anchor corpus", err=True)
+        mine = len(corpus) - len(held_out)
+        typer.echo(
+            f"adapting {base} with {mine:,} labelled texts of yours ({len(held_out):,} more held out as split=test): "
+            "reading its anchor corpus",
+            err=True,
+        )
         adapted = adapt_model(
             corpus,
             base,
@@ -84,8 +89,7 @@ def train_adapted(
             shared=shared,
             progress=lambda step: typer.echo(step, err=True),
         )
-        say_notes(adapted.notes)
-        trained = adapted.model
+        trained = adapted.model  # its notes were said as they came, before the training
         what = f"{adapted.n_anchor:,} anchor texts + {adapted.n_user:,} of yours x {adapted.user_weight}"
     else:
         from ..model.training import evaluate

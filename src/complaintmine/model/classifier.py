@@ -8,7 +8,7 @@ Targets are the five issue labels plus ``presale``, as columns of a 0/1 matrix.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -185,7 +185,12 @@ class ComplaintClassifier(BaseEstimator):
     # -- estimator API -----------------------------------------------------------------------------------------
 
     def fit(
-        self, texts: Sequence[str], Y: Any, target_domain: Any = None, sample_weight: Any = None
+        self,
+        texts: Sequence[str],
+        Y: Any,
+        target_domain: Any = None,
+        sample_weight: Any = None,
+        progress: Callable[[str], None] | None = None,
     ) -> ComplaintClassifier:
         """Learn from ``texts`` and ``Y``, a 0/1 matrix with one column per name in :data:`TARGETS`.
 
@@ -194,7 +199,9 @@ class ComplaintClassifier(BaseEstimator):
         weight per domain (feature augmentation, Daumé III 2007, "Frustratingly easy domain adaptation"), so
         what holds in both domains is learnt from both and what differs is learnt from each; the fitted model
         keeps shared + target-domain weights, an ordinary linear model that scores like any other.
-        ``sample_weight`` (optional, one number per text): how much each text counts in the loss.
+        ``sample_weight`` (optional, one number per text): how much each text counts in the loss. ``progress``
+        (optional) is told each step of the fit as it starts, one short line each (the trees label by label, the
+        reader epoch by epoch: on a real corpus these take minutes).
         Raises TrainingError, before fitting anything, for a forest or reader the other settings cannot have
         (:meth:`_check_models`), and for a ``target_domain`` with a head other than logreg at fixed thresholds.
         """
@@ -225,13 +232,16 @@ class ComplaintClassifier(BaseEstimator):
             self.head_ = _keep_target_weights(augmented, X.shape[1])
         self.forest_ = None  # the forest's arrays (Forest.arrays), so the estimator saves like any other
         if self.forest != "none":
+            if progress:
+                progress("the linear model is fitted")
             both = [j for j in range(len(ISSUE_LABELS)) if 0 < Y[:, j].sum() < len(Y)]  # constants need no trees
-            fitted = fit_forest(X, Y, both, self.forest, self.random_state or 0, sample_weight)
+            fitted = fit_forest(X, Y, both, self.forest, self.random_state or 0, sample_weight, progress)
             if fitted is not None:
                 self.forest_ = fitted.arrays()
         self.reader_ = None  # the reader's arrays (Reader.arrays), so the estimator saves like any other
         if self.reader != "none" and self.forest_ is not None:
-            self.reader_ = fit_reader(self._documents(texts), Y, self.reader, self.random_state or 0).arrays()
+            documents = self._documents(texts)
+            self.reader_ = fit_reader(documents, Y, self.reader, self.random_state or 0, progress).arrays()
         self.targets_ = TARGETS
         return self
 

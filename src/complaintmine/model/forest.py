@@ -25,12 +25,13 @@ raw scores.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ..labels import TARGETS
 from .tfidf import csr_take
 
 __all__ = ["FOREST_ARRAYS", "FOREST_SETTINGS", "Forest", "check_forest", "fit_forest", "from_boosters", "node_depths"]
@@ -294,10 +295,17 @@ def check_forest(arrays: Mapping[str, np.ndarray], width: int, labels: int) -> l
 
 
 def fit_forest(
-    X: Any, Y: np.ndarray, labels: Sequence[int], setting: str, seed: int = 0, sample_weight: Any = None
+    X: Any,
+    Y: np.ndarray,
+    labels: Sequence[int],
+    setting: str,
+    seed: int = 0,
+    sample_weight: Any = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Forest | None:
     """Fit one LightGBM forest per label column of ``Y`` on the CSR matrix ``X`` and keep its node arrays; None
     when no feature occurs in the setting's ``min_df`` texts (a tiny corpus: nothing for trees to split on).
+    ``progress``, when given, is told each label's forest as it starts.
 
     Raises ImportError (with the reason) when LightGBM is not installed: it is needed to train, not to score.
     """
@@ -313,7 +321,9 @@ def fit_forest(
     if not len(keep) or not len(labels):
         return None
     boosters = []
-    for label in labels:
+    for k, label in enumerate(labels):
+        if progress:
+            progress(f"boosted trees for {TARGETS[label]} ({k + 1} of {len(labels)})")
         y = np.asarray(Y[:, label], dtype=int)
         balance = (len(y) - y.sum()) / max(int(y.sum()), 1)
         model = lightgbm.LGBMClassifier(  # deterministic: the same corpus and seed give the same trees

@@ -340,7 +340,9 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
-def fit_reader(documents: Sequence[str], Y: np.ndarray, setting: str, seed: int) -> Reader:
+def fit_reader(
+    documents: Sequence[str], Y: np.ndarray, setting: str, seed: int, progress: Callable[[str], None] | None = None
+) -> Reader:
     """Train the reader of ``setting`` on the character documents and their 0/1 targets (all columns).
 
     Imports PyTorch (TrainingError naming the extra to install when it is missing) and uses its default
@@ -389,7 +391,9 @@ def fit_reader(documents: Sequence[str], Y: np.ndarray, setting: str, seed: int)
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(balance, dtype=torch.float32))
     optimizer = torch.optim.AdamW(net.parameters(), lr=chosen["learning_rate"])
     targets = torch.from_numpy(np.asarray(Y, dtype=np.float32))
-    for _ in range(chosen["epochs"]):
+    for epoch in range(chosen["epochs"]):
+        if progress:
+            progress(f"the reader, epoch {epoch + 1} of {chosen['epochs']}")
         net.train()
         for batch in _length_batches(lengths, chosen["batch"], rng):
             x = torch.zeros(len(batch), int(lengths[batch].max()), dtype=torch.long)

@@ -193,7 +193,7 @@ def train_model(
             raise TrainingError(f"target_domain needs one flag per corpus row ({len(corpus)}), got {domain.shape}")
         domain = domain[rows]
     weights = config.sample_weights(train.frame)
-    classifier = config.classifier().fit(train.texts, Y, target_domain=domain, sample_weight=weights)
+    classifier = config.classifier().fit(train.texts, Y, target_domain=domain, sample_weight=weights, progress=say)
     say(f"fitted in {(datetime.now(UTC) - started).total_seconds():.1f}s; scoring the training texts")
     fitted = classifier.predict(train.texts)
     counts = {name: int(n) for name, n in zip(TARGETS, Y.sum(axis=0))}

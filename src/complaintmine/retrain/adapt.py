@@ -111,7 +111,8 @@ def adapt_model(
     :func:`default_user_weight`). ``overrides``: TrainConfig fields to change (name, version, seed, ...).
     ``method``: "repeat" (one set of weights for anchor and user rows) or "augment" (shared weights plus
     weights of the user's domain, see ``ComplaintClassifier.fit``; logistic regression only). ``progress``, when
-    given, is told each step as it starts (training takes minutes).
+    given, is told each step as it starts (training takes minutes), and each note as soon as it is known, before
+    the training (a reader dropped for want of PyTorch, say); the notes are also returned.
     Raises TrainingError (no anchor found, no user rows to train on, unknown method), ModelError (unreadable base).
     """
     from .. import TrainConfig, evaluate, load_model, train_model
@@ -162,6 +163,15 @@ def adapt_model(
         if config.model != "logreg" or config.tune_thresholds:
             raise TrainingError("the augment method needs a logistic-regression base without tuned thresholds")
         domain = [False] * len(anchor_train) + [True] * (len(frame) - len(anchor_train))
+    if progress:
+        real = int((anchor_train.frame["origin"] == "real").sum())
+        where = str(Path(anchor_dir).resolve()) if anchor_dir else _anchor_path(base, manifest) or "(passed in)"
+        progress(
+            f"anchor corpus {where}: {len(anchor_train):,} training texts, {real:,} of them real reviews joined "
+            "from the shared pool (--shared)"
+        )
+        for note in notes:
+            progress(f"note: {note}")
     model = train_model(Corpus(frame, list(anchor.notes)), config, progress, target_domain=domain)
     model.manifest["adaptation"] = {
         "method": METHODS[method],
