@@ -124,6 +124,14 @@ class TrainingError(ComplaintMineError):
     exit_code = 5
 
 
+STANDARD_OUTPUT = "standard output"
+
+
+def output_shown(path: str) -> str:
+    """How a message names an output: ``-`` is standard output (as an input, ``-`` is standard input)."""
+    return STANDARD_OUTPUT if path == "-" else path
+
+
 class OutputError(ComplaintMineError):
     """An output cannot be written: its folder is missing or read-only, it is a directory or the input file,
     the disk is full. Names the output path."""
@@ -133,7 +141,7 @@ class OutputError(ComplaintMineError):
     def __init__(self, path: str | Path, message: str):
         self.path = str(path)
         self.reason = message
-        super().__init__(f"{'standard output' if self.path == '-' else self.path}: {message}")
+        super().__init__(f"{output_shown(self.path)}: {message}")
 
 
 class JobStopped(ComplaintMineError):

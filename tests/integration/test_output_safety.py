@@ -28,6 +28,7 @@ from complaintmine.mining.jobs import run_extract_job, run_mask_job
 from complaintmine.model.artifact import ModelVersionWarning
 from complaintmine.scoring import batch
 from complaintmine.scoring.batch import JobOptions, run_job
+from complaintmine.scoring.frame import PROBABILITY_COLUMNS
 
 from ..conftest import FROZEN, complaints_file, entry_point
 
@@ -308,13 +309,91 @@ def run_cli(args: list[str], shell_suffix: str = "", **kwargs: Any) -> subproces
     return subprocess.run(command, shell=True, capture_output=True, text=True, check=False, timeout=120, **kwargs)
 
 
+def appended_run(log: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """The installed command with its standard output appended to ``log`` (as ``>> log`` does)."""
+    with open(log, "a", encoding="utf-8") as appended:
+        return subprocess.run(
+            [*entry_point(), *args], stdout=appended, stderr=subprocess.PIPE, text=True, check=False, timeout=120
+        )
+
+
+SCORED = [(1, "尾款涨了五十", "price_hike", 0.5), (2, "发货太慢了", "other", 0.4), (3, "好评", "other", 0.1)]
+
+
+def with_an_earlier_line(path: Path) -> Path:
+    path.write_text("an earlier line\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="needs /dev/stdout, /dev/fd/1, /proc/self/fd/1")
+@pytest.mark.parametrize(
+    ("command", "name", "first"),
+    [
+        (["classify", "{in}", "--id-column", "id", "--model", "{model}", "-o"], "/dev/stdout", "id,labels,presale,"),
+        (["classify", "{in}", "--output-format", "csv", "--model", "{model}", "-o"], "/dev/stdout", "row,labels,"),
+        (["extract", "{in}", "-o"], "/dev/stdout", "row,difference,money,"),
+        (["extract", "{in}", "-o"], "/dev/fd/1", "row,difference,money,"),
+        (["extract", "{in}", "-o"], "/proc/self/fd/1", "row,difference,money,"),
+        (["mask", "{in}", "-o"], "/dev/stdout", "id,text,error"),
+        (["suggest", "{scored}", "-n", "3", "-o"], "/dev/stdout", "id,text,model_labels,"),
+        (
+            ["compare", "{model}", "{model}", "{labelled}", "--n-boot", "5", "--disagreements"],
+            "/dev/stdout",
+            "row,text,labels,labels_a,",
+        ),
+        (["report", "{scored}", "-o"], "/dev/stdout", "<!DOCTYPE html>"),
+    ],
+)
+def test_standard_output_by_its_device_name_is_standard_output_as_dash_is(tmp_path, command, name, first):
+    # -o /dev/stdout with standard output appended to a file once wrote a temporary file beside that file and
+    # renamed it onto it: `>> log` lost what log held. Now it is "-": written to the stream, appended to the log.
+    source = complaints(tmp_path / "in.csv", rows=12)
+    scored, labelled = tmp_path / "scored.csv", tmp_path / "labelled.csv"
+    probabilities = ",".join(PROBABILITY_COLUMNS)
+    rows = [f"{n},{text},{label},0,{p},0.1,0.1,0.1,0.1," for n, text, label, p in SCORED]
+    scored.write_text(f"id,text,labels,presale,{probabilities},error\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    labelled.write_text("text,labels\n尾款涨了五十,price_hike\n发货太慢了,late_shipping\n好评,other\n", "utf-8")
+    names = {"in": source, "scored": scored, "labelled": labelled, "model": FROZEN}
+    log = with_an_earlier_line(tmp_path / "log.txt")
+    before = sorted(tmp_path.iterdir())
+    result = appended_run(log, [*(arg.format(**names) for arg in command), name])  # the output option's value
+    assert result.returncode == 0, result.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "an earlier line" and any(line.startswith(first) for line in lines[1:]), lines[:3]
+    assert sorted(tmp_path.iterdir()) == before  # no file beside the log, no file named like the device
+
+
+def test_the_library_writes_standard_output_by_its_device_name_to_the_stream(tmp_path, model, monkeypatch):
+    import io
+
+    frame = pd.DataFrame({"id": ["1"], "text": ["赠品没给"]})
+    source = complaints(tmp_path / "in.csv", rows=3)
+    buffer = io.StringIO()
+    cm.write_table(frame, "/dev/stdout", stream=buffer)  # CSV, as for "-"
+    run_job(options(source, "/dev/fd/1", id_column="id"), model=model, stream=buffer)
+    monkeypatch.setattr(sys, "stdout", buffer)
+    run_extract_job(str(source), "/dev/stdout")
+    from complaintmine.retrain.sheets import write_sheet
+
+    assert str(write_sheet(frame, "/dev/stdout")) == "-"
+    written = buffer.getvalue()
+    assert written.startswith("id,text\n1,赠品没给\nid,labels,presale,") and "row,difference,money," in written
+    assert written.count("id,text\n1,赠品没给\n") == 2
+    from complaintmine.scoring.dask.outputs import check_output_dir  # no Dask needed to import it
+
+    with pytest.raises(InputError, match=r"^standard output: the Dask engine writes a directory"):
+        check_output_dir("/dev/stdout", "parquet")
+
+
 @pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
-def test_dev_stdout_on_a_pipe_as_output_is_refused_before_any_work(tmp_path):
-    # its link resolves to /proc/.../pipe:[n], no path at all: what -o names is a pipe, and is told so
+def test_dev_stdout_on_a_pipe_is_written_as_dash_writes_it(tmp_path):
+    # once refused as "not a regular file": the link resolves to /proc/.../pipe:[n], and writing through it
+    # meant a temporary file and a rename. As "-", it is the pipe that `| gzip` or `| head` reads.
     source = complaints(tmp_path / "in.csv")
-    result = run_cli(["classify", str(source), "--model", MISSING_MODEL, "-o", "/dev/stdout"])  # captured: a pipe
-    assert result.returncode == OutputError.exit_code, result.stderr
-    assert result.stderr.count("\n") == 1 and "not a regular file" in result.stderr
+    dash = run_cli(["classify", str(source), "--model", str(FROZEN), "-q", "-o", "-"])  # captured: a pipe
+    named = run_cli(["classify", str(source), "--model", str(FROZEN), "-q", "-o", "/dev/stdout"])
+    assert named.returncode == 0, named.stderr
+    assert named.stdout == dash.stdout and dash.stdout.startswith("row,labels,presale,")
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")

@@ -198,7 +198,7 @@ def classify_cli(
     summary = run_job(options, progress=progress)
     progress.done()
     if not quiet:
-        where = "" if output == "-" else f" to {output}"
+        where = "" if summary.output == "-" else f" to {output}"  # "-" also for /dev/stdout
         resumed = f" (resumed after {summary.resumed_chunks} chunk(s))" if summary.resumed_chunks else ""
         read_as = f" (read as {summary.encoding})" if summary.encoding else ""
         typer.echo(

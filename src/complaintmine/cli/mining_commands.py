@@ -64,7 +64,7 @@ def extract_cli(
         typer.echo(
             f"extracted fields from {summary.rows - summary.failed:,} of {summary.rows:,} rows"
             + (f" (read as {summary.encoding})" if summary.encoding else "")
-            + ("" if output == "-" else f" to {output}"),
+            + ("" if summary.output == "-" else f" to {output}"),
             err=True,
         )
         say_failures(summary.errors)
@@ -114,7 +114,7 @@ def mask_cli(
         failed = f"; {summary.failed:,} row(s) could not be read: kept as decoded (masked too), reason in 'error'"
         typer.echo(
             f"masked {summary.rows:,} row(s){read_as}"
-            + ("" if output == "-" else f" to {output}")
+            + ("" if summary.output == "-" else f" to {output}")
             + (failed if summary.failed else ""),
             err=True,
         )
@@ -132,9 +132,9 @@ def report_cli(
             "files of --engine dask, or - for standard input.",
         ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="HTML file to write.")] = Path(
-        "report.html"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="HTML file to write, or - for standard output.")
+    ] = Path("report.html"),
     text_column: Annotated[
         str,
         typer.Option(
@@ -201,7 +201,8 @@ def report_cli(
         mask=mask,
         on_note=lambda note: say_notes([note]),
     )
-    typer.echo(str(path))
+    if str(path) != "-":  # the page itself went to standard output
+        typer.echo(str(path))
 
 
 @app.command("tokenize")

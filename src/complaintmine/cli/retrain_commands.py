@@ -161,11 +161,10 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         """
         from ..corpus.labelled import labelled_files
         from ..io.tables import read_table
-        from ..io.writers import check_bom
-        from ..retrain.sheets import sheet_format, write_sheet
+        from ..retrain.sheets import check_sheet, write_sheet
         from ..retrain.suggest import suggest_from_file
 
-        check_bom(str(output), sheet_format(output), bom)  # a usage error before the work, not after it
+        check_sheet(output, bom)  # a usage error before the work, not after it
         known: list[str] = []
         files = labelled_files(labelled or [], recursive=True)
         for path in files:
@@ -225,14 +224,13 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         Example: complaintmine compare default models/ours labels/holdout.xlsx
         """
         from ..errors import InputError
-        from ..io.writers import check_bom
         from ..retrain.compare import compare_models
-        from ..retrain.sheets import sheet_format, write_sheet
+        from ..retrain.sheets import check_sheet, write_sheet
 
         if bom and disagreements is None:
             raise InputError("--bom", "only the --disagreements file takes it, and none is asked for")
         if disagreements is not None:
-            check_bom(str(disagreements), sheet_format(disagreements), bom)  # before both models score the data
+            check_sheet(disagreements, bom)  # before both models score the data
         corpus = _labelled(data, split, shared)
         comparison = compare_models(_model(model_a), _model(model_b), corpus, n_boot=n_boot, seed=seed)
         _print_comparison(comparison, json_out)

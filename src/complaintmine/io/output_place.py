@@ -23,6 +23,18 @@ from typing import BinaryIO
 
 from ..errors import OutputError
 
+# What the system calls this process's standard output: as an output name, the same as "-".
+STANDARD_OUTPUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def output_name(output: str | os.PathLike[str]) -> str:
+    """``output`` as a job writes it: ``-`` for standard output under any of its names (:data:`STANDARD_OUTPUT_NAMES`),
+    else the name as given. Written as a file, ``/dev/stdout`` got a temporary file beside the file standard output
+    was redirected to, renamed onto it (``-o /dev/stdout >> log`` replaced the log instead of appending to it), and
+    was refused on a pipe or terminal; ``-`` writes to the stream as the shell set it up."""
+    name = os.fspath(output)
+    return "-" if os.path.normpath(name) in STANDARD_OUTPUT_NAMES else name
+
 
 def _same_file(a: Path | str, b: Path) -> bool:
     """Whether ``a`` (a path, or ``-``: standard input when it is redirected from a file) and ``b`` are one file."""

@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING
 
 from ..errors import InputError, OutputError
 from .csv_records import KEPT_ALONE
-from .output_place import replaced_when_done, write_failure
+from .output_place import output_name, replaced_when_done, write_failure
 from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
 from .row_errors import NOT_TEXT, where
 from .rows import Rows, concat
@@ -99,7 +99,8 @@ def write_table(
     frame: pd.DataFrame, path: str, fmt: str | None = None, stream: IO[str] | None = None, bom: bool = False
 ) -> None:
     """Write ``frame`` (without its index) as CSV, TSV, JSON Lines or Parquet, by the suffix of ``path`` or ``fmt``,
-    in UTF-8; ``-`` means ``stream`` or standard output (CSV unless ``fmt`` says). Public as
+    in UTF-8; ``-`` (or ``/dev/stdout``, io/output_place.output_name) means ``stream`` or standard output (CSV
+    unless ``fmt`` says). Public as
     ``complaintmine.write_table``.
 
     CSV, TSV and JSON Lines are written by ``complaintmine classify``'s own formatting (a missing value or NaN is
@@ -112,6 +113,7 @@ def write_table(
     cannot be written. ``bom``: CSV and TSV begin with a UTF-8 byte-order mark, as with ``classify --bom`` (for
     Excel and WPS on Windows); InputError for another format.
     """
+    path = output_name(path)
     fmt = output_format(path, fmt)
     check_bom(path, fmt, bom, stream)
     if fmt == "parquet":

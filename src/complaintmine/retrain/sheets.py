@@ -23,19 +23,36 @@ from ..corpus.labelled import LABELLED_SUFFIXES
 from ..corpus.labelled import read_labelled as read_label_sheets
 from ..errors import InputError
 from ..io.formulas import escape
-from ..io.output_place import replaced_when_done, write_failure
+from ..io.output_place import output_name, replaced_when_done, write_failure
 from ..io.tables import write_table
 from ..io.writers import check_bom, output_format
 
 SHEET_COLUMNS = ("id", "text", "model_labels", "model_presale", "why", "labels", "presale", "note")
 SHEET_SUFFIXES = LABELLED_SUFFIXES
-__all__ = ["CHINESE_NAMES", "SHEET_COLUMNS", "SHEET_SUFFIXES", "read_label_sheets", "sheet_format", "write_sheet"]
+__all__ = [
+    "CHINESE_NAMES",
+    "SHEET_COLUMNS",
+    "SHEET_SUFFIXES",
+    "check_sheet",
+    "read_label_sheets",
+    "sheet_format",
+    "write_sheet",
+]
 
 
 def sheet_format(path: str | Path) -> str:
     """What :func:`write_sheet` writes ``path`` as: ``xlsx``, or write_table's format for its suffix (InputError
-    for a suffix it does not know). A command checks it, and ``--bom`` against it, before its work."""
-    return "xlsx" if Path(path).suffix.lower() == ".xlsx" else output_format(str(path))
+    for a suffix it does not know; standard output, ``-`` or ``/dev/stdout``, is CSV)."""
+    name = output_name(path)
+    return "xlsx" if Path(name).suffix.lower() == ".xlsx" else output_format(name)
+
+
+def check_sheet(path: str | Path, bom: bool = False) -> str:
+    """:func:`sheet_format`, with ``bom`` checked against it (InputError): what :func:`write_sheet` checks first,
+    and what a command checks before its work, so that a wrong name fails before an hour of scoring."""
+    fmt = sheet_format(path)
+    check_bom(output_name(path), fmt, bom)
+    return fmt
 
 
 def write_sheet(frame: pd.DataFrame, path: str | Path, bom: bool = False) -> Path:
@@ -45,8 +62,8 @@ def write_sheet(frame: pd.DataFrame, path: str | Path, bom: bool = False) -> Pat
     Either way it is written beside ``path`` and renamed onto it when complete (io/output_place.py): a sheet
     already there, perhaps half labelled, is never left half overwritten by a write that fails or is stopped. A
     sheet that cannot be written is an OutputError naming ``path``, whatever its format."""
-    path = Path(path)
-    check_bom(str(path), sheet_format(path), bom)
+    check_sheet(path, bom)
+    path = Path(output_name(path))  # standard output under any of its names is "-", written by write_table
     if path.suffix.lower() == ".xlsx":
         try:
             with (

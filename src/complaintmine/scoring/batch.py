@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from typing import Any
 
 from ..errors import InputError, MissingColumnError
-from ..io.output_place import check_output_place
+from ..io.output_place import check_output_place, output_name
 from ..io.readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
 from ..io.row_errors import NOT_TEXT, at, where
 from ..io.rows import Rows
@@ -233,6 +233,7 @@ def run_job(
 ) -> JobSummary:
     """Run a batch scoring job (see the module docstring). Raises InputError/ModelError before writing anything
     when the job cannot start: missing file, unknown format, missing column, unreadable model."""
+    options = replace(options, output=output_name(options.output))  # /dev/stdout is "-": the stream, not a file
     source = open_source(options.input, options.input_format, options.encoding)
     if stream is None:  # before the format: "/dev/null is a device" says more than "no suffix"
         check_output_place(options.output, [options.input])  # before the model loads and any scoring
@@ -396,6 +397,7 @@ def run_table_job(
     ``transform`` still has the readers' ``__error__`` column; the result must have an ``error`` column.
     ``raw_formulas`` and ``bom`` are :class:`JobOptions`' (CSV/TSV output).
     """
+    output = output_name(output)  # /dev/stdout is "-", as in run_job
     source = open_source(input, input_format, encoding)
     check_output_place(output, [input])
     fmt = output_format(output, output_format_name)

@@ -22,6 +22,7 @@ Rows with an ``error`` (or an unreadable ``labels`` cell) are counted in the ove
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
@@ -31,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from ...errors import OutputError
+from ...io.output_place import output_name, write_failure
 from ..svg_charts import FONT_STACK
 from .data import DEFAULT_TITLE, MAX_TEXT_ROWS, _prepare, _Rows
 from .sections import _amounts, _examples, _groups, _issues, _overview, _terms, _trends
@@ -178,7 +180,26 @@ def _notes(rows: _Rows, text_column: str, date_column: str | None) -> list[str]:
 
 
 def write_report(path: str | Path, html: str) -> Path:
-    """Write the report as UTF-8 (parent folders created) and return its path."""
+    """Write the report as UTF-8 (parent folders created) and return its path; ``-`` (or ``/dev/stdout``, see
+    io/output_place.output_name) writes it to standard output, in UTF-8 as the page says, and returns ``Path("-")``."""
+    if output_name(path) == "-":
+        stream = sys.stdout
+        try:
+            if stream is None:  # the process was started with standard output closed
+                raise OSError(0, "standard output is closed")
+            stream.flush()
+            binary = getattr(stream, "buffer", None)  # bytes: a console's gbk would belie the page's charset
+            if binary is not None:
+                binary.write(html.encode("utf-8"))
+                binary.flush()
+            else:
+                stream.write(html)
+                stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise write_failure("-", exc) from None
+        return Path("-")
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
-from ...errors import InputError, OutputError
-from ...io.output_place import replaced_when_done
+from ...errors import STANDARD_OUTPUT, InputError, OutputError
+from ...io.output_place import output_name, replaced_when_done
 from ...io.rows import Rows
 from ...io.writers import OutputWriter, check_bom
 from .common import import_dask_dataframe, string_dtype, task_errors
@@ -79,8 +79,8 @@ def check_output_dir(out_dir: str | os.PathLike[str], fmt: str) -> Path:
         raise InputError(
             str(out_dir), f"unknown output format {fmt!r}; the Dask engine writes {', '.join(OUTPUT_FORMATS)}"
         )
-    if os.fspath(out_dir) == "-":
-        raise InputError("-", "the Dask engine writes a directory of part files; name one with --output")
+    if output_name(out_dir) == "-":  # /dev/stdout too
+        raise InputError(STANDARD_OUTPUT, "the Dask engine writes a directory of part files; name one with --output")
     target = Path(out_dir)
     suffix = target.suffix.lower().lstrip(".")
     if suffix in ("csv", "tsv", "jsonl", "json", "parquet", "xlsx") and suffix != fmt:
