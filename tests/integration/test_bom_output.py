@@ -206,7 +206,10 @@ def test_the_commands_write_the_bom_on_request_only_and_standard_output_too(tmp_
             ["classify", "{in}", "-o", "{tmp}/out.jsonl"],
             "{tmp}/out.jsonl: --bom works with csv and tsv output, not jsonl",
         ),
-        (["classify", "{in}", "--output-format", "parquet"], "-: --bom works with csv and tsv output, not parquet"),
+        (
+            ["classify", "{in}", "--output-format", "parquet"],
+            "standard output: --bom works with csv and tsv output, not parquet",
+        ),
         (
             ["extract", "{in}", "-o", "{tmp}/out.parquet"],
             "{tmp}/out.parquet: --bom works with csv and tsv output, not parquet",

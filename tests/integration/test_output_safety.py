@@ -396,6 +396,21 @@ def test_dev_stdout_on_a_pipe_is_written_as_dash_writes_it(tmp_path):
     assert named.stdout == dash.stdout and dash.stdout.startswith("row,labels,presale,")
 
 
+@pytest.mark.parametrize(
+    ("flags", "told"),
+    [
+        (["--resume"], "standard output: --resume continues a file; name one with -o"),
+        (["--output-format", "xls"], "standard output: unknown output format 'xls'; use one of csv, tsv, jsonl"),
+        (["--bom", "--output-format", "jsonl"], "standard output: --bom works with csv and tsv output, not jsonl"),
+    ],
+)
+def test_errors_about_standard_output_call_it_so(tmp_path, flags, told):
+    # "-" is what the command line says, but "-: --resume needs ..." reads like a stray dash (or standard input)
+    result = run_cli(["classify", str(complaints(tmp_path / "in.csv")), "--model", str(FROZEN), *flags])
+    assert result.returncode == InputError.exit_code
+    assert result.stderr.startswith(f"complaintmine: error: {told}") and result.stderr.count("\n") == 1
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_standard_output_on_a_full_device_is_one_line(tmp_path):
     source = complaints(tmp_path / "in.csv")

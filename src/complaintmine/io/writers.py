@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
-from ..errors import InputError
+from ..errors import STANDARD_OUTPUT, InputError, output_shown
 from .float_text import float_cells
 from .formulas import neutralise_column
 from .output_place import companion_files, keep_mode, write_failure, written_file
@@ -43,7 +43,12 @@ _FLOAT_COLUMNS = frozenset({"difference", "promised_days", "waited_days"})  # ev
 
 def output_format(path: str, explicit: str | None = None) -> str:
     """The output format from ``explicit`` (--output-format) or the suffix; standard output is CSV."""
-    return format_of(path, explicit, OUTPUT_FORMATS, "output format")
+    try:
+        return format_of(path, explicit, OUTPUT_FORMATS, "output format")
+    except InputError as exc:  # "-" is standard input to the readers' message; here it is standard output
+        if path != "-":
+            raise
+        raise InputError(STANDARD_OUTPUT, exc.reason) from None
 
 
 def check_bom(path: str, fmt: str, bom: bool, stream: IO[str] | None = None) -> None:
@@ -54,13 +59,13 @@ def check_bom(path: str, fmt: str, bom: bool, stream: IO[str] | None = None) -> 
     if not bom:
         return
     if fmt not in ("csv", "tsv"):
-        raise InputError(path, f"--bom works with csv and tsv output, not {fmt}")
+        raise InputError(output_shown(path), f"--bom works with csv and tsv output, not {fmt}")
     if path != "-":
         return
     encoding = getattr(stream or sys.stdout, "encoding", None) or "utf-8"  # None: closed, for the writer to say
     if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
         raise InputError(
-            path,
+            STANDARD_OUTPUT,
             f"--bom marks UTF-8, but standard output is written as {encoding} here, which Excel reads as it is: "
             "leave out --bom, or write a file with -o",
         )
@@ -242,7 +247,7 @@ class OutputWriter:
         self._saved_at = time.monotonic()
         if path == "-":
             if resume:
-                raise InputError(path, "--resume needs an output file (-o), not standard output")
+                raise InputError(STANDARD_OUTPUT, "--resume continues a file; name one with -o")
             self._handle = stream or sys.stdout
             if self._handle is None:  # the process was started with standard output closed
                 raise write_failure(path, OSError(0, "standard output is closed"))
