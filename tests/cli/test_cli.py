@@ -364,6 +364,19 @@ def test_an_empty_parquet_output_still_records_the_model(tmp_path):
     assert scored_by(str(empty)) == {"model": "m", "model_version": "1"}
 
 
+def test_no_option_help_begins_with_another_options_name():
+    """An option's help is a sentence of its own: compare's --bom once read "--disagreements CSV/TSV output: begin
+    the file with ...", a prefix glued onto another command's help."""
+    import typer.main
+
+    from complaintmine.cli import app
+
+    command = typer.main.get_command(app)
+    helps = {(name, param.name): param.help or "" for name, sub in command.commands.items() for param in sub.params}
+    assert helps[("compare", "bom")].startswith("Begin a CSV or TSV --disagreements file with a UTF-8 byte-order")
+    assert [key for key, text in helps.items() if text.startswith("-")] == []
+
+
 def test_model_directories_named_in_help_texts_exist():
     """Help examples that name a shipped model point at one still in the tree (0.4.0 had outlived its example)."""
     named = set()

@@ -85,10 +85,9 @@ RawFormulas = Annotated[
     ),
 ]
 
-BOM_HELP = (
-    "CSV/TSV output: begin the file with a UTF-8 byte-order mark, so Excel and WPS on Windows show Chinese text "
-    "correctly. Off by default: most tools read files without it."
-)
+# The reason for --bom, ending each command's own sentence on what gets the mark.
+BOM_WHY = "so Excel and WPS on Windows show Chinese text correctly. Off by default: most tools read files without it."
+BOM_HELP = "CSV/TSV output: begin the file with a UTF-8 byte-order mark, " + BOM_WHY
 Bom = Annotated[
     bool,
     typer.Option(

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import BOM_HELP, SharedFolder, say_notes, write_json
+from . import BOM_HELP, BOM_WHY, SharedFolder, say_notes, write_json
 
 ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
 
@@ -213,7 +213,12 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
                 "text, the labels given, A's and B's. What to read before promoting.",
             ),
         ] = None,
-        bom: Annotated[bool, typer.Option("--bom", help="--disagreements " + BOM_HELP)] = False,
+        bom: Annotated[
+            bool,
+            typer.Option(
+                "--bom", help="Begin a CSV or TSV --disagreements file with a UTF-8 byte-order mark, " + BOM_WHY
+            ),
+        ] = False,
     ) -> None:
         """Compare two models on the same labelled data: per-label F1 with bootstrap intervals, and a verdict.
 
