@@ -180,3 +180,38 @@ def test_the_retraining_library_imports_no_command_line():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert {"suggest", "evaluate", "compare", "promote"} <= set(result.stdout.split())
+
+
+def test_suggest_and_compare_refuse_an_unknown_output_suffix_before_any_scoring(tmp_path, monkeypatch):
+    """A sheet named to_label.docx must fail in a second, not after the texts were scored (or both models ran on
+    the labelled data): each step that does that work is a stub here that notes it was called."""
+    from typer.testing import CliRunner
+
+    from complaintmine.cli import app, retrain_commands
+    from complaintmine.retrain import compare, suggest
+
+    called: list[str] = []
+
+    def stub(name):
+        def noted(*args, **kwargs):
+            called.append(name)
+            raise AssertionError(f"{name} ran before the output name was checked")
+
+        return noted
+
+    monkeypatch.setattr(suggest, "suggest_from_file", stub("suggest_from_file"))
+    for name in ("_labelled", "_model"):
+        monkeypatch.setattr(retrain_commands, name, stub(name))
+    monkeypatch.setattr(compare, "compare_models", stub("compare_models"))
+    scored = tmp_path / "scored.csv"
+    scored.write_text("id,text\n1,尾款涨了五十\n", encoding="utf-8")
+    runs = {
+        "suggest": ["suggest", str(scored), "-o", str(tmp_path / "to_label.docx")],
+        "compare": ["compare", "default", "default", str(scored), "--disagreements", str(tmp_path / "d.docx")],
+    }
+    for command, arguments in runs.items():
+        result = CliRunner().invoke(app, arguments)
+        assert result.exit_code == 2, (command, result.output)
+        assert f"{arguments[-1]}: unknown output format 'docx'" in result.output, (command, result.output)
+    assert called == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scored.csv"]
