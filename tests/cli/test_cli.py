@@ -296,7 +296,7 @@ def test_extract_command_and_classify_extract(tmp_path, tiny_model):
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "c"]
     assert rows[0]["promised_days"] == 2.0 and rows[0]["waited_days"] == 15.0
-    assert rows[0]["money"] == "定金100|尾款599"
+    assert rows[0]["money"] == ["定金100", "尾款599"]  # a JSON list in JSON Lines, as labels
     assert rows[1]["money"] is None and rows[2]["error"].endswith(": empty text")
     parquet = tmp_path / "scored.parquet"
     result = run("classify", source, "--model", tiny_model, "--extract", "-o", parquet, "-q")

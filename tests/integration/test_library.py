@@ -2,6 +2,7 @@
 and the mask and extract jobs."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,27 @@ def test_extract_job_gives_one_row_per_input_row_with_fields(tmp_path):
     assert back[0]["money"] and back[3]["error"] == "line 4: empty text"
     columns = extraction_columns(["尾款涨了五十", None])
     assert columns["difference"][1] is None and columns["fields"][0]["money"]
+
+
+def test_json_lines_output_writes_the_extracted_values_as_lists_and_csv_keeps_them_joined(tmp_path, tiny_model):
+    # "定金50|差价80" was a string in JSON Lines, beside labels as a list and the same values as lists in fields
+    source = tmp_path / "in.csv"
+    text = "在抖音直播间付了定金50元，尾款比说好的贵了80元，说好送的耳机和充电宝也没给"
+    source.write_text(f"id,text,money\n1,{text},m\n2,好评,m\n3,,m\n", encoding="utf-8")
+    found = {"money": ["定金50", "差价80"], "gifts": ["耳机", "充电宝"], "platforms": ["抖音"], "channels": ["直播间"]}
+    none = dict.fromkeys(found)  # nothing found, or no text: null, as a missing value is in JSON Lines
+    run_extract_job(str(source), str(tmp_path / "fields.jsonl"), ["text"], "id")
+    options = JobOptions(input=str(source), model_dir=str(tiny_model), keep_columns=("money",), extract=True)
+    run_job(replace(options, output=str(tmp_path / "scored.jsonl")))
+    for name in ("fields.jsonl", "scored.jsonl"):
+        rows = [json.loads(line) for line in (tmp_path / name).read_text(encoding="utf-8").splitlines()]
+        assert [{key: row[key] for key in found} for row in rows] == [found, none, none], name
+    assert rows[0]["input_money"] == "m" and isinstance(rows[0]["labels"], list)  # a kept column stays as it is
+    run_extract_job(str(source), str(tmp_path / "fields.csv"), ["text"], "id")
+    run_job(replace(options, output=str(tmp_path / "scored.csv")))
+    for name in ("fields.csv", "scored.csv"):
+        first = cm.read_table(str(tmp_path / name)).iloc[0]
+        assert (first["money"], first["gifts"], first["platforms"]) == ("定金50|差价80", "耳机|充电宝", "抖音"), name
 
 
 def test_a_row_that_could_not_be_read_gets_no_extracted_fields(tmp_path, tiny_model):

@@ -48,9 +48,9 @@ def extract_cli(
     """Extract evidence fields from every complaint: amounts and their roles, the disputed difference, promised
     and waited times in days, promised gifts, platforms and channels.
 
-    Flat columns for spreadsheets (difference, money, promised_days, waited_days, gifts, platforms, channels)
-    and 'fields', a JSON object with every value and its [start, end) span. Precision first: a field that is not
-    clearly in the text stays empty.
+    Flat columns for spreadsheets (difference, money, promised_days, waited_days, gifts, platforms, channels;
+    several values joined by '|', a list in JSONL) and 'fields', a JSON object with every value and its
+    [start, end) span. Precision first: a field that is not clearly in the text stays empty.
 
     \b
     Example: complaintmine extract complaints.csv --id-column id -o fields.jsonl

@@ -23,7 +23,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from typing import IO, Any
@@ -186,7 +186,22 @@ def format_csv(rows: Rows, delimiter: str, header: bool, neutralise: bool = Fals
     return buffer.getvalue()
 
 
-def format_jsonl(rows: Rows) -> str:
+def _listed(value: Any) -> Any:
+    """A cell of values joined by ``|`` as a JSON list: ``"定金50|差价80"`` -> ``["定金50", "差价80"]``; an empty or
+    missing one is null, as a missing value is everywhere in JSON Lines output."""
+    if isinstance(value, str):
+        return value.split("|") if value else None
+    return value  # None, or a list already
+
+
+def format_jsonl(rows: Rows, lists: Collection[str] = ()) -> str:
+    """Rows as JSON Lines. ``lists``: columns whose cells are values joined by ``|`` (a CSV cell's way of holding
+    several: ``labels``, and the money, gifts, platforms and channels extracted), written as JSON lists."""
+    if any(name in rows for name in lists):
+        rows = rows.select(rows.columns)  # the caller's chunk keeps its cells
+        for name in lists:
+            if name in rows:
+                rows[name] = [_listed(value) for value in rows[name]]
     columns = rows.columns
     lines = []
     for row in rows.tuples():
@@ -215,7 +230,8 @@ def _writing(path: str) -> Iterator[None]:
 class OutputWriter:
     """Write chunks to ``path`` (``-`` for standard output) atomically; see the module docstring.
 
-    CSV and TSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_formulas``. With
+    CSV and TSV cells that a spreadsheet would run as formulas are neutralised unless ``raw_formulas``; JSON Lines
+    writes the ``|``-joined cells of the columns in ``lists`` as lists (:func:`format_jsonl`). With
     ``bom`` (CSV and TSV only), the first chunk begins with a UTF-8 byte-order mark: it is part of the bytes
     recorded for that chunk, so a resumed job, which only appends after the chunks recorded, never writes a
     second one, and one that resumes before any chunk was recorded writes it again with the header."""
@@ -230,11 +246,13 @@ class OutputWriter:
         metadata: dict[str, str] | None = None,
         raw_formulas: bool = False,
         bom: bool = False,
+        lists: Collection[str] = (),
     ):
         check_bom(path, fmt, bom, stream)
         self.path = path
         self.fmt = fmt
         self.bom = bom
+        self.lists = tuple(lists)  # columns of "a|b" cells that JSON Lines output writes as lists (format_jsonl)
         self.neutralise = not raw_formulas  # CSV/TSV cells that would run as formulas get an apostrophe
         # Parquet files carry this (which model scored them) in their schema; the text formats have no place for it.
         self.metadata = {PARQUET_METADATA_KEY: json.dumps(metadata, sort_keys=True)} if metadata else None
@@ -290,7 +308,7 @@ class OutputWriter:
             self._write_parquet(frame)
         else:
             if self.fmt == "jsonl":
-                text = format_jsonl(frame)
+                text = format_jsonl(frame, self.lists)
             else:
                 first = self.progress.chunks == 0
                 text = format_csv(frame, "\t" if self.fmt == "tsv" else ",", first, self.neutralise, first and self.bom)

@@ -43,6 +43,8 @@ def run_mask_job(
 
 
 EXTRACTION_FIELDS = ("difference", "money", "promised_days", "waited_days", "gifts", "platforms", "channels", "fields")
+# The flat columns that hold several values joined by "|" (empty where none): JSON Lines output writes them as lists.
+JOINED_FIELDS = ("money", "gifts", "platforms", "channels")
 
 
 def extraction_columns(texts: Sequence[Any], errors: Sequence[Any] | None = None) -> dict[str, list[Any]]:
@@ -106,4 +108,5 @@ def run_extract_job(
         encoding,
         raw_formulas=raw_formulas,
         bom=bom,
+        lists=JOINED_FIELDS,
     )

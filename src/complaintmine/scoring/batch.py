@@ -272,6 +272,8 @@ def _run(
     if keep_all:  # fixed with the output's header: JSON Lines fields first seen later are left out (and listed)
         options = replace(options, keep_columns=tuple(c for c in first.columns if c not in (LINE, ERROR)))
     scored_with = scoring_metadata(model.name, model.version)
+    from ..mining.jobs import JOINED_FIELDS
+
     writer = OutputWriter(
         options.output,
         out_fmt,
@@ -281,6 +283,7 @@ def _run(
         metadata=scored_with,
         raw_formulas=options.raw_formulas,
         bom=options.bom,
+        lists=("labels", *(JOINED_FIELDS if options.extract else ())),  # JSON lists in JSON Lines output
     )
     summary = JobSummary(
         output=options.output, resumed_chunks=writer.progress.chunks, model=f"{model.name} {model.version}"
@@ -307,8 +310,6 @@ def _run(
     trail = InputTrail(options.input, summary.resumed_chunks, writer.progress.input_digest)
 
     def record(scored: Rows) -> None:
-        if out_fmt == "jsonl":  # a JSON list for JSONL readers; CSV, TSV and Parquet keep "a|b"
-            scored["labels"] = [value.split("|") if value else None for value in scored["labels"]]
         with stop.writing():  # SIGTERM waits until the chunk is written whole
             writer.write(scored, trail.digest_after(writer.progress.chunks))
         summary.rows = writer.progress.rows
@@ -390,12 +391,14 @@ def run_table_job(
     chunk_rows: int = 5000,
     raw_formulas: bool = False,
     bom: bool = False,
+    lists: Sequence[str] = (),
 ) -> JobSummary:
     """Stream a table through ``transform(chunk, first_row)`` chunk by chunk: every row kept, in order.
 
     ``required`` columns are checked on the first chunk (with a "did you mean" hint). The chunk passed to
     ``transform`` still has the readers' ``__error__`` column; the result must have an ``error`` column.
-    ``raw_formulas`` and ``bom`` are :class:`JobOptions`' (CSV/TSV output).
+    ``raw_formulas`` and ``bom`` are :class:`JobOptions`' (CSV/TSV output); ``lists``, the columns of ``|``-joined
+    cells that JSON Lines output writes as lists (io/writers.format_jsonl).
     """
     output = output_name(output)  # /dev/stdout is "-", as in run_job
     source = open_source(input, input_format, encoding)
@@ -410,7 +413,7 @@ def run_table_job(
         for chunk in chunks:
             if writer is None:
                 check_columns(input, chunk, required, source.fmt)
-                writer = OutputWriter(output, fmt, "table-job", raw_formulas=raw_formulas, bom=bom)
+                writer = OutputWriter(output, fmt, "table-job", raw_formulas=raw_formulas, bom=bom, lists=lists)
             result = transform(chunk, offset)
             offset += len(chunk)
             summary.errors.update(reason_of(e) for e in result["error"] if e)
