@@ -257,6 +257,17 @@ def test_keep_columns_and_explain_work_with_every_output_format(tmp_path, tiny_m
         assert "price_hike" in evidence
 
 
+def test_parquet_presale_reads_back_into_pandas_as_whole_numbers_beside_an_unscored_row(tmp_path, tiny_model):
+    # pandas read the optional int64 column as float: 1.0, NaN, 0.0
+    content = "id,text\n1,付了定金，尾款涨了五十\n2,\n3,好评\n"
+    job(tmp_path, tiny_model, "in.csv", content, output="out.parquet", id_column="id")
+    frame = pd.read_parquet(tmp_path / "out.parquet")
+    assert str(frame["presale"].dtype) == "Int64" and frame["presale"].isna().tolist() == [False, True, False]
+    assert set(frame["presale"].dropna().tolist()) <= {0, 1}
+    assert str(frame["p_price_hike"].dtype) == "float64" and frame["id"].tolist() == ["1", "2", "3"]
+    assert cm.read_table(str(tmp_path / "out.parquet"))["presale"].tolist()[1] == ""  # the library's reader: as ever
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=200))
 def test_any_unicode_text_classifies_without_an_exception(tiny_model, text):

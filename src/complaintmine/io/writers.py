@@ -83,8 +83,13 @@ class Progress:
 
 
 def _missing(value: Any) -> bool:
-    """None, or a float NaN (a probability of a row that could not be scored)."""
-    return value is None or (type(value) is float and value != value)
+    """None, a float NaN (a probability of a row that could not be scored), or pandas' NA (a presale cell of a
+    Parquet output read back with pandas, as Int64: see _pandas_types)."""
+    if value is None:
+        return True
+    if type(value) is float:  # most cells that get here: a float costs no more than before the NA check
+        return value != value
+    return type(value).__name__ == "NAType"
 
 
 def _finite(value: Any) -> Any:
@@ -213,6 +218,19 @@ def format_jsonl(rows: Rows, lists: Collection[str] = ()) -> str:
 
 
 CHECKPOINT_SECONDS = 1.0  # how often --resume progress is made durable
+
+
+def _pandas_types(columns: list[str]) -> dict[str, str]:
+    """Parquet schema metadata telling pandas to read ``presale`` as its nullable integer type (Int64). The column
+    is an optional int64, null for a row that was not scored, which pandas reads as float (1.0, 0.0, NaN) without
+    this; other readers (pyarrow, polars, DuckDB, Spark) take the Parquet type as it is, and pandas reads the
+    columns not named here as before."""
+    named = [
+        {"name": name, "field_name": name, "pandas_type": "int64", "numpy_type": "Int64", "metadata": None}
+        for name in columns
+        if name == "presale"
+    ]
+    return {"pandas": json.dumps({"index_columns": [], "column_indexes": [], "columns": named})} if named else {}
 
 
 @contextmanager
@@ -354,7 +372,8 @@ class OutputWriter:
                 ]
             arrays.append(pa.array(values, type=kind))
             fields.append(pa.field(str(name), kind))
-        table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=self.metadata))
+        metadata = {**(self.metadata or {}), **_pandas_types(frame.columns)}
+        table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=metadata or None))
         if self._parquet is None:
             self._parquet = pq.ParquetWriter(str(self.partial), table.schema)
         self._parquet.write_table(table)
