@@ -288,6 +288,24 @@ def test_the_cli_engine_dask_writes_the_same_rows(cluster, model_path, complaint
     assert f"{200:,} / {200:,}" in page.read_text(encoding="utf-8")
 
 
+def test_the_cli_engine_dask_neutralises_formulas_in_csv_parts_unless_raw_formulas(cluster, model_path, tmp_path):
+    # --raw-formulas was refused with --engine dask, whose CSV parts were always neutralised
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n=1+1,尾款涨了五十\n@SUM(A1),好评\n", encoding="utf-8")
+    arguments = ["classify", str(source), "--engine", "dask", "--output-format", "csv", "--id-column", "id"]
+    arguments += ["--model", model_path, "--scheduler", cluster.scheduler_address, "--quiet"]
+    ids = {}
+    for flags in ([], ["--raw-formulas"]):
+        out = tmp_path / f"out{len(flags)}"
+        result = CliRunner().invoke(app, [*arguments, *flags, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        parts = sorted(out.glob("part-*.csv"))
+        lines = [line for part in parts for line in part.read_text(encoding="utf-8").splitlines()[1:]]
+        ids[tuple(flags)] = [line.split(",")[0] for line in lines]
+    assert ids[()] == ["'=1+1", "'@SUM(A1)"]
+    assert ids[("--raw-formulas",)] == ["=1+1", "@SUM(A1)"]
+
+
 # --- reading inputs (no cluster: the synchronous scheduler) ------------------------------------------------------
 
 

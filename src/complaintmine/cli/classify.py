@@ -160,6 +160,7 @@ def classify_cli(
             encoding,
             quiet,
             bom,
+            raw_formulas,
             {
                 "--format": input_format,
                 "--keep-columns": keep_columns,
@@ -167,7 +168,6 @@ def classify_cli(
                 "--explain": explain,
                 "--mask": mask,
                 "--extract": extract,
-                "--raw-formulas": raw_formulas,
             },
         )
         return
@@ -236,6 +236,7 @@ def _classify_on_dask(
     encoding: str | None,
     quiet: bool,
     bom: bool,
+    raw_formulas: bool,
     local_only: dict[str, Any],
 ) -> None:
     from ..scoring.dask import run as run_on_dask
@@ -254,6 +255,7 @@ def _classify_on_dask(
         workers,
         encoding=encoding,
         bom=bom,
+        raw_formulas=raw_formulas,
         on_dashboard=None if quiet else lambda link: typer.echo(f"dask dashboard: {link}", err=True),
     )
     if not quiet:

@@ -135,6 +135,7 @@ def run(
     dashboard_address: str = ":8787",
     on_dashboard: Callable[[str], None] | None = None,
     bom: bool = False,
+    raw_formulas: bool = False,
 ) -> RunSummary:
     """Classify files matching ``input_pattern`` on a Dask cluster and write partitioned output to ``output_dir``.
 
@@ -147,7 +148,8 @@ def run(
     each worker in its own installation; a path is made absolute here, so relative paths name the same
     directory on every worker of a local cluster. ``blocksize="auto"`` aims at four partitions per worker
     thread, between 1 and 64 MiB each (see read_inputs for the others). ``bom``: CSV part files begin with a
-    UTF-8 byte-order mark (``classify --bom``); InputError with Parquet.
+    UTF-8 byte-order mark (``classify --bom``); InputError with Parquet. ``raw_formulas``: CSV part files keep
+    cells that begin with =, +, -, @ as they are (``classify --raw-formulas``); by default they get an apostrophe.
 
     Inputs are checked (files, format, columns, output directory) before a local cluster starts.
     """
@@ -191,7 +193,9 @@ def run(
         # (re)starts, and a Client in it cannot be pickled, so a dead worker could not be replaced.
         with client.as_current():
             scored = classify_dask(ddf, model, text_column, id_column, source=input_pattern)
-            counts = write_outputs(scored, target, fmt, metadata=scoring_metadata(name, version), bom=bom)
+            counts = write_outputs(
+                scored, target, fmt, metadata=scoring_metadata(name, version), bom=bom, raw_formulas=raw_formulas
+            )
         return RunSummary(
             rows=int(counts["rows"].sum()),
             failed=int(counts["failed"].sum()),

@@ -33,6 +33,7 @@ def _write_partition(
     metadata: dict[str, str] | None = None,
     partition_info: dict[str, Any] | None = None,
     bom: bool = False,
+    raw_formulas: bool = False,
 ) -> pd.DataFrame:
     """Write one scored partition to ``part-<number>.<fmt>`` with the CLI's writer; report its row counts.
 
@@ -49,7 +50,7 @@ def _write_partition(
     writer: OutputWriter | None = None
     try:
         with replaced_when_done(str(target)) as temporary:
-            writer = OutputWriter(temporary, fmt, fingerprint="", metadata=metadata, bom=bom)
+            writer = OutputWriter(temporary, fmt, fingerprint="", metadata=metadata, raw_formulas=raw_formulas, bom=bom)
             writer.write(Rows.from_pandas(plain))
             writer.finish()
     except BaseException:  # nor the writer's own files beside the temporary one: no resume here
@@ -107,12 +108,14 @@ def write_outputs(
     fmt: str = "parquet",
     metadata: dict[str, str] | None = None,
     bom: bool = False,
+    raw_formulas: bool = False,
 ) -> pd.DataFrame:
     """Compute ``ddf`` and write one ``part-NNNNN.<fmt>`` file per partition into ``out_dir`` (new or empty).
 
     Part numbers follow partition order, so reading the files in name order gives the rows in input order;
     each file is what ``complaintmine classify -o FILE.<fmt>`` writes for its rows (CSV parts each have a
-    header, with ``bom`` after a byte-order mark; Parquet parts carry ``metadata``, which model scored them, as
+    header, with ``bom`` after a byte-order mark, and cells that a spreadsheet would run as formulas
+    neutralised unless ``raw_formulas``; Parquet parts carry ``metadata``, which model scored them, as
     ``classify`` does). Returns one row per partition: ``partition``, ``rows``, ``failed`` (rows with an error)
     and ``file``. Uses the current Dask scheduler.
     """
@@ -123,7 +126,14 @@ def write_outputs(
     frame: Any = ddf
     width = max(5, len(str(frame.npartitions - 1)))
     written = frame.map_partitions(
-        _write_partition, str(target.resolve()), fmt, width, metadata=metadata, bom=bom, meta=_counts_meta()
+        _write_partition,
+        str(target.resolve()),
+        fmt,
+        width,
+        metadata=metadata,
+        bom=bom,
+        raw_formulas=raw_formulas,
+        meta=_counts_meta(),
     )
     with task_errors():
         counts = cast(pd.DataFrame, written.compute())
