@@ -377,6 +377,40 @@ def test_no_option_help_begins_with_another_options_name():
     assert [key for key, text in helps.items() if text.startswith("-")] == []
 
 
+def test_output_help_lists_every_suffix_each_command_accepts_and_no_other():
+    """-o's help once left out .txt, .tab, .json, .ndjson and .pq, which the README and the writers accept; suggest's
+    and compare --disagreements' listed four of the ten their sheets can be written as."""
+    import typer.main
+
+    from complaintmine.cli import app
+    from complaintmine.errors import InputError
+    from complaintmine.io.readers import _SUFFIXES
+    from complaintmine.io.writers import output_format
+    from complaintmine.retrain.sheets import sheet_format
+
+    def accepted(check):
+        found = set()
+        for suffix in [*_SUFFIXES, "xls", "docx", "html"]:
+            try:
+                check(f"out.{suffix}")
+            except InputError:
+                continue
+            found.add(f".{suffix}")
+        return found
+
+    command = typer.main.get_command(app)
+    options = {(name, param.name): param.help or "" for name, sub in command.commands.items() for param in sub.params}
+    for key, check in [
+        (("classify", "output"), output_format),
+        (("extract", "output"), output_format),
+        (("mask", "output"), output_format),
+        (("suggest", "output"), sheet_format),
+        (("compare", "disagreements"), sheet_format),
+    ]:
+        listed = set(re.findall(r"\.[a-z]+\b", options[key].partition("by suffix:")[2]))
+        assert listed == accepted(check), key
+
+
 def test_model_directories_named_in_help_texts_exist():
     """Help examples that name a shipped model point at one still in the tree (0.4.0 had outlived its example)."""
     named = set()

@@ -21,6 +21,8 @@ import typer.main
 
 from .. import __version__
 from ..errors import ComplaintMineError
+from ..io.readers import suffixes  # loaded with the package already
+from ..io.writers import OUTPUT_FORMATS
 
 app = typer.Typer(
     name="complaintmine",
@@ -37,6 +39,21 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def suffixes_help(formats: Iterable[str]) -> str:
+    """The file suffixes of ``formats`` as an option's help lists them ('.csv or .txt; .tsv or .tab; ...'), from
+    the readers' one table of suffixes (io/readers.py), so that help and what is accepted cannot drift apart."""
+    groups = []
+    for fmt in formats:
+        names = suffixes(fmt)
+        group = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        groups.append(group + (" (JSON Lines)" if fmt == "jsonl" else ""))
+    return "; ".join(groups)
+
+
+OUTPUT_SUFFIXES = suffixes_help(OUTPUT_FORMATS)  # what -o accepts (io/writers.output_format)
+# A labelling sheet (suggest -o, compare --disagreements) is a workbook or any of those (retrain/sheets.sheet_format).
+SHEET_SUFFIXES = f".xlsx; {OUTPUT_SUFFIXES}"
+
 # Options several commands share, declared once (as spaCy's CLI does with its Arg/Opt helpers).
 TableInput = Annotated[
     str,
@@ -50,8 +67,7 @@ TableOutput = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Output file, its format by suffix: .csv or .txt, .tsv or .tab, .jsonl, .json or .ndjson (JSON Lines), "
-        ".parquet or .pq. Default: CSV on standard output.",
+        help=f"Output file, its format by suffix: {OUTPUT_SUFFIXES}. Default: CSV on standard output.",
     ),
 ]
 InputFormat = Annotated[

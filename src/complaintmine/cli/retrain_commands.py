@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import BOM_HELP, BOM_WHY, SharedFolder, say_notes, write_json
+from . import BOM_HELP, BOM_WHY, SHEET_SUFFIXES, SharedFolder, say_notes, write_json
 
 ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
 
@@ -119,7 +119,10 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         output: Annotated[
             Path,
             typer.Option(
-                "--output", "-o", metavar="FILE", help="Labelling sheet to write: .xlsx, .csv, .tsv or .jsonl."
+                "--output",
+                "-o",
+                metavar="FILE",
+                help=f"Labelling sheet to write, its format by suffix: {SHEET_SUFFIXES}.",
             ),
         ] = Path("to_label.xlsx"),
         n: Annotated[int, typer.Option("-n", min=1, metavar="N", help="How many texts to suggest.")] = 200,
@@ -209,8 +212,8 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             typer.Option(
                 "--disagreements",
                 metavar="FILE",
-                help="Write the texts the two models decide differently (CSV, TSV, JSONL or XLSX by suffix): row, "
-                "text, the labels given, A's and B's. What to read before promoting.",
+                help="Write the texts the two models decide differently: row, text, the labels given, A's and B's. "
+                f"What to read before promoting. Its format by suffix: {SHEET_SUFFIXES}.",
             ),
         ] = None,
         bom: Annotated[

@@ -51,6 +51,12 @@ _SUFFIXES = {
 }
 
 
+def suffixes(fmt: str) -> list[str]:
+    """The file suffixes taken as ``fmt`` (``[".csv", ".txt"]`` for csv), for help texts: generated from the one
+    table :func:`format_of` reads, they list what is accepted and no more."""
+    return [f".{suffix}" for suffix, found in _SUFFIXES.items() if found == fmt]  # the format's own name first
+
+
 def format_of(path: str, explicit: str | None, allowed: tuple[str, ...], what: str = "format") -> str:
     """The table format from ``explicit`` or the file suffix (``-`` means CSV), checked against ``allowed``."""
     if explicit:
