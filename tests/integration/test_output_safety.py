@@ -385,6 +385,44 @@ def test_the_library_writes_standard_output_by_its_device_name_to_the_stream(tmp
         check_output_dir("/dev/stdout", "parquet")
 
 
+@pytest.mark.parametrize("name", ["-", "/dev/stdout"])
+@pytest.mark.parametrize("command", ["classify", "extract", "mask"])
+def test_standard_output_appended_to_the_input_is_refused_before_any_work(tmp_path, command, name):
+    # `classify in.csv -o /dev/stdout >> in.csv` read back what it wrote: in 20 seconds the input grew to half a
+    # million lines (review, session 21). As a file name, /dev/stdout had been refused as "the input file".
+    source = complaints(tmp_path / "in.csv", rows=12)
+    before = source.read_bytes()
+    args = [command, str(source), *(["--model", str(FROZEN)] if command == "classify" else []), "-o", name]
+    result = appended_run(source, args)
+    assert result.returncode == 6, result.stderr
+    assert f"standard output: is redirected to the input file {source}" in result.stderr
+    assert source.read_bytes() == before
+    with open(source, "rb") as same, open(source, "ab") as appended:  # `- < in.csv >> in.csv`: one file
+        piped = subprocess.run(
+            [*entry_point(), "classify", "-", "--model", str(FROZEN), "-o", name],
+            stdin=same, stdout=appended, stderr=subprocess.PIPE, text=True, check=False, timeout=120,
+        )  # fmt: skip
+    assert piped.returncode == 6 and "redirected to the file on standard input" in piped.stderr
+    assert source.read_bytes() == before
+
+
+def test_parquet_to_standard_output_is_refused_and_dot_slash_dash_is_a_file(tmp_path):
+    # `-o /dev/stdout --output-format parquet` exited 0 with nothing written and left `-.partial` behind; the
+    # library's write_table(frame, "/dev/stdout", fmt="parquet") wrote a file named "-" (review, session 21).
+    from complaintmine.io.output_place import output_name
+
+    frame = pd.DataFrame({"id": ["1"], "text": ["赠品没给"]})
+    for name in ("-", "/dev/stdout"):
+        with pytest.raises(OutputError, match=r"^standard output: Parquet is written to a file"):
+            cm.write_table(frame, name, fmt="parquet")
+    source = complaints(tmp_path / "in.csv", rows=3)
+    result = run_cli(["classify", str(source), "--model", str(FROZEN), "--output-format", "parquet", "-o", "-"],
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 6 and "Parquet is written to a file" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # no "-", no "-.partial"
+    assert output_name("./-") == "./-" and output_name("/dev/stdout") == "-"  # only the exact names
+
+
 @pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
 def test_dev_stdout_on_a_pipe_is_written_as_dash_writes_it(tmp_path):
     # once refused as "not a regular file": the link resolves to /proc/.../pipe:[n], and writing through it

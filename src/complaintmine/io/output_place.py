@@ -31,18 +31,20 @@ def output_name(output: str | os.PathLike[str]) -> str:
     """``output`` as a job writes it: ``-`` for standard output under any of its names (:data:`STANDARD_OUTPUT_NAMES`),
     else the name as given. Written as a file, ``/dev/stdout`` got a temporary file beside the file standard output
     was redirected to, renamed onto it (``-o /dev/stdout >> log`` replaced the log instead of appending to it), and
-    was refused on a pipe or terminal; ``-`` writes to the stream as the shell set it up."""
+    was refused on a pipe or terminal; ``-`` writes to the stream as the shell set it up. Only these exact names:
+    ``./-`` is a file named ``-``, as it is to other tools."""
     name = os.fspath(output)
-    return "-" if os.path.normpath(name) in STANDARD_OUTPUT_NAMES else name
+    return "-" if name in STANDARD_OUTPUT_NAMES else name
 
 
-def _same_file(a: Path | str, b: Path) -> bool:
-    """Whether ``a`` (a path, or ``-``: standard input when it is redirected from a file) and ``b`` are one file."""
+def _same_file(a: Path | str, b: Path | str) -> bool:
+    """Whether ``a`` and ``b`` are one file; ``-`` as ``a`` is standard input, as ``b`` standard output, each
+    counted only where it is redirected to or from a regular file."""
     try:
-        if a == "-":
-            stdin = os.fstat(0)
-            return stat.S_ISREG(stdin.st_mode) and os.path.samestat(stdin, os.stat(b))
-        return os.path.samefile(a, b)
+        first = os.fstat(0) if a == "-" else os.stat(a)
+        second = os.fstat(1) if b == "-" else os.stat(b)
+        regular = stat.S_ISREG(first.st_mode) and stat.S_ISREG(second.st_mode)
+        return (regular or (a != "-" and b != "-")) and os.path.samestat(first, second)
     except OSError:
         return False
 
@@ -79,6 +81,10 @@ def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
     if output == "-":
         if sys.stdout is None:
             raise OutputError(output, "standard output is closed; pass -o FILE")
+        for name in inputs:  # ... >> INPUT: the job would read back what it writes, and grow the input forever
+            if _same_file(name, "-"):
+                shown = "the file on standard input" if name == "-" else f"the input file {name}"
+                raise OutputError(output, f"is redirected to {shown}; writing it would grow the input. Pass another -o")
         return
     target = written_file(output)  # a link's folder may take files where the one it points into does not
     partial, progress = companion_files(output)

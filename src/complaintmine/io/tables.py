@@ -17,7 +17,7 @@ from .output_place import output_name, replaced_when_done, write_failure
 from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
 from .row_errors import NOT_TEXT, where
 from .rows import Rows, concat
-from .writers import check_bom, format_csv, format_jsonl, output_format
+from .writers import check_output_format, format_csv, format_jsonl, output_format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,7 +115,7 @@ def write_table(
     """
     path = output_name(path)
     fmt = output_format(path, fmt)
-    check_bom(path, fmt, bom, stream)
+    check_output_format(path, fmt, bom, stream)
     if fmt == "parquet":
         import pyarrow as pa
 

@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
-from ..errors import STANDARD_OUTPUT, InputError, output_shown
+from ..errors import STANDARD_OUTPUT, InputError, OutputError, output_shown
 from .float_text import float_cells
 from .formulas import neutralise_column
 from .output_place import companion_files, keep_mode, write_failure, written_file
@@ -51,11 +51,17 @@ def output_format(path: str, explicit: str | None = None) -> str:
         raise InputError(STANDARD_OUTPUT, exc.reason) from None
 
 
-def check_bom(path: str, fmt: str, bom: bool, stream: IO[str] | None = None) -> None:
-    """With ``bom`` (``--bom``), ``fmt`` must be CSV or TSV, else InputError naming ``path``: a byte-order mark is
+def check_output_format(path: str, fmt: str, bom: bool, stream: IO[str] | None = None) -> None:
+    """The check every writer makes before any work. Standard output (``path`` ``-``) takes text: Parquet there is
+    an OutputError (the writers write Parquet to a named file; to ``-`` it wrote nothing, or a file named ``-``).
+    With ``bom`` (``--bom``), ``fmt`` must be CSV or TSV, else InputError naming ``path``: a byte-order mark is
     for spreadsheets opening a text table, and JSON Lines, Parquet or a workbook have no place for one. Nor has
-    standard output (``path`` ``-``: ``stream``, or ``sys.stdout``) written in another encoding than UTF-8: a
-    redirect on Windows writes the local code page (gbk), which Excel reads as it is, and U+FEFF has no gbk form."""
+    standard output (``stream``, or ``sys.stdout``) written in another encoding than UTF-8: a redirect on Windows
+    writes the local code page (gbk), which Excel reads as it is, and U+FEFF has no gbk form."""
+    if path == "-" and fmt == "parquet":
+        raise OutputError(
+            STANDARD_OUTPUT, "Parquet is written to a file: name one with -o (standard output takes csv, tsv or jsonl)"
+        )
     if not bom:
         return
     if fmt not in ("csv", "tsv"):
@@ -266,7 +272,7 @@ class OutputWriter:
         bom: bool = False,
         lists: Collection[str] = (),
     ):
-        check_bom(path, fmt, bom, stream)
+        check_output_format(path, fmt, bom, stream)
         self.path = path
         self.fmt = fmt
         self.bom = bom

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..io.formulas import escape
 from ..io.output_place import output_name, replaced_when_done, write_failure
 from ..io.tables import write_table
-from ..io.writers import check_bom, output_format
+from ..io.writers import check_output_format, output_format
 
 SHEET_COLUMNS = ("id", "text", "model_labels", "model_presale", "why", "labels", "presale", "note")
 SHEET_SUFFIXES = LABELLED_SUFFIXES
@@ -51,7 +51,7 @@ def check_sheet(path: str | Path, bom: bool = False) -> str:
     """:func:`sheet_format`, with ``bom`` checked against it (InputError): what :func:`write_sheet` checks first,
     and what a command checks before its work, so that a wrong name fails before an hour of scoring."""
     fmt = sheet_format(path)
-    check_bom(output_name(path), fmt, bom)
+    check_output_format(output_name(path), fmt, bom)
     return fmt
 
 

@@ -24,7 +24,7 @@ from ..io.output_place import check_output_place, output_name
 from ..io.readers import ERROR, LINE, Source, chosen_encoding, iter_chunks, open_source
 from ..io.row_errors import NOT_TEXT, at, where
 from ..io.rows import Rows
-from ..io.writers import OutputWriter, check_bom, output_format, scoring_metadata
+from ..io.writers import OutputWriter, check_output_format, output_format, scoring_metadata
 from ..model.artifact import load_model
 from ..model.runtime import Model
 from .frame import output_id_name, score_rows, text_of
@@ -238,7 +238,7 @@ def run_job(
     if stream is None:  # before the format: "/dev/null is a device" says more than "no suffix"
         check_output_place(options.output, [options.input])  # before the model loads and any scoring
     out_fmt = output_format(options.output, options.output_format)  # fail on a bad output name before any work
-    check_bom(options.output, out_fmt, options.bom, stream)
+    check_output_format(options.output, out_fmt, options.bom, stream)
     if options.workers < 1:
         raise InputError(options.input, f"--workers must be at least 1, got {options.workers}")
     model = model or load_model(options.model_dir)
@@ -404,7 +404,7 @@ def run_table_job(
     source = open_source(input, input_format, encoding)
     check_output_place(output, [input])
     fmt = output_format(output, output_format_name)
-    check_bom(output, fmt, bom)
+    check_output_format(output, fmt, bom)
     chunks = iter_chunks(source, chunk_rows)
     writer: OutputWriter | None = None
     summary = JobSummary(output=output, encoding=chosen_encoding(source))

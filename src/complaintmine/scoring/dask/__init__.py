@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...io.writers import check_bom, scoring_metadata
+from ...io.writers import check_output_format, scoring_metadata
 from .cache import cached_model, clear_model_cache, model_cache_info
 from .common import INSTALL_HINT, DistributedError, import_distributed
 from .inputs import DEFAULT_BLOCKSIZE, match_files, read_inputs
@@ -156,7 +156,7 @@ def run(
     distributed = import_distributed()
     model = None if model_path is None else os.path.abspath(model_path)
     target = check_output_dir(output_dir, fmt)
-    check_bom(str(output_dir), fmt, bom)
+    check_output_format(str(output_dir), fmt, bom)
     files, _ = match_files(input_pattern)
 
     def inputs(slots: int) -> dd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 from ...errors import STANDARD_OUTPUT, InputError, OutputError
 from ...io.output_place import output_name, replaced_when_done
 from ...io.rows import Rows
-from ...io.writers import OutputWriter, check_bom
+from ...io.writers import OutputWriter, check_output_format
 from .common import import_dask_dataframe, string_dtype, task_errors
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def write_outputs(
     """
     import_dask_dataframe()
     target = check_output_dir(out_dir, fmt)
-    check_bom(str(out_dir), fmt, bom)  # here, not in every task
+    check_output_format(str(out_dir), fmt, bom)  # here, not in every task
     target.mkdir(parents=True, exist_ok=True)
     frame: Any = ddf
     width = max(5, len(str(frame.npartitions - 1)))
