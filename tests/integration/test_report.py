@@ -513,3 +513,23 @@ def test_report_renders_in_headless_chromium_without_errors(page: str, tmp_path:
         assert any(name in font for font in fonts for name in CJK_FONTS), (
             f"Chinese text drawn with {fonts}: install a CJK font (Debian: fonts-noto-cjk)"
         )
+
+
+def test_groups_of_extracted_lists_read_the_same_from_json_lines_as_from_csv(tmp_path):
+    # classify --extract writes gifts, platforms, channels and money as lists in JSON Lines (session 21); the
+    # report grouped by such a column showed "['保温杯']" where the CSV's groups read 保温杯 (review).
+    from complaintmine.scoring.batch import JobOptions, run_job
+
+    from ..conftest import FROZEN
+
+    texts = ["说好送保温杯，没收到", "赠品的保温杯没给", "送的雨伞到现在没发", "发货很快"]
+    pd.DataFrame({"id": [str(k) for k in range(len(texts))], "text": texts}).to_csv(tmp_path / "in.csv", index=False)
+    for name in ("scored.jsonl", "scored.csv"):
+        options = JobOptions(str(tmp_path / "in.csv"), str(tmp_path / name), str(FROZEN), id_column="id", extract=True)
+        run_job(options)
+    pages = [
+        build_report(cm.read_table(tmp_path / name), group_column="gifts", mask=False)
+        for name in ("scored.jsonl", "scored.csv")
+    ]
+    jsonl, csv = (bar_values(parse(page), "groups") for page in pages)
+    assert jsonl == csv and "保温杯" in jsonl and not any("[" in name for name in jsonl)

@@ -137,6 +137,14 @@ def _id_position(columns: list[str], id_column: str | None) -> int | None:
     return at - 1 if at > 0 else None
 
 
+def _group_of(cell: Any) -> str:
+    """A group cell as text: empty for a missing one; a JSON Lines list (the extracted gifts, platforms, channels
+    and money of ``classify --extract``) joined by "|" as the other formats write it."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return ""
+    return "|".join(map(str, cell)) if isinstance(cell, list) else str(cell).strip()
+
+
 def _prepare(
     frame: pd.DataFrame,
     text_column: str,
@@ -178,10 +186,7 @@ def _prepare(
     )
     groups = None
     if group_column is not None:
-        raw = [
-            str(g).strip() if g is not None and not (isinstance(g, float) and math.isnan(g)) else ""
-            for g in rows[group_column]
-        ]
+        raw = [_group_of(g) for g in rows[group_column]]
         shown = {g: (mask_private(g).text if mask_on else g) or "(空 empty)" for g in set(raw)}
         groups = [shown[g] for g in raw]
     return _Rows(
