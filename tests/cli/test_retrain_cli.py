@@ -215,3 +215,18 @@ def test_suggest_and_compare_refuse_an_unknown_output_suffix_before_any_scoring(
         assert f"{arguments[-1]}: unknown output format 'docx'" in result.output, (command, result.output)
     assert called == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scored.csv"]
+
+
+def test_train_with_compare_to_tells_its_steps_as_it_trains(tmp_path, tiny_model):
+    # train LABELS --compare-to MODEL (no --base) trained in silence; train --base and plain train say each step
+    path = tmp_path / "labels.csv"
+    frame = pd.read_csv(DATA / "retrain_domain.csv", dtype=str, keep_default_na=False).iloc[:40].copy()
+    frame["split"] = ["test"] * 8 + ["train"] * 32
+    frame.to_csv(path, index=False)
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"min_df": 1, "cv": 2}), encoding="utf-8")
+    result = run("train", path, "-o", tmp_path / "m", "--compare-to", tiny_model, "--config", config)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("training on 32 texts") for line in lines), lines
+    assert any(line.startswith("fitted in") for line in lines), lines

@@ -361,6 +361,7 @@ def test_standard_output_by_its_device_name_is_standard_output_as_dash_is(tmp_pa
     lines = log.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "an earlier line" and any(line.startswith(first) for line in lines[1:]), lines[:3]
     assert sorted(tmp_path.iterdir()) == before  # no file beside the log, no file named like the device
+    assert name not in result.stderr and " to -" not in result.stderr  # summaries say "standard output", if anything
 
 
 def test_the_library_writes_standard_output_by_its_device_name_to_the_stream(tmp_path, model, monkeypatch):

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..errors import output_shown
 from . import BOM_HELP, BOM_WHY, SHEET_SUFFIXES, SharedFolder, say_notes, write_json
 
 ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
@@ -94,7 +95,9 @@ def train_adapted(
     else:
         from ..model.training import evaluate
 
-        trained = train_model(corpus, TrainConfig.from_dict(overrides))
+        trained = train_model(
+            corpus, TrainConfig.from_dict(overrides), progress=lambda step: typer.echo(step, err=True)
+        )
         if len(held_out):
             trained.manifest["metrics"]["test_user"] = evaluate(trained, held_out)
         what = f"{trained.manifest['corpus']['n_texts']:,} training texts"
@@ -180,10 +183,10 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         sheet = suggest_from_file(
             scored, n, text_column, id_column, known, str(model) if model else None, explore=explore, seed=seed
         )
-        write_sheet(sheet, output, bom)
+        written = write_sheet(sheet, output, bom)
         counts = sheet["why"].str.split(" ").str[0].value_counts()
         typer.echo(
-            f"wrote {len(sheet):,} texts to label to {output} ("
+            f"wrote {len(sheet):,} texts to label to {output_shown(str(written))} ("
             + ", ".join(f"{count} {why}" for why, count in counts.items())
             + ")",
             err=True,
@@ -246,8 +249,9 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             import pandas as pd
 
             columns = ["row", "text", "labels", "labels_a", "labels_b"]
-            write_sheet(pd.DataFrame(comparison.disagreements, columns=columns), disagreements, bom)
-            typer.echo(f"{len(comparison.disagreements):,} disagreements written to {disagreements}", err=True)
+            frame = pd.DataFrame(comparison.disagreements, columns=columns)
+            written = output_shown(str(write_sheet(frame, disagreements, bom)))
+            typer.echo(f"{len(comparison.disagreements):,} disagreements written to {written}", err=True)
 
     @app.command("promote")
     @handle_errors

@@ -163,9 +163,10 @@ def adapt_model(
         if config.model != "logreg" or config.tune_thresholds:
             raise TrainingError("the augment method needs a logistic-regression base without tuned thresholds")
         domain = [False] * len(anchor_train) + [True] * (len(frame) - len(anchor_train))
+    anchor_path = str(Path(anchor_dir).resolve()) if anchor_dir else _anchor_path(base, manifest)
     if progress:
         real = int((anchor_train.frame["origin"] == "real").sum())
-        where = str(Path(anchor_dir).resolve()) if anchor_dir else _anchor_path(base, manifest) or "(passed in)"
+        where = anchor_path or "(passed in)"
         progress(
             f"anchor corpus {where}: {len(anchor_train):,} training texts, {real:,} of them real reviews joined "
             "from the shared pool (--shared)"
@@ -182,7 +183,7 @@ def adapt_model(
             "corpus_sha256": recorded,
         },
         "anchor": {
-            "path": str(Path(anchor_dir).resolve()) if anchor_dir else _anchor_path(base, manifest),
+            "path": anchor_path,
             "sha256": anchor_train.sha256(),
             "n_texts": len(anchor_train),
         },
