@@ -297,3 +297,18 @@ def test_without_bom_a_job_keeps_the_resume_fingerprint_it_had_before_the_option
     was = _fingerprint(old, opened, model)
     assert _fingerprint(options(source, tmp_path / "o.csv"), opened, model) == was
     assert _fingerprint(options(source, tmp_path / "o.csv", bom=True), opened, model) != was
+
+
+def test_a_json_lines_extract_job_begun_before_the_fields_became_lists_is_not_resumed(tmp_path, model):
+    """JSON Lines output writes the extracted fields as lists (session 21), "a|b" strings before: a job begun
+    before must not be resumed into a file of both, so its fingerprint changed; other formats' did not."""
+    from complaintmine.io.readers import open_source
+    from complaintmine.scoring.batch import _fingerprint
+
+    source = complaints(tmp_path / "in.csv")
+    opened = open_source(str(source), None, None)
+    as_jsonl = _fingerprint(options(source, tmp_path / "o.jsonl", extract=True), opened, model)
+    as_csv = _fingerprint(options(source, tmp_path / "o.csv", extract=True), opened, model)
+    assert as_jsonl != as_csv  # the output's name is not in a fingerprint: only the marker tells them apart
+    plain = _fingerprint(options(source, tmp_path / "o.jsonl"), opened, model)
+    assert plain == _fingerprint(options(source, tmp_path / "o.csv"), opened, model)

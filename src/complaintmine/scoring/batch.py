@@ -216,6 +216,10 @@ def _fingerprint(options: JobOptions, source: Source, model: Model) -> str:
         "input": [stat.st_size, stat.st_mtime_ns] if stat else None,
         "model": model.manifest.get("files", {}),
     }
+    if options.extract and output_format(options.output, options.output_format) == "jsonl":
+        # Extracted money, gifts, platforms and channels are now lists in JSON Lines, where they were "a|b"
+        # strings: a file begun the old way is not resumed into a mix of both.
+        parts["extract_fields"] = "lists"
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
