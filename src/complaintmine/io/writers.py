@@ -52,24 +52,22 @@ def output_format(path: str, explicit: str | None = None) -> str:
 
 
 def check_output_format(path: str, fmt: str, bom: bool, stream: IO[str] | None = None) -> None:
-    """The check every writer makes before any work. Standard output (``path`` ``-``) takes text: Parquet there is
-    an OutputError (the writers write Parquet to a named file; to ``-`` it wrote nothing, or a file named ``-``).
-    With ``bom`` (``--bom``), ``fmt`` must be CSV or TSV, else InputError naming ``path``: a byte-order mark is
-    for spreadsheets opening a text table, and JSON Lines, Parquet or a workbook have no place for one. Nor has
-    standard output (``stream``, or ``sys.stdout``) written in another encoding than UTF-8: a redirect on Windows
-    writes the local code page (gbk), which Excel reads as it is, and U+FEFF has no gbk form."""
-    if path == "-" and fmt == "parquet":
-        raise OutputError(
-            STANDARD_OUTPUT, "Parquet is written to a file: name one with -o (standard output takes csv, tsv or jsonl)"
-        )
-    if not bom:
-        return
-    if fmt not in ("csv", "tsv"):
+    """The check every writer makes before any work. With ``bom`` (``--bom``), ``fmt`` must be CSV or TSV, else
+    InputError naming ``path``: a byte-order mark is for spreadsheets opening a text table, and JSON Lines, Parquet
+    or a workbook have no place for one. Nor has standard output (``path`` ``-``: ``stream``, or ``sys.stdout``)
+    written in another encoding than UTF-8: a redirect on Windows writes the local code page (gbk), which Excel
+    reads as it is, and U+FEFF has no gbk form. And standard output takes text: Parquet there is an OutputError
+    (the writers write Parquet to a named file; to ``-`` it wrote nothing, or a file named ``-``)."""
+    if bom and fmt not in ("csv", "tsv"):
         raise InputError(output_shown(path), f"--bom works with csv and tsv output, not {fmt}")
     if path != "-":
         return
+    if fmt == "parquet":
+        raise OutputError(
+            STANDARD_OUTPUT, "Parquet is written to a file: name one with -o (standard output takes csv, tsv or jsonl)"
+        )
     encoding = getattr(stream or sys.stdout, "encoding", None) or "utf-8"  # None: closed, for the writer to say
-    if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+    if bom and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
         raise InputError(
             STANDARD_OUTPUT,
             f"--bom marks UTF-8, but standard output is written as {encoding} here, which Excel reads as it is: "
