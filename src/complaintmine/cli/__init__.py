@@ -92,6 +92,23 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summa
 SharedFolder = Annotated[
     Path | None, typer.Option("--shared", metavar="DIR", help="The shared data folder (see train).")
 ]
+TextColumns = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--text-column",
+        metavar="COLUMN",
+        help="Column holding the complaint text; repeat it to join several (title and body). Default: text.",
+    ),
+]
+RowId = Annotated[
+    str | None,
+    typer.Option(
+        "--id-column",
+        metavar="COLUMN",
+        help="Column to copy to the output as the row id, as written (in CSV/TSV output an id such as =1+1 gets "
+        "the formula guard's apostrophe unless --raw-formulas). Default: 'row', the 0-based row number.",
+    ),
+]
 RawFormulas = Annotated[
     bool,
     typer.Option(

@@ -15,8 +15,10 @@ from . import (
     InputFormat,
     Quiet,
     RawFormulas,
+    RowId,
     TableInput,
     TableOutput,
+    TextColumns,
     _Progress,
     app,
     handle_errors,
@@ -29,22 +31,8 @@ from . import (
 def classify_cli(
     input: TableInput,
     output: TableOutput = "-",
-    text_column: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--text-column",
-            metavar="COLUMN",
-            help="Column holding the complaint text; repeat it to join several (title and body). Default: text.",
-        ),
-    ] = None,
-    id_column: Annotated[
-        str | None,
-        typer.Option(
-            "--id-column",
-            metavar="COLUMN",
-            help="Column to copy to the output as the row id. Default: 'row', the 0-based row number.",
-        ),
-    ] = None,
+    text_column: TextColumns = None,
+    id_column: RowId = None,
     model: Annotated[
         Path | None,
         typer.Option(

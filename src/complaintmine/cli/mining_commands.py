@@ -13,8 +13,10 @@ from . import (
     InputFormat,
     Quiet,
     RawFormulas,
+    RowId,
     TableInput,
     TableOutput,
+    TextColumns,
     app,
     handle_errors,
     say_failures,
@@ -27,18 +29,8 @@ from . import (
 def extract_cli(
     input: TableInput,
     output: TableOutput = "-",
-    text_column: Annotated[
-        list[str] | None,
-        typer.Option("--text-column", metavar="COLUMN", help="Text column; repeat to join several. Default: text."),
-    ] = None,
-    id_column: Annotated[
-        str | None,
-        typer.Option(
-            "--id-column",
-            metavar="COLUMN",
-            help="Column to copy as the row id. Default: 'row', the 0-based row number.",
-        ),
-    ] = None,
+    text_column: TextColumns = None,
+    id_column: RowId = None,
     input_format: InputFormat = None,
     encoding: InputEncoding = None,
     raw_formulas: RawFormulas = False,
