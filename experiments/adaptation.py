@@ -244,6 +244,9 @@ def table(results: dict) -> str:
 
 
 if __name__ == "__main__":
+    import script_help
+
+    script_help.exit_on_help(__doc__)
     if "--table" in sys.argv:
         print(table(json.loads(OUT.read_text(encoding="utf-8"))))
     else:

@@ -517,6 +517,9 @@ def by_variant(runs: list[Any], gate: float) -> None:
 
 
 if __name__ == "__main__":
+    import script_help
+
+    script_help.exit_on_help(__doc__)
     if "--speed" in sys.argv:
         speed()
     elif "--blends" in sys.argv:

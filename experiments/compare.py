@@ -106,4 +106,7 @@ def write_table(table: dict, n: int, seconds: int) -> None:
 
 
 if __name__ == "__main__":
+    import script_help
+
+    script_help.exit_on_help(__doc__)
     main()

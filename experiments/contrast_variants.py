@@ -177,4 +177,7 @@ def write_table(table: dict[str, dict[str, object]], n: int, pairs: int, derived
 
 
 if __name__ == "__main__":
+    import script_help
+
+    script_help.exit_on_help(__doc__)
     main()

@@ -44,4 +44,7 @@ def main(n: int = 30) -> None:
 
 
 if __name__ == "__main__":
+    import script_help
+
+    script_help.exit_on_help(__doc__)
     main(*(int(a) for a in sys.argv[1:]))

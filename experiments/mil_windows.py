@@ -150,4 +150,7 @@ def main(forest: bool) -> None:
 
 
 if __name__ == "__main__":
+    import script_help
+
+    script_help.exit_on_help(__doc__)
     main("--forest" in sys.argv[1:])

@@ -92,4 +92,7 @@ def main(first_id: int, linear: bool) -> None:
 
 
 if __name__ == "__main__":
+    import script_help
+
+    script_help.exit_on_help(__doc__)
     main(int(sys.argv[1]), "--linear" in sys.argv[2:])

@@ -121,6 +121,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import script_help
+
+    script_help.exit_on_help(__doc__)
     if "--verdict" in sys.argv:
         cv_rule.verdict(Path(sys.argv[sys.argv.index("--verdict") + 1]), "thirds", BAR, "thirds")
     else:

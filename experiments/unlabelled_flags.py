@@ -46,4 +46,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import script_help
+
+    script_help.exit_on_help(__doc__)
     main()
