@@ -773,3 +773,18 @@ def test_the_summary_names_the_encoding_of_standard_input_too(tmp_path, model, m
     monkeypatch.setattr(sys, "stdin", Stdin("id,text\n1,尾款涨价\n".encode("gbk")))
     summary = run_job(options("-", tmp_path / "out.csv", id_column="id"), model=model)
     assert summary.encoding == "gb18030"
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdout"])
+def test_json_to_standard_output_is_appended_after_the_table(tmp_path, name):
+    # evaluate --json /dev/stdout >> log opened the name for writing and truncated the log; --json - made a file "-"
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("text,labels\n尾款涨了五十,price_hike\n发货太慢了,late_shipping\n好评,other\n", "utf-8")
+    log = with_an_earlier_line(tmp_path / "log.txt")
+    result = appended_run(log, ["evaluate", str(FROZEN), str(labelled), "--json", name])
+    assert result.returncode == 0, result.stderr
+    written = log.read_text(encoding="utf-8")
+    assert written.startswith("an earlier line\n") and "micro" in written
+    metrics = json.loads(written[written.index("\n{") + 1 :])  # the JSON follows the printed table
+    assert "micro_f1" in metrics or "micro" in json.dumps(metrics)
+    assert "metrics written to standard output" in result.stderr and not (tmp_path / "-").exists()

@@ -148,13 +148,19 @@ def _say(message: str) -> None:
 
 def write_json(path: Path, data: Any, what: str) -> None:
     """``data`` as indented JSON in ``path`` (``--json``; an OutputError naming it when it cannot be written), and
-    a line saying so."""
+    a line saying so. ``-`` or ``/dev/stdout`` is standard output, written after what the command printed."""
     import json
 
-    from ..io.output_place import write_failure
+    from ..io.output_place import output_name, write_failure
 
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output_name(str(path)) == "-":  # -, /dev/stdout ...: the stream, after what the command printed there
+        sys.stdout.write(text)  # opened by name, /dev/stdout >> log truncated the log
+        sys.stdout.flush()
+        _say(f"{what} written to standard output")
+        return
     try:
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise write_failure(str(path), exc) from None
     _say(f"{what} written to {path}")

@@ -155,7 +155,12 @@ def evaluate_cli(
         str | None, typer.Option("--origin", metavar="ORIGIN", help="Corpus directories only: 'real' or 'team' rows.")
     ] = None,
     json_out: Annotated[
-        Path | None, typer.Option("--json", metavar="FILE", help="Also write the metrics as JSON to this file.")
+        Path | None,
+        typer.Option(
+            "--json",
+            metavar="FILE",
+            help="Also write the metrics as JSON to this file (- for standard output, after the table).",
+        ),
     ] = None,
     shared: SharedFolder = None,
 ) -> None:

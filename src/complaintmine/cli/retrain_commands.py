@@ -208,7 +208,12 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         n_boot: Annotated[int, typer.Option("--n-boot", min=1, metavar="N", help="Bootstrap resamples.")] = 1000,
         seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the bootstrap.")] = 0,
         json_out: Annotated[
-            Path | None, typer.Option("--json", metavar="FILE", help="Also write the comparison as JSON.")
+            Path | None,
+            typer.Option(
+                "--json",
+                metavar="FILE",
+                help="Also write the comparison as JSON to this file (- for standard output, after the table).",
+            ),
         ] = None,
         disagreements: Annotated[
             Path | None,
