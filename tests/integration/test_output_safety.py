@@ -788,3 +788,40 @@ def test_json_to_standard_output_is_appended_after_the_table(tmp_path, name):
     metrics = json.loads(written[written.index("\n{") + 1 :])  # the JSON follows the printed table
     assert "micro_f1" in metrics or "micro" in json.dumps(metrics)
     assert "metrics written to standard output" in result.stderr and not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("through", ["name", "redirect"])
+@pytest.mark.parametrize("command", ["report", "suggest", "compare"])
+def test_report_suggest_and_compare_never_write_over_the_file_they_read(tmp_path, command, through):
+    # report s.csv -o s.csv replaced the scored file with HTML, suggest s.csv -o s.csv cut it to a sheet, and
+    # compare ... --disagreements lab.csv cut the labelled file to a header, all with exit 0 (review, session 21)
+    scored, labelled = tmp_path / "scored.csv", tmp_path / "labelled.csv"
+    probabilities = ",".join(PROBABILITY_COLUMNS)
+    rows = [f"{n},{text},{label},0,{p},0.1,0.1,0.1,0.1," for n, text, label, p in SCORED]
+    scored.write_text(f"id,text,labels,presale,{probabilities},error\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    labelled.write_text("text,labels\n尾款涨了五十,price_hike\n发货太慢了,late_shipping\n好评,other\n", "utf-8")
+    read = labelled if command == "compare" else scored
+    before = read.read_bytes()
+    args = {
+        "report": ["report", str(scored), "-o"],
+        "suggest": ["suggest", str(scored), "-n", "2", "-o"],
+        "compare": ["compare", str(FROZEN), str(FROZEN), str(labelled), "--n-boot", "5", "--disagreements"],
+    }[command]
+    if through == "name":
+        result = run_cli([*args, str(read)])
+        assert result.returncode == 6 and f"{read}: is the input file {read}" in result.stderr, result.stderr
+    else:
+        result = appended_run(read, [*args, "-"])
+        assert result.returncode == 6 and f"is redirected to the input file {read}" in result.stderr, result.stderr
+    assert read.read_bytes() == before
+
+
+def test_an_unnormalised_absolute_name_of_standard_output_is_standard_output(tmp_path):
+    # /dev//stdout >> log replaced the log again once the names were compared exactly (review, session 21)
+    from complaintmine.io.output_place import output_name
+
+    assert output_name("/dev//stdout") == output_name("/proc/self/./fd/1") == "-" and output_name("./-") == "./-"
+    log = with_an_earlier_line(tmp_path / "log.txt")
+    result = appended_run(log, ["extract", str(complaints(tmp_path / "in.csv", rows=3)), "-o", "/dev//stdout"])
+    assert result.returncode == 0, result.stderr
+    assert log.read_text(encoding="utf-8").startswith("an earlier line\nrow,difference,")

@@ -173,3 +173,16 @@ def test_adapting_a_base_with_a_reader_without_pytorch_drops_the_reader_and_says
     assert said and training and said[0] < training[0]  # said before minutes of training, not after
     config = adapted.model.manifest["training_config"]
     assert config["reader"] == "none" and config["forest"] == "trees-200"
+
+
+def test_the_thresholds_a_scored_file_implies_read_the_same_from_json_lines_as_from_csv():
+    # JSON Lines holds labels as a list; read as str, "['price_hike']" never matched a label, so suggest took the
+    # file as decided at 0.5 (review, session 21)
+    from complaintmine.retrain.suggest import _implied_thresholds
+
+    proba = np.zeros((4, len(cm.TARGETS)))
+    proba[:, 0] = [0.9, 0.8, 0.4, 0.1]  # the first two are price_hike: decided somewhere in (0.4, 0.8]
+    as_csv = pd.DataFrame({"labels": ["price_hike", "price_hike|presale", "other", "other"]})
+    as_jsonl = pd.DataFrame({"labels": [["price_hike"], ["price_hike", "presale"], ["other"], ["other"]]})
+    assert _implied_thresholds(as_csv, proba)[0] == pytest.approx(0.6)  # midway between 0.4 and 0.8
+    np.testing.assert_array_equal(_implied_thresholds(as_jsonl, proba), _implied_thresholds(as_csv, proba))

@@ -170,9 +170,9 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         from ..retrain.sheets import check_sheet, write_sheet
         from ..retrain.suggest import suggest_from_file
 
-        check_sheet(output, bom)  # a usage error before the work, not after it
-        known: list[str] = []
         files = labelled_files(labelled or [], recursive=True)
+        check_sheet(output, bom, [scored, *files])  # a usage error before the work; never over a file it reads
+        known: list[str] = []
         for path in files:
             frame = read_table(str(path))
             if "text" in frame.columns:
@@ -246,7 +246,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         if bom and disagreements is None:
             raise InputError("--bom", "only the --disagreements file takes it, and none is asked for")
         if disagreements is not None:
-            check_sheet(disagreements, bom)  # before both models score the data
+            check_sheet(disagreements, bom, [data])  # before both models score the data; never over the data
         corpus = _labelled(data, split, shared)
         comparison = compare_models(_model(model_a), _model(model_b), corpus, n_boot=n_boot, seed=seed)
         _print_comparison(comparison, json_out)

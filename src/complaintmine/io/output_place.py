@@ -31,10 +31,11 @@ def output_name(output: str | os.PathLike[str]) -> str:
     """``output`` as a job writes it: ``-`` for standard output under any of its names (:data:`STANDARD_OUTPUT_NAMES`),
     else the name as given. Written as a file, ``/dev/stdout`` got a temporary file beside the file standard output
     was redirected to, renamed onto it (``-o /dev/stdout >> log`` replaced the log instead of appending to it), and
-    was refused on a pipe or terminal; ``-`` writes to the stream as the shell set it up. Only these exact names:
-    ``./-`` is a file named ``-``, as it is to other tools."""
+    was refused on a pipe or terminal; ``-`` writes to the stream as the shell set it up. An absolute name is
+    normalised first (``/dev//stdout``); ``./-`` is a file named ``-``, as it is to other tools."""
     name = os.fspath(output)
-    return "-" if name in STANDARD_OUTPUT_NAMES else name
+    spelled = os.path.normpath(name) if os.path.isabs(name) else name  # /dev//stdout too; ./- stays a file
+    return "-" if spelled in STANDARD_OUTPUT_NAMES else name
 
 
 def _same_file(a: Path | str, b: Path | str) -> bool:
@@ -73,31 +74,36 @@ def companion_files(output: str) -> tuple[Path, Path]:
     return Path(f"{target}.partial"), Path(f"{target}.progress.json")
 
 
-def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
-    """Raise OutputError unless ``output`` (``-`` for standard output) can be written, and neither it nor the
-    files the job writes beside it (:func:`companion_files`) is one of ``inputs``: the job would replace, or
-    read back as it writes and then delete, its own input. The folder of ``output`` must be writable (of the
-    file a link there points at: the job writes in that one)."""
-    if output == "-":
-        if sys.stdout is None:
-            raise OutputError(output, "standard output is closed; pass -o FILE")
-        for name in inputs:  # ... >> INPUT: the job would read back what it writes, and grow the input forever
-            if _same_file(name, "-"):
-                shown = "the file on standard input" if name == "-" else f"the input file {name}"
-                raise OutputError(output, f"is redirected to {shown}; writing it would grow the input. Pass another -o")
-        return
-    target = written_file(output)  # a link's folder may take files where the one it points into does not
-    partial, progress = companion_files(output)
+def check_not_an_input(output: str, inputs: Iterable[str]) -> None:
+    """Raise OutputError where writing ``output`` (``-`` for standard output) would replace one of ``inputs``, or
+    grow it through a redirect (``>> INPUT``), or where a file the job writes beside it (:func:`companion_files`)
+    is one: the job would read back as it writes, or delete, its own input."""
     for name in inputs:
         shown = "the file on standard input" if name == "-" else f"the input file {name}"
-        if _same_file(name, target):
+        if output == "-":  # ... >> INPUT: the job would read back what it writes, and grow the input forever
+            if _same_file(name, "-"):
+                raise OutputError(output, f"is redirected to {shown}; writing it would grow the input. Pass another -o")
+            continue
+        if _same_file(name, written_file(output)):
             raise OutputError(output, f"is {shown}; writing it would replace the input. Pass another -o")
-        for companion, role in ((partial, "its rows while it runs"), (progress, "its --resume progress")):
+        for companion, role in zip(companion_files(output), ("its rows while it runs", "its --resume progress")):
             if _same_file(name, companion):
                 raise OutputError(
                     output,
                     f"the job would write {role} to {companion}, which is {shown}. Rename the input or pass another -o",
                 )
+
+
+def check_output_place(output: str, inputs: Iterable[str] = ()) -> None:
+    """Raise OutputError unless ``output`` (``-`` for standard output) can be written and is none of ``inputs``
+    (:func:`check_not_an_input`). The folder of ``output`` must be writable (of the file a link there points at:
+    the job writes in that one)."""
+    if output == "-" and sys.stdout is None:
+        raise OutputError(output, "standard output is closed; pass -o FILE")
+    check_not_an_input(output, inputs)
+    if output == "-":
+        return
+    target = written_file(output)  # a link's folder may take files where the one it points into does not
     named = Path(output)  # told by the name, links followed: /dev/stdout on a pipe resolves to no path at all
     if named.is_dir():
         raise OutputError(output, "is a directory; pass a file name with -o")

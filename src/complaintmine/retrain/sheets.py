@@ -14,6 +14,7 @@ as a string cell, never as a formula.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,7 @@ from ..corpus.labelled import LABELLED_SUFFIXES
 from ..corpus.labelled import read_labelled as read_label_sheets
 from ..errors import InputError
 from ..io.formulas import escape
-from ..io.output_place import output_name, replaced_when_done, write_failure
+from ..io.output_place import check_not_an_input, output_name, replaced_when_done, write_failure
 from ..io.tables import write_table
 from ..io.writers import check_output_format, output_format
 
@@ -47,11 +48,15 @@ def sheet_format(path: str | Path) -> str:
     return "xlsx" if Path(name).suffix.lower() == ".xlsx" else output_format(name)
 
 
-def check_sheet(path: str | Path, bom: bool = False) -> str:
+def check_sheet(path: str | Path, bom: bool = False, inputs: Iterable[str | Path] = ()) -> str:
     """:func:`sheet_format`, with ``bom`` checked against it (InputError): what :func:`write_sheet` checks first,
-    and what a command checks before its work, so that a wrong name fails before an hour of scoring."""
+    and what a command checks before its work, so that a wrong name fails before an hour of scoring. With
+    ``inputs`` (the files the command reads), also OutputError where the sheet would be written over one of them,
+    or into one through standard output (io/output_place.check_not_an_input)."""
     fmt = sheet_format(path)
-    check_output_format(output_name(path), fmt, bom)
+    name = output_name(path)
+    check_output_format(name, fmt, bom)
+    check_not_an_input(name, [str(item) for item in inputs])
     return fmt
 
 

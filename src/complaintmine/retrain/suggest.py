@@ -244,7 +244,9 @@ def _implied_thresholds(frame: pd.DataFrame, proba: np.ndarray) -> np.ndarray:
     thresholds = np.full(len(TARGETS), 0.5)
     if "labels" not in frame.columns:
         return thresholds
-    decided = frame["labels"].astype(str).str.split("|")
+    decided = frame["labels"].map(  # JSON Lines holds a list of labels, the other formats "a|b"
+        lambda cell: [str(name) for name in cell] if isinstance(cell, list) else str(cell).split("|")
+    )
     for j, name in enumerate(ISSUE_LABELS):
         on = decided.map(lambda names, name=name: name in names).to_numpy(dtype=bool)
         if on.any() and (~on).any():

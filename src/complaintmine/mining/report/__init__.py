@@ -250,8 +250,10 @@ def report_file(
     The ids are ``id_column``'s, by default the file's first column, where ``classify`` writes its id column."""
     from datetime import UTC
 
+    from ...io.output_place import check_not_an_input
     from ...io.tables import read_table
 
+    check_not_an_input(output_name(output), [scored])  # the page never replaces, or grows, the file it reads
     frame = read_table(scored, input_format, encoding)
     scored_model = scored_with(scored, model)
     scored_at = None if scored == "-" else datetime.fromtimestamp(Path(scored).stat().st_mtime, tz=UTC)
