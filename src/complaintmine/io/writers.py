@@ -66,8 +66,10 @@ def check_output_format(path: str, fmt: str, bom: bool, stream: IO[str] | None =
         raise OutputError(
             STANDARD_OUTPUT, "Parquet is written to a file: name one with -o (standard output takes csv, tsv or jsonl)"
         )
+    if not bom:
+        return
     encoding = getattr(stream or sys.stdout, "encoding", None) or "utf-8"  # None: closed, for the writer to say
-    if bom and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+    if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
         raise InputError(
             STANDARD_OUTPUT,
             f"--bom marks UTF-8, but standard output is written as {encoding} here, which Excel reads as it is: "
