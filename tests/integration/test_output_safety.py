@@ -810,6 +810,7 @@ def test_report_suggest_and_compare_never_write_over_the_file_they_read(tmp_path
     if through == "name":
         result = run_cli([*args, str(read)])
         assert result.returncode == 6 and f"{read}: is the input file {read}" in result.stderr, result.stderr
+        assert result.stderr.rstrip().endswith(f"Pass another {args[-1]}")  # -o, or compare's --disagreements
     else:
         result = appended_run(read, [*args, "-"])
         assert result.returncode == 6 and f"is redirected to the input file {read}" in result.stderr, result.stderr

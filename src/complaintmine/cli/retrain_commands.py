@@ -246,7 +246,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         if bom and disagreements is None:
             raise InputError("--bom", "only the --disagreements file takes it, and none is asked for")
         if disagreements is not None:
-            check_sheet(disagreements, bom, [data])  # before both models score the data; never over the data
+            check_sheet(disagreements, bom, [data], "--disagreements")  # before the scoring; never over the data
         corpus = _labelled(data, split, shared)
         comparison = compare_models(_model(model_a), _model(model_b), corpus, n_boot=n_boot, seed=seed)
         _print_comparison(comparison, json_out)

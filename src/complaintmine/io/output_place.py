@@ -74,18 +74,20 @@ def companion_files(output: str) -> tuple[Path, Path]:
     return Path(f"{target}.partial"), Path(f"{target}.progress.json")
 
 
-def check_not_an_input(output: str, inputs: Iterable[str]) -> None:
+def check_not_an_input(output: str, inputs: Iterable[str], option: str = "-o") -> None:
     """Raise OutputError where writing ``output`` (``-`` for standard output) would replace one of ``inputs``, or
     grow it through a redirect (``>> INPUT``), or where a file the job writes beside it (:func:`companion_files`)
-    is one: the job would read back as it writes, or delete, its own input."""
+    is one: the job would read back as it writes, or delete, its own input. ``option``: the command's name for
+    the output, which the message asks for another of."""
     for name in inputs:
         shown = "the file on standard input" if name == "-" else f"the input file {name}"
         if output == "-":  # ... >> INPUT: the job would read back what it writes, and grow the input forever
             if _same_file(name, "-"):
-                raise OutputError(output, f"is redirected to {shown}; writing it would grow the input. Pass another -o")
+                why = f"is redirected to {shown}; writing it would grow the input. Pass another {option}"
+                raise OutputError(output, why)
             continue
         if _same_file(name, written_file(output)):
-            raise OutputError(output, f"is {shown}; writing it would replace the input. Pass another -o")
+            raise OutputError(output, f"is {shown}; writing it would replace the input. Pass another {option}")
         for companion, role in zip(companion_files(output), ("its rows while it runs", "its --resume progress")):
             if _same_file(name, companion):
                 raise OutputError(

@@ -48,7 +48,7 @@ def sheet_format(path: str | Path) -> str:
     return "xlsx" if Path(name).suffix.lower() == ".xlsx" else output_format(name)
 
 
-def check_sheet(path: str | Path, bom: bool = False, inputs: Iterable[str | Path] = ()) -> str:
+def check_sheet(path: str | Path, bom: bool = False, inputs: Iterable[str | Path] = (), option: str = "-o") -> str:
     """:func:`sheet_format`, with ``bom`` checked against it (InputError): what :func:`write_sheet` checks first,
     and what a command checks before its work, so that a wrong name fails before an hour of scoring. With
     ``inputs`` (the files the command reads), also OutputError where the sheet would be written over one of them,
@@ -56,7 +56,7 @@ def check_sheet(path: str | Path, bom: bool = False, inputs: Iterable[str | Path
     fmt = sheet_format(path)
     name = output_name(path)
     check_output_format(name, fmt, bom)
-    check_not_an_input(name, [str(item) for item in inputs])
+    check_not_an_input(name, [str(item) for item in inputs], option)
     return fmt
 
 
