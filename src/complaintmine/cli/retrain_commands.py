@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import output_shown
-from . import BOM_HELP, BOM_WHY, SHEET_SUFFIXES, SharedFolder, say_notes, write_json
+from . import BOM_HELP, BOM_WHY, SHEET_SUFFIXES, SharedFolder, _say, say_notes, write_json
 
 ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
 
@@ -88,16 +88,14 @@ def train_adapted(
             overrides=overrides,
             anchor_dir=anchor,
             shared=shared,
-            progress=lambda step: typer.echo(step, err=True),
+            progress=_say,
         )
         trained = adapted.model  # its notes were said as they came, before the training
         what = f"{adapted.n_anchor:,} anchor texts + {adapted.n_user:,} of yours x {adapted.user_weight}"
     else:
         from ..model.training import evaluate
 
-        trained = train_model(
-            corpus, TrainConfig.from_dict(overrides), progress=lambda step: typer.echo(step, err=True)
-        )
+        trained = train_model(corpus, TrainConfig.from_dict(overrides), progress=_say)
         if len(held_out):
             trained.manifest["metrics"]["test_user"] = evaluate(trained, held_out)
         what = f"{trained.manifest['corpus']['n_texts']:,} training texts"
