@@ -263,16 +263,18 @@ def test_version():
 def test_mask_command_keeps_rows_and_masks_only_private_data(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text(
-        "id,text\n1,我的手机13812345678，订单号 123456789012345678 还没发货\n2,iPhone 15 售价5999元\n3,\n",
+        "id,text\n1,我的手机13812345678，订单号 123456789012345678 还没发货\n2,iPhone 15 售价5999元\n3,\n"
+        "4,电话幺三九 零零零零 一一一一，住一二三楼，付了三百五十元\n",
         encoding="utf-8",
     )
     out = tmp_path / "masked.jsonl"
     result = run("mask", source, "-o", out)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == ["1", "2", "3"]
+    assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
     assert rows[0]["text"] == "我的手机[PHONE]，订单号 [ORDER] 还没发货"
     assert rows[1]["text"] == "iPhone 15 售价5999元"
+    assert rows[3]["text"] == "电话[PHONE]，住一二三楼，付了三百五十元"
     assert "13812345678" not in out.read_text(encoding="utf-8")
 
 

@@ -108,6 +108,19 @@ MASKED = [
     ("售后400-820-8820，投诉800 123 4567", "售后[PHONE]，投诉[PHONE]"),
     ("电话12345678打不通", "电话[PHONE]打不通"),
     ("总机+86 10 12345678", "总机[PHONE]"),
+    # PHONE: spelled out in Chinese numerals (幺 for 1, 两 for 2, 〇/零/O for 0), mixed with digits, in groups
+    ("我的手机号是一三八一二三四五六七八，请回电", "我的手机号是[PHONE]，请回电"),
+    ("有事打幺三九 零零零零 一一一一", "有事打[PHONE]"),
+    ("电话：幺三九-零零零零-一一一一", "电话：[PHONE]"),
+    ("138一二三四五六七八找我", "[PHONE]找我"),
+    ("一三八 1234 5678和１５０〇〇〇〇一一一一", "[PHONE]和[PHONE]"),
+    ("手机幺三九OOOO幺幺幺幺", "手机[PHONE]"),
+    ("幺八六两两两两三三三三是我老公的", "[PHONE]是我老公的"),
+    ("+86 一三八一二三四五六七八", "[PHONE]"),
+    ("一三八　零零零零　一一一一", "[PHONE]"),  # ideographic spaces
+    ("座机零二一-一二三四五六七八没人接", "座机[PHONE]没人接"),
+    ("电话一二三四五六七八打不通", "电话[PHONE]打不通"),
+    ("phone: 一二三四五六七八", "phone: [PHONE]"),  # the context word is read as written, O and all
     # ID
     (f"身份证{ID_X}已登记", "身份证[ID]已登记"),
     (f"证件号：{ID_X_LOWER}", "证件号：[ID]"),
@@ -220,6 +233,20 @@ UNCHANGED = [
     "订单2023-11-11下的",
     "订单尾号5678的那单",
     "版本v2.13812345678",  # glued to a version string through a dot
+    # Chinese number words that are no phone: floors, amounts, dates, counts, quantities, idioms
+    "住在一二三楼的邻居也买了",
+    "一共三百五十元，分两次付清，还差一千三百八十元",
+    "二〇二六年三月五日下的单，二〇二六年十二月三十一日还没到",
+    "从一二三四五六七八九十数到一百也没等到发货",
+    "订了十三件，到了八件，还差五件，一一核对过了",
+    "三三两两地到货，前后拖了一百三十八天",
+    "一三八一二三四五六七八元",  # an amount, not a phone
+    "一三八一二三四五六七",  # 10 numerals
+    "一三八一二三四五六七八九",  # 12 numerals
+    "一二八一二三四五六七八",  # 12x is no mobile prefix
+    "一三八一二三四五六七八十",  # runs into a number written in words
+    "十一三八一二三四五六七八",
+    "Model O13812345678",  # the O belongs to the code
 ]
 
 
@@ -329,6 +356,63 @@ def test_glued_digits_are_not_split_into_a_phone():
     assert mask_text("A13812345678") == "A13812345678"  # part of a code
 
 
+# Every way one digit of a phone number is written: ASCII, full-width, Chinese numerals (幺, 两, 〇, 零 too) and O.
+CHINESE_NUMERALS = {
+    "0": ["〇", "零"],
+    "1": ["一", "幺"],
+    "2": ["二", "两"],
+    **{digit: [numeral] for digit, numeral in zip("3456789", "三四五六七八九", strict=True)},
+}
+DIGIT_SPELLINGS = {
+    digit: [digit, chr(ord(digit) + 0xFEE0), *numerals, *(["O"] if digit == "0" else [])]
+    for digit, numerals in CHINESE_NUMERALS.items()
+}
+
+
+def spelled(digits: str, spellings: dict[str, list[str]]) -> st.SearchStrategy[str]:
+    return st.tuples(*(st.sampled_from(spellings[digit]) for digit in digits)).map("".join)
+
+
+mobile_numbers = st.builds(
+    lambda second, rest: f"1{second}{rest}",
+    st.sampled_from("3456789"),
+    st.text(alphabet="0123456789", min_size=9, max_size=9),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    mobile_numbers.flatmap(lambda number: spelled(number, DIGIT_SPELLINGS)), st.sampled_from(["", " ", "-", "\u3000"])
+)
+def test_a_mobile_number_spelled_any_way_is_masked_whole(number, separator):
+    written = separator.join([number[:3], number[3:7], number[7:]])
+    text = f"有问题打{written}，谢谢"
+    result = mask(text)
+    assert result.text == "有问题打[PHONE]，谢谢"
+    assert [(span.kind, text[span.start : span.end]) for span in result.spans] == [("PHONE", written)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    (mobile_numbers.map(lambda number: number[:-1]) | mobile_numbers.map(lambda number: number + "8")).flatmap(
+        lambda number: spelled(number, CHINESE_NUMERALS)
+    )
+)
+def test_ten_or_twelve_numerals_are_no_phone(numerals):
+    assert find_private(f"有问题打{numerals}，谢谢") == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    mobile_numbers.flatmap(lambda number: spelled(number, CHINESE_NUMERALS)),
+    st.sampled_from("十百千万亿"),
+    st.booleans(),
+)
+def test_eleven_numerals_inside_a_number_in_words_are_no_phone(numerals, unit, unit_first):
+    text = unit + numerals if unit_first else numerals + unit
+    assert find_private(text) == ()
+
+
 # --------------------------------------------------------------------------------------------------------------
 # API: spans, results, kinds.
 
@@ -407,7 +491,7 @@ FRAGMENTS = [
     "订单号", "单号", "订单", "卡号", "身份证", "电话", "收件人", "联系人", "我叫", "王小明", "张", "李娜", "先生",
     "师傅", "地址", "住在", "广东省", "深圳市", "南山区", "科技园路", "1号", "3栋", "201", "室", "[PHONE]", "[NAME]",
     "@", "qq.com", "abc", "X", "x", "SF", "¥", "元", "(", ")", " ", "-", ".", "：", "，", "的", "和", "1", "0", "9",
-    "１３８", "order", "no.", "card",
+    "１３８", "order", "no.", "card", "一三八", "幺三九", "零零零零", "一二三四", "O", "十", "万", "两",
 ]  # fmt: skip
 fragment_texts = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=3), max_size=12).map("".join)
 kind_subsets = st.none() | st.sets(st.sampled_from(KINDS), min_size=1)
@@ -454,7 +538,11 @@ TRIGGERS = (*NAME_CONTEXTS, *HONORIFICS, *ADDRESS_CONTEXTS)
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=NO_DIGIT_ALPHABET, max_size=30) | st.text(max_size=30))
 def test_text_without_digits_at_or_context_is_unchanged(text):
-    has_digit_or_at = any(char.isdigit() or char in "@＠" for char in text)
+    # Chinese numerals spell digits too: seven of them may be a phone number after a context word, eleven one alone.
+    has_digit_or_at = (
+        any(char.isdigit() or char in "@＠" for char in text)
+        or sum(any(char in numerals for numerals in CHINESE_NUMERALS.values()) for char in text) >= 7
+    )
     if has_digit_or_at or any(word in text for word in TRIGGERS):
         return
     assert mask_text(text) == text

@@ -89,9 +89,9 @@ def mask_cli(
 ) -> None:
     """Copy a table with private data in its text columns replaced by typed placeholders ([PHONE], [ID], ...).
 
-    Masks mainland mobile and landline numbers, 18-digit IDs with a valid check digit, order and tracking
-    numbers, bank cards, e-mail addresses, street addresses and names in context; prices, dates and model
-    numbers stay. Every row is kept, in order.
+    Masks mainland mobile and landline numbers (also spelled in Chinese numerals: 幺三九 零零零零 一一一一),
+    18-digit IDs with a valid check digit, order and tracking numbers, bank cards, e-mail addresses, street
+    addresses and names in context; prices, dates and model numbers stay. Every row is kept, in order.
 
     \b
     Example: complaintmine mask complaints.csv --column text -o masked.csv

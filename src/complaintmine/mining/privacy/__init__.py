@@ -24,7 +24,9 @@ ORDER     [ORDER]      6+ digits (optionally with a 1-4 letter prefix) after 订
 PHONE     [PHONE]      mainland mobile ``1[3-9]`` + 9 digits (with +86/0086/86 prefix, ``138-1234-5678``,
                        ``138 1234 5678``), landline with a valid area code and a separator or parentheses
                        (``010-12345678``, ``(021)12345678``) or 11-12 digits starting with one, 400/800 service
-                       numbers, and 7-12 digits after 电话/手机号/座机/tel ...
+                       numbers, and 7-12 digits after 电话/手机号/座机/tel ...; any of these spelled out in
+                       Chinese numerals or mixed with digits (一三八一二三四五六七八, 幺三九 零零零零 一一一一,
+                       138一二三四五六七八: 幺 = 1, 两 = 2, 〇/零/O = 0)
 ADDRESS   [ADDRESS]    a contiguous chain of at least two address components (province/city/district/town,
                        road/street, estate/building, 号/栋/单元/层/室, room number) that contains an ASCII digit,
                        or any such chain after 地址/住址/住在/寄到/送到 ... (:data:`ADDRESS_CONTEXTS`); a bare city
@@ -69,8 +71,10 @@ result, so asking for PHONE alone does not turn an order number into ``[PHONE]``
 
 Full-width characters (１３８, ＠, （０２１）, －) are read as their half-width forms; the detectors run on a one-to-one
 mapped copy of the text, so span offsets always refer to the original text and the original characters around a
-span are kept as they were. Detection repeats on the masked text until nothing new is found (see
-:func:`find_private`), so masking an already masked text changes nothing.
+span are kept as they were. The phone rules also read a second such copy in which Chinese numerals are the digits
+they spell; a number in words (三百五十元, 二〇二六年, 一二三楼) never has the eleven digit-by-digit numerals of a
+mobile, and one glued to 十/百/千/万/亿 is part of such a number. Detection repeats on the masked text until
+nothing new is found (see :func:`find_private`), so masking an already masked text changes nothing.
 """
 
 from __future__ import annotations

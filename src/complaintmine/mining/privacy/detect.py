@@ -45,6 +45,7 @@ from .patterns import (
     _is_amount,
     _is_card_number,
     _landline_digits,
+    _numeral_view,
     _plausible_id15,
     _preceded_by,
     _valid_id18,
@@ -60,7 +61,7 @@ def _emails(shadow: str) -> Iterator[_Candidate]:
 
 
 def _digit_runs(shadow: str) -> Iterator[_Candidate]:
-    """Plain digit runs: IDs, bank cards, bare order shapes, landlines without separator, numbers after 电话."""
+    """Plain digit runs: IDs, bank cards, bare order shapes (phones: :func:`_phones`)."""
     for match in _RUN.finditer(shadow):
         digits, check_x = match.group(1), match.group(2)
         start, end = match.span()
@@ -78,10 +79,6 @@ def _digit_runs(shadow: str) -> Iterator[_Candidate]:
             yield _Candidate(rank, start, end, "BANKCARD")
         if n in (18, 19):
             yield _Candidate(_RANK_ORDER_SHAPE, start, end, "ORDER")
-        if (n in (11, 12) and _landline_digits(digits)) or (
-            7 <= n <= 12 and _preceded_by(_PHONE_CONTEXT, shadow, start)
-        ):
-            yield _Candidate(_RANK_PHONE, start, end, "PHONE")
 
 
 def _grouped_cards(shadow: str) -> Iterator[_Candidate]:
@@ -109,9 +106,21 @@ def _orders(shadow: str) -> Iterator[_Candidate]:
 
 
 def _phones(shadow: str) -> Iterator[_Candidate]:
-    for pattern in (_MOBILE, _LANDLINE, _SERVICE):
-        for match in pattern.finditer(shadow):
-            yield _Candidate(_RANK_PHONE, match.start(), match.end(), "PHONE")
+    """Mobile, landline and service numbers, landlines without separator and 7-12 digits after 电话; read in the
+    shadow and in its numeral view, where spelled-out numbers (一三八..., 幺三九 零零零零 ...) are digits. Context
+    words are looked up in the shadow (the view turns the o of phone into a 0)."""
+    for view in dict.fromkeys((shadow, _numeral_view(shadow))):
+        for pattern in (_MOBILE, _LANDLINE, _SERVICE):
+            for match in pattern.finditer(view):
+                yield _Candidate(_RANK_PHONE, match.start(), match.end(), "PHONE")
+        for match in _RUN.finditer(view):
+            digits, n, start = match.group(1), len(match.group(1)), match.start()
+            if match.group(2):
+                continue  # a check X: an ID shape
+            if (n in (11, 12) and _landline_digits(digits)) or (
+                7 <= n <= 12 and _preceded_by(_PHONE_CONTEXT, shadow, start)
+            ):
+                yield _Candidate(_RANK_PHONE, start, match.end(), "PHONE")
 
 
 def _address_chain(shadow: str, start: int) -> tuple[int, int] | None:

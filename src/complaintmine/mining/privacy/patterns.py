@@ -27,6 +27,27 @@ def _shadow(text: str) -> str:
     return text.translate(_SHADOW_TABLE)
 
 
+# Numeral view of the shadow, read by the phone rules only: a phone number spelled out (一三八一二三四五六七八,
+# 幺三九 零零零零 一一一一, 138一二三四五六七八) has its numerals mapped one to one onto the digits they stand for
+# (幺 is 1 when read out, 两 rarely 2, 〇/零 and the letter O are 0), so the same phone patterns find it. Positional
+# numerals (十百千万亿) become a letter, so a phone never begins or ends inside a number written out in words, as
+# it never does inside a code glued to letters. 俩 ("the two of them") is no digit spelling. The other rules keep
+# reading the shadow: 一二三楼 or 二〇二六年 must not turn into digits for the ID, card, order and address rules.
+_NUMERAL_TABLE: Final[MappingProxyType[int, str]] = MappingProxyType(
+    {
+        **{
+            ord(numeral): digit
+            for numeral, digit in zip("〇零Oo幺一二两三四五六七八九", "000011223456789", strict=True)
+        },
+        **dict.fromkeys(map(ord, "十百千万亿"), "n"),
+    }
+)
+
+
+def _numeral_view(shadow: str) -> str:
+    return shadow.translate(_NUMERAL_TABLE)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Building blocks.
 
