@@ -89,10 +89,10 @@ MATRIX = [
     (
         "jsonl-number-text",
         "num.jsonl",
-        '{"text": 42}\n{"text": null}\n{"text": "好评"}\n',
+        '{"text": 42}\n{"text": null}\n{"text": "好评"}\n{"text": true}\n',
         {},
-        3,
-        {"text is not a string": 1, "empty text": 1},
+        4,
+        {"text is not a string": 1, "empty text": 1},  # 42 is text, as in CSV; true is not
     ),
     (
         "undecodable-row",
@@ -114,10 +114,10 @@ MATRIX = [
     (
         "xlsx",
         "a.xlsx",
-        xlsx_bytes([["id", "text"], [1, "赠品没收到"], [2, None], [3, 123]]),
+        xlsx_bytes([["id", "text"], [1, "赠品没收到"], [2, None], [3, 123], [4, True]]),
         {"id_column": "id"},
-        3,
-        {"empty text": 1, "text is not a string": 1},
+        4,
+        {"empty text": 1, "text is not a string": 1},  # 123 is text, as in CSV; TRUE is not
     ),
     ("parquet", "a.parquet", parquet_bytes(pd.DataFrame({"text": ["好评", None, "差评"]})), {}, 3, {"empty text": 1}),
     ("header-only", "h.csv", "id,text\n", {}, 0, {}),

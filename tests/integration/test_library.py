@@ -115,7 +115,10 @@ def test_a_row_that_could_not_be_read_gets_no_extracted_fields(tmp_path, tiny_mo
 
 def test_extract_gives_the_reasons_classify_gives(tmp_path, tiny_model):
     source = tmp_path / "in.jsonl"
-    source.write_text('{"id":1,"text":12345}\n{"id":2,"text":"尾款涨了50元"}\n{"id":3,"text":" "}\n', encoding="utf-8")
+    source.write_text(
+        '{"id":1,"text":true}\n{"id":2,"text":"尾款涨了50元"}\n{"id":3,"text":" "}\n{"id":4,"text":12345}\n',
+        encoding="utf-8",
+    )
     run_extract_job(str(source), str(tmp_path / "fields.jsonl"), ["text"], "id")
     run_job(JobOptions(input=str(source), output=str(tmp_path / "scored.jsonl"), model_dir=str(tiny_model), workers=1))
     fields, scored = (
@@ -123,7 +126,8 @@ def test_extract_gives_the_reasons_classify_gives(tmp_path, tiny_model):
         for name in ("fields.jsonl", "scored.jsonl")
     )
     assert [r["error"] for r in fields] == [r["error"] for r in scored]
-    assert fields[0]["error"] == "line 1: text is not a string but int" and fields[0]["fields"] is None
+    assert fields[0]["error"] == "line 1: text is not a string but bool" and fields[0]["fields"] is None
+    assert fields[3]["error"] == "" and scored[3]["labels"]  # a number is text, to both
 
 
 def test_scores_of_an_empty_list_have_the_right_shape(tiny_model):

@@ -1,19 +1,21 @@
 """Readers of the binary formats: Excel (.xlsx, first sheet) and Parquet, in chunks, with the columns and rules
-of readers.py (every row kept; ids exactly as stored). Imported only when such a file is read."""
+of readers.py (every row kept; ids exactly as stored; a number in an Excel text column as the sheet shows it).
+Imported only when such a file is read."""
 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from ..errors import InputError
+from .number_text import number_text
 from .readers import ERROR, LINE, _finish, check_header
 from .row_errors import at
 from .rows import Rows
 
 
-def xlsx_chunks(path: str, chunk_rows: int) -> Iterator[Rows]:
+def xlsx_chunks(path: str, chunk_rows: int, text_columns: Collection[str] = ()) -> Iterator[Rows]:
     if path == "-":
         raise InputError(path, "Excel input cannot come from standard input; pass a file")
     try:
@@ -35,6 +37,7 @@ def xlsx_chunks(path: str, chunk_rows: int) -> Iterator[Rows]:
         # A blank name between named columns gets the sheet's column letter, so its cells are not lost.
         header = [name or f"column_{_column_letter(i)}" for i, name in enumerate(header)]
         check_header(path, header)
+        texts = [name for name in header if name in text_columns]
         records: list[dict[str, Any]] = []
         for number, row in enumerate(rows, 2):
             cells = list(row)
@@ -42,6 +45,8 @@ def xlsx_chunks(path: str, chunk_rows: int) -> Iterator[Rows]:
                 continue
             record: dict[str, Any] = {LINE: number, ERROR: None}
             record.update({name: _excel_cell(cell) for name, cell in zip(header, cells)})
+            for name in texts:
+                record[name] = number_text(record.get(name))  # (a row shorter than the header lacks some)
             beyond = [i for i, cell in enumerate(cells[len(header) :], len(header)) if cell is not None]
             if beyond:
                 record[ERROR] = at(

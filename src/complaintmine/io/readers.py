@@ -9,7 +9,9 @@ that make the whole file unreadable raise :class:`~complaintmine.errors.InputErr
 
 Text is decoded keeping undecodable bytes (see text_checks.py) so they stay attached to their row and are
 reported there, instead of aborting the job or being silently dropped. Ids come out exactly as they came in:
-cells are strings, or for JSONL and Parquet the values as typed (an integer id never becomes a float).
+cells are strings, or for JSONL, Excel and Parquet the values as typed (an integer id never becomes a float; an
+Excel whole number is an int). A number in one of the ``text_columns`` a job names is read as the text a user
+sees (Excel, JSON Lines; see number_text.py), as it is in CSV.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -27,6 +29,7 @@ from ..errors import InputError
 from . import text_checks
 from .csv_records import field_size_limit, record_chunks
 from .encoding import SAMPLE, choose_encoding, file_encoding
+from .number_text import is_number, json_number_texts
 from .row_errors import NOT_TEXT, at, json_reason
 from .rows import Rows, concat
 
@@ -292,8 +295,11 @@ def _valid_cell(key: str, cell: Any) -> tuple[str, Any, str | None]:
     return name, cell, problem
 
 
-def _parse_json_line(number: int, line: str, record: dict[str, Any], columns: dict[str, None]) -> str | None:
-    """Put the fields of one JSON Lines record into ``record`` (new names into ``columns``); why it is bad, or None."""
+def _parse_json_line(
+    number: int, line: str, record: dict[str, Any], columns: dict[str, None], text_columns: Collection[str] = ()
+) -> str | None:
+    """Put the fields of one JSON Lines record into ``record`` (new names into ``columns``), a number in one of
+    ``text_columns`` as its literal text; why the record is bad, or None."""
     try:
         value = json.loads(line, strict=False)  # strict=False: control characters inside strings are text
     except json.JSONDecodeError as exc:
@@ -312,11 +318,14 @@ def _parse_json_line(number: int, line: str, record: dict[str, Any], columns: di
         elif wrong and problem is None:
             problem = at(number, f"field {name!r} is nested more than {MAX_JSON_DEPTH} levels deep (left out)")
         columns.setdefault(name)
-        record[name] = cell  # non-strings stay, so the scorer can say they are not text
+        record[name] = cell  # other non-strings stay, so the scorer can say they are not text
+    numbers = [name for name in text_columns if is_number(record.get(name))]
+    if numbers:
+        record.update(json_number_texts(line, numbers))
     return problem
 
 
-def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[Rows]:
+def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int, text_columns: Collection[str]) -> Iterator[Rows]:
     columns: dict[str, None] = {}
     rows: list[dict[str, Any]] = []
     seen_any = False
@@ -329,7 +338,7 @@ def _jsonl_chunks(path: str, stream: IO[str], chunk_rows: int) -> Iterator[Rows]
         if _has_undecodable(line):  # reported, and parsed with U+FFFD in their place so that the id survives
             record[ERROR] = at(number, NOT_TEXT)
             line = _replace_undecodable(line)
-        problem = _parse_json_line(number, line, record, columns)
+        problem = _parse_json_line(number, line, record, columns, text_columns)
         record[ERROR] = record[ERROR] or problem
         rows.append(record)
         if len(rows) >= chunk_rows:
@@ -371,9 +380,14 @@ def open_source(path: str, fmt: str | None = None, encoding: str | None = None) 
 
 
 def iter_chunks(
-    source: Source, chunk_rows: int = 5000, bytes_read: list[int] | None = None, read_as: list[str] | None = None
+    source: Source,
+    chunk_rows: int = 5000,
+    bytes_read: list[int] | None = None,
+    read_as: list[str] | None = None,
+    text_columns: Collection[str] = (),
 ) -> Iterator[Rows]:
-    """Chunks of at most ``chunk_rows`` rows, in file order (see the module docstring for the columns).
+    """Chunks of at most ``chunk_rows`` rows, in file order (see the module docstring for the columns); a number
+    in one of ``text_columns`` (Excel, JSON Lines) comes as text.
 
     For text formats, ``bytes_read[0]`` follows how far into the file reading has got (for progress and ETA),
     and the encoding used is appended to ``read_as`` before the first chunk (for standard input it is only
@@ -382,7 +396,10 @@ def iter_chunks(
     if source.fmt in ("xlsx", "parquet"):
         from .binary_formats import parquet_chunks, xlsx_chunks
 
-        yield from (xlsx_chunks if source.fmt == "xlsx" else parquet_chunks)(source.path, chunk_rows)
+        if source.fmt == "xlsx":
+            yield from xlsx_chunks(source.path, chunk_rows, text_columns)
+        else:
+            yield from parquet_chunks(source.path, chunk_rows)
         return
     stream, chosen, looks_like = _text_stream(source.path, source.encoding, bytes_read)
     fmt = looks_like if source.sniff else source.fmt
@@ -390,7 +407,7 @@ def iter_chunks(
         read_as.append(chosen)
     try:
         if fmt == "jsonl":
-            yield from _jsonl_chunks(source.path, stream, chunk_rows)
+            yield from _jsonl_chunks(source.path, stream, chunk_rows, text_columns)
         else:
             yield from csv_chunks(source.path, stream, "\t" if fmt == "tsv" else ",", chunk_rows)
     except UnicodeError as exc:  # the decoder itself gave up, e.g. utf-16 without a byte order mark

@@ -38,7 +38,16 @@ def run_mask_job(
         return out
 
     return run_table_job(
-        input, output, columns, masked, input_format, output_format_name, encoding, raw_formulas=raw_formulas, bom=bom
+        input,
+        output,
+        columns,
+        masked,
+        input_format,
+        output_format_name,
+        encoding,
+        raw_formulas=raw_formulas,
+        bom=bom,
+        text_columns=columns,  # a number there (a phone in an Excel cell) is text to mask, not a cell to skip
     )
 
 
@@ -109,4 +118,5 @@ def run_extract_job(
         raw_formulas=raw_formulas,
         bom=bom,
         lists=JOINED_FIELDS,
+        text_columns=text_columns,
     )

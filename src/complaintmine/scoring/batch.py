@@ -227,7 +227,7 @@ def _chunks_with_offsets(
     source: Source, options: JobOptions, bytes_read: list[int], read_as: list[str] | None = None
 ) -> Generator[tuple[Rows, int], None, None]:
     offset = 0
-    for chunk in iter_chunks(source, options.chunk_rows, bytes_read, read_as):
+    for chunk in iter_chunks(source, options.chunk_rows, bytes_read, read_as, options.text_columns):
         yield chunk, offset
         offset += len(chunk)
 
@@ -396,10 +396,12 @@ def run_table_job(
     raw_formulas: bool = False,
     bom: bool = False,
     lists: Sequence[str] = (),
+    text_columns: Sequence[str] = (),
 ) -> JobSummary:
     """Stream a table through ``transform(chunk, first_row)`` chunk by chunk: every row kept, in order.
 
-    ``required`` columns are checked on the first chunk (with a "did you mean" hint). The chunk passed to
+    ``required`` columns are checked on the first chunk (with a "did you mean" hint); a number in one of
+    ``text_columns`` is read as text, as ``classify`` reads its text columns (io/number_text.py). The chunk passed to
     ``transform`` still has the readers' ``__error__`` column; the result must have an ``error`` column.
     ``raw_formulas`` and ``bom`` are :class:`JobOptions`' (CSV/TSV output); ``lists``, the columns of ``|``-joined
     cells that JSON Lines output writes as lists (io/writers.format_jsonl).
@@ -409,7 +411,7 @@ def run_table_job(
     check_output_place(output, [input])
     fmt = output_format(output, output_format_name)
     check_output_format(output, fmt, bom)
-    chunks = iter_chunks(source, chunk_rows)
+    chunks = iter_chunks(source, chunk_rows, text_columns=text_columns)
     writer: OutputWriter | None = None
     summary = JobSummary(output=output, encoding=chosen_encoding(source))
     offset = 0

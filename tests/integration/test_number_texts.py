@@ -1,0 +1,94 @@
+"""A number in a text column is read as the text a user sees (io/number_text.py): a sheet saved as CSV, as .xlsx
+or as JSON Lines scores the same; ids and other columns keep their types; booleans, objects, arrays and empty
+cells stay what they were (error rows, empty text)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from complaintmine.mining.jobs import run_mask_job
+from complaintmine.scoring.batch import JobOptions, run_job
+
+from ..cli.test_cli import run
+from .test_batch import xlsx_bytes
+
+# The same sheet, as a user types it into Excel (numbers stored as numbers) and as CSV (every cell text).
+SHEET = [["id", "text", "note"], [1, "尾款涨了五十", 3], [2, 12345, 12345], [3, 1.5, 1.5], [4, None, None],
+         ["a", "赠品没给", "x"], [7.5, 0.1, 0.1]]  # fmt: skip
+SHEET_CSV = "id,text,note\n1,尾款涨了五十,3\n2,12345,12345\n3,1.5,1.5\n4,,\na,赠品没给,x\n7.5,0.1,0.1\n"
+SHEET_JSONL = "".join(json.dumps(dict(zip(SHEET[0], row)), ensure_ascii=False) + "\n" for row in SHEET[1:])
+
+
+def lines_of(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_same_sheet_as_csv_xlsx_or_json_lines_scores_the_same(tmp_path, tiny_model):
+    outputs = {}
+    for suffix, content in (("csv", SHEET_CSV.encode()), ("xlsx", xlsx_bytes(SHEET)), ("jsonl", SHEET_JSONL.encode())):
+        source, out = tmp_path / f"sheet.{suffix}", tmp_path / f"{suffix}.csv"
+        source.write_bytes(content)
+        options = JobOptions(str(source), str(out), str(tiny_model), id_column="id", keep_columns=("text", "note"))
+        summary = run_job(options)
+        assert dict(summary.errors) == {"empty text": 1}
+        outputs[suffix] = out.read_text(encoding="utf-8")
+    assert outputs["xlsx"] == outputs["csv"]
+    assert outputs["jsonl"] == outputs["csv"].replace("line 5:", "line 4:")  # JSON Lines has no header line
+    scored = {line.split(",")[0]: line for line in outputs["csv"].splitlines()}
+    assert scored["2"].startswith("2,12345,12345,") and scored["2"].endswith(",")  # scored: no error
+    assert scored["7.5"].startswith("7.5,0.1,0.1,") and scored["7.5"].endswith(",")
+
+
+def test_ids_keep_their_types_and_booleans_objects_and_arrays_stay_error_rows(tmp_path, tiny_model):
+    source = tmp_path / "posts.jsonl"
+    source.write_text(
+        '{"id": 7, "text": 12345}\n{"id": 7.0, "text": true}\n{"id": "007", "text": [1]}\n{"id": 9, "text": {}}\n'
+        '{"id": 10, "text": null}\n{"id": 11}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    run_job(JobOptions(str(source), str(out), str(tiny_model), id_column="id", keep_columns=("text",)))
+    rows = lines_of(out)
+    assert [row["id"] for row in rows] == [7, 7.0, "007", 9, 10, 11] and isinstance(rows[1]["id"], float)
+    assert [row["text"] for row in rows] == ["12345", True, [1], {}, None, None]
+    assert [row["error"] for row in rows] == [
+        "",
+        "line 2: text is not a string but bool",
+        "line 3: text is not a string but list",
+        "line 4: text is not a string but dict",
+        "line 5: empty text",
+        "line 6: empty text",
+    ]
+    sheet = tmp_path / "sheet.xlsx"
+    sheet.write_bytes(xlsx_bytes([["id", "text"], [7, 12345], [7.5, "好评"], ["007", True]]))
+    out = tmp_path / "sheet.jsonl"
+    run_job(JobOptions(str(sheet), str(out), str(tiny_model), id_column="id"))
+    rows = lines_of(out)
+    assert [row["id"] for row in rows] == [7, 7.5, "007"] and isinstance(rows[0]["id"], int)  # 7, not 7.0
+    assert [row["error"] for row in rows] == ["", "", "line 4: text is not a string but bool"]
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "xlsx"])
+def test_a_phone_number_stored_as_a_number_is_masked(tmp_path, suffix):
+    source = tmp_path / f"in.{suffix}"
+    if suffix == "xlsx":
+        source.write_bytes(xlsx_bytes([["id", "text"], [1, 13812345678], [2, 599]]))
+    else:
+        source.write_text('{"id": 1, "text": 13812345678}\n{"id": 2, "text": 599}\n', encoding="utf-8")
+    out = tmp_path / "masked.jsonl"
+    run_mask_job(str(source), str(out), ("text",))
+    assert [(row["id"], row["text"]) for row in lines_of(out)] == [(1, "[PHONE]"), (2, "599")]
+
+
+def test_the_cli_scores_an_excel_sheet_as_the_same_sheet_saved_as_csv(tmp_path, tiny_model):
+    outputs = []
+    for name, content in (("sheet.csv", SHEET_CSV.encode()), ("sheet.xlsx", xlsx_bytes(SHEET))):
+        (tmp_path / name).write_bytes(content)
+        result = run("classify", tmp_path / name, "--id-column", "id", "--keep-columns", "text", "--model", tiny_model)
+        assert result.returncode == 0, result.stderr
+        assert "1 row(s) could not be scored" in result.stderr and "text is not a string" not in result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert next(line for line in outputs[1].splitlines() if line.startswith("2,12345,")).endswith(",")  # no error
