@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import complaintmine as cm
 from complaintmine.mining.jobs import run_mask_job
 from complaintmine.scoring.batch import JobOptions, run_job
 
@@ -23,6 +26,64 @@ SHEET_JSONL = "".join(json.dumps(dict(zip(SHEET[0], row)), ensure_ascii=False) +
 
 def lines_of(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_an_excel_number_in_a_text_column_reads_as_the_sheet_shows_it(tmp_path):
+    path = tmp_path / "sheet.xlsx"
+    path.write_bytes(xlsx_bytes([["id", "text", "note"], [7, 12345, 12345], [7.5, 1.5, 1.5], [8, 12345.0, 12345.0],
+                                 [9, 1e-05, None], [10, 13812345678, None], [11, "007", "007"], [12, None, 1],
+                                 [13, True, True]]))  # fmt: skip
+    table = cm.read_table(str(path), text_columns=["text"])
+    assert table["text"].tolist() == ["12345", "1.5", "12345", "1e-05", "13812345678", "007", "", True]
+    assert table["id"].tolist() == [7, 7.5, 8, 9, 10, 11, 12, 13]  # ids as stored: 7, never 7.0 or "7"
+    assert table["note"].tolist() == [12345, 1.5, 12345, "", "", "007", 1, True]  # not a text column: as typed
+    assert cm.read_table(str(path))["text"].tolist()[:3] == [12345, 1.5, 12345]  # no text_columns: as typed
+
+
+def test_a_json_lines_number_in_a_text_column_reads_as_the_line_writes_it(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    literals = ["12345", "1.50", "1E5", "-0", "12345.0", "1e400", "123456789012345678901234567890", "-2.5e-3"]
+    path.write_text(
+        "".join(f'{{"id": {i}.0, "text": {literal}, "n": {literal}}}\n' for i, literal in enumerate(literals))
+        + '{"id": 8, "text": true}\n{"id": 9, "text": [1]}\n{"id": 10, "text": {"a": 1}}\n{"id": 11, "text": null}\n'
+        + '{"id": 12}\n{"id": 13, "text": "一二三"}\n{"id": 14, "text": 1, "text": 2.50}\n',
+        encoding="utf-8",
+    )
+    table = cm.read_table(str(path), text_columns=["text"])
+    assert table["text"].tolist() == [*literals, True, [1], {"a": 1}, "", "", "一二三", "2.50"]
+    assert table["id"].tolist()[:2] == [0.0, 1.0] and isinstance(table["id"][0], float)  # as given: 0.0
+    assert table["n"].tolist()[:3] == [12345, 1.5, 1e5]  # not a text column: as typed
+
+
+json_numbers = st.from_regex(r"-?(0|[1-9][0-9]{0,30})(\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?", fullmatch=True)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(json_numbers, st.sampled_from(["text", "正文"]))
+def test_any_json_number_in_a_text_column_is_its_literal(tmp_path, literal, column):
+    path = tmp_path / "one.jsonl"
+    path.write_text(f'{{"{column}": {literal}, "id": {literal}}}\n', encoding="utf-8")
+    table = cm.read_table(str(path), text_columns=[column])
+    assert table[column].tolist() == [literal]
+    assert table["id"].tolist() == [json.loads(literal)]  # the same number elsewhere stays a number
+
+
+# Numbers of at most 13 significant digits: openpyxl writes a float with about 16, and Excel keeps 15.
+sheet_numbers = st.integers(-(10**13), 10**13) | st.builds(
+    lambda n, places: n / 10**places, st.integers(-(10**13), 10**13), st.integers(1, 8)
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sheet_numbers)
+def test_any_excel_number_in_a_text_column_reads_back_as_itself_without_a_trailing_zero(tmp_path, number):
+    path = tmp_path / "one.xlsx"
+    path.write_bytes(xlsx_bytes([["text"], [number]]))
+    (text,) = cm.read_table(str(path), text_columns=["text"])["text"].tolist()
+    assert isinstance(text, str) and float(text) == number
+    assert not text.endswith(".0") and (
+        text == str(int(number)) if float(number).is_integer() else text == repr(number)
+    )
 
 
 def test_the_same_sheet_as_csv_xlsx_or_json_lines_scores_the_same(tmp_path, tiny_model):

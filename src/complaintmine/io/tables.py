@@ -8,6 +8,7 @@ read raises :class:`~complaintmine.errors.InputError` with its file and line.
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -36,14 +37,18 @@ def part_files(directory: str) -> list[str]:
     return [str(p) for p in parts]
 
 
-def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: str, fmt: str | None = None, encoding: str | None = None, *, text_columns: Collection[str] = ()
+) -> pd.DataFrame:
     """Read a whole table as ``complaintmine classify`` reads it, in file order (``complaintmine.read_table``).
 
     The same formats (by suffix, or ``fmt``: csv, tsv, jsonl, xlsx, parquet) and encodings (``encoding``, else
     detected: a BOM, UTF-8, GBK/GB18030, ...) as the CLI. CSV and TSV cells are strings exactly as written:
     ``007`` keeps its zeros and ``NA``, ``null`` or ``None`` stay text (pandas.read_csv makes those NaN). JSON
     Lines and Parquet values keep their types (an integer id stays an int), Excel cells are as the sheet holds
-    them (whole numbers as int); an empty cell, a JSON null or a field a record lacks is ``""``. ``-`` reads
+    them (whole numbers as int); an empty cell, a JSON null or a field a record lacks is ``""``. A number in one of
+    ``text_columns`` is read as text, as ``classify`` reads the columns it scores: an Excel cell as the sheet shows
+    it (``12345``, ``1.5``), a JSON Lines number as the line writes it (io/number_text.py). ``-`` reads
     standard input (CSV, TSV or JSON Lines, told from its first line unless ``fmt`` says). A folder of part files
     (``classify --engine dask``) reads as one table, the parts in order.
 
@@ -54,9 +59,9 @@ def read_table(path: str, fmt: str | None = None, encoding: str | None = None) -
     import pandas as pd
 
     if path != "-" and Path(path).is_dir():
-        frames = [read_table(part, fmt, encoding) for part in part_files(path)]
+        frames = [read_table(part, fmt, encoding, text_columns=text_columns) for part in part_files(path)]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return _frame(_strict_rows(path, fmt, encoding))
+    return _frame(_strict_rows(path, fmt, encoding, text_columns))
 
 
 def read_table_lines(path: str) -> tuple[pd.DataFrame, list[int]]:
@@ -67,11 +72,11 @@ def read_table_lines(path: str) -> tuple[pd.DataFrame, list[int]]:
     return _frame(rows), [int(line) for line in rows[LINE]]
 
 
-def _strict_rows(path: str, fmt: str | None, encoding: str | None) -> Rows:
+def _strict_rows(path: str, fmt: str | None, encoding: str | None, text_columns: Collection[str] = ()) -> Rows:
     """Every row of one file, or InputError with the file, line (and column, where the reader names one) of the
     first that cannot be read."""
     read_as: list[str] = []
-    rows = concat(list(iter_chunks(open_source(path, fmt, encoding), read_as=read_as)))
+    rows = concat(list(iter_chunks(open_source(path, fmt, encoding), read_as=read_as, text_columns=text_columns)))
     bad = next((i for i, error in enumerate(rows[ERROR]) if error is not None), None)
     if bad is not None:
         raise _row_error(path, str(rows[ERROR][bad]), int(rows[LINE][bad]), read_as[0] if read_as else None)
