@@ -153,3 +153,29 @@ def test_the_cli_scores_an_excel_sheet_as_the_same_sheet_saved_as_csv(tmp_path, 
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
     assert next(line for line in outputs[1].splitlines() if line.startswith("2,12345,")).endswith(",")  # no error
+
+
+class Interrupt(Exception):
+    pass
+
+
+def test_a_job_begun_reading_numbers_as_numbers_is_not_resumed_into_a_mix(tmp_path, tiny_model, monkeypatch):
+    """A job interrupted before numbers were read as text (simulated: the reader without text columns) wrote error
+    rows for them; resumed now, its rows would mix the two readings. The input chain check refuses instead."""
+    from complaintmine.scoring import batch
+
+    source = tmp_path / "sheet.xlsx"
+    source.write_bytes(xlsx_bytes([["text"], *([[12345], ["尾款涨了五十"]] * 4)]))
+    out = tmp_path / "out.csv"
+    options = JobOptions(str(source), str(out), str(tiny_model), chunk_rows=2, resume=True)
+    reader = batch.iter_chunks
+
+    def stop(rows, _fraction):
+        raise Interrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "iter_chunks", lambda *args: reader(*args[:4]))  # as before: no text columns
+        with pytest.raises(Interrupt):
+            run_job(options, progress=stop)
+    with pytest.raises(cm.InputError, match="is not the one the interrupted job read"):
+        run_job(options)
