@@ -1,4 +1,5 @@
-"""The label set (docs/labels.md explains each label), and how labels are written in files (joined by ``|``)."""
+"""The label set and its Chinese names (docs/labels.md explains each label), and how labels are written in files
+(joined by ``|``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ ISSUE_LABELS: tuple[str, ...] = (
 )
 OTHER = "other"
 ALL_LABELS: tuple[str, ...] = (*ISSUE_LABELS, OTHER)
+# The Chinese name of each label (docs/labels.md's headings): the report shows them, labelled files may use them.
+LABEL_ZH: dict[str, str] = {
+    "price_hike": "尾款涨价",
+    "no_price_protection": "不保价",
+    "gift_not_honored": "赠品不兑现",
+    "late_shipping": "承诺时间不发货",
+    "false_lowest_price": "最低价不实",
+    OTHER: "其他",
+}
 PRESALE = "presale"
 TARGETS: tuple[str, ...] = (*ISSUE_LABELS, PRESALE)  # the columns of every model's output
 SEPARATOR = "|"

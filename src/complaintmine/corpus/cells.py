@@ -7,16 +7,9 @@ import re
 from difflib import get_close_matches
 from typing import Any
 
-from ..labels import ALL_LABELS, format_labels, parse_labels
+from ..labels import ALL_LABELS, LABEL_ZH, format_labels, parse_labels
 
-CHINESE_NAMES = {
-    "尾款涨价": "price_hike",
-    "不保价": "no_price_protection",
-    "赠品不兑现": "gift_not_honored",
-    "承诺时间不发货": "late_shipping",
-    "最低价不实": "false_lowest_price",
-    "其他": "other",
-}
+CHINESE_NAMES = {chinese: name for name, chinese in LABEL_ZH.items()}  # 尾款涨价 -> price_hike, ...
 _SEPARATORS = re.compile(r"\s*[|｜,，、;；]\s*")
 _YES = {"1", "1.0", "yes", "y", "true", "是"}
 _NO = {"0", "0.0", "no", "n", "false", "否"}

@@ -14,19 +14,11 @@ from typing import Any
 import pandas as pd
 
 from ...errors import InputError, MissingColumnError
-from ...labels import ISSUE_LABELS, OTHER, parse_labels
+from ...labels import ISSUE_LABELS, LABEL_ZH, OTHER, parse_labels
 from ..privacy import PLACEHOLDERS, without_private_evidence
 from ..privacy import mask as mask_private
 
 DEFAULT_TITLE = "投诉分析报告 Complaint report"
-LABEL_ZH = {
-    "price_hike": "尾款涨价",
-    "no_price_protection": "不保价",
-    "gift_not_honored": "赠品不兑现",
-    "late_shipping": "承诺时间不发货",
-    "false_lowest_price": "最低价不实",
-    OTHER: "其他",
-}
 COLORS = {  # Okabe-Ito: distinguishable with the common colour-vision deficiencies
     "price_hike": "#d55e00",
     "no_price_protection": "#0072b2",

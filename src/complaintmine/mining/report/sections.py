@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...labels import ISSUE_LABELS, OTHER
+from ...labels import ISSUE_LABELS, LABEL_ZH, OTHER
 from ..privacy import MaskResult, touches_private
 from ..privacy import mask as mask_private
 from ..svg_charts import Bar, Point, bar_chart, histogram, line_chart
@@ -18,7 +18,6 @@ from .data import (
     COLORS,
     DAY_EDGES,
     EXAMPLES,
-    LABEL_ZH,
     MONEY_EDGES,
     SNIPPET,
     TOP_GROUPS,
