@@ -29,6 +29,7 @@ def test_the_label_guide_is_in_the_project_and_linked():
 def test_model_cards_point_at_the_label_guide_in_the_project(tiny_model):
     card = (tiny_model / "README.md").read_text(encoding="utf-8")
     assert "docs/labels.md" in card and "LABELS.md" not in card
+    assert "`complaintmine labels`" in card  # what a user without the repository can read
 
 
 def _adaptation_table(monkeypatch, domain_args):

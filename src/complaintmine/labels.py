@@ -1,5 +1,5 @@
-"""The label set and its Chinese names (docs/labels.md explains each label), and how labels are written in files
-(joined by ``|``)."""
+"""The label set, its Chinese names, and how labels are written in files (joined by ``|``). What each label means:
+label_guide.py (``complaintmine labels``), whose long form with examples is docs/labels.md."""
 
 from __future__ import annotations
 

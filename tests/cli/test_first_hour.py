@@ -74,7 +74,24 @@ def test_help_shows_brackets_defaults_readable_types_and_the_label_guide():
     assert "--text-column COLUMN" in text and "--workers N" in text
     # paragraphs are wrapped as paragraphs: no line ends after a mere two words of a sentence
     assert "labels joined by '|', or\n" not in text
-    assert "docs/labels.md" in text and "docs/labels.md" in run("--help").stdout
+    # the label guide a user who installed the package can read (docs/labels.md is in the repository only)
+    for shown in (text, run("--help").stdout):
+        assert "What each label means: complaintmine labels." in " ".join(shown.split())
+
+
+def test_labels_prints_each_label_with_its_chinese_name_and_what_it_is_not():
+    from complaintmine.labels import ALL_LABELS, LABEL_ZH
+
+    result = run("labels")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    text = result.stdout
+    headings = [line for line in text.splitlines() if line and not line.startswith(" ") and ": " in line]
+    assert [line.split(":")[0] for line in headings[: len(ALL_LABELS)]] == [f"{n} {LABEL_ZH[n]}" for n in ALL_LABELS]
+    assert headings[0] == "price_hike 尾款涨价: paid more than promised"
+    assert "  Not price_hike: just expensive (other); a price drop after buying (no_price_protection)." in text
+    assert "presale (1/0):" in text and "late_shipping|gift_not_honored" in text
+    assert max(map(len, text.splitlines())) <= 100
 
 
 def test_no_command_help_shows_a_bare_type_name():

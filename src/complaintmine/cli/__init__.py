@@ -27,7 +27,7 @@ from ..io.writers import OUTPUT_FORMATS
 app = typer.Typer(
     name="complaintmine",
     help="Sort Chinese e-commerce complaints by issue: price_hike, no_price_protection, gift_not_honored, "
-    "late_shipping, false_lowest_price (or other), with a pre-sale flag. What each label means: docs/labels.md.",
+    "late_shipping, false_lowest_price (or other), with a pre-sale flag. What each label means: complaintmine labels.",
     epilog="Exit codes: 0 done (rows that could not be scored are counted, not failures); 1 other error; 2 input "
     "or command line; 3 model; 4 corpus; 5 training; 6 output; 130 interrupted; 143 stopped by SIGTERM.",
     no_args_is_help=True,
@@ -280,7 +280,7 @@ def _root(
     """Sort Chinese e-commerce complaints by issue."""
 
 
-from . import classify, commands, mining_commands, retrain_commands  # noqa: E402, F401  (register the commands)
+from . import classify, commands, labels_command, mining_commands, retrain_commands  # noqa: E402, F401  (register the commands)
 
 retrain_commands.register(app, handle_errors)  # suggest, compare, promote
 

@@ -129,7 +129,7 @@ def classify_cli(
     'other'; a list in JSONL), presale (1/0), p_<label> for each issue label, evidence (with --explain), and
     error (why a row could not be scored: empty text, invalid JSON line, wrong number of CSV fields,
     undecodable bytes). A row with an error keeps its id and the job goes on; the summary on standard error
-    counts them. What each label means: docs/labels.md.
+    counts them. What each label means: complaintmine labels.
 
     \b
     Example: complaintmine classify examples/complaints.csv --id-column id -o scored.csv

@@ -98,7 +98,7 @@ def train_cli(
     """Train a model on the corpus's train split and write a model directory with manifest and model card.
 
     Test splits in the corpus are scored after training and reported; they are never trained or tuned on.
-    A label with fewer than 10 training examples gets a warning. The labels are explained in docs/labels.md.
+    A label with fewer than 10 training examples gets a warning. What each label means: complaintmine labels.
 
     \b
     Example: complaintmine train corpora -o models/my-model

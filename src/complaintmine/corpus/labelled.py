@@ -7,7 +7,7 @@ by another. The rules:
 - columns ``text`` and ``labels`` are required; ``presale`` (1/0; also yes/no, true/false, 是/否, and empty for 0)
   and ``split`` (``train`` or ``test``, any case) are optional; other columns are ignored;
 - a ``labels`` cell holds issue labels joined by ``|`` (or ``,`` ``，`` ``、`` ``;`` ``；`` and the full-width
-  ``｜`` an input method types), or ``other``; the Chinese names of docs/labels.md and any letter case are
+  ``｜`` an input method types), or ``other``; the Chinese names (labels.LABEL_ZH) and any letter case are
   accepted, and a JSON list (the shape ``classify`` writes to JSONL) too;
 - a row whose ``labels`` cell is empty is not labelled yet: skipped, and counted in ``Corpus.notes``;
 - a labelled row with an empty text, an unknown label, a bad presale or split value is an error. All of a

@@ -1,10 +1,10 @@
 """Labelling sheets: written by ``suggest`` (CSV, TSV, JSONL or XLSX by suffix), read back by ``train``.
 
 A sheet has the columns ``id``, ``text``, ``model_labels``, ``model_presale``, ``why`` (why it was picked) and the
-empty columns a labeller fills: ``labels`` (issue labels joined by ``|``, or ``other``; the Chinese names of
-docs/labels.md are accepted too), ``presale`` (1/0) and ``note``. A filled sheet is read as any labelled file is
-(corpus/labelled.py, ``read_label_sheets`` here): rows whose ``labels`` cell is still empty are skipped, and every
-bad row is reported at once.
+empty columns a labeller fills: ``labels`` (issue labels joined by ``|``, or ``other``; the Chinese names that
+``complaintmine labels`` lists are accepted too), ``presale`` (1/0) and ``note``. A filled sheet is read as any
+labelled file is (corpus/labelled.py, ``read_label_sheets`` here): rows whose ``labels`` cell is still empty are
+skipped, and every bad row is reported at once.
 
 Texts are untrusted, and these sheets are opened in Excel or WPS: a cell such as ``=HYPERLINK(...)`` must not run.
 CSV/TSV cells that a spreadsheet would take for a formula are written with a leading apostrophe (escaped so that
