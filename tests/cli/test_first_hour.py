@@ -358,6 +358,24 @@ def test_mask_says_which_rows_it_could_not_read(tmp_path):
     assert "could not be read" not in run("mask", clean, "-o", tmp_path / "ok-masked.csv").stderr
 
 
+def test_evaluate_shows_a_label_without_texts_or_predictions_as_not_measurable(tmp_path, tiny_model):
+    # its F1 was printed 0.000, read as a failure of a model that rightly never gave it
+    path = tmp_path / "ev.csv"
+    path.write_text("text,labels,presale\n尾款涨价了，多付了50,price_hike,0\n发货很快,other,0\n", encoding="utf-8")
+    result = run("evaluate", tiny_model, path, "--json", tmp_path / "ev.json")
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((tmp_path / "ev.json").read_text(encoding="utf-8"))
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:7]}
+    unmeasured = [name for name, row in metrics["labels"].items() if not row["support"] and not row["predicted"]]
+    assert unmeasured  # two texts: the model gives at most a few of the four issues they lack
+    for name, row in metrics["labels"].items():
+        if name in unmeasured:
+            assert row["undefined"] == ["precision", "recall", "f1"] and row["f1"] == 0.0  # JSON keys kept
+            assert rows[name][1:] == ["n/a", "n/a", "n/a", "0", "no", "texts", "of", "it,", "none", "predicted"]
+        elif not row["support"]:  # given to a text that does not have it: F1 0 is a measured failure
+            assert row["undefined"] == ["recall"] and rows[name][1:4] == ["0.000", "n/a", "0.000"]
+
+
 def test_evaluate_says_what_its_figures_rest_on(tmp_path, tiny_model):
     # a labelled file without presale was scored against presale 0, and unlabelled rows dropped, without a word
     path = tmp_path / "ev.csv"

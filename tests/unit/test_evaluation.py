@@ -34,3 +34,31 @@ def test_macro_f1_counts_an_issue_predicted_but_absent_from_the_texts_as_zero():
     assert m["macro_f1"] == pytest.approx(0.5)
     everything = compute_metrics(np.ones((2, 6), dtype=int), np.ones((2, 6), dtype=int))
     assert everything["macro_f1"] == 1.0 and "(over" not in format_metrics(everything)
+
+
+def test_a_label_neither_in_the_texts_nor_predicted_is_not_measurable_not_zero():
+    # 'evaluate' printed F1 0.000 for false_lowest_price on a file without any, which the model rightly never gave
+    Y = np.array([[1, 0, 0, 0, 0, 1], [0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]])
+    P = np.array([[1, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0]])
+    m = compute_metrics(Y, P)
+    labels = m["labels"]
+    assert labels["false_lowest_price"]["undefined"] == ["precision", "recall", "f1"]
+    assert labels["gift_not_honored"]["undefined"] == ["recall"]  # predicted once, never there: F1 0 is measured
+    assert labels["no_price_protection"]["undefined"] == ["precision"]  # there once, never predicted
+    assert labels["price_hike"]["undefined"] == [] and m["undefined"] == []
+    assert labels["false_lowest_price"]["f1"] == 0.0  # the number JSON readers got before stays
+    rows = {line.split()[0]: line for line in format_metrics(m).splitlines()[1:7]}
+    assert rows["false_lowest_price"].split() == ["false_lowest_price", "n/a", "n/a", "n/a", "0", "no", "texts", "of",
+                                                  "it,", "none", "predicted"]  # fmt: skip
+    assert rows["gift_not_honored"].split()[1:5] == ["0.000", "n/a", "0.000", "0"]
+    assert rows["no_price_protection"].split()[1:5] == ["n/a", "0.000", "0.000", "1"]
+    assert rows["price_hike"].split()[1:] == ["1.000", "1.000", "1.000", "1"]
+
+
+def test_micro_macro_and_presale_f1_of_texts_without_any_issue_or_presale_are_not_measurable():
+    m = compute_metrics(np.zeros((3, 6), dtype=int), np.zeros((3, 6), dtype=int))
+    assert m["undefined"] == ["micro_f1", "macro_f1", "presale_f1"] and m["exact_match"] == 1.0
+    table = format_metrics(m)
+    assert "micro-F1 (5 issues) n/a   macro-F1 (no issue in the texts or predicted) n/a" in table
+    assert "presale F1 n/a (support 0)" in table
+    assert compute_metrics(np.zeros((3, 6), dtype=int), np.ones((3, 6), dtype=int))["undefined"] == []

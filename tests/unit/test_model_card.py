@@ -150,3 +150,15 @@ def test_the_default_models_card_shows_the_rows_that_chose_its_design(monkeypatc
         text = readme.read_text(encoding="utf-8")
         assert "--comparison models/card_comparison.json --force" in text, readme
         assert "--comparison models/contrast_variants.json --force" not in text, readme
+
+
+def test_the_cards_metrics_table_shows_a_label_with_nothing_to_measure_as_n_a():
+    import numpy as np
+
+    from complaintmine.model.evaluation import compute_metrics
+    from complaintmine.model.model_card import _metrics_table
+
+    truth = np.array([[1, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0]])
+    lines = _metrics_table(compute_metrics(truth, truth))
+    assert "| price_hike | 1.000 | 1.000 | 1.000 | 1 |" in lines
+    assert "| false_lowest_price | n/a | n/a | n/a | 0 |" in lines  # was 0.000 for a label no text has

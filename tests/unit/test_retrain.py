@@ -261,6 +261,30 @@ def test_a_label_both_models_get_right_on_a_few_texts_has_no_interval_down_to_ze
             assert row["f1_a"] == 1.0 and row["ci_a"] == [1.0, 1.0] and row["ci_diff"] == [0.0, 0.0], row
 
 
+def test_a_label_no_text_has_is_not_measurable_for_a_model_that_never_gives_it():
+    # compare printed "0.000 [0.000, 0.000]" for both models on a label absent from the texts and never predicted
+    corpus = _corpus(30)
+    truth = corpus.targets()
+    truth[:, 4] = 0  # no false_lowest_price in these texts
+    corpus.frame["labels"] = ["|".join(n for n, t in zip(ISSUE_LABELS, row) if t) or "other" for row in truth]
+    right = truth.astype(float)
+    alarms = right.copy()
+    alarms[0, 4] = 1.0  # one false alarm of it: a measured F1 of 0
+    quiet = _Fixed({t: list(row) for t, row in zip(corpus.texts, right)}, "quiet")
+    noisy = _Fixed({t: list(row) for t, row in zip(corpus.texts, alarms)}, "noisy")
+    both = compare_models(quiet, quiet, corpus, n_boot=20)
+    assert both.row("false_lowest_price")["undefined"] == ["f1_a", "ci_a", "f1_b", "ci_b", "diff", "ci_diff"]
+    assert both.row("false_lowest_price")["f1_a"] == 0.0  # the number JSON readers got before stays
+    assert both.row("price_hike")["undefined"] == [] and both.row("micro_f1")["undefined"] == []
+    line = next(line for line in both.format_table().splitlines() if line.startswith("false_lowest_price"))
+    assert line.split() == ["false_lowest_price", "0", "n/a", "n/a", "n/a", "no", "texts", "of", "it,", "predicted",
+                            "by", "neither", "model"]  # fmt: skip
+    one = compare_models(noisy, quiet, corpus, n_boot=20)
+    assert one.row("false_lowest_price")["undefined"] == ["f1_b", "ci_b", "diff", "ci_diff"]
+    line = next(line for line in one.format_table().splitlines() if line.startswith("false_lowest_price"))
+    assert line.split() == ["false_lowest_price", "0", "0.000", "[0.000,", "0.000]", "n/a", "n/a"]
+
+
 def test_compare_warns_and_promote_refuses_when_the_candidate_was_trained_on_the_texts(tmp_path, monkeypatch):
     # an analyst promoted a model trained on the holdout itself: "B is better 0.938 -> 1.000"
     import complaintmine as cm

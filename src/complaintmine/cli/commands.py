@@ -123,12 +123,12 @@ def train_cli(
         f"{trained.manifest['training_seconds']}s)",
         err=True,
     )
-    from ..model.evaluation import macro_scope  # scikit-learn: imported by training anyway, not at start-up
+    from ..model.evaluation import figure, macro_scope  # scikit-learn: imported by training anyway, not at start-up
 
     for part, metrics in trained.manifest["metrics"].items():
         if part != "train":
             typer.echo(
-                f"{part}: micro-F1 {metrics['micro_f1']:.3f}, macro-F1{macro_scope(metrics)} {metrics['macro_f1']:.3f}, "
+                f"{part}: micro-F1 {figure(metrics, 'micro_f1')}, macro-F1{macro_scope(metrics)} {figure(metrics, 'macro_f1')}, "
                 f"presale accuracy {metrics['presale_accuracy']:.3f} on {metrics['n_texts']:,} texts",
                 err=True,
             )

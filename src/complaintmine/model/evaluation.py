@@ -29,8 +29,23 @@ def expected_calibration_error(y_true: np.ndarray, proba: np.ndarray, bins: int 
     return float(total)
 
 
+def undefined_metrics(support: int, predicted: int) -> list[str]:
+    """Which of a label's precision, recall and F1 have nothing to measure (0/0) with ``support`` texts of the label
+    and ``predicted`` texts given it: precision with none predicted, recall with none in the texts, and all three
+    with neither. They are written as 0 (scikit-learn's ``zero_division``), which is no failure of the model: a
+    label the texts lack and the model never gives scores 0 everywhere. With none in the texts but some predicted,
+    precision and F1 are 0 by measurement (each prediction was wrong); only recall has nothing to measure."""
+    if not support and not predicted:
+        return ["precision", "recall", "f1"]
+    return ["precision"] * (not predicted) + ["recall"] * (not support)
+
+
 def compute_metrics(Y_true: np.ndarray, Y_pred: np.ndarray, proba: np.ndarray | None = None) -> dict[str, Any]:
-    """Metrics for target matrices laid out as ``TARGETS`` (five issue columns, then presale)."""
+    """Metrics for target matrices laid out as ``TARGETS`` (five issue columns, then presale).
+
+    ``undefined``, in each label's entry and at the top level, names the figures there that had nothing to measure
+    (0/0) and are written as 0: per label, see :func:`undefined_metrics`; at the top, micro- and macro-F1 when no
+    text has an issue and none is predicted, presale F1 when no text is a pre-sale and none is predicted."""
     Y_true = np.asarray(Y_true, dtype=int)
     Y_pred = np.asarray(Y_pred, dtype=int)
     issues_true, issues_pred = Y_true[:, :N_ISSUES], Y_pred[:, :N_ISSUES]
@@ -43,6 +58,7 @@ def compute_metrics(Y_true: np.ndarray, Y_pred: np.ndarray, proba: np.ndarray | 
             "f1": float(f1[i]),
             "support": int(support[i]),
             "predicted": int(issues_pred[:, i].sum()),
+            "undefined": undefined_metrics(int(support[i]), int(issues_pred[:, i].sum())),
         }
         if proba is not None:
             per_label[name]["ece"] = expected_calibration_error(issues_true[:, i], proba[:, i])
@@ -56,7 +72,9 @@ def compute_metrics(Y_true: np.ndarray, Y_pred: np.ndarray, proba: np.ndarray | 
         "f1": float(f),
         "support": int(other_true.sum()),
         "predicted": int(other_pred.sum()),
+        "undefined": undefined_metrics(int(other_true.sum()), int(other_pred.sum())),
     }
+    presale_seen = bool(Y_true[:, -1].any() or Y_pred[:, -1].any())
     return {
         "n_texts": len(Y_true),
         "labels": per_label,
@@ -69,23 +87,38 @@ def compute_metrics(Y_true: np.ndarray, Y_pred: np.ndarray, proba: np.ndarray | 
         "presale_accuracy": float(accuracy_score(Y_true[:, -1], Y_pred[:, -1])),
         "presale_f1": float(f1_score(Y_true[:, -1], Y_pred[:, -1], zero_division=0.0)),
         "presale_support": int(Y_true[:, -1].sum()),
+        "undefined": ["micro_f1", "macro_f1"] * (not scored.any()) + ["presale_f1"] * (not presale_seen),
     }
+
+
+def figure(metrics: dict[str, Any], key: str) -> str:
+    """``metrics[key]`` to three decimals, or "n/a" where ``metrics`` lists it as ``undefined`` (nothing to
+    measure); ``metrics`` is :func:`compute_metrics` output or one label's entry of it."""
+    return "n/a" if key in metrics.get("undefined", ()) else f"{metrics[key]:.3f}"
+
+
+def _why_undefined(row: dict[str, Any]) -> str:
+    """What a label's n/a cells rest on, after its row of the table ("" when it has none)."""
+    if not row.get("undefined"):
+        return ""
+    if not row["support"]:
+        return "  no texts of it" + (", none predicted" if not row["predicted"] else f", {row['predicted']} predicted")
+    return "  none predicted"
 
 
 def format_metrics(metrics: dict[str, Any]) -> str:
     """A plain-text table of :func:`compute_metrics` output."""
     lines = [f"{'label':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
     for name, row in metrics["labels"].items():
-        lines.append(
-            f"{name:<22}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10d}"
-        )
+        cells = "".join(f"{figure(row, key):>10}" for key in ("precision", "recall", "f1"))
+        lines.append(f"{name:<22}{cells}{row['support']:>10d}{_why_undefined(row)}")
     lines.append("")
     lines.append(
-        f"micro-F1 (5 issues) {metrics['micro_f1']:.3f}   macro-F1{macro_scope(metrics)} {metrics['macro_f1']:.3f}   "
-        f"exact match {metrics['exact_match']:.3f}"
+        f"micro-F1 (5 issues) {figure(metrics, 'micro_f1')}   macro-F1{macro_scope(metrics)} "
+        f"{figure(metrics, 'macro_f1')}   exact match {metrics['exact_match']:.3f}"
     )
     lines.append(
-        f"presale accuracy {metrics['presale_accuracy']:.3f}   presale F1 {metrics['presale_f1']:.3f} "
+        f"presale accuracy {metrics['presale_accuracy']:.3f}   presale F1 {figure(metrics, 'presale_f1')} "
         f"(support {metrics['presale_support']})   texts {metrics['n_texts']}"
     )
     return "\n".join(lines)
@@ -95,4 +128,6 @@ def macro_scope(metrics: dict[str, Any]) -> str:
     """The words " (over N issues present)" when macro-F1 leaves out issues neither the texts nor the model have;
     nothing when it covers all five (also for metrics written before ``macro_labels`` existed)."""
     labels = metrics.get("macro_labels", ISSUE_LABELS)
+    if not labels:
+        return " (no issue in the texts or predicted)"
     return "" if len(labels) == N_ISSUES else f" (over {len(labels)} issues present)"

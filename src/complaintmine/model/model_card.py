@@ -8,7 +8,7 @@ from typing import Any
 
 from ..labels import ISSUE_LABELS
 from .contrast import accuracy_cells
-from .evaluation import macro_scope
+from .evaluation import figure, macro_scope
 from .forest import FOREST_SETTINGS
 from .reader import READER_SETTINGS
 from .runtime import Model
@@ -27,16 +27,17 @@ def _metrics_table(metrics: dict[str, Any]) -> list[str]:
     rule = "|---|---:|---:|---:|---:|" + ("---:|" if has_ece else "")
     lines = [head, rule]
     for name, row in metrics["labels"].items():
-        cells = f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |"
+        cells = f"| {name} | " + "".join(f"{figure(row, key)} | " for key in ("precision", "recall", "f1"))
+        cells += f"{row['support']} |"
         if has_ece:
             cells += f" {row['ece']:.3f} |" if "ece" in row else " |"
         lines.append(cells)
     lines.append("")
     lines.append(
-        f"micro-F1 over the five issues **{metrics['micro_f1']:.3f}**, macro-F1{macro_scope(metrics)} "
-        f"{metrics['macro_f1']:.3f}, "
+        f"micro-F1 over the five issues **{figure(metrics, 'micro_f1')}**, macro-F1{macro_scope(metrics)} "
+        f"{figure(metrics, 'macro_f1')}, "
         f"exact match {metrics['exact_match']:.3f}; presale accuracy **{metrics['presale_accuracy']:.3f}** "
-        f"(F1 {metrics['presale_f1']:.3f}, {metrics['presale_support']} pre-sale texts of {metrics['n_texts']})."
+        f"(F1 {figure(metrics, 'presale_f1')}, {metrics['presale_support']} pre-sale texts of {metrics['n_texts']})."
     )
     return lines
 

@@ -22,8 +22,10 @@ SUMMARY = ("micro_f1", "macro_f1")
 @dataclass
 class Comparison:
     """``rows``: one dict per label (five issues, other) and per summary (micro_f1, macro_f1) with ``f1_a``,
-    ``f1_b``, ``diff`` (B minus A) and their intervals ``ci_a``, ``ci_b``, ``ci_diff``; ``better`` is "a", "b"
-    or None (micro-F1 difference interval containing 0); ``verdict`` says it in one line."""
+    ``f1_b``, ``diff`` (B minus A) and their intervals ``ci_a``, ``ci_b``, ``ci_diff``, and ``undefined``: those
+    of its keys that had nothing to measure and are written as 0 (a model's F1 of a label that neither the texts
+    nor that model have, and the difference and intervals that rest on it); ``better`` is "a", "b" or None
+    (micro-F1 difference interval containing 0); ``verdict`` says it in one line."""
 
     model_a: str
     model_b: str
@@ -70,9 +72,11 @@ class Comparison:
         ]
         for r in self.rows:
             lines.append(
-                f"{r['label']:<22}{r['support']:>8}  {r['f1_a']:>6.3f} {_ci(r['ci_a']):<15} {r['f1_b']:>6.3f} "
-                f"{_ci(r['ci_b']):<15} {r['diff']:>+7.3f} {_ci(r['ci_diff'], signed=True):<17}"
+                f"{r['label']:<22}{r['support']:>8}  {_cell(r, 'f1_a', 6)} {_cell(r, 'ci_a', 15)} "
+                f"{_cell(r, 'f1_b', 6)} {_cell(r, 'ci_b', 15)} {_cell(r, 'diff', 7)} {_cell(r, 'ci_diff', 17)}"
             )
+            if len(r.get("undefined", ())) == 6:  # no text has it and neither model gives it
+                lines[-1] = lines[-1].rstrip() + "  no texts of it, predicted by neither model"
         if len(self.macro_labels) < len(ISSUE_LABELS):
             lines += ["", f"macro-F1 over the issues the texts or either model have: {', '.join(self.macro_labels)}"]
         lines += ["", f"the two models decide {len(self.disagreements):,} of the {self.n_texts:,} texts differently"]
@@ -91,12 +95,28 @@ def _ci(pair: list[float], signed: bool = False) -> str:
     return "[" + fmt.format(pair[0]) + ", " + fmt.format(pair[1]) + "]"
 
 
+def _cell(row: dict[str, Any], key: str, width: int) -> str:
+    """One figure of a table row (an F1, a difference or an interval), "n/a" or blank where it is undefined."""
+    undefined = key in row.get("undefined", ())
+    if key.startswith("ci"):
+        interval = "" if undefined else _ci(row[key], signed=key == "ci_diff")
+        return f"{interval:<{width}}"
+    value = "n/a" if undefined else format(row[key], "+.3f" if key == "diff" else ".3f")
+    return f"{value:>{width}}"
+
+
 def _interval(samples: np.ndarray, tail: float, point: np.ndarray) -> np.ndarray:
     """Percentile interval per column over the resamples where it is defined; the point value where none is."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # All-NaN slice: a label no resample can score
         bounds: np.ndarray = np.nanpercentile(samples, [tail, 100 - tail], axis=0)
     return np.where(np.isnan(bounds), point, bounds)
+
+
+def _undefined(a: bool, b: bool) -> list[str]:
+    """The keys of a row with nothing to measure: a model's F1 and interval where it is undefined for that model,
+    and the difference with its interval where either is."""
+    return ["f1_a", "ci_a"] * a + ["f1_b", "ci_b"] * b + ["diff", "ci_diff"] * (a or b)
 
 
 def trained_on(model: Any, data: Corpus) -> int:
@@ -171,6 +191,10 @@ def compare_models(
     (tp_a, fp_a, fn_a), (tp_b, fp_b, fn_b) = counts_a, counts_b
     point_a = _scores(tp_a.sum(0), fp_a.sum(0), fn_a.sum(0), scored)
     point_b = _scores(tp_b.sum(0), fp_b.sum(0), fn_b.sum(0), scored)
+    # NaN where a model's figure has nothing to measure: written as 0 above (and so averaged into macro-F1 as the
+    # paired comparison needs), but listed as undefined in its row
+    undefined_a = np.isnan(_scores(tp_a.sum(0), fp_a.sum(0), fn_a.sum(0), scored, np.nan))
+    undefined_b = np.isnan(_scores(tp_b.sum(0), fp_b.sum(0), fn_b.sum(0), scored, np.nan))
 
     rng = np.random.default_rng(seed)
     n = len(texts)
@@ -200,6 +224,7 @@ def compare_models(
             "ci_b": [round(float(ci_b[0, j]), 4), round(float(ci_b[1, j]), 4)],
             "diff": round(float(point_b[j] - point_a[j]), 4),
             "ci_diff": [round(float(ci_d[0, j]), 4), round(float(ci_d[1, j]), 4)],
+            "undefined": _undefined(bool(undefined_a[j]), bool(undefined_b[j])),
         }
         for j, name in enumerate(names)
     ]
