@@ -70,3 +70,19 @@ def test_the_read_table_example_prints_what_the_readme_shows(tmp_path):
     command = [*entry_point(), "classify", "tickets.csv", "--id-column", "id", "-o", "cli.csv", "--quiet"]
     subprocess.run(command, cwd=tmp_path, check=True)
     assert (tmp_path / "cli.csv").read_bytes() == (tmp_path / "scored.csv").read_bytes()
+
+
+def test_every_exit_code_an_error_gives_is_in_the_help_and_the_readme():
+    import complaintmine.errors as errors
+    from complaintmine.cli import app
+
+    def subclasses(cls):
+        return [cls, *(sub for direct in cls.__subclasses__() for sub in subclasses(direct))]
+
+    codes = {cls.exit_code for cls in subclasses(errors.ComplaintMineError)}
+    assert 7 in codes  # a refused promote's own code
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = " ".join(readme.split("Exit codes, the same for every command:", 1)[1].split("\n\n", 1)[0].split())
+    for code in codes:
+        assert re.search(rf"[:;] {code} \w", app.info.epilog), code
+        assert re.search(rf"[:;] {code} \w", table), code

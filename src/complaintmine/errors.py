@@ -119,9 +119,19 @@ class CorpusError(ComplaintMineError):
 
 
 class TrainingError(ComplaintMineError):
-    """Training cannot proceed (for example, a label has no positive example)."""
+    """Training cannot proceed (for example, a label has no positive example), nor an evaluation or comparison
+    (no rows to score)."""
 
     exit_code = 5
+
+
+class PromotionRefused(TrainingError):
+    """``promote`` will not judge a candidate on the texts it would be judged on: it was trained on some of them.
+    Nothing failed, and nothing was compared; the remedy is other held-out data. A TrainingError, as promote_model
+    raised before it had a class of its own, so code catching that still catches it; the CLI's exit code is its own.
+    """
+
+    exit_code = 7
 
 
 STANDARD_OUTPUT = "standard output"

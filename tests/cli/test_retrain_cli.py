@@ -73,6 +73,11 @@ def test_the_whole_loop_through_the_command(tmp_path, tiny_model, tiny_corpus_pa
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("kept candidate"), result.stdout
     assert len((models / "runs.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+    # judged on the sheet it was trained on: refused, with the exit code of a refusal (was 5, "training")
+    refused = run("promote", candidate, sheet, "--models", models)
+    assert refused.returncode == 7, refused.stderr
+    assert "the candidate was trained on 35 of the 40 texts it would be judged on" in refused.stderr
+    assert os.readlink(models / "current") == "candidate"
 
     result = run("classify", tmp_path / "holdout.csv", "--model", models / "current", "--quiet")
     assert result.returncode == 0, result.stderr
@@ -230,3 +235,15 @@ def test_train_with_compare_to_tells_its_steps_as_it_trains(tmp_path, tiny_model
     lines = result.stderr.splitlines()
     assert any(line.startswith("training on 32 texts") for line in lines), lines
     assert any(line.startswith("fitted in") for line in lines), lines
+
+
+def test_a_bad_require_is_a_command_line_error_before_any_work(tmp_path):
+    # it was a TrainingError (exit code 5), and only after the data had been read
+    models = tmp_path / "models"
+    result = run("promote", tmp_path / "no-model", tmp_path / "no-data.csv", "--models", models, "--require", "best")
+    assert result.returncode == 2 and "'best' is not one of 'better', 'not-worse'" in result.stderr, result.stderr
+    assert not models.exists()
+    from complaintmine.cli.retrain_commands import Rule
+    from complaintmine.retrain.promote import RULES
+
+    assert tuple(Rule) == RULES  # the CLI's choices are the library's rules

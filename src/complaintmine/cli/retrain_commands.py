@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +17,14 @@ from ..errors import output_shown
 from . import BOM_HELP, BOM_WHY, SHEET_SUFFIXES, SharedFolder, _say, say_notes, write_json
 
 ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
+
+
+class Rule(StrEnum):
+    """promote --require: retrain/promote.py's RULES (tested equal; that module is not imported at start-up), so
+    that a bad value is a command-line error (exit code 2) before any work."""
+
+    better = "better"
+    not_worse = "not-worse"
 
 
 def _model(name: str | Path | None) -> Any:
@@ -267,14 +276,14 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             Path, typer.Option("--models", metavar="DIR", help="Models folder holding 'current' and runs.jsonl.")
         ] = Path("models"),
         require: Annotated[
-            str,
+            Rule,
             typer.Option(
                 "--require",
-                metavar="better|not-worse",
+                metavar="|".join(Rule),
                 help="better: the micro-F1 gain's interval is above 0. "
                 "not-worse: no lower micro-F1 and no label significantly worse.",
             ),
-        ] = "better",
+        ] = Rule.better,
         n_boot: Annotated[int, typer.Option("--n-boot", min=1, metavar="N", help="Bootstrap resamples.")] = 1000,
         baseline: Annotated[
             str | None,
@@ -290,6 +299,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
 
         With no current model yet, the candidate is compared with --baseline (default: the shipped model). Every
         run appends a line to MODELS/runs.jsonl. Exit code 0 whether promoted or kept; the last line says which.
+        A candidate trained on some of DATA's texts is not judged on them: exit code 7 (promotion refused).
 
         Example: complaintmine promote models/ours-20261206 labels/holdout.xlsx --models models
         """
@@ -298,7 +308,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
 
         base = None if is_default_model(baseline) else baseline
         result = promote_model(
-            candidate, models, _labelled(data, shared=shared), require=require, n_boot=n_boot, baseline=base
+            candidate, models, _labelled(data, shared=shared), require=require.value, n_boot=n_boot, baseline=base
         )
         typer.echo(result.comparison.format_table())
         typer.echo(result.reason)

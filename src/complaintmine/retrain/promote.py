@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus.load import Corpus
-from ..errors import ModelError, OutputError, TrainingError
+from ..errors import ModelError, OutputError, PromotionRefused, TrainingError
 from .compare import Comparison, compare_models, trained_on
 
 CURRENT = "current"
@@ -123,7 +123,8 @@ def promote_model(
     - "not-worse": micro-F1 is not lower and no label's F1 is significantly lower.
 
     A candidate outside ``models`` is copied in first. Every call appends a line to ``models/runs.jsonl``
-    (``log=False`` to skip). Raises ModelError (unreadable models) or TrainingError (bad rule, no data).
+    (``log=False`` to skip). Raises ModelError (unreadable models), TrainingError (bad rule, no data) or
+    PromotionRefused (a TrainingError: the candidate was trained on some of ``data``'s texts).
     """
     from .. import load_model
 
@@ -143,7 +144,7 @@ def promote_model(
         )
         if log:
             append_log(models, {"event": "refused", "candidate": str(candidate), "reason": refusal})
-        raise TrainingError(refusal)
+        raise PromotionRefused(refusal)
     comparison = compare_models(old, new, data, n_boot=n_boot, seed=seed)
     micro = comparison.row("micro_f1")
     not_worse = micro["diff"] >= 0 and not comparison.worse_labels
