@@ -106,6 +106,20 @@ def test_no_command_help_shows_a_bare_type_name():
         assert not re.search(r"[{}]", text.splitlines()[0]), text.splitlines()[0]  # arguments as click names them
 
 
+def test_every_command_names_its_arguments_in_capitals_as_its_usage_line_does():
+    """suggest, compare and promote listed 'scored', 'model_a', 'candidate' under Arguments, the others INPUT, DATA."""
+    import re
+
+    names = re.findall(r"^  (\w+)\s", run("--help").stdout.split("Commands:")[1].split("Exit codes:")[0], flags=re.M)
+    for name in names:
+        text = run(name, "--help").stdout
+        usage = text.splitlines()[0].split("[OPTIONS]")[1].split()
+        section = text.split("Arguments:")[1].split("Options:")[0] if "Arguments:" in text else ""
+        listed = re.findall(r"^  (\S+)\s", section, flags=re.M)
+        assert [piece.strip("[]") for piece in usage] == listed, (name, usage, listed)
+        assert all(argument == argument.upper() for argument in listed), (name, listed)
+
+
 def test_a_misspelt_id_column_gets_a_did_you_mean(tiny_model):
     from .test_cli import EXAMPLES
 

@@ -16,7 +16,7 @@ import typer
 from ..errors import output_shown
 from . import BOM_HELP, BOM_WHY, SHEET_SUFFIXES, SharedFolder, _say, say_notes, write_json
 
-ModelArg = Annotated[str, typer.Argument(help="'default' (the shipped model) or a model directory.")]
+MODEL_HELP = "'default' (the shipped model) or a model directory."
 
 
 class Rule(StrEnum):
@@ -123,7 +123,8 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         scored: Annotated[
             str,
             typer.Argument(
-                help="A file from 'complaintmine classify --keep-columns text' (or any table of texts, scored here)."
+                metavar="SCORED",
+                help="A file from 'complaintmine classify --keep-columns text' (or any table of texts, scored here).",
             ),
         ],
         output: Annotated[
@@ -202,11 +203,14 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
     @app.command("compare")
     @handle_errors
     def compare_cli(
-        model_a: ModelArg,
-        model_b: ModelArg,
+        model_a: Annotated[str, typer.Argument(metavar="MODEL_A", help=MODEL_HELP)],
+        model_b: Annotated[str, typer.Argument(metavar="MODEL_B", help=MODEL_HELP)],
         data: Annotated[
             Path,
-            typer.Argument(help="Labelled file, filled sheet, folder of sheets, or corpus directory (see --split)."),
+            typer.Argument(
+                metavar="DATA",
+                help="Labelled file, filled sheet, folder of sheets, or corpus directory (see --split).",
+            ),
         ],
         split: Annotated[
             str | None, typer.Option("--split", metavar="SPLIT", help="Only rows whose split equals this (e.g. test).")
@@ -268,9 +272,12 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
     @app.command("promote")
     @handle_errors
     def promote_cli(
-        candidate: Annotated[Path, typer.Argument(help="The newly trained model directory.")],
+        candidate: Annotated[Path, typer.Argument(metavar="CANDIDATE", help="The newly trained model directory.")],
         data: Annotated[
-            Path, typer.Argument(help="Held-out labelled data (file, sheet or folder of sheets) never trained on.")
+            Path,
+            typer.Argument(
+                metavar="DATA", help="Held-out labelled data (file, sheet or folder of sheets) never trained on."
+            ),
         ],
         models: Annotated[
             Path, typer.Option("--models", metavar="DIR", help="Models folder holding 'current' and runs.jsonl.")
