@@ -60,3 +60,27 @@ def test_the_documented_job_promotes_then_skips(tmp_path, tiny_model, tiny_corpu
     kept = sorted(p.name for p in (tmp_path / "models").glob("candidate-*") if p.is_dir())
     newest = max(kept)  # KEEP=1: the newest candidate and the one in use stay, older ones go
     assert set(kept) == {newest, os.readlink(current)}
+
+
+@pytest.mark.skipif(shutil.which("bash") is None or shutil.which("flock") is None, reason="needs bash and flock")
+@pytest.mark.parametrize(("status", "event"), [(7, "refused"), (1, "failed")])
+def test_a_refused_promote_is_logged_as_refused_not_failed(tmp_path, status, event):
+    """promote exits 7 when it refuses to judge (the holdout holds the candidate's training texts): the run's log
+    line says so, where any other failure stays 'failed'. A stub stands in for complaintmine."""
+    (tmp_path / "labels" / "sheets").mkdir(parents=True)
+    (tmp_path / "labels" / "holdout.csv").write_text("text,labels\n", encoding="utf-8")
+    (tmp_path / "labels" / "sheets" / "week1.csv").write_text("text,labels\n", encoding="utf-8")
+    stub = tmp_path / "cm"
+    stub.write_text(
+        "#!/usr/bin/env bash\n"
+        'if [ "$1" = train ]; then mkdir -p "${@: -1}"; exit 0; fi\n'
+        f'echo "error: the reason" >&2; exit {status}\n',
+        encoding="utf-8",
+    )
+    stub.chmod(0o755)
+    env = {**os.environ, "CM": str(stub)}
+    run = subprocess.run(["bash", str(JOB)], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 1, run.stderr
+    log = [json.loads(line) for line in (tmp_path / "models" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [entry["event"] for entry in log] == [event]
+    assert log[0]["reason"] == f"promote {event}: error: the reason"
