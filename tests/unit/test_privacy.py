@@ -121,6 +121,13 @@ MASKED = [
     ("座机零二一-一二三四五六七八没人接", "座机[PHONE]没人接"),
     ("电话一二三四五六七八打不通", "电话[PHONE]打不通"),
     ("phone: 一二三四五六七八", "phone: [PHONE]"),  # the context word is read as written, O and all
+    # a numeral word right after a number in digits is no digit of it: 一直 (all along), 三次 (three times)
+    ("电话13812345678一直打不通", "电话[PHONE]一直打不通"),
+    ("拨打13812345678三次都没人接", "拨打[PHONE]三次都没人接"),
+    ("手机号13800001111两天没人回", "手机号[PHONE]两天没人回"),
+    ("客服电话4001234567一直没人接", "客服电话[PHONE]一直没人接"),
+    ("05711234567一直没人接", "[PHONE]一直没人接"),
+    ("电话12345678一二次", "电话[PHONE]一二次"),
     # ID
     (f"身份证{ID_X}已登记", "身份证[ID]已登记"),
     (f"证件号：{ID_X_LOWER}", "证件号：[ID]"),
@@ -247,6 +254,9 @@ UNCHANGED = [
     "一三八一二三四五六七八十",  # runs into a number written in words
     "十一三八一二三四五六七八",
     "Model O13812345678",  # the O belongs to the code
+    "拨打12315两三次都没人接",  # a short hotline and 两三 (two or three) times: no seven-digit phone
+    "拨打95598三四次没人接",
+    "电话123456一直打不通",
 ]
 
 

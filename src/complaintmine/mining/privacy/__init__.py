@@ -73,8 +73,10 @@ Full-width characters (１３８, ＠, （０２１）, －) are read as their h
 mapped copy of the text, so span offsets always refer to the original text and the original characters around a
 span are kept as they were. The phone rules also read a second such copy in which Chinese numerals are the digits
 they spell; a number in words (三百五十元, 二〇二六年, 一二三楼) never has the eleven digit-by-digit numerals of a
-mobile, and one glued to 十/百/千/万/亿 is part of such a number. Detection repeats on the masked text until
-nothing new is found (see :func:`find_private`), so masking an already masked text changes nothing.
+mobile, and one glued to 十/百/千/万/亿 is part of such a number. One or two numerals right after digits are a word
+(13812345678一直打不通, 拨打12315两三次), not more digits of a landline or of a number after 电话. Detection repeats
+on the masked text until nothing new is found (see :func:`find_private`), so masking an already masked text
+changes nothing.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from .patterns import (
     _RUN,
     _SERVICE,
     _Candidate,
+    _glued_few_numerals,
     _is_amount,
     _is_card_number,
     _landline_digits,
@@ -108,19 +109,28 @@ def _orders(shadow: str) -> Iterator[_Candidate]:
 def _phones(shadow: str) -> Iterator[_Candidate]:
     """Mobile, landline and service numbers, landlines without separator and 7-12 digits after 电话; read in the
     shadow and in its numeral view, where spelled-out numbers (一三八..., 幺三九 零零零零 ...) are digits. Context
-    words are looked up in the shadow (the view turns the o of phone into a 0)."""
+    words are looked up in the shadow (the view turns the o of phone into a 0). In the view, the rules whose length
+    varies (a landline's 7 or 8 local digits, 11-12 digits, 7-12 after 电话) take no one or two numerals glued to
+    written digits: those are a word after the number (13812345678一直, 拨打12315两三次), not more of its digits."""
     for view in dict.fromkeys((shadow, _numeral_view(shadow))):
-        for pattern in (_MOBILE, _LANDLINE, _SERVICE):
-            for match in pattern.finditer(view):
-                yield _Candidate(_RANK_PHONE, match.start(), match.end(), "PHONE")
-        for match in _RUN.finditer(view):
-            digits, n, start = match.group(1), len(match.group(1)), match.start()
-            if match.group(2):
-                continue  # a check X: an ID shape
-            if (n in (11, 12) and _landline_digits(digits)) or (
-                7 <= n <= 12 and _preceded_by(_PHONE_CONTEXT, shadow, start)
-            ):
-                yield _Candidate(_RANK_PHONE, start, match.end(), "PHONE")
+        for start, end, fixed_length in _phone_spans(shadow, view):
+            if fixed_length or view is shadow or not _glued_few_numerals(shadow, start, end):
+                yield _Candidate(_RANK_PHONE, start, end, "PHONE")
+
+
+def _phone_spans(shadow: str, view: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, whether the rule that found it takes a fixed number of digits) of each phone shape in ``view``."""
+    for pattern, fixed_length in ((_MOBILE, True), (_LANDLINE, False), (_SERVICE, True)):
+        for match in pattern.finditer(view):
+            yield match.start(), match.end(), fixed_length
+    for match in _RUN.finditer(view):
+        digits, n, start = match.group(1), len(match.group(1)), match.start()
+        if match.group(2):
+            continue  # a check X: an ID shape
+        if (n in (11, 12) and _landline_digits(digits)) or (
+            7 <= n <= 12 and _preceded_by(_PHONE_CONTEXT, shadow, start)
+        ):
+            yield start, match.end(), False
 
 
 def _address_chain(shadow: str, start: int) -> tuple[int, int] | None:

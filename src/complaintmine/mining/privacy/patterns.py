@@ -33,12 +33,11 @@ def _shadow(text: str) -> str:
 # numerals (十百千万亿) become a letter, so a phone never begins or ends inside a number written out in words, as
 # it never does inside a code glued to letters. 俩 ("the two of them") is no digit spelling. The other rules keep
 # reading the shadow: 一二三楼 or 二〇二六年 must not turn into digits for the ID, card, order and address rules.
+_NUMERALS: Final = "〇零幺一二两三四五六七八九"
+_NUMERAL_DIGITS: Final = "0011223456789"
 _NUMERAL_TABLE: Final[MappingProxyType[int, str]] = MappingProxyType(
     {
-        **{
-            ord(numeral): digit
-            for numeral, digit in zip("〇零Oo幺一二两三四五六七八九", "000011223456789", strict=True)
-        },
+        **{ord(numeral): digit for numeral, digit in zip(f"Oo{_NUMERALS}", f"00{_NUMERAL_DIGITS}", strict=True)},
         **dict.fromkeys(map(ord, "十百千万亿"), "n"),
     }
 )
@@ -46,6 +45,24 @@ _NUMERAL_TABLE: Final[MappingProxyType[int, str]] = MappingProxyType(
 
 def _numeral_view(shadow: str) -> str:
     return shadow.translate(_NUMERAL_TABLE)
+
+
+# Numerals glued to written digits are digits of a phone in a group of them (021一二三四五六七八) or one by one in a
+# mobile's eleven; one or two after a number of varying length are a word after it (13812345678一直, 12315两三次).
+_SPELLED: Final = re.compile(f"[{_NUMERALS}]+")
+_MIN_GLUED_SPELLED: Final = 3
+
+
+def _glued_few_numerals(shadow: str, start: int, end: int) -> bool:
+    """Whether ``shadow[start:end]`` has a stretch of fewer than three Chinese numerals glued to an ASCII digit."""
+    for stretch in _SPELLED.finditer(shadow, start, end):
+        if stretch.end() - stretch.start() >= _MIN_GLUED_SPELLED:
+            continue
+        before = shadow[stretch.start() - 1] if stretch.start() > start else ""
+        after = shadow[stretch.end()] if stretch.end() < end else ""
+        if (before.isascii() and before.isdigit()) or (after.isascii() and after.isdigit()):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------------------------------------------
