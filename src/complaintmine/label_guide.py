@@ -88,7 +88,7 @@ _RULES = (
     "A text that complains about none of the five issues, or does not complain at all (a positive review), is "
     "other, and other is never combined with an issue label.",
     "A text is labelled by what it says, not by the words it happens to use: praise that mentions 赠品 is not a "
-    "gift complaint, and a price drop described without the word 降价 still is one.",
+    "gift complaint, and a price drop described without the word 降价 still is one. Irony counts for what it means.",
     "If a text is too short or vague to be sure, it gets only the labels a careful reader would be confident of, "
     "and otherwise other.",
 )
@@ -96,7 +96,11 @@ _RULES = (
 _PRESALE = (
     "presale is 1 when the purchase was a pre-sale, a deposit purchase (定金, 订金), a tail payment (尾款), a "
     "reservation of goods (预约, 预定, not a hotel room) or a pre-order, and 0 otherwise. It is decided separately "
-    "from the issue labels: a pre-sale text can be other, and a late-shipping text need not be a pre-sale."
+    "from the issue labels: a pre-sale text can be other, and a late-shipping text need not be a pre-sale. An item "
+    "sold as in stock that turned out to be a pre-sale (预订款) is presale 1. complaintmine writes presale 1 only "
+    "when the model says so and the text names such a purchase (预售, 定金, 订金, 尾款, 预约, 预定, 预购, 现货, "
+    "pre-order ...; complaintmine/text/presale.py): what pre-sale complaints are often about (a promised shipping "
+    "time, a gift) does not make a text a pre-sale."
 )
 
 
