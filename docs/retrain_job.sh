@@ -54,9 +54,8 @@ fi
 "$CM" promote "$candidate" "$HOLDOUT" --models "$MODELS" --require "$REQUIRE" "${extra_promote[@]}" \
     > "$candidate.promote.txt" 2> "$candidate.promote.log" && status=0 || status=$?
 if [ "$status" -ne 0 ]; then
-    # 7: promote refused to judge (e.g. the holdout holds the candidate's own training texts); else it failed
-    event=$([ "$status" -eq 7 ] && echo refused || echo failed)
-    log "$event" "promote $event: $(tail -n 1 "$candidate.promote.log" | tr -d '"\\')"
+    # 7: promote refused to judge (the holdout holds the candidate's training texts) and logged it itself
+    [ "$status" -eq 7 ] || log failed "promote failed: $(tail -n 1 "$candidate.promote.log" | tr -d '"\\')"
     echo "$digest" > "$stamp_file"  # these sheets were tried: the next run waits for new ones
     exit 1
 fi
