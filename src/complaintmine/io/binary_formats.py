@@ -79,7 +79,7 @@ def _excel_cell(cell: Any) -> Any:
     return cell
 
 
-def parquet_chunks(path: str, chunk_rows: int) -> Iterator[Rows]:
+def parquet_chunks(path: str, chunk_rows: int, text_columns: Collection[str] = ()) -> Iterator[Rows]:
     if path == "-":
         raise InputError(path, "Parquet input cannot come from standard input; pass a file")
     import pyarrow as pa
@@ -94,6 +94,9 @@ def parquet_chunks(path: str, chunk_rows: int) -> Iterator[Rows]:
     for batch in parquet.iter_batches(batch_size=chunk_rows):
         # Python values as typed (an integer id stays an int); a null, or a float NaN, is a missing cell
         chunk = Rows({name: _python_cells(batch.column(i)) for i, name in enumerate(columns)}, batch.num_rows)
+        for name in columns:
+            if name in text_columns:  # a number there is text to score or mask, as in CSV (number_text.py)
+                chunk[name] = [number_text(cell) for cell in chunk[name]]
         chunk[LINE] = range(offset + 1, offset + 1 + batch.num_rows)
         chunk[ERROR] = [None] * batch.num_rows
         offset += batch.num_rows

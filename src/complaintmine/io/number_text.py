@@ -8,7 +8,8 @@ column (and only there: ids and other columns keep their types) into text:
 - Excel: what the cell shows in the sheet: a whole number as its digits (Excel stores 7 as the float 7.0, which
   the reader already makes the int 7), any other number as the shortest text that reads back as the same float
   (``1.5``);
-- JSON Lines: the number exactly as the line writes it (``1.50``, ``1E5``, ``-0``): the JSON literal.
+- JSON Lines: the number exactly as the line writes it (``1.50``, ``1E5``, ``-0``): the JSON literal;
+- Parquet (both engines): the typed value as Python writes it (``12345``; ``12345.0`` from a float column).
 
 Booleans, objects, arrays, dates and missing cells are left as they are, so they stay error rows (or empty text)
 as before. ``NaN`` and ``Infinity`` are no JSON numbers (Python's reader accepts them as constants): they stay

@@ -396,10 +396,7 @@ def iter_chunks(
     if source.fmt in ("xlsx", "parquet"):
         from .binary_formats import parquet_chunks, xlsx_chunks
 
-        if source.fmt == "xlsx":
-            yield from xlsx_chunks(source.path, chunk_rows, text_columns)
-        else:
-            yield from parquet_chunks(source.path, chunk_rows)
+        yield from (xlsx_chunks if source.fmt == "xlsx" else parquet_chunks)(source.path, chunk_rows, text_columns)
         return
     stream, chosen, looks_like = _text_stream(source.path, source.encoding, bytes_read)
     fmt = looks_like if source.sniff else source.fmt

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ...errors import InputError, MissingColumnError
 from ...io.encoding import file_encoding
+from ...io.number_text import number_text
 from ...io.readers import ERROR, LINE, chunks_frame, csv_chunks, detect_format
 from ...io.row_errors import shifted
 from ...io.rows import concat
@@ -170,15 +171,19 @@ def _read_text_block(block: _TextBlock) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class _ParquetBlock:
-    """Row groups of a Parquet file; ``first_row`` is the 0-based number of the block's first row in the file."""
+    """Row groups of a Parquet file; ``first_row`` is the 0-based number of the block's first row in the file;
+    ``texts``: the columns whose numbers are read as text (io/number_text.py), as the single-machine reader does."""
 
     path: str
     row_groups: tuple[int, ...]
     first_row: int
     columns: tuple[str, ...]
+    texts: tuple[str, ...] = ()
 
 
-def _parquet_blocks(path: Path, columns: Sequence[str], blocksize: int | None) -> list[_ParquetBlock]:
+def _parquet_blocks(
+    path: Path, columns: Sequence[str], blocksize: int | None, texts: Sequence[str] = ()
+) -> list[_ParquetBlock]:
     """Consecutive row groups of about ``blocksize`` bytes (uncompressed) per block; one block per file without."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -196,10 +201,10 @@ def _parquet_blocks(path: Path, columns: Sequence[str], blocksize: int | None) -
         rows += group.num_rows
         size += group.total_byte_size
         if blocksize is not None and size >= blocksize:
-            blocks.append(_ParquetBlock(str(path), tuple(groups), first, tuple(columns)))
+            blocks.append(_ParquetBlock(str(path), tuple(groups), first, tuple(columns), tuple(texts)))
             groups, first, size = [], rows, 0
     if groups or not blocks:
-        blocks.append(_ParquetBlock(str(path), tuple(groups), first, tuple(columns)))
+        blocks.append(_ParquetBlock(str(path), tuple(groups), first, tuple(columns), tuple(texts)))
     return blocks
 
 
@@ -216,6 +221,8 @@ def _read_parquet_block(block: _ParquetBlock) -> pd.DataFrame:
         table = parquet.schema_arrow.empty_table().select(columns)
     frame = cast(pd.DataFrame, table.to_pandas(integer_object_nulls=True)).astype(object)  # ids stay exact
     frame = frame.where(frame.notna(), None)
+    for name in dict.fromkeys(block.texts):
+        frame[name] = [number_text(cell) for cell in frame[name]]
     frame[LINE] = range(block.first_row + 1, block.first_row + 1 + len(frame))
     frame[ERROR] = None
     return frame.astype({LINE: "int64", ERROR: object})
@@ -295,7 +302,7 @@ def read_inputs(
             for column in wanted:
                 if column not in available:
                     raise MissingColumnError(path, column, available)
-            parquet_blocks.extend(_parquet_blocks(path, wanted, size))
+            parquet_blocks.extend(_parquet_blocks(path, wanted, size, texts))
         meta = _read_parquet_block(replace(parquet_blocks[0], row_groups=()))
         return cast("dd.DataFrame", _from_map(_read_parquet_block, parquet_blocks, meta))
     blocks: list[_TextBlock] = []
