@@ -128,6 +128,10 @@ MASKED = [
     ("客服电话4001234567一直没人接", "客服电话[PHONE]一直没人接"),
     ("05711234567一直没人接", "[PHONE]一直没人接"),
     ("电话12345678一二次", "电话[PHONE]一二次"),
+    # and after a mobile spelled out, the numerals that begin the next word are no twelfth digit
+    ("电话一三八一二三四五六七八一直打不通", "电话[PHONE]一直打不通"),
+    ("打了一三八一二三四五六七八两次都没人接", "打了[PHONE]两次都没人接"),
+    ("138一二三四五六七八一直没人接", "[PHONE]一直没人接"),
     # ID
     (f"身份证{ID_X}已登记", "身份证[ID]已登记"),
     (f"证件号：{ID_X_LOWER}", "证件号：[ID]"),
@@ -400,6 +404,16 @@ def test_a_mobile_number_spelled_any_way_is_masked_whole(number, separator):
     result = mask(text)
     assert result.text == "有问题打[PHONE]，谢谢"
     assert [(span.kind, text[span.start : span.end]) for span in result.spans] == [("PHONE", written)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    mobile_numbers.flatmap(lambda number: spelled(number, CHINESE_NUMERALS)),
+    st.sampled_from(["一直打不通", "两次没人接", "三天没回", "一下"]),
+)
+def test_a_spelled_mobile_before_a_numeral_word_is_masked_and_the_word_kept(numerals, word):
+    assert mask(f"电话{numerals}{word}").text == f"电话[PHONE]{word}"
+    assert mask(f"打{numerals}{word}").text == f"打[PHONE]{word}"
 
 
 @settings(max_examples=200, deadline=None)

@@ -41,6 +41,7 @@ from .patterns import (
     _ROOM,
     _RUN,
     _SERVICE,
+    _SPELLED_MOBILE_BEFORE_WORD,
     _Candidate,
     _glued_few_numerals,
     _is_amount,
@@ -123,10 +124,16 @@ def _phone_spans(shadow: str, view: str) -> Iterator[tuple[int, int, bool]]:
     for pattern, fixed_length in ((_MOBILE, True), (_LANDLINE, False), (_SERVICE, True)):
         for match in pattern.finditer(view):
             yield match.start(), match.end(), fixed_length
+    spelled_mobiles = set()
+    if view is not shadow:  # the numerals after a spelled mobile begin a word (一直, 两次) when no digit is written
+        for match in _SPELLED_MOBILE_BEFORE_WORD.finditer(view):
+            if not shadow[match.end()].isascii():
+                spelled_mobiles.add(match.start())
+                yield match.start(), match.end(), True
     for match in _RUN.finditer(view):
         digits, n, start = match.group(1), len(match.group(1)), match.start()
-        if match.group(2):
-            continue  # a check X: an ID shape
+        if match.group(2) or start in spelled_mobiles:
+            continue  # a check X: an ID shape; or a mobile and the numerals of the word after it
         if (n in (11, 12) and _landline_digits(digits)) or (
             7 <= n <= 12 and _preceded_by(_PHONE_CONTEXT, shadow, start)
         ):

@@ -85,6 +85,11 @@ _EMAIL: Final = re.compile(
 _MOBILE: Final = re.compile(
     _B + r"(?:(?:(?:\+|00)\s?86|\(\+?86\))[ -]?|86[ -]?)?1[3-9][0-9](?P<s>[ -]?)[0-9]{4}(?P=s)[0-9]{4}" + _E
 )
+# A mobile spelled out, then one or two numerals that begin the next word (一三八一二三四五六七八一直打不通,
+# ...两次): in the numeral view those run on as a twelfth digit, which _MOBILE's end refuses (detect._phone_spans).
+_SPELLED_MOBILE_BEFORE_WORD: Final = re.compile(
+    _B + f"1[3-9][0-9](?P<s>[ -]?)[0-9]{{4}}(?P=s)[0-9]{{4}}(?=[0-9]{{1,2}}[{_HAN}])"
+)
 _AREA: Final = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
 _LANDLINE: Final = re.compile(
     _B
