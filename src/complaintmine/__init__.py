@@ -22,6 +22,7 @@ from .errors import (
     MissingColumnError,
     ModelError,
     OutputError,
+    PromotionRefused,
     TrainingError,
 )
 from .labels import ALL_LABELS, ISSUE_LABELS, OTHER, TARGETS
@@ -134,6 +135,7 @@ __all__ = [
     "OutputError",
     "Prediction",
     "PrivateSpan",
+    "PromotionRefused",
     "ThresholdedOneVsRest",
     "Token",
     "Tokenizer",
