@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import typer
 
 from . import app, handle_errors
@@ -12,7 +10,9 @@ WIDTH = 100
 
 
 def _paragraph(text: str, first: str = "  ", rest: str = "  ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
+    from ..text.width import fill
+
+    return fill(text, WIDTH, first, rest)
 
 
 @app.command("labels")
