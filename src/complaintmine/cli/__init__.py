@@ -29,8 +29,8 @@ app = typer.Typer(
     help="Sort Chinese e-commerce complaints by issue: price_hike, no_price_protection, gift_not_honored, "
     "late_shipping, false_lowest_price (or other), with a pre-sale flag. What each label means: complaintmine labels.",
     epilog="Exit codes: 0 done (rows that could not be scored are counted, not failures); 1 other error; 2 input "
-    "or command line; 3 model; 4 corpus; 5 training or evaluation; 6 output; 7 promotion refused; 130 interrupted; "
-    "143 stopped by SIGTERM.",
+    "or command line; 3 model; 4 corpus; 5 training, evaluation or comparison; 6 output; 7 promotion refused; "
+    "130 interrupted; 143 stopped by SIGTERM.",
     no_args_is_help=True,
     # Plain help: rich markup would swallow '[dask]' and keep the docstrings' line breaks as ragged lines.
     rich_markup_mode=None,
