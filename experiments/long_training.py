@@ -21,7 +21,7 @@ split and the contrast set are not read.
 
 Scored: the held-out rows and the held-out buried texts, whole and by long_windows.py's windows for texts over
 120 characters (two and three sentences; maximum over the text and its windows). The base rows are
-``0.8.0 as built`` and its window rows in models/long_windows.json for the same seed: the same folds, the same
+``0.8.0 as built`` in models/long_windows.json for the same seed: the same folds, the same
 held-out buried texts, the same configuration and one PyTorch thread (session 21; scoring since then is
 byte-identical on 100,000 pool rows). Also printed, not judged: real micro-F1 on the held-out real texts over 120
 characters.
@@ -35,7 +35,7 @@ Rules, fixed in this file before the first run (both seeds run side by side; fig
    false-alarm rate at most 0.01 higher (mean of seeds). Among several, the highest buried recall.
 A preferred variant is a candidate for the product only after its scoring cost is measured (benchmarks/run.py).
 
-    .venv/bin/python experiments/long_training.py --seed 0 --rows R0.json      # ~1 hour (one thread)
+    .venv/bin/python experiments/long_training.py --seed 0 --rows R0.json      # ~95 min, seeds side by side
     .venv/bin/python experiments/long_training.py --seed 1 --rows R1.json
     .venv/bin/python experiments/long_training.py --verdict R0.json R1.json    # seed 0's rows first
     .venv/bin/python experiments/long_training.py --quick    # a fifth of each fold, no reader: checks it runs
