@@ -283,6 +283,9 @@ def test_a_label_no_text_has_is_not_measurable_for_a_model_that_never_gives_it()
     assert one.row("false_lowest_price")["undefined"] == ["f1_b", "ci_b", "diff", "ci_diff"]
     line = next(line for line in one.format_table().splitlines() if line.startswith("false_lowest_price"))
     assert line.split() == ["false_lowest_price", "0", "0.000", "[0.000,", "0.000]", "n/a", "n/a"]
+    for model in ("a", "b"):  # B's macro-F1 counts the label it never gives as 0, in the point and its interval
+        macro = one.row("macro_f1")
+        assert macro[f"ci_{model}"][0] <= macro[f"f1_{model}"] <= macro[f"ci_{model}"][1], macro
 
 
 def test_compare_warns_and_promote_refuses_when_the_candidate_was_trained_on_the_texts(tmp_path, monkeypatch):

@@ -146,8 +146,9 @@ def _counts(truth: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return (truth & pred).astype(np.int32), (~truth & pred).astype(np.int32), (truth & ~pred).astype(np.int32)
 
 
-def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, undefined: float = 0.0) -> np.ndarray:
-    """F1, and ``undefined`` where there is nothing to score (no true and no predicted positive)."""
+def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, undefined: float | np.ndarray = 0.0) -> np.ndarray:
+    """F1, and ``undefined`` (one value, or one per label on the last axis) where there is nothing to score (no
+    true and no predicted positive)."""
     denominator = 2 * tp + fp + fn
     out: np.ndarray = np.divide(
         2 * tp, denominator, out=np.full(np.shape(tp), undefined, dtype=float), where=denominator > 0
@@ -155,15 +156,20 @@ def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, undefined: float = 0.0) 
     return out
 
 
-def _scores(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, scored: np.ndarray, undefined: float = 0.0) -> np.ndarray:
+def _scores(
+    tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, scored: np.ndarray, undefined: float | np.ndarray = 0.0
+) -> np.ndarray:
     """F1 per label and other, then micro- and macro-F1 over the five issues; ``tp`` etc. summed over texts
     (last axis: the five issues, then other). Macro-F1 averages the issues in ``scored``: those the texts or
     either model have (all five when none). One set for both models, as a paired comparison needs; so where only
     model B predicts an issue the texts lack, A's macro-F1 here counts it as 0 while ``evaluate`` of A alone
-    leaves it out (compute_metrics takes the texts and that one model)."""
+    leaves it out (compute_metrics takes the texts and that one model). ``undefined``: what a 0/0 F1 is, one
+    value, or one per label and other (the micro-F1's is then NaN)."""
     per_label = _f1(tp, fp, fn, undefined)
     k = len(ISSUE_LABELS)
-    micro = _f1(tp[..., :k].sum(-1), fp[..., :k].sum(-1), fn[..., :k].sum(-1), undefined)
+    micro = _f1(
+        tp[..., :k].sum(-1), fp[..., :k].sum(-1), fn[..., :k].sum(-1), np.nan if np.ndim(undefined) else undefined
+    )
     columns = np.flatnonzero(scored) if np.any(scored) else np.arange(k)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a resample where no scored label is defined
@@ -196,6 +202,8 @@ def compare_models(
     undefined_a = np.isnan(_scores(tp_a.sum(0), fp_a.sum(0), fn_a.sum(0), scored, np.nan))
     undefined_b = np.isnan(_scores(tp_b.sum(0), fp_b.sum(0), fn_b.sum(0), scored, np.nan))
 
+    labels = len(ISSUE_LABELS) + 1
+    fill_a, fill_b = (np.where(undefined[:labels], 0.0, np.nan) for undefined in (undefined_a, undefined_b))
     rng = np.random.default_rng(seed)
     n = len(texts)
     boot_a, boot_b = [], []
@@ -203,9 +211,11 @@ def compare_models(
         size = min(100, n_boot - start)
         weights = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(np.int32)  # (size, n) resample counts
         # NaN where a resample holds no case of a label for a model to be right or wrong about: such resamples
-        # say nothing of it (as 0 they gave a model with no error on 3 texts the interval [0, 1])
-        boot_a.append(_scores(weights @ tp_a, weights @ fp_a, weights @ fn_a, scored, np.nan))
-        boot_b.append(_scores(weights @ tp_b, weights @ fp_b, weights @ fn_b, scored, np.nan))
+        # say nothing of it (as 0 they gave a model with no error on 3 texts the interval [0, 1]). But a label
+        # a model has no case of in the whole data is 0 in every resample, as in its point macro-F1 (B's
+        # macro-F1 was 0.800 [1.000, 1.000] when only A gave a label no text has)
+        boot_a.append(_scores(weights @ tp_a, weights @ fp_a, weights @ fn_a, scored, fill_a))
+        boot_b.append(_scores(weights @ tp_b, weights @ fp_b, weights @ fn_b, scored, fill_b))
     a, b = np.concatenate(boot_a), np.concatenate(boot_b)
     tail = (1 - confidence) / 2 * 100
     ci_a = _interval(a, tail, point_a)
