@@ -51,7 +51,6 @@ from pathlib import Path
 import numpy as np
 
 import complaintmine as cm
-import cv_rule
 import long_windows
 from complaintmine.model.evaluation import compute_metrics
 from complaintmine.model.selection import fold_groups, folds
@@ -161,30 +160,7 @@ def verdict(paths: list[str]) -> None:
     seed0, seed1 = (json.loads(Path(p).read_text("utf-8")) for p in paths)
     before = json.loads((ROOT / "models" / "long_windows.json").read_text("utf-8"))
     seed0[BASE], seed1[BASE] = before[BASE]["seed 0"], before[BASE]["seed 1"]
-    rows = {name: {"seed 0": seed0[name], "seed 1": seed1[name]} for name in (BASE, *VARIANTS)}
-    shared = [k for k in seed0[BASE] if k in seed0[TRAINED]]
-    mean = {
-        name: {**{k: (row["seed 0"][k] + row["seed 1"][k]) / 2 for k in shared}, **cv_rule.seed_mean(row)}
-        for name, row in rows.items()
-    }
-    for name, row in mean.items():
-        print(f"{name} (mean of seeds 0 and 1): " + ", ".join(f"{k} {v:.4f}" for k, v in row.items()))
-    best = max(VARIANTS, key=lambda n: seed0[n]["mean of four"])
-    if cv_rule.passes(seed0[best], seed0[BASE], 0.003) and cv_rule.passes(mean[best], mean[BASE], 0.003):
-        print(f"rule 1 prefers: {best}")
-        return
-    print(f"rule 1: the best on seed 0, {best!r}, is not preferred")
-    second = [
-        name
-        for name in VARIANTS
-        if all(mean[name][k] >= mean[BASE][k] - 0.003 for k in FOUR)
-        and mean[name]["buried recall"] >= mean[BASE]["buried recall"] + 0.05
-        and mean[name]["joined negatives flagged"] <= mean[BASE]["joined negatives flagged"] + 0.01
-    ]
-    if second:
-        print("rule 2 prefers: " + max(second, key=lambda n: mean[n]["buried recall"]))
-    else:
-        print("rule 2: no variant preferred; 0.8.0 stays")
+    long_windows.rules(seed0, seed1, BASE, VARIANTS, "0.8.0 stays")
 
 
 def main() -> None:
