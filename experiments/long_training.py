@@ -163,19 +163,8 @@ def verdict(paths: list[str]) -> None:
     long_windows.rules(seed0, seed1, BASE, VARIANTS, "0.8.0 stays")
 
 
-def main() -> None:
-    args = sys.argv[1:]
-    if "--verdict" in args:
-        verdict(args[args.index("--verdict") + 1 :])
-        return
-    seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 0
-    rows = run(seed, "--quick" in args)
-    if "--rows" in args:
-        Path(args[args.index("--rows") + 1]).write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
-
-
 if __name__ == "__main__":
     import script_help
 
     script_help.exit_on_help(__doc__)
-    main()
+    long_windows.main(run, verdict)

@@ -48,6 +48,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -197,7 +198,8 @@ def rules(seed0: dict, seed1: dict, base: str, variants: tuple[str, ...], stays:
         print(f"rule 2: no variant preferred; {stays}")
 
 
-def main() -> None:
+def main(run: Callable[[int, bool], dict] = run, verdict: Callable[[list[str]], None] = verdict) -> None:
+    """``--seed N [--rows FILE] [--quick]``, or ``--verdict R0 R1`` (long_training.py's too, with its own two)."""
     args = sys.argv[1:]
     if "--verdict" in args:
         verdict(args[args.index("--verdict") + 1 :])
