@@ -64,7 +64,10 @@ class InputTrail:
             return
         if not self.saved.startswith(VERSION) and self.path != "-":  # none recorded, or an older version's
             return
-        raise self._differs("its first rows differ from those already written")
+        raise self._differs(
+            "its first rows differ from those already written: another file, or one this version of complaintmine "
+            "reads differently from the version that began the job"
+        )
 
     def _differs(self, why: str) -> InputError:
         what = "standard input" if self.path == "-" else "the input"
