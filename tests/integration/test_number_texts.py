@@ -180,7 +180,7 @@ def test_a_job_begun_reading_numbers_as_numbers_is_not_resumed_into_a_mix(tmp_pa
         patch.setattr(batch, "iter_chunks", lambda *args: reader(*args[:4]))  # as before: no text columns
         with pytest.raises(Interrupt):
             run_job(options, progress=stop)
-    with pytest.raises(cm.InputError, match="is not the one the interrupted job read .*reads differently"):
+    with pytest.raises(cm.InputError, match=r"is not the one the interrupted job read .*reads differently"):
         run_job(options)
 
 
