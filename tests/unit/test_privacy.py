@@ -130,6 +130,9 @@ MASKED = [
     ("电话12345678一二次", "电话[PHONE]一二次"),
     # and after a mobile spelled out, the numerals that begin the next word are no twelfth digit
     ("电话一三八一二三四五六七八一直打不通", "电话[PHONE]一直打不通"),
+    ("手机壹叁捌壹贰叁肆伍陆柒捌，谢谢", "手机[PHONE]，谢谢"),  # financial numerals
+    ("一三八○○○○一一一一找我", "[PHONE]找我"),  # ○ (a white circle) for zero
+    ("退款壹佰贰拾叁元，人民币壹仟零伍拾元整", "退款壹佰贰拾叁元，人民币壹仟零伍拾元整"),  # amounts stay
     ("打了一三八一二三四五六七八两次都没人接", "打了[PHONE]两次都没人接"),
     ("138一二三四五六七八一直没人接", "[PHONE]一直没人接"),
     # ID
@@ -372,10 +375,10 @@ def test_glued_digits_are_not_split_into_a_phone():
 
 # Every way one digit of a phone number is written: ASCII, full-width, Chinese numerals (幺, 两, 〇, 零 too) and O.
 CHINESE_NUMERALS = {
-    "0": ["〇", "零"],
-    "1": ["一", "幺"],
-    "2": ["二", "两"],
-    **{digit: [numeral] for digit, numeral in zip("3456789", "三四五六七八九", strict=True)},
+    "0": ["〇", "○", "零"],
+    "1": ["一", "幺", "壹"],
+    "2": ["二", "两", "贰"],
+    **{digit: [numeral, financial] for digit, numeral, financial in zip("3456789", "三四五六七八九", "叁肆伍陆柒捌玖")},
 }
 DIGIT_SPELLINGS = {
     digit: [digit, chr(ord(digit) + 0xFEE0), *numerals, *(["O"] if digit == "0" else [])]

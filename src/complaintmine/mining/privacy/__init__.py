@@ -26,7 +26,7 @@ PHONE     [PHONE]      mainland mobile ``1[3-9]`` + 9 digits (with +86/0086/86 p
                        (``010-12345678``, ``(021)12345678``) or 11-12 digits starting with one, 400/800 service
                        numbers, and 7-12 digits after 电话/手机号/座机/tel ...; any of these spelled out in
                        Chinese numerals or mixed with digits (一三八一二三四五六七八, 幺三九 零零零零 一一一一,
-                       138一二三四五六七八: 幺 = 1, 两 = 2, 〇/零/O = 0)
+                       138一二三四五六七八: 幺 = 1, 两 = 2, 〇/○/零/O = 0; financial 壹贰叁... too)
 ADDRESS   [ADDRESS]    a contiguous chain of at least two address components (province/city/district/town,
                        road/street, estate/building, 号/栋/单元/层/室, room number) that contains an ASCII digit,
                        or any such chain after 地址/住址/住在/寄到/送到 ... (:data:`ADDRESS_CONTEXTS`); a bare city

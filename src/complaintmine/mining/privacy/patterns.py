@@ -29,16 +29,17 @@ def _shadow(text: str) -> str:
 
 # Numeral view of the shadow, read by the phone rules only: a phone number spelled out (一三八一二三四五六七八,
 # 幺三九 零零零零 一一一一, 138一二三四五六七八) has its numerals mapped one to one onto the digits they stand for
-# (幺 is 1 when read out, 两 rarely 2, 〇/零 and the letter O are 0), so the same phone patterns find it. Positional
-# numerals (十百千万亿) become a letter, so a phone never begins or ends inside a number written out in words, as
-# it never does inside a code glued to letters. 俩 ("the two of them") is no digit spelling. The other rules keep
-# reading the shadow: 一二三楼 or 二〇二六年 must not turn into digits for the ID, card, order and address rules.
-_NUMERALS: Final = "〇零幺一二两三四五六七八九"
-_NUMERAL_DIGITS: Final = "0011223456789"
+# (幺 is 1 when read out, 两 rarely 2, 〇/○/零 and the letter O are 0, and the financial 壹贰叁... are digits too), so
+# the same phone patterns find it. Positional numerals (十百千万亿, financial 拾佰仟) become a letter, so a phone
+# never begins or ends inside a number written out in words, as it never does inside a code glued to letters.
+# 俩 ("the two of them") is no digit spelling. The other rules keep reading the shadow: 一二三楼 or 二〇二六年 must
+# not turn into digits for the ID, card, order and address rules.
+_NUMERALS: Final = "〇○零幺一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+_NUMERAL_DIGITS: Final = "00011223456789123456789"
 _NUMERAL_TABLE: Final[MappingProxyType[int, str]] = MappingProxyType(
     {
         **{ord(numeral): digit for numeral, digit in zip(f"Oo{_NUMERALS}", f"00{_NUMERAL_DIGITS}", strict=True)},
-        **dict.fromkeys(map(ord, "十百千万亿"), "n"),
+        **dict.fromkeys(map(ord, "十百千万亿拾佰仟"), "n"),
     }
 )
 
