@@ -44,17 +44,11 @@ A preferred variant is a candidate for the product only after its scoring cost i
 from __future__ import annotations
 
 import json
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
-import complaintmine as cm
 import long_windows
-from complaintmine.model.evaluation import compute_metrics
-from complaintmine.model.selection import fold_groups, folds
-from complaintmine.text.normalize import normalize
 
 ROOT, CONFIG, ISSUES, FOUR = long_windows.ROOT, long_windows.CONFIG, long_windows.ISSUES, long_windows.FOUR
 BASE = "0.8.0 as built"
@@ -100,59 +94,8 @@ def scored(clf: object, texts: list[str]) -> dict[str, np.ndarray]:
 
 
 def run(seed: int, quick: bool) -> dict[str, dict[str, float]]:
-    import torch
-
-    torch.set_num_threads(1)
-    corpus = cm.load_corpus(ROOT / "corpora").select(split="train")
-    frame = corpus.frame
-    texts, Y = corpus.texts, corpus.targets()
-    part = long_windows.parts(frame)
-    config = cm.TrainConfig.from_dict({**CONFIG, **({"reader": "none"} if quick else {})})
-    fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()), seed=seed)
-    P = {name: np.zeros(Y.shape) for name in VARIANTS}
-    found = {name: 0 for name in VARIANTS}
-    alarms = {name: 0 for name in VARIANTS}
-    n_buried = n_joined = 0
-    rng = np.random.default_rng(seed)  # long_windows.py's draws of the held-out buried texts
-    own = np.random.default_rng(seed + 1000)
-    started = time.time()
-    for fold, (train_idx, test_idx) in enumerate(fold_list):
-        if quick:
-            train_idx, test_idx = train_idx[::5], test_idx[::5]
-        train_texts = [texts[i] for i in train_idx]
-        extra_texts, extra_Y = made(train_texts, Y[train_idx], part[train_idx], own)
-        weights = config.sample_weights(frame.iloc[train_idx])
-        if weights is not None:
-            weights = np.concatenate([weights, np.ones(len(extra_texts))])
-        clf = config.classifier().fit(
-            train_texts + extra_texts, np.vstack([Y[train_idx], extra_Y]), sample_weight=weights
-        )
-        held = [texts[i] for i in test_idx]
-        for name, p in scored(clf, held).items():
-            P[name][test_idx] = p
-        complaints, labels, negatives = long_windows.buried(held, Y[test_idx], part[test_idx], rng)
-        for name, p in scored(clf, complaints).items():
-            found[name] += int((p[np.arange(len(labels)), labels] >= 0.5).sum())
-        for name, p in scored(clf, negatives).items():
-            alarms[name] += int((p[:, :ISSUES] >= 0.5).any(axis=1).sum())
-        n_buried, n_joined = n_buried + len(labels), n_joined + len(negatives)
-        print(f"fold {fold + 1}: {time.time() - started:.0f}s", file=sys.stderr, flush=True)
-    evaluated = np.zeros(len(texts), dtype=bool)
-    for _, test_idx in fold_list:
-        evaluated[test_idx[::5] if quick else test_idx] = True
-    long_real = evaluated & (part == "real") & np.array([len(normalize(t)) > long_windows.LONG for t in texts])
-    rows = {}
-    for name in VARIANTS:
-        row = long_windows.figures(Y[evaluated], (P[name][evaluated] >= 0.5).astype(int), part[evaluated])
-        row["mean of four"] = round(float(np.mean([row[k] for k in FOUR])), 4)
-        row["buried recall"] = round(found[name] / max(n_buried, 1), 4)
-        row["joined negatives flagged"] = round(alarms[name] / max(n_joined, 1), 4)
-        pred = (P[name][long_real] >= 0.5).astype(int)
-        row["real over 120 characters"] = round(compute_metrics(Y[long_real], pred)["micro_f1"], 4)
-        rows[name] = row
-        print(f"{name}: {json.dumps(row, ensure_ascii=False)}", flush=True)
-    print(f"{n_buried} buried complaints, {n_joined} joined negatives", flush=True)
-    return rows
+    """long_windows.run with the made rows added to each fold's training rows, scored by this module's variants."""
+    return long_windows.run(seed, quick, scored, made, long_real=True)
 
 
 def verdict(paths: list[str]) -> None:

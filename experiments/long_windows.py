@@ -56,6 +56,7 @@ import numpy as np
 import complaintmine as cm
 import cv_rule
 import mil_windows
+from complaintmine.model.evaluation import compute_metrics
 from complaintmine.model.selection import fold_groups, folds
 from complaintmine.text.normalize import normalize
 
@@ -116,7 +117,21 @@ def scored(clf: object, texts: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def run(seed: int, quick: bool) -> dict[str, dict[str, float]]:
+Made = Callable[[list[str], np.ndarray, np.ndarray, np.random.Generator], tuple[list[str], np.ndarray]]
+
+
+def run(
+    seed: int,
+    quick: bool,
+    scorer: Callable[[object, list[str]], dict[str, np.ndarray]] = scored,
+    made: Made | None = None,
+    long_real: bool = False,
+) -> dict[str, dict[str, float]]:
+    """The rows of each variant ``scorer`` names, 3-fold CV on the training split (see the module docstring).
+    long_training.py's run is this one with its ``made`` rows added to each fold's training rows (texts and
+    targets from the fold's training texts, targets and parts, drawn with a generator of their own, seed + 1000,
+    so the held-out buried texts are drawn as here), and ``long_real``: real micro-F1 on the held-out real texts
+    over LONG characters as one more figure."""
     import torch
 
     torch.set_num_threads(1)
@@ -126,25 +141,34 @@ def run(seed: int, quick: bool) -> dict[str, dict[str, float]]:
     part = parts(frame)
     config = cm.TrainConfig.from_dict({**CONFIG, **({"reader": "none"} if quick else {})})
     fold_list = folds(texts, Y, fold_groups(texts, frame["group"].tolist()), seed=seed)
-    names = ("0.8.0 as built", *VARIANTS)
-    P = {name: np.zeros(Y.shape) for name in names}
-    found = {name: 0 for name in names}
-    alarms = {name: 0 for name in names}
+    names: list[str] = []
+    P: dict[str, np.ndarray] = {}
+    found: dict[str, int] = {}
+    alarms: dict[str, int] = {}
     n_buried = n_joined = 0
     rng = np.random.default_rng(seed)
+    own = np.random.default_rng(seed + 1000)
     started = time.time()
     for fold, (train_idx, test_idx) in enumerate(fold_list):
         if quick:
             train_idx, test_idx = train_idx[::5], test_idx[::5]
+        train_texts, train_Y = [texts[i] for i in train_idx], Y[train_idx]
         weights = config.sample_weights(frame.iloc[train_idx])
-        clf = config.classifier().fit([texts[i] for i in train_idx], Y[train_idx], sample_weight=weights)
+        if made is not None:
+            extra_texts, extra_Y = made(train_texts, train_Y, part[train_idx], own)
+            train_texts, train_Y = train_texts + extra_texts, np.vstack([train_Y, extra_Y])
+            weights = None if weights is None else np.concatenate([weights, np.ones(len(extra_texts))])
+        clf = config.classifier().fit(train_texts, train_Y, sample_weight=weights)
         held = [texts[i] for i in test_idx]
-        for name, p in scored(clf, held).items():
+        for name, p in scorer(clf, held).items():
+            if name not in P:
+                names.append(name)
+                P[name], found[name], alarms[name] = np.zeros(Y.shape), 0, 0
             P[name][test_idx] = p
         complaints, labels, negatives = buried(held, Y[test_idx], part[test_idx], rng)
-        for name, p in scored(clf, complaints).items():
+        for name, p in scorer(clf, complaints).items():
             found[name] += int((p[np.arange(len(labels)), labels] >= 0.5).sum())
-        for name, p in scored(clf, negatives).items():
+        for name, p in scorer(clf, negatives).items():
             alarms[name] += int((p[:, :ISSUES] >= 0.5).any(axis=1).sum())
         n_buried, n_joined = n_buried + len(labels), n_joined + len(negatives)
         print(f"fold {fold + 1}: {time.time() - started:.0f}s", file=sys.stderr, flush=True)
@@ -152,11 +176,15 @@ def run(seed: int, quick: bool) -> dict[str, dict[str, float]]:
     evaluated = np.zeros(len(texts), dtype=bool)
     for _, test_idx in fold_list:
         evaluated[test_idx[::5] if quick else test_idx] = True
+    longer = evaluated & (part == "real") & np.array([len(normalize(t)) > LONG for t in texts])
     for name in names:
         row = figures(Y[evaluated], (P[name][evaluated] >= 0.5).astype(int), part[evaluated])
         row["mean of four"] = round(float(np.mean([row[k] for k in FOUR])), 4)
         row["buried recall"] = round(found[name] / max(n_buried, 1), 4)
         row["joined negatives flagged"] = round(alarms[name] / max(n_joined, 1), 4)
+        if long_real:
+            pred = (P[name][longer] >= 0.5).astype(int)
+            row["real over 120 characters"] = round(compute_metrics(Y[longer], pred)["micro_f1"], 4)
         rows[name] = row
         print(f"{name}: {json.dumps(row, ensure_ascii=False)}", flush=True)
     print(f"{n_buried} buried complaints, {n_joined} joined negatives", flush=True)
