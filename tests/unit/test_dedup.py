@@ -1,4 +1,12 @@
-from complaintmine.corpus.dedup import containing, near_duplicate_groups, near_duplicate_pairs, shared_phrases, squash
+from complaintmine.corpus.dedup import (
+    containing,
+    linked_groups,
+    near_duplicate_groups,
+    near_duplicate_pairs,
+    shared_phrases,
+    squash,
+)
+from complaintmine.model.selection import fold_groups
 
 
 def test_squash_ignores_spaces_punctuation_and_width():
@@ -29,3 +37,23 @@ def test_containing_finds_a_short_text_quoted_whole_that_near_duplicate_pairs_le
     assert not [p for p in near_duplicate_pairs(texts + held_out, 0.6) if p[0] == 0]  # too long to be compared
     assert containing(texts, held_out, 6) == {0, 2}  # compared squashed: spaces and punctuation ignored
     assert containing(texts, held_out, 7) == set()
+
+
+def test_linked_groups_are_order_free_with_the_smallest_member_as_id():
+    links = [(4, 2), (2, 0), (5, 6)]
+    expected = [0, 1, 0, 3, 0, 5, 5]
+    assert linked_groups(7, links) == expected
+    assert linked_groups(7, reversed(links)) == expected
+    assert linked_groups(3, []) == [0, 1, 2]
+
+
+def test_fold_groups_keep_a_pair_group_and_its_near_duplicates_together():
+    texts = [
+        "预售定金付了，尾款比页面写的贵了五十块",
+        "预售定金付了，尾款比页面写的贵了五十块！",  # near-duplicate of the first
+        "赠品说好送收纳盒，到货只有主机",
+        "客服答应补差价，第二天就退回来了",
+    ]
+    groups = fold_groups(texts, ["", "", "g1", "g1"])
+    assert groups[0] == groups[1] == 0
+    assert groups[2] == groups[3] == 2

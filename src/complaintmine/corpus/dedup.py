@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..text.normalize import normalize
 
@@ -76,7 +76,13 @@ def containing(texts: Sequence[str], others: Sequence[str], min_length: int) -> 
 
 def near_duplicate_groups(texts: Sequence[str], threshold: float = 0.8) -> list[int]:
     """A group id per text; near-duplicates (transitively) share one. Ids are the smallest member index."""
-    parent = list(range(len(texts)))
+    return linked_groups(len(texts), ((i, j) for i, j, _ in near_duplicate_pairs(texts, threshold)))
+
+
+def linked_groups(n: int, links: Iterable[tuple[int, int]]) -> list[int]:
+    """A group id per index of ``range(n)`` once every linked pair is joined, transitively (union-find); ids are
+    the smallest member index, whatever the order of the links."""
+    parent = list(range(n))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -84,11 +90,11 @@ def near_duplicate_groups(texts: Sequence[str], threshold: float = 0.8) -> list[
             i = parent[i]
         return i
 
-    for i, j, _ in near_duplicate_pairs(texts, threshold):
+    for i, j in links:
         a, b = find(i), find(j)
         if a != b:
             parent[max(a, b)] = min(a, b)
-    return [find(i) for i in range(len(texts))]
+    return [find(i) for i in range(n)]
 
 
 def shared_phrases(texts: Sequence[str], length: int = 10) -> list[tuple[int, int, str]]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
-from ..corpus.dedup import near_duplicate_groups
+from ..corpus.dedup import linked_groups, near_duplicate_groups
 from .training import TrainConfig
 
 SEED = 0
@@ -33,21 +33,14 @@ def fold_groups(texts: Sequence[str], pair_groups: Sequence[str]) -> list[int]:
     """Near-duplicate groups (corpus/dedup.py) merged with the minimal-pair groups of ``corpus.frame["group"]``
     (empty for texts outside a pair group): a pair's texts are near-duplicates by design, and the ones that are
     not must still stay in one fold, or a fold would score the edit of a complaint it trained on."""
-    parent = list(range(len(texts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     first: dict[object, int] = {}
     keys = [("near", g) for g in near_duplicate_groups(list(texts))]
-    for i, (key, pair) in enumerate(zip(keys, pair_groups)):
-        for k in (key, ("pair", pair)) if pair else (key,):
-            a, b = find(i), find(first.setdefault(k, i))
-            parent[max(a, b)] = min(a, b)
-    return [find(i) for i in range(len(texts))]
+    links = (
+        (i, first.setdefault(k, i))
+        for i, (key, pair) in enumerate(zip(keys, pair_groups))
+        for k in ((key, ("pair", pair)) if pair else (key,))
+    )
+    return linked_groups(len(texts), links)
 
 
 def folds(
