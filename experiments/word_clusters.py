@@ -33,8 +33,8 @@ Rules, fixed in this file before the first run:
    for the product only after its scoring cost is measured (benchmarks/run.py) and the classes ship inside the model.
 The contrast set and the test split are not read.
 
-    .venv/bin/python experiments/word_clusters.py --linear --seed 0 --rows R0.json   # screening, ~20 minutes
-    .venv/bin/python experiments/word_clusters.py --linear --verdict R0.json R1.json
+    .venv/bin/python experiments/word_clusters.py --linear --seed 0 --rows R0.json   # ~10 min (both seeds at once)
+    .venv/bin/python experiments/word_clusters.py --linear --verdict R0.json R1.json --record models/word_clusters.json
     .venv/bin/python experiments/word_clusters.py --whole 1024 --seed 0 --rows W0.json  # rule 2, ~40-60 minutes
     .venv/bin/python experiments/word_clusters.py --whole-verdict W0.json W1.json
     .venv/bin/python experiments/word_clusters.py --linear --quick      # a fifth of each fold: checks it runs
@@ -204,28 +204,38 @@ def run(seed: int, quick: bool, linear: bool, sizes: Sequence[int]) -> dict[str,
     return rows
 
 
-def verdict(paths: list[str], base: str, base_rows: list[dict] | None = None) -> None:
+def verdict(paths: list[str], base: str, base_rows: list[dict] | None = None) -> dict[str, object]:
     """cv_rule's rule at bar 0.003 on seed 0's rows and then on the mean of seeds 0 and 1 (files in that order);
-    ``base_rows``: the base's rows of seeds 0 and 1 when they live elsewhere (rule 2)."""
+    ``base_rows``: the base's rows of seeds 0 and 1 when they live elsewhere (rule 2). Returns what a rows file
+    keeps: each row per seed, the means of seeds, and the verdict."""
     seed0, seed1 = (json.loads(Path(p).read_text("utf-8")) for p in paths)
     if base_rows is not None:
         seed0[base], seed1[base] = base_rows
     variants = [n for n in seed0 if n != base]
     best = max(variants, key=lambda n: seed0[n]["mean of four"])
+    recorded: dict[str, object] = {}
+    means = {}
     for name in (base, *variants):
+        recorded[name] = {"seed 0": seed0[name], "seed 1": seed1[name]}
         mean = cv_rule.seed_mean({"seed 0": seed0[name], "seed 1": seed1[name]})
+        means[name] = {k: round(v, 4) for k, v in mean.items()}
         print(f"{name} (mean of seeds 0 and 1): " + ", ".join(f"{k} {v:.4f}" for k, v in mean.items()))
     first = cv_rule.passes(seed0[best], seed0[base], 0.003)
     mean_best = cv_rule.seed_mean({"seed 0": seed0[best], "seed 1": seed1[best]})
     mean_base = cv_rule.seed_mean({"seed 0": seed0[base], "seed 1": seed1[base]})
     both = first and cv_rule.passes(mean_best, mean_base, 0.003)
-    print(f"rule: the best on seed 0, {best!r}, {'is preferred' if both else 'is not preferred'} over {base!r}")
+    line = f"rule: the best on seed 0, {best!r}, {'is preferred' if both else 'is not preferred'} over {base!r}"
+    print(line)
+    return {**recorded, "mean of seeds 0 and 1": means, "verdict": line}
 
 
 def main() -> None:
     args = sys.argv[1:]
     if "--verdict" in args:
-        verdict(args[args.index("--verdict") + 1 :], "base")
+        recorded = verdict(args[args.index("--verdict") + 1 :][:2], "base")
+        if "--record" in args:
+            text = json.dumps(recorded, ensure_ascii=False, indent=1) + "\n"
+            Path(args[args.index("--record") + 1]).write_text(text, "utf-8")
         return
     if "--whole-verdict" in args:
         recorded = json.loads(BASE_ROWS.read_text("utf-8"))["0.8.0 as built"]
