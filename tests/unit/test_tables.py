@@ -117,6 +117,26 @@ def test_missing_file_and_unknown_format(tmp_path):
         detect_format("a.docx")
 
 
+def test_old_excel_workbooks_say_how_to_save_them_and_a_renamed_xlsx_is_read(tmp_path):
+    """A consumer association's export is often an Excel 97-2003 .xls: the error says to save it as .xlsx, and a
+    workbook that is .xlsx inside but named .xls is read with --format xlsx (openpyxl refused it by its suffix with
+    its own exception, a traceback from the CLI)."""
+    from openpyxl import Workbook
+
+    with pytest.raises(InputError, match=r"Excel 97-2003 .* save it in Excel or WPS as \.xlsx"):
+        detect_format("complaints.xls")
+    book = Workbook()
+    book.active.append(["id", "text"])
+    book.active.append(["007", "赠品没给"])
+    renamed = tmp_path / "export.xls"
+    book.save(renamed)
+    assert read_table(str(renamed), fmt="xlsx").to_dict("list") == {"id": ["007"], "text": ["赠品没给"]}
+    old = tmp_path / "old.xlsx"  # an OLE2 compound file: Excel 97-2003, or a workbook with a password to open
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(InputError, match=r"old\.xlsx: an Excel 97-2003 \(\.xls\) or password-protected workbook"):
+        read_table(str(old))
+
+
 def test_jsonl_nan_is_written_as_null():
     buffer = io.StringIO()
     write_table(pd.DataFrame({"a": [float("nan")], "b": pd.array([pd.NA], dtype="Int64")}), "-", "jsonl", buffer)

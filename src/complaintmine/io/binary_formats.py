@@ -22,10 +22,29 @@ def xlsx_chunks(path: str, chunk_rows: int, text_columns: Collection[str] = ()) 
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - openpyxl is a core dependency
         raise InputError(path, "reading .xlsx needs openpyxl: pip install openpyxl") from None
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(path, f"not a readable .xlsx workbook (truncated or damaged?): {exc}") from None
+    # openpyxl refuses a path whose suffix is not .xlsx or .xlsm with its own exception (a workbook saved as old.xls
+    # and read with --format xlsx); given an open file, it reads what the bytes are.
+    with open(path, "rb") as handle:
+        if handle.read(len(_OLE2)) == _OLE2:
+            raise InputError(
+                path,
+                "an Excel 97-2003 (.xls) or password-protected workbook, which cannot be read: save it in Excel or WPS "
+                "as .xlsx without a password (or as CSV UTF-8)",
+            )
+        handle.seek(0)
+        try:
+            book = load_workbook(handle, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise InputError(path, f"not a readable .xlsx workbook (truncated or damaged?): {exc}") from None
+        yield from _sheet_chunks(path, book, chunk_rows, text_columns)
+
+
+# The first bytes of an OLE2 compound file: what Excel 97-2003 saved, and what Excel writes a workbook that has a
+# password to open as (.xlsx included).
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _sheet_chunks(path: str, book: Any, chunk_rows: int, text_columns: Collection[str]) -> Iterator[Rows]:
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         try:

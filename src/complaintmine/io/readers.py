@@ -70,8 +70,15 @@ def format_of(path: str, explicit: str | None, allowed: tuple[str, ...], what: s
         suffix = Path(path).suffix.lower().lstrip(".")
         fmt = _SUFFIXES.get(suffix, suffix or "(none)")
     if fmt not in allowed:
-        raise InputError(path, f"unknown {what} {fmt!r}; use one of {', '.join(allowed)} (by suffix or option)")
+        message = f"unknown {what} {fmt!r}; use one of {', '.join(allowed)} (by suffix or option)"
+        if fmt in _SAVE_AS_XLSX and "xlsx" in allowed:  # --format xlsx would only meet the same file again
+            message = f"{_SAVE_AS_XLSX[fmt]} cannot be read: save it in Excel or WPS as .xlsx (or as CSV UTF-8)"
+        raise InputError(path, message)
     return fmt
+
+
+# Spreadsheet files that Excel or WPS can save as .xlsx, and which no reader here takes: what to do, not a list.
+_SAVE_AS_XLSX = {"xls": "an Excel 97-2003 workbook (.xls)", "et": "a WPS spreadsheet (.et)"}
 
 
 def detect_format(path: str, explicit: str | None = None) -> str:
