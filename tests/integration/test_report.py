@@ -303,6 +303,9 @@ def test_missing_named_columns_raise(scored: pd.DataFrame):
         build_report(scored, date_column="dates", source="scored.csv")
     with pytest.raises(cm.MissingColumnError, match="body"):
         build_report(scored, text_column="body")
+    # a column that is not near any: a scored file has only the input columns classify carried
+    with pytest.raises(cm.MissingColumnError, match=r"no column '店铺'.*classify \.\.\. --keep-columns 店铺$"):
+        build_report(scored, group_column="店铺", source="scored.csv")
 
 
 def test_write_report_writes_utf8(tmp_path: Path, page: str):

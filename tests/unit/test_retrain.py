@@ -18,7 +18,7 @@ from complaintmine.io.tables import read_table
 from complaintmine.labels import ISSUE_LABELS, OTHER, TARGETS
 from complaintmine.retrain.compare import compare_models
 from complaintmine.retrain.sheets import SHEET_COLUMNS, read_label_sheets, write_sheet
-from complaintmine.retrain.suggest import suggest_texts, uncertainty
+from complaintmine.retrain.suggest import suggest_from_file, suggest_texts, uncertainty
 
 THRESHOLDS = np.full(len(TARGETS), 0.5)
 
@@ -100,6 +100,14 @@ def test_suggest_rejects_bad_arguments():
         suggest_texts(texts, proba, THRESHOLDS, n=0)
     with pytest.raises(InputError):
         suggest_texts(texts, proba, THRESHOLDS, coverage=0.8, explore=0.5)
+
+
+def test_suggest_on_a_scored_file_without_its_texts_says_how_to_carry_them(tmp_path):
+    """classify's example output has no text column: the error says which classify option puts it there."""
+    scored = tmp_path / "scored.csv"
+    scored.write_text("id,labels,presale,error\nc1,other,0,\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"no column 'text'.*classify \.\.\. --keep-columns text$"):
+        suggest_from_file(str(scored), n=1)
 
 
 def test_a_filled_sheet_reads_back_as_it_is(tmp_path):

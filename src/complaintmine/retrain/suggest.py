@@ -210,7 +210,9 @@ def suggest_from_file(
 
     frame = read_table(path)
     if text_column not in frame.columns:
-        raise MissingColumnError(path, text_column, list(frame.columns))
+        scored = "labels" in frame.columns  # what classify wrote, without --keep-columns
+        advice = f"Carry the texts into the scored file: classify ... --keep-columns {text_column}" * scored
+        raise MissingColumnError(path, text_column, list(frame.columns), advice=advice)
     keep = frame[text_column].astype(str).str.strip() != ""
     if "error" in frame.columns:
         keep &= frame["error"].astype(str).str.strip() == ""

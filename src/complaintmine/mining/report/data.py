@@ -151,7 +151,11 @@ def _prepare(
     named = [text_column] if text_column != "text" else []
     for needed in ["labels", date_column, group_column, id_column, *named]:
         if needed is not None and needed not in frame.columns:
-            advice = "A report reads what complaintmine classify writes: classify it first" * (needed == "labels")
+            advice = (
+                "A report reads what complaintmine classify writes: classify it first"
+                if needed == "labels"
+                else f"Carry it from the input into the scored file: classify ... --keep-columns {needed}"
+            )
             raise MissingColumnError(source, needed, columns, advice=advice)
     if frame.empty:
         raise InputError(source, "the scored file has no rows")
