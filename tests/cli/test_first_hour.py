@@ -1,12 +1,13 @@
 """What a new user meets in the first hour (issue 16), through the installed command."""
 
 import json
+import re
 import subprocess
 
 import pandas as pd
 import pytest
 
-from ..conftest import entry_point
+from ..conftest import ROOT, entry_point
 from .test_cli import run
 
 SOURCE = (
@@ -98,7 +99,6 @@ def test_labels_prints_each_label_with_its_chinese_name_and_what_it_is_not():
 
 def test_no_command_help_shows_a_bare_type_name():
     """Every option of every command names its value (N, FILE, COLUMN), never typer's '<str>' or '<int range>'."""
-    import re
 
     names = re.findall(r"^  (\w+)\s", run("--help").stdout.split("Commands:")[1].split("Exit codes:")[0], flags=re.M)
     assert {"classify", "train", "suggest", "compare", "promote"} <= set(names)
@@ -110,7 +110,6 @@ def test_no_command_help_shows_a_bare_type_name():
 
 def test_every_command_names_its_arguments_in_capitals_as_its_usage_line_does():
     """suggest, compare and promote listed 'scored', 'model_a', 'candidate' under Arguments, the others INPUT, DATA."""
-    import re
 
     names = re.findall(r"^  (\w+)\s", run("--help").stdout.split("Commands:")[1].split("Exit codes:")[0], flags=re.M)
     for name in names:
@@ -203,7 +202,7 @@ def test_training_on_too_few_examples_warns_per_label(tmp_path):
 def test_evaluate_says_the_real_texts_need_the_shared_pool_and_writes_json_only_when_asked(tmp_path):
     from complaintmine import default_model_dir
 
-    from ..conftest import DATA, ROOT
+    from ..conftest import DATA
 
     model = default_model_dir()
     empty = tmp_path / "no-shared"
@@ -251,11 +250,8 @@ def test_report_reads_a_folder_of_part_files_in_order(tmp_path, tiny_model, sour
 
 
 def test_the_exit_codes_in_help_and_the_readme_are_the_errors_own():
-    import re
 
     from complaintmine import errors
-
-    from ..conftest import ROOT
 
     text = " ".join(run("--help").stdout.split())
     listed = {name: int(code) for code, name in re.findall(r"(\d+) ([a-z]+)", text.split("Exit codes:")[1])}
@@ -400,3 +396,48 @@ def test_evaluate_says_what_its_figures_rest_on(tmp_path, tiny_model):
     assert result.returncode == 0, result.stderr
     assert "1 row(s) with an empty labels cell skipped" in result.stderr
     assert "no presale column; presale is taken as 0" in result.stderr
+
+
+def _commands():
+    from complaintmine.cli import app
+
+    return [command.name for command in app.registered_commands]
+
+
+def _help_examples(name):
+    """The example commands of NAME's help as an 80-column terminal shows them, one string per line."""
+    import os
+
+    env = {**os.environ, "COLUMNS": "80"}
+    command = [*entry_point(), *([name] if name else []), "--help"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Example: complaintmine " in result.stdout, name
+    block = result.stdout.split("Example: ", 1)[1].split("\n\n", 1)[0]
+    return [line.strip() for line in block.splitlines()]
+
+
+@pytest.mark.parametrize("name", ["", *_commands()])
+def test_every_help_shows_its_examples_one_whole_command_a_line(name):
+    """complaintmine --help and each command's: a wrapped example (suggest's and promote's were, at 80 columns)
+    pastes as two broken commands."""
+    for line in _help_examples(name):
+        assert re.match(r"(.*: )?complaintmine [a-z]+", line), (name, line)
+
+
+def test_the_help_examples_that_need_only_a_checkout_run_as_pasted(tmp_path):
+    """From a checkout, the examples of these commands run in order as a newcomer pastes them: report's and
+    suggest's make the scored file they read (with the columns they need), extract and mask read the example file."""
+    import shlex
+    import shutil
+
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    for name in ("", "classify", "extract", "mask", "report", "suggest", "tokenize", "labels"):
+        for line in _help_examples(name):
+            command = shlex.split(line[line.index("complaintmine ") :])
+            if "--engine" in command:  # needs the dask extra and a cluster
+                continue
+            result = run(*command[1:], cwd=tmp_path)
+            assert result.returncode == 0, (line, result.stderr)
+    assert "云帆家电旗舰店" in (tmp_path / "report.html").read_text(encoding="utf-8")  # --group-column merchant
+    assert (tmp_path / "to_label.xlsx").exists() and (tmp_path / "masked.csv").exists()

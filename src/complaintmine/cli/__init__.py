@@ -27,7 +27,9 @@ from ..io.writers import OUTPUT_FORMATS
 app = typer.Typer(
     name="complaintmine",
     help="Sort Chinese e-commerce complaints by issue: price_hike, no_price_protection, gift_not_honored, "
-    "late_shipping, false_lowest_price (or other), with a pre-sale flag. What each label means: complaintmine labels.",
+    "late_shipping, false_lowest_price (or other), with a pre-sale flag. What each label means: complaintmine labels."
+    "\n\n\b\nExample: complaintmine classify examples/complaints.csv --id-column id -o scored.csv"
+    "\nEach command's own example: complaintmine classify --help",
     epilog="Exit codes: 0 done (rows that could not be scored are counted, not failures); 1 other error; 2 input "
     "or command line; 3 model; 4 corpus; 5 training, evaluation or comparison; 6 output; 7 promotion refused; "
     "130 interrupted; 143 stopped by SIGTERM.",

@@ -102,7 +102,6 @@ def train_cli(
 
     \b
     Example: complaintmine train corpora -o models/my-model
-
     Adapt the shipped model with your labels: complaintmine train to_label.xlsx --base default -o models/ours
     """
     if base is not None or compare_to is not None:

@@ -45,7 +45,7 @@ def extract_cli(
     [start, end) span. Precision first: a field that is not clearly in the text stays empty.
 
     \b
-    Example: complaintmine extract complaints.csv --id-column id -o fields.jsonl
+    Example: complaintmine extract examples/complaints.csv --id-column id -o fields.jsonl
     """
     from ..mining.jobs import run_extract_job
 
@@ -94,7 +94,7 @@ def mask_cli(
     addresses and names in context; prices, dates and model numbers stay. Every row is kept, in order.
 
     \b
-    Example: complaintmine mask complaints.csv --column text -o masked.csv
+    Example: complaintmine mask examples/complaints.csv --column text -o masked.csv
     """
     from ..mining.jobs import run_mask_job
 
@@ -176,7 +176,8 @@ def report_cli(
     when the file was scored.
 
     \b
-    Example: complaintmine report scored.csv --date-column date --group-column merchant -o report.html
+    Example: complaintmine classify examples/complaints.csv --id-column id --keep-columns '*' -o scored.csv
+             complaintmine report scored.csv --date-column date --group-column merchant -o report.html
     """
     from ..mining.report import report_file
 

@@ -171,7 +171,11 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         already labelled (--labelled). The sheet has id, text, the model's labels, why it was picked, and empty
         labels / presale / note columns; 'train --base' reads it back as it is (rows left empty are skipped).
 
-        Example: complaintmine suggest scored.csv -n 200 -o to_label.xlsx --labelled labels/
+        \b
+        Example: complaintmine classify examples/complaints.csv --id-column id --keep-columns text -o scored.csv
+                 complaintmine suggest scored.csv -n 200 -o to_label.xlsx
+
+        Later rounds: add --labelled with the folder of filled sheets, so that no text is suggested twice.
         """
         from ..corpus.labelled import labelled_files
         from ..io.tables import read_table
@@ -248,6 +252,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         resamples of the texts, the difference B - A with its interval, and a one-line verdict (B is better,
         A is better, or no clear difference, by the micro-F1 difference).
 
+        \b
         Example: complaintmine compare default models/ours labels/holdout.xlsx
         """
         from ..errors import InputError
@@ -308,6 +313,7 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         run appends a line to MODELS/runs.jsonl. Exit code 0 whether promoted or kept; the last line says which.
         A candidate trained on some of DATA's texts is not judged on them: exit code 7 (promotion refused).
 
+        \b
         Example: complaintmine promote models/ours-20261206 labels/holdout.xlsx --models models
         """
         from ..model.defaults import is_default_model
