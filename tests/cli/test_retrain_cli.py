@@ -105,6 +105,23 @@ def test_evaluate_and_the_retraining_commands_print_the_notes_of_labelled_data_a
         assert [line for line in result.stderr.splitlines() if line.startswith("note: ")] == expected, args
 
 
+def test_suggest_when_every_text_is_labelled_already_says_so(tmp_path, tiny_model):
+    """A second suggest on the same scored file, --labelled with the first sheet: nothing is left, which ended in a
+    pandas AttributeError traceback (the empty sheet's why column has no strings)."""
+    (tmp_path / "inbox.csv").write_text("id,text\n1,付了定金，尾款涨了五十\n2,赠品一直没寄来\n", encoding="utf-8")
+    scored = tmp_path / "scored.csv"
+    result = run("classify", tmp_path / "inbox.csv", "--id-column", "id", "--keep-columns", "text",
+                 "--model", tiny_model, "-o", scored, "--quiet")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    first = tmp_path / "labels" / "w1.csv"
+    first.parent.mkdir()
+    assert run("suggest", scored, "-n", "5", "-o", first).returncode == 0
+    result = run("suggest", scored, "-n", "5", "-o", tmp_path / "w2.csv", "--labelled", first.parent)
+    assert result.returncode == 0, result.stderr
+    assert "wrote no texts to label" in result.stderr and "labelled already" in result.stderr
+    assert pd.read_csv(tmp_path / "w2.csv").empty
+
+
 def _corpus_directory(tmp_path):
     """A corpus directory of four team-written texts and one labelled real text, and a shared folder holding
     that text (texts written for this test)."""

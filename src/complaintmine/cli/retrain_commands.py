@@ -196,6 +196,13 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
             scored, n, text_column, id_column, known, str(model) if model else None, explore=explore, seed=seed
         )
         written = write_sheet(sheet, output, bom)
+        if sheet.empty:  # (its why column has no strings to split)
+            typer.echo(
+                f"wrote no texts to label to {output_shown(str(written))}: every text of {scored} is empty, an error "
+                "row, or labelled already (or a near-duplicate of a labelled one)",
+                err=True,
+            )
+            return
         counts = sheet["why"].str.split(" ").str[0].value_counts()
         typer.echo(
             f"wrote {len(sheet):,} texts to label to {output_shown(str(written))} ("
