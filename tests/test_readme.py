@@ -53,15 +53,15 @@ def test_retraining_guide_shows_the_committed_adaptation_results(monkeypatch):
 
 
 def test_the_read_table_example_prints_what_the_readme_shows(tmp_path):
-    """The library section's read_table -> classify_frame -> write_table example, run as written: its output, and
-    that it wrote the bytes `complaintmine classify` writes, as the README says."""
+    """docs/library.md's read_table -> classify_frame -> write_table example, run as written: its output, and
+    that it wrote the bytes `complaintmine classify` writes, as the guide says."""
     import subprocess
     import sys
 
     from .conftest import entry_point
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("To read a file exactly as `complaintmine classify` reads it", 1)[1]
+    guide = (ROOT / "docs" / "library.md").read_text(encoding="utf-8")
+    section = guide.split("To read a file exactly as `complaintmine classify` reads it", 1)[1]
     code = re.search(r"```python\n(.+?)\n```", section, re.S).group(1)
     shown = re.search(r"```text\n(.+?)\n```", section, re.S).group(1)
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
@@ -86,3 +86,19 @@ def test_every_exit_code_an_error_gives_is_in_the_help_and_the_readme():
     for code in codes:
         assert re.search(rf"[:;] {code} \w", app.info.epilog), code
         assert re.search(rf"[:;] {code} \w", table), code
+
+
+def _anchor(heading):
+    """The anchor GitHub gives a Markdown heading: lower case, punctuation other than - and _ dropped, spaces as -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_the_readmes_links_into_docs_reach_a_file_and_heading():
+    """The README links the sections moved out of it (docs/cli.md, library.md, design.md): each link must land."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\((docs/[^)#]+)(?:#([^)]+))?\)", readme)
+    assert {"docs/cli.md", "docs/library.md", "docs/design.md", "docs/labels.md"} <= {path for path, _ in links}
+    for path, anchor in links:
+        text = (ROOT / path).read_text(encoding="utf-8")
+        anchors = {_anchor(line.lstrip("#")) for line in text.splitlines() if line.startswith("#")}
+        assert not anchor or anchor in anchors, (path, anchor)

@@ -127,7 +127,8 @@ def test_the_variant_layout_of_compare_py_still_renders_ranked_by_real_plus_team
 def test_the_default_models_card_shows_the_rows_that_chose_its_design(monkeypatch):
     """The shipped card's comparison section is models/card_comparison.json's table, which is what
     experiments/card_comparison.py gathers from the two rows files; the manifest holds the same table (a card
-    re-rendered from it keeps it), and both READMEs' rebuild commands pass that file, so a rebuild does too."""
+    re-rendered from it keeps it), and both rebuild commands (docs/design.md, models/README.md) pass that file, so a
+    rebuild does too."""
     monkeypatch.syspath_prepend(str(ROOT / "experiments"))  # its sibling cv_rule, as `python experiments/...` has
     spec = importlib.util.spec_from_file_location(
         "card_comparison_for_test", ROOT / "experiments" / "card_comparison.py"
@@ -146,7 +147,7 @@ def test_the_default_models_card_shows_the_rows_that_chose_its_design(monkeypatc
     assert section == table
     assert json.loads((model / "model.json").read_text(encoding="utf-8"))["comparison"] == table
     assert "| **reader 8 epochs** (chosen: 0.8.0's design, this model's) | 0 / 1 |" in table
-    for readme in (ROOT / "README.md", ROOT / "models" / "README.md"):
+    for readme in (ROOT / "docs" / "design.md", ROOT / "models" / "README.md"):
         text = readme.read_text(encoding="utf-8")
         assert "--comparison models/card_comparison.json --force" in text, readme
         assert "--comparison models/contrast_variants.json --force" not in text, readme

@@ -163,7 +163,7 @@ def evaluate_cli(
     ] = None,
     shared: SharedFolder = None,
 ) -> None:
-    """Print per-label precision, recall and F1, micro- and macro-F1 and presale accuracy; write them as JSON.
+    """Print per-label precision, recall and F1, micro- and macro-F1 and presale accuracy (--json: also to a file).
 
     The metrics go to standard output; --json also writes them to a file. The project corpus's real texts
     (--origin real) need the research-only ../shared/corpora/real_reviews.csv (see --shared).
