@@ -135,6 +135,30 @@ MASKED = [
     ("退款壹佰贰拾叁元，人民币壹仟零伍拾元整", "退款壹佰贰拾叁元，人民币壹仟零伍拾元整"),  # amounts stay
     ("打了一三八一二三四五六七八两次都没人接", "打了[PHONE]两次都没人接"),
     ("138一二三四五六七八一直没人接", "[PHONE]一直没人接"),
+    # PHONE: a mobile grouped any other way than 3-4-4 after a phone cue or a +86 prefix, dots between groups
+    ("电话1381 234 5678", "电话[PHONE]"),
+    ("电话1 3 8 1 2 3 4 5 6 7 8", "电话[PHONE]"),
+    ("手机号138.1234.5678", "手机号[PHONE]"),
+    ("138.1234.5678", "[PHONE]"),  # 3-4-4 with dots is as unambiguous as with dashes
+    ("电话:138 12345678", "电话:[PHONE]"),
+    ("有事联系我：13812 345678", "有事联系我：[PHONE]"),
+    ("打我手机 138-1234 5678 就行", "打我手机 [PHONE] 就行"),
+    ("打 1381234 5678", "打 [PHONE]"),
+    ("call me 1381 234 5678", "call me [PHONE]"),
+    ("致电１３８１　２３４　５６７８", "致电[PHONE]"),  # full-width digits and space
+    ("手机号：138 - 1234 - 5678", "手机号：[PHONE]"),
+    ("+86 1381 234 5678，0086 138 12345678", "[PHONE]，[PHONE]"),
+    ("电话 一 三 八 一 二 三 四 五 六 七 八", "电话 [PHONE]"),
+    ("电话138 1234 5678一直打不通", "电话[PHONE]一直打不通"),
+    # PHONE: landlines with the local number in groups, an extension after 转/分机
+    ("电话（0755）8888 6666", "电话[PHONE]"),
+    ("门店 0755 8888 6666", "门店 [PHONE]"),
+    ("座机 010-6666 8888 转 123", "座机 [PHONE]"),
+    ("电话（010）6666 8888分机8021没人接", "电话[PHONE]没人接"),
+    ("售后400-820-8820转3", "售后[PHONE]"),
+    ("座机 6666 8888", "座机 [PHONE]"),  # a local number in groups right after a phone word
+    ("座机010-12345678转人工", "座机[PHONE]转人工"),
+    ("电话0755-88886666转一下", "电话[PHONE]转一下"),  # 一 begins a word, it is no extension
     # ID
     (f"身份证{ID_X}已登记", "身份证[ID]已登记"),
     (f"证件号：{ID_X_LOWER}", "证件号：[ID]"),
@@ -264,6 +288,18 @@ UNCHANGED = [
     "拨打12315两三次都没人接",  # a short hotline and 两三 (two or three) times: no seven-digit phone
     "拨打95598三四次没人接",
     "电话123456一直打不通",
+    # digit groups that are no mobile: dates, counts, ranks, prices, decimals, twelve digits
+    "2026 11 11 付的尾款",
+    "买了1 3 8 件，第1 2 3 名都有",
+    "138 元买的",
+    "满199 20231111当天用的券",  # 3-8 without a phone cue: a price and a date
+    "客服说1399-200-1199到手",  # 4-3-4 without a phone cue: prices
+    "1381 234 5678",  # no cue and no 3-4-4: precision first
+    "打折后1599 200 1399",  # 打 only counts right before the number
+    "手机尺寸 163.5 75.9 8.95 毫米",  # decimals, not digits of a phone
+    "电话 1 3 8 1 2 3 4 5 6 7 8 9",  # twelve digits: which eleven is unclear
+    "电话费138 1234 567元",  # an amount
+    "住在1栋1201，门牌 8888 6666",  # no phone word right before the local number
 ]
 
 
@@ -406,6 +442,23 @@ def test_a_mobile_number_spelled_any_way_is_masked_whole(number, separator):
     text = f"有问题打{written}，谢谢"
     result = mask(text)
     assert result.text == "有问题打[PHONE]，谢谢"
+    assert [(span.kind, text[span.start : span.end]) for span in result.spans] == [("PHONE", written)]
+
+
+GAPS = ["", " ", "  ", "-", " - ", "\u3000", "－"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    mobile_numbers.flatmap(lambda number: spelled(number, DIGIT_SPELLINGS)),
+    st.lists(st.sampled_from(GAPS), min_size=10, max_size=10),
+    st.sampled_from(["电话", "手机号：", "联系我 ", "打", "致电", "tel: ", "请拨打 ", "电话号码是"]),
+)
+def test_a_mobile_grouped_any_way_after_a_phone_cue_is_masked_whole(number, gaps, cue):
+    written = number[0] + "".join(gap + digit for gap, digit in zip(gaps, number[1:], strict=True))
+    text = f"{cue}{written}，谢谢"
+    result = mask(text)
+    assert result.text == f"{cue}[PHONE]，谢谢"
     assert [(span.kind, text[span.start : span.end]) for span in result.spans] == [("PHONE", written)]
 
 

@@ -22,11 +22,17 @@ ORDER     [ORDER]      6+ digits (optionally with a 1-4 letter prefix) after 订
                        (Taobao/Tmall/Douyin); further numbers of the same shape listed after a context number
                        (订单号A和B, 单号A、B)
 PHONE     [PHONE]      mainland mobile ``1[3-9]`` + 9 digits (with +86/0086/86 prefix, ``138-1234-5678``,
-                       ``138 1234 5678``), landline with a valid area code and a separator or parentheses
-                       (``010-12345678``, ``(021)12345678``) or 11-12 digits starting with one, 400/800 service
-                       numbers, and 7-12 digits after 电话/手机号/座机/tel ...; any of these spelled out in
-                       Chinese numerals or mixed with digits (一三八一二三四五六七八, 幺三九 零零零零 一一一一,
-                       138一二三四五六七八: 幺 = 1, 两 = 2, 〇/○/零/O = 0; financial 壹贰叁... too)
+                       ``138 1234 5678``, ``138.1234.5678``); its eleven digits grouped any other way (``1381 234
+                       5678``, ``138 12345678``, one digit at a time; spaces, dashes, dots between groups of 3+)
+                       after a +86/0086 prefix or a phone cue up to six characters before it (电话, 手机, 号码, 联系,
+                       致电, 座机, 热线, tel, call ..., or 打/拨 right before); landline with a valid area code and a
+                       separator or parentheses (``010-12345678``, ``(0755) 8888 6666``) or 11-12 digits starting
+                       with one, 400/800 service numbers, both with an extension (``-123``, ``转 123``, ``分机123``);
+                       7-12 digits or a local number in two groups (``6666 8888``) after 电话/手机号/座机/tel ...;
+                       any of these spelled out in Chinese numerals or mixed with digits (一三八一二三四五六七八,
+                       幺三九 零零零零 一一一一, 138一二三四五六七八: 幺 = 1, 两 = 2, 〇/○/零/O = 0; financial
+                       壹贰叁... too). Without a cue, 1399-200-1199 (prices) or 138 20231111 (a count and a date)
+                       stay, and so do twelve digits in groups after a cue (which eleven is unclear)
 ADDRESS   [ADDRESS]    a contiguous chain of at least two address components (province/city/district/town,
                        road/street, estate/building, 号/栋/单元/层/室, room number) that contains an ASCII digit,
                        or any such chain after 地址/住址/住在/寄到/送到 ... (:data:`ADDRESS_CONTEXTS`); a bare city

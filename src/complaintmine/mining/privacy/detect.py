@@ -14,9 +14,11 @@ from .patterns import (
     _COURIER,
     _DIGIT,
     _EMAIL,
+    _GROUPED_MOBILE,
     _HAN_CHAR,
     _ID_CONTEXT,
     _LANDLINE,
+    _LOCAL_GROUPED,
     _MAX_COMPONENTS,
     _MOBILE,
     _NAME_BEFORE_HONORIFIC,
@@ -25,6 +27,7 @@ from .patterns import (
     _ORDER_LIST_ITEM,
     _PDD,
     _PHONE_CONTEXT,
+    _PHONE_CUE,
     _PLAIN_NAME_BEFORE_HONORIFIC,
     _PROVINCE_START,
     _RANK_ADDRESS,
@@ -41,6 +44,7 @@ from .patterns import (
     _ROOM,
     _RUN,
     _SERVICE,
+    _SPELLED,
     _SPELLED_MOBILE_BEFORE_WORD,
     _Candidate,
     _glued_few_numerals,
@@ -108,7 +112,8 @@ def _orders(shadow: str) -> Iterator[_Candidate]:
 
 
 def _phones(shadow: str) -> Iterator[_Candidate]:
-    """Mobile, landline and service numbers, landlines without separator and 7-12 digits after 电话; read in the
+    """Mobile, landline and service numbers, landlines without separator, 7-12 digits or a local number in two
+    groups after 电话, and mobiles grouped any way after a phone cue or +86 (patterns._GROUPED_MOBILE); read in the
     shadow and in its numeral view, where spelled-out numbers (一三八..., 幺三九 零零零零 ...) are digits. Context
     words are looked up in the shadow (the view turns the o of phone into a 0). In the view, the rules whose length
     varies (a landline's 7 or 8 local digits, 11-12 digits, 7-12 after 电话) take no one or two numerals glued to
@@ -121,9 +126,14 @@ def _phones(shadow: str) -> Iterator[_Candidate]:
 
 def _phone_spans(shadow: str, view: str) -> Iterator[tuple[int, int, bool]]:
     """(start, end, whether the rule that found it takes a fixed number of digits) of each phone shape in ``view``."""
-    for pattern, fixed_length in ((_MOBILE, True), (_LANDLINE, False), (_SERVICE, True)):
+    for pattern, fixed_length in ((_MOBILE, True), (_LANDLINE, False), (_SERVICE, True), (_LOCAL_GROUPED, False)):
         for match in pattern.finditer(view):
-            yield match.start(), match.end(), fixed_length
+            if pattern is _LOCAL_GROUPED and not _preceded_by(_PHONE_CONTEXT, shadow, match.start()):
+                continue
+            yield match.start(), _without_spelled_extension(shadow, match), fixed_length
+    for match in _GROUPED_MOBILE.finditer(view):
+        if match.group("prefix") or _preceded_by(_PHONE_CUE, shadow, match.start()):
+            yield match.start(), match.end(), True
     spelled_mobiles = set()
     if view is not shadow:  # the numerals after a spelled mobile begin a word (一直, 两次) when no digit is written
         for match in _SPELLED_MOBILE_BEFORE_WORD.finditer(view):
@@ -138,6 +148,13 @@ def _phone_spans(shadow: str, view: str) -> Iterator[tuple[int, int, bool]]:
             7 <= n <= 12 and _preceded_by(_PHONE_CONTEXT, shadow, start)
         ):
             yield start, match.end(), False
+
+
+def _without_spelled_extension(shadow: str, match: re.Match[str]) -> int:
+    """Where a phone match ends, short of an extension that is spelled in numerals (转一下, 转两次 are words)."""
+    if match.groupdict().get("ext") and _SPELLED.search(shadow, match.start("ext"), match.end("ext")):
+        return match.start("ext")
+    return match.end()
 
 
 def _address_chain(shadow: str, start: int) -> tuple[int, int] | None:

@@ -84,7 +84,18 @@ _EMAIL: Final = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])"
 )
 _MOBILE: Final = re.compile(
-    _B + r"(?:(?:(?:\+|00)\s?86|\(\+?86\))[ -]?|86[ -]?)?1[3-9][0-9](?P<s>[ -]?)[0-9]{4}(?P=s)[0-9]{4}" + _E
+    _B + r"(?:(?:(?:\+|00)\s?86|\(\+?86\))[ -]?|86[ -]?)?1[3-9][0-9](?P<s>[ .-]?)[0-9]{4}(?P=s)[0-9]{4}" + _E
+)
+# A mobile's eleven digits grouped any other way (1381 234 5678, 138 12345678, 1 3 8 1 2 3 4 5 6 7 8, 138-1234 5678):
+# one or two spaces or a dash (spaced or not) between any two digits, or a dot between groups of three or more
+# (a dot after fewer digits is a decimal point: 13.8). Only 3-4-4 (_MOBILE) is a phone on its own shape: these
+# need a +86/0086 prefix or a phone cue before them (_PHONE_CUE), since 1399-200-1199 may be prices and
+# 138 20231111 a count and a date. The eleven digits end the chain: a twelfth after a gap leaves it ambiguous.
+_GAP: Final = r"(?: ?- ?| {1,2}|(?<=[0-9]{3})\.(?=[0-9]{3}))"
+_GROUPED_MOBILE: Final = re.compile(
+    _B
+    + r"(?<![0-9][ .-])(?<![0-9] [ -])(?P<prefix>(?:\+|00)\s?86[ -]?|\(\+?86\)\s?)?"
+    + f"1{_GAP}?[3-9](?:{_GAP}?[0-9]){{9}}(?![0-9A-Za-z])(?!{_GAP}?[0-9])(?!\\.[0-9])"
 )
 # A mobile spelled out, then one or two numerals that begin the next word (一三八一二三四五六七八一直打不通,
 # ...两次): in the numeral view those run on as a twelfth digit, which _MOBILE's end refuses (detect._phone_spans).
@@ -92,16 +103,21 @@ _SPELLED_MOBILE_BEFORE_WORD: Final = re.compile(
     _B + f"1[3-9][0-9](?P<s>[ -]?)[0-9]{{4}}(?P=s)[0-9]{{4}}(?=[0-9]{{1,2}}[{_HAN}])"
 )
 _AREA: Final = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
+# An extension after a landline or service number: 010-12345678-123, 0755 8888 6666 转 123, 分机 8021.
+_EXTENSION: Final = r"(?P<ext>-[0-9]{1,5}|\s?(?:转|分机|ext\.?)\s?[0-9]{1,5})?"
 _LANDLINE: Final = re.compile(
     _B
     + r"(?:(?:\+|00)\s?86[ -]?(?:10|2[0-9]|[3-9][0-9]{2})[ -]|\(\s?"
     + _AREA
     + r"\s?\)[ -]?|"
     + _AREA
-    + r"[ -])[0-9]{7,8}(?:-[0-9]{1,5})?"
+    + r"[ -])(?:[0-9]{7,8}|[0-9]{3,4}[ -][0-9]{4})"
+    + _EXTENSION
     + _E
 )
-_SERVICE: Final = re.compile(_B + r"[48]00(?:[ -]?[0-9]){7}" + _E)
+_SERVICE: Final = re.compile(_B + r"[48]00(?:[ -]?[0-9]){7}" + _EXTENSION + _E)
+# A local number without area code in two groups (6666 8888, 888-6666), right after a phone context word.
+_LOCAL_GROUPED: Final = re.compile(_B + r"[2-9][0-9]{2,3}[ -][0-9]{4}" + _EXTENSION + _E)
 _CARD_GROUPED: Final = re.compile(_B + r"[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,4})?" + _E)
 _RUN: Final = re.compile(_B + r"([0-9]+)([Xx]?)" + _E)
 _PDD: Final = re.compile(_B + r"[0-9]{6}-[0-9]{15}" + _E)
@@ -122,6 +138,13 @@ _ORDER_CONTEXT: Final = re.compile(
 _ORDER_LIST_ITEM: Final = re.compile(r"\s*(?:和|及|与|、|,|/)\s*" + _ORDER_VALUE + _E)
 _PHONE_CONTEXT: Final = re.compile(
     r"(?:电话|手机号|座机|联系方式|热线|tel|phone|mobile|致电|拨打|来电)(?:号码?)?" + _SEP + "$", re.I
+)
+# A phone cue near a grouped mobile (_GROUPED_MOBILE): a phone word and up to six characters that are no digit and
+# end no sentence (电话是：, 手机号码为 , 打我手机 , 联系我：), or 打/拨 right before the number.
+_PHONE_CUE: Final = re.compile(
+    r"(?:(?:电话|手机|号码|联系|致电|拨打|座机|热线|来电|回电|(?<![A-Za-z])(?:tel|phone|mobile|call))"
+    r"[^0-9。！？!?；;\n]{0,6}|(?:打|拨)[\s:]{0,2})$",
+    re.I,
 )
 _CARD_CONTEXT: Final = re.compile(
     r"(?:银行卡|卡号|信用卡|借记卡|储蓄卡|银行账号|账号|账户|card(?:\s*(?:no\.?|number))?)(?:号码?)?" + _SEP + "$", re.I
