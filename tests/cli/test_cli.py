@@ -488,6 +488,16 @@ def test_mask_kinds_are_the_names_help_lists_and_card_works(tmp_path):
     assert "卡号[CARD]，电话13812345678" in result.stdout
 
 
+def test_mask_account_kind_through_python_m(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n1,加我QQ：12345678，微信号 abc_12345，电话1381 234 5678\n", encoding="utf-8")
+    command = [sys.executable, "-m", "complaintmine", "mask", str(source), "--kind", "ACCOUNT", "-o", "-"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "加我QQ：[ACCOUNT]，微信号 [ACCOUNT]，电话1381 234 5678" in result.stdout
+    assert "ACCOUNT" in " ".join(run("mask", "--help").stdout.split())
+
+
 @pytest.mark.parametrize("kind", ["", "PHONES"])
 def test_a_wrong_mask_kind_is_a_command_line_error_before_anything_is_written(tmp_path, kind):
     source = tmp_path / "in.csv"

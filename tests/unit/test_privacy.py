@@ -159,6 +159,14 @@ MASKED = [
     ("座机 6666 8888", "座机 [PHONE]"),  # a local number in groups right after a phone word
     ("座机010-12345678转人工", "座机[PHONE]转人工"),
     ("电话0755-88886666转一下", "电话[PHONE]转一下"),  # 一 begins a word, it is no extension
+    # ACCOUNT: QQ numbers and WeChat ids right after their cue word
+    ("有问题加我QQ：12345678，或者微信号 abc_12345", "有问题加我QQ：[ACCOUNT]，或者微信号 [ACCOUNT]"),
+    ("扣扣 98765432 找我", "扣扣 [ACCOUNT] 找我"),
+    ("ＱＱ号码：９８７６５４３２１", "ＱＱ号码：[ACCOUNT]"),
+    ("加微信 wxid_k2x9p7 或 vx13812345678", "加微信 [ACCOUNT] 或 vx[ACCOUNT]"),
+    ("微信号为lucky_cat，威信 abc123", "微信号为[ACCOUNT]，威信 [ACCOUNT]"),
+    ("加wx：Tom-2024 领券", "加wx：[ACCOUNT] 领券"),
+    ("微信13812345678", "微信[PHONE]"),  # a mobile given as the WeChat id is a phone all the same
     # ID
     (f"身份证{ID_X}已登记", "身份证[ID]已登记"),
     (f"证件号：{ID_X_LOWER}", "证件号：[ID]"),
@@ -300,6 +308,13 @@ UNCHANGED = [
     "电话 1 3 8 1 2 3 4 5 6 7 8 9",  # twelve digits: which eleven is unclear
     "电话费138 1234 567元",  # an amount
     "住在1栋1201，门牌 8888 6666",  # no phone word right before the local number
+    # QQ and WeChat words without an account after them
+    "QQ空间里说的，QQ群 123456789 也发了",  # a group number identifies no one
+    "QQ会员 12345元",  # an amount
+    "用微信 Android 版付的，微信app 聊了 5 个小时",  # after a bare 微信 an id needs a digit, _ or -
+    "vx600x 和 VX600 不一样",  # model numbers
+    "微信支付了1380元",
+    "QQ 2023年就注册了",
 ]
 
 
@@ -520,6 +535,12 @@ def test_every_kind_has_a_placeholder():
     assert PLACEHOLDERS["BANKCARD"] == "[CARD]"
 
 
+def test_account_is_a_kind_of_its_own():
+    text = "QQ 12345678，电话13812345678"
+    assert mask_text(text, kinds=["account"]) == "QQ [ACCOUNT]，电话13812345678"
+    assert mask_text(text, kinds=["PHONE"]) == "QQ 12345678，电话[PHONE]"
+
+
 def test_kinds_restricts_what_is_masked():
     text = "收件人：王小明 13812345678 wxm@163.com"
     assert mask_text(text, kinds={"PHONE"}) == "收件人：王小明 [PHONE] wxm@163.com"
@@ -572,6 +593,7 @@ FRAGMENTS = [
     "师傅", "地址", "住在", "广东省", "深圳市", "南山区", "科技园路", "1号", "3栋", "201", "室", "[PHONE]", "[NAME]",
     "@", "qq.com", "abc", "X", "x", "SF", "¥", "元", "(", ")", " ", "-", ".", "：", "，", "的", "和", "1", "0", "9",
     "１３８", "order", "no.", "card", "一三八", "幺三九", "零零零零", "一二三四", "O", "十", "万", "两",
+    "QQ", "微信号", "vx", "abc_12", "[ACCOUNT]", "转", "分机", "1381", "234", "  ", " - ", "联系",
 ]  # fmt: skip
 fragment_texts = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=3), max_size=12).map("".join)
 kind_subsets = st.none() | st.sets(st.sampled_from(KINDS), min_size=1)

@@ -77,7 +77,7 @@ def mask_cli(
             metavar="KIND",
             # Written out, not built from privacy.KINDS: importing privacy compiles its patterns (~20 ms) on every
             # command's start. tests/cli/test_cli.py checks this list against KINDS and KIND_ALIASES.
-            help="Only these kinds: PHONE, ID, ORDER, EMAIL, BANKCARD (or CARD), ADDRESS, NAME; repeatable. "
+            help="Only these kinds: PHONE, ID, ORDER, EMAIL, ACCOUNT, BANKCARD (or CARD), ADDRESS, NAME; repeatable. "
             "Default: all.",
         ),
     ] = None,
@@ -89,9 +89,10 @@ def mask_cli(
 ) -> None:
     """Copy a table with private data in its text columns replaced by typed placeholders ([PHONE], [ID], ...).
 
-    Masks mainland mobile and landline numbers (also spelled in Chinese numerals: 幺三九 零零零零 一一一一),
-    18-digit IDs with a valid check digit, order and tracking numbers, bank cards, e-mail addresses, street
-    addresses and names in context; prices, dates and model numbers stay. Every row is kept, in order.
+    Masks mainland mobile and landline numbers (in any grouping after a phone word, also spelled in Chinese
+    numerals: 幺三九 零零零零 一一一一), 18-digit IDs with a valid check digit, order and tracking numbers, bank
+    cards, e-mail addresses, QQ numbers and WeChat ids after QQ/微信 ([ACCOUNT]), street addresses and names in
+    context; prices, dates and model numbers stay. Every row is kept, in order.
 
     \b
     Example: complaintmine mask examples/complaints.csv --column text -o masked.csv

@@ -33,6 +33,10 @@ PHONE     [PHONE]      mainland mobile ``1[3-9]`` + 9 digits (with +86/0086/86 p
                        幺三九 零零零零 一一一一, 138一二三四五六七八: 幺 = 1, 两 = 2, 〇/○/零/O = 0; financial
                        壹贰叁... too). Without a cue, 1399-200-1199 (prices) or 138 20231111 (a count and a date)
                        stay, and so do twelve digits in groups after a cue (which eleven is unclear)
+ACCOUNT   [ACCOUNT]    an instant-messaging account right after its cue word: a QQ number (5-11 digits, no
+                       leading zero) after QQ/扣扣/企鹅号; a WeChat id (6-20 letters, digits, _ or -, beginning with
+                       a letter; with a digit, _ or - unless 号/id follows the cue) or a mobile after
+                       微信/微信号/vx/wx/weixin/wechat. QQ群 numbers, nicknames and 微信 app stay
 ADDRESS   [ADDRESS]    a contiguous chain of at least two address components (province/city/district/town,
                        road/street, estate/building, 号/栋/单元/层/室, room number) that contains an ASCII digit,
                        or any such chain after 地址/住址/住在/寄到/送到 ... (:data:`ADDRESS_CONTEXTS`); a bare city
@@ -51,7 +55,7 @@ the character before it is not Chinese, is a particle such as 和/跟/给/找/�
 there (和, 于, 时, 明, ...) and words such as 安装师傅, 谢谢老板, 祝老板, 蒙牛 are excluded. A bare name needs
 the name to end at punctuation, a digit, the end of the text or a word such as 的/电话/收/说; when the end is
 unclear (我叫李娜今天...) nothing is masked. Nicknames (小王, 老李), names in Latin script, already anonymised
-names (王某, 李某某) and QQ/WeChat account names are left alone.
+names (王某, 李某某) and QQ/WeChat nicknames are left alone (their numbers and ids are ACCOUNT).
 
 Digits that are not masked: prices (599元, ¥1299, a number followed by 元/块/万/%), dates and times (2023年11月11日,
 11.11, 20:00, 2023-11-11, 20231111), quantities, years, model numbers and anything glued to Latin letters
@@ -67,9 +71,10 @@ equal rules the earlier, then the longer span wins. From high to low:
 5. ID: 15 digits without context;
 6. BANKCARD: Luhn without context;
 7. ORDER: a bare 18-19 digit run;
-8. PHONE;
-9. ADDRESS;
-10. NAME.
+8. PHONE (so a mobile given as a WeChat id, 微信13812345678, is ``[PHONE]``);
+9. ACCOUNT;
+10. ADDRESS;
+11. NAME.
 
 So an 18-digit number after 订单号 whose check digit happens to be valid is masked as ``[ID]``: it is masked
 either way, only the placeholder differs. Precedence is resolved over all kinds before ``kinds`` filters the

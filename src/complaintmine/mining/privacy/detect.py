@@ -17,6 +17,7 @@ from .patterns import (
     _GROUPED_MOBILE,
     _HAN_CHAR,
     _ID_CONTEXT,
+    _ID_LIKE_SIGN,
     _LANDLINE,
     _LOCAL_GROUPED,
     _MAX_COMPONENTS,
@@ -30,6 +31,8 @@ from .patterns import (
     _PHONE_CUE,
     _PLAIN_NAME_BEFORE_HONORIFIC,
     _PROVINCE_START,
+    _QQ,
+    _RANK_ACCOUNT,
     _RANK_ADDRESS,
     _RANK_CARD,
     _RANK_CARD_CONTEXT,
@@ -46,6 +49,7 @@ from .patterns import (
     _SERVICE,
     _SPELLED,
     _SPELLED_MOBILE_BEFORE_WORD,
+    _WECHAT,
     _Candidate,
     _glued_few_numerals,
     _is_amount,
@@ -157,6 +161,15 @@ def _without_spelled_extension(shadow: str, match: re.Match[str]) -> int:
     return match.end()
 
 
+def _accounts(shadow: str) -> Iterator[_Candidate]:
+    """QQ numbers and WeChat ids after their cue word (patterns._QQ, patterns._WECHAT)."""
+    for match in _QQ.finditer(shadow):
+        yield _Candidate(_RANK_ACCOUNT, match.start("value"), match.end("value"), "ACCOUNT")
+    for match in _WECHAT.finditer(shadow):
+        if match.group("named") or _ID_LIKE_SIGN.search(match.group("value")):
+            yield _Candidate(_RANK_ACCOUNT, match.start("value"), match.end("value"), "ACCOUNT")
+
+
 def _address_chain(shadow: str, start: int) -> tuple[int, int] | None:
     """The chain of address components from ``start``: (end, number of components), or None.
 
@@ -226,11 +239,11 @@ def _names(shadow: str) -> Iterator[_Candidate]:
             yield _Candidate(_RANK_NAME, match.start("name"), match.end("name"), "NAME")
 
 
-_DIGIT_KINDS: Final = frozenset({"PHONE", "ID", "ORDER", "BANKCARD"})
+_DIGIT_KINDS: Final = frozenset({"PHONE", "ID", "ORDER", "BANKCARD", "ACCOUNT"})
 
 
 def _candidates(shadow: str) -> Iterator[_Candidate]:
-    for detector in (_emails, _digit_runs, _grouped_cards, _orders, _phones, _addresses, _names):
+    for detector in (_emails, _digit_runs, _grouped_cards, _orders, _phones, _accounts, _addresses, _names):
         for candidate in detector(shadow):
             if candidate.kind in _DIGIT_KINDS and _is_amount(shadow, candidate.start, candidate.end):
                 continue

@@ -10,13 +10,14 @@ from typing import Final
 
 from ...errors import ComplaintMineError
 
-KINDS: Final[tuple[str, ...]] = ("PHONE", "ID", "ORDER", "EMAIL", "BANKCARD", "ADDRESS", "NAME")
+KINDS: Final[tuple[str, ...]] = ("PHONE", "ID", "ORDER", "EMAIL", "ACCOUNT", "BANKCARD", "ADDRESS", "NAME")
 PLACEHOLDERS: Final[MappingProxyType[str, str]] = MappingProxyType(
     {
         "PHONE": "[PHONE]",
         "ID": "[ID]",
         "ORDER": "[ORDER]",
         "EMAIL": "[EMAIL]",
+        "ACCOUNT": "[ACCOUNT]",
         "BANKCARD": "[CARD]",
         "ADDRESS": "[ADDRESS]",
         "NAME": "[NAME]",

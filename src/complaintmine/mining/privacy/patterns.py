@@ -77,7 +77,7 @@ _SEP: Final = r"[\s:=#是为]{0,4}"  # between a context word and its value: 订
 _CONTEXT_WINDOW: Final = 24
 
 _RANK_EMAIL, _RANK_ID, _RANK_CARD_CONTEXT, _RANK_ORDER_CONTEXT, _RANK_ID15 = 0, 1, 2, 3, 4
-_RANK_CARD, _RANK_ORDER_SHAPE, _RANK_PHONE, _RANK_ADDRESS, _RANK_NAME = 5, 6, 7, 8, 9
+_RANK_CARD, _RANK_ORDER_SHAPE, _RANK_PHONE, _RANK_ACCOUNT, _RANK_ADDRESS, _RANK_NAME = 5, 6, 7, 8, 9, 10
 
 _EMAIL: Final = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
@@ -146,6 +146,18 @@ _PHONE_CUE: Final = re.compile(
     r"[^0-9。！？!?；;\n]{0,6}|(?:打|拨)[\s:]{0,2})$",
     re.I,
 )
+# Instant-messaging accounts, only right after their cue word: a QQ number (5-11 digits, no leading zero) after
+# QQ/扣扣/企鹅号; a WeChat id (6-20 letters, digits, _ or -, beginning with a letter) or a mobile used as one after
+# 微信/vx/wx/weixin/wechat. QQ群 (a group) and QQ空间 are no account; after a bare 微信/vx/wx (no 号/id after it) the id
+# needs a digit, _ or - so that 微信 Android or vx600x stay (detect._accounts).
+_QQ: Final = re.compile(r"(?<![A-Za-z])(?:qq|扣扣|企鹅)(?:号码?)?" + _SEP + r"(?P<value>[1-9][0-9]{4,10})" + _E, re.I)
+_WECHAT: Final = re.compile(
+    r"(?:微信|威信|薇信|(?<![A-Za-z])(?:v信|vx|wx|weixin|wechat))(?P<named>号码?|id|账号)?"
+    + _SEP
+    + r"(?P<value>[A-Za-z][A-Za-z0-9_-]{5,19}|1[3-9][0-9]{9})(?![A-Za-z0-9_-])(?!\.[0-9A-Za-z])",
+    re.I,
+)
+_ID_LIKE_SIGN: Final = re.compile(r"[0-9_-]")
 _CARD_CONTEXT: Final = re.compile(
     r"(?:银行卡|卡号|信用卡|借记卡|储蓄卡|银行账号|账号|账户|card(?:\s*(?:no\.?|number))?)(?:号码?)?" + _SEP + "$", re.I
 )
