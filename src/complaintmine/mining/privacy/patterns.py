@@ -92,8 +92,11 @@ _MOBILE: Final = re.compile(
 # need a +86/0086 prefix or a phone cue before them (_PHONE_CUE), since 1399-200-1199 may be prices and
 # 138 20231111 a count and a date. The eleven digits end the chain: a twelfth after a gap leaves it ambiguous.
 _GAP: Final = r"(?: ?- ?| {1,2}|(?<=[0-9]{3})\.(?=[0-9]{3}))"
+# _GROUPED_MOBILE, _LOCAL_GROUPED, _QQ and _WECHAT begin with a lookahead on their first character: a regex that
+# begins with lookbehinds is tried in full at every position; this made _GROUPED_MOBILE 2.4x as fast on team texts.
 _GROUPED_MOBILE: Final = re.compile(
-    _B
+    r"(?=[+(01])"
+    + _B
     + r"(?<![0-9][ .-])(?<![0-9] [ -])(?P<prefix>(?:\+|00)\s?86[ -]?|\(\+?86\)\s?)?"
     + f"1{_GAP}?[3-9](?:{_GAP}?[0-9]){{9}}(?![0-9A-Za-z])(?!{_GAP}?[0-9])(?!\\.[0-9])"
 )
@@ -117,7 +120,7 @@ _LANDLINE: Final = re.compile(
 )
 _SERVICE: Final = re.compile(_B + r"[48]00(?:[ -]?[0-9]){7}" + _EXTENSION + _E)
 # A local number without area code in two groups (6666 8888, 888-6666), right after a phone context word.
-_LOCAL_GROUPED: Final = re.compile(_B + r"[2-9][0-9]{2,3}[ -][0-9]{4}" + _EXTENSION + _E)
+_LOCAL_GROUPED: Final = re.compile(r"(?=[2-9])" + _B + r"[2-9][0-9]{2,3}[ -][0-9]{4}" + _EXTENSION + _E)
 _CARD_GROUPED: Final = re.compile(_B + r"[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,4})?" + _E)
 _RUN: Final = re.compile(_B + r"([0-9]+)([Xx]?)" + _E)
 _PDD: Final = re.compile(_B + r"[0-9]{6}-[0-9]{15}" + _E)
@@ -150,9 +153,11 @@ _PHONE_CUE: Final = re.compile(
 # QQ/扣扣/企鹅号; a WeChat id (6-20 letters, digits, _ or -, beginning with a letter) or a mobile used as one after
 # 微信/vx/wx/weixin/wechat. QQ群 (a group) and QQ空间 are no account; after a bare 微信/vx/wx (no 号/id after it) the id
 # needs a digit, _ or - so that 微信 Android or vx600x stay (detect._accounts).
-_QQ: Final = re.compile(r"(?<![A-Za-z])(?:qq|扣扣|企鹅)(?:号码?)?" + _SEP + r"(?P<value>[1-9][0-9]{4,10})" + _E, re.I)
+_QQ: Final = re.compile(
+    r"(?=[qQ扣企])(?<![A-Za-z])(?:qq|扣扣|企鹅)(?:号码?)?" + _SEP + r"(?P<value>[1-9][0-9]{4,10})" + _E, re.I
+)
 _WECHAT: Final = re.compile(
-    r"(?:微信|威信|薇信|(?<![A-Za-z])(?:v信|vx|wx|weixin|wechat))(?P<named>号码?|id|账号)?"
+    r"(?=[微威薇vVwW])(?:微信|威信|薇信|(?<![A-Za-z])(?:v信|vx|wx|weixin|wechat))(?P<named>号码?|id|账号)?"
     + _SEP
     + r"(?P<value>[A-Za-z][A-Za-z0-9_-]{5,19}|1[3-9][0-9]{9})(?![A-Za-z0-9_-])(?!\.[0-9A-Za-z])",
     re.I,
