@@ -143,6 +143,8 @@ MASKED = [
     ("电话:138 12345678", "电话:[PHONE]"),
     ("有事联系我：13812 345678", "有事联系我：[PHONE]"),
     ("打我手机 138-1234 5678 就行", "打我手机 [PHONE] 就行"),
+    ("我的手机 1 3 8 1 2 3 4 5 6 7 8，收到回电", "我的手机 [PHONE]，收到回电"),
+    ("手机: 1381 234 5678", "手机: [PHONE]"),
     ("打 1381234 5678", "打 [PHONE]"),
     ("call me 1381 234 5678", "call me [PHONE]"),
     ("致电１３８１　２３４　５６７８", "致电[PHONE]"),  # full-width digits and space
@@ -305,6 +307,8 @@ UNCHANGED = [
     "1381 234 5678",  # no cue and no 3-4-4: precision first
     "打折后1599 200 1399",  # 打 only counts right before the number
     "手机尺寸 163.5 75.9 8.95 毫米",  # decimals, not digits of a phone
+    "新手机 1399 200 1199 到手",  # 手机 the product, then three prices: no phone cue
+    "这款手机1999-300-1699，降价没补",
     "电话 1 3 8 1 2 3 4 5 6 7 8 9",  # twelve digits: which eleven is unclear
     "电话费138 1234 567元",  # an amount
     "住在1栋1201，门牌 8888 6666",  # no phone word right before the local number

@@ -143,9 +143,12 @@ _PHONE_CONTEXT: Final = re.compile(
     r"(?:电话|手机号|座机|联系方式|热线|tel|phone|mobile|致电|拨打|来电)(?:号码?)?" + _SEP + "$", re.I
 )
 # A phone cue near a grouped mobile (_GROUPED_MOBILE): a phone word and up to six characters that are no digit and
-# end no sentence (电话是：, 手机号码为 , 打我手机 , 联系我：), or 打/拨 right before the number.
+# end no sentence (电话是：, 手机号码为 , 打我手机 , 联系我：), or 打/拨 right before the number. 手机 alone is a
+# product as often as a number (新手机 1399 200 1199 到手 is three prices): it counts as 手机号, as 手机: or 手机：,
+# or after 打, 拨 or 我 (打我手机, 我的手机).
 _PHONE_CUE: Final = re.compile(
-    r"(?:(?:电话|手机|号码|联系|致电|拨打|座机|热线|来电|回电|(?<![A-Za-z])(?:tel|phone|mobile|call))"
+    r"(?:(?:电话|手机号|手机\s*[:：]|(?:打|拨|我的?)手机|号码|联系|致电|拨打|座机|热线|来电|回电|"
+    r"(?<![A-Za-z])(?:tel|phone|mobile|call))"
     r"[^0-9。！？!?；;\n]{0,6}|(?:打|拨)[\s:]{0,2})$",
     re.I,
 )
