@@ -279,6 +279,11 @@ def test_mask_command_keeps_rows_and_masks_only_private_data(tmp_path):
     assert rows[1]["text"] == "iPhone 15 售价5999元"
     assert rows[3]["text"] == "电话[PHONE]，住一二三楼，付了三百五十元"
     assert "13812345678" not in out.read_text(encoding="utf-8")
+    # the summary says what was replaced, not only how many rows were copied (it said "masked 4 row(s)")
+    assert "copied 4 row(s)" in result.stderr and "masked 2 PHONE, 1 ORDER in 2 of them" in result.stderr
+    clean = tmp_path / "clean.csv"
+    clean.write_text("id,text\n1,发货很快\n", encoding="utf-8")
+    assert "nothing to mask found" in run("mask", clean, "-o", tmp_path / "clean-masked.csv").stderr
 
 
 def test_classify_mask_applies_to_kept_columns(tmp_path, tiny_model):

@@ -105,9 +105,12 @@ def mask_cli(
     if not quiet:
         read_as = f" (read as {summary.encoding})" if summary.encoding else ""
         failed = f"; {summary.failed:,} row(s) could not be read: kept as decoded (masked too), reason in 'error'"
+        what = ", ".join(f"{n:,} {kind}" for kind, n in summary.found.most_common())
+        masked = f"masked {what} in {summary.changed_rows:,} of them" if what else "nothing to mask found"
         typer.echo(
-            f"masked {summary.rows:,} row(s){read_as}"
+            f"copied {summary.rows:,} row(s){read_as}"
             + ("" if summary.output == "-" else f" to {output}")
+            + f"; {masked}"
             + (failed if summary.failed else ""),
             err=True,
         )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,20 +25,34 @@ def run_mask_job(
     bom: bool = False,
 ) -> JobSummary:
     """Copy a table, replacing private data in ``columns`` with typed placeholders; every row kept, in order.
-    ``kinds`` (all if None) is checked before anything is read or written: a wrong name raises UnknownKindError."""
-    from .privacy import mask_text
+    ``kinds`` (all if None) is checked before anything is read or written: a wrong name raises UnknownKindError.
+    The summary counts what was replaced, by kind (``found``), and the rows that changed (``changed_rows``)."""
+    from .privacy import mask
     from .privacy.kinds import selected_kinds
 
     selected_kinds(kinds)
+    found: Counter[str] = Counter()
+    changed = 0
 
     def masked(chunk: Rows, _first_row: int) -> Rows:
+        nonlocal changed
         out = chunk.select([c for c in chunk.columns if c not in (LINE, ERROR)])
+        touched = [False] * len(chunk)
         for column in columns:
-            out[column] = [mask_text(v, kinds) if isinstance(v, str) else v for v in out[column]]
+            values = []
+            for row, value in enumerate(out[column]):
+                if isinstance(value, str):
+                    result = mask(value, kinds)
+                    found.update(span.kind for span in result.spans)
+                    touched[row] = touched[row] or bool(result.spans)
+                    value = result.text
+                values.append(value)
+            out[column] = values
+        changed += sum(touched)
         out["error"] = [e or "" for e in chunk[ERROR]]
         return out
 
-    return run_table_job(
+    summary = run_table_job(
         input,
         output,
         columns,
@@ -49,6 +64,8 @@ def run_mask_job(
         bom=bom,
         text_columns=columns,  # a number there (a phone in an Excel cell) is text to mask, not a cell to skip
     )
+    summary.found, summary.changed_rows = found, changed
+    return summary
 
 
 EXTRACTION_FIELDS = ("difference", "money", "promised_days", "waited_days", "gifts", "platforms", "channels", "fields")

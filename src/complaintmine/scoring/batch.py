@@ -71,6 +71,8 @@ class JobSummary:
     output: str = "-"
     model: str = ""  # name and version of the model that scored the rows
     left_out: list[str] = field(default_factory=list)  # --keep-columns '*': JSON Lines fields first seen later
+    found: Counter[str] = field(default_factory=Counter)  # mask: the pieces replaced, by kind
+    changed_rows: int = 0  # mask: rows with at least one piece replaced
 
     @property
     def failed(self) -> int:
