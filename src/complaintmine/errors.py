@@ -86,15 +86,20 @@ class MissingColumnError(InputError):
         # (a name has no sentence punctuation and is short: 用户投诉内容 is a name, 赠品没给，客服也不回 a review)
         sentence = format_hint and not guess and not hint and any("\u4e00" <= c <= "\u9fff" for c in one)
         sentence = sentence and (any(c in "，。！？!?、~…" for c in one) or len(one) > 12)
+        # A CSV saved with semicolons (Excel in many European locales) reads as one column named 'id;text'; no
+        # --format reads it, so say how to save it (only when splitting at ';' gives the column asked for).
+        semicolons = format_hint and not guess and column in one.split(";")
         if format_hint and guess:
             message += f". The header looks like {guess}: use --format {guess}"
+        elif semicolons:
+            message += ". The file is separated by semicolons: save it as CSV with commas (or as .xlsx)"
         elif hint:
             message += f". Did you mean {hint[0]!r}?"
         elif advice:
             message += f". {advice}"
         elif sentence:
             message += f". The first line is read as the header: add a first line naming the column (e.g. {column})"
-        self.hinted = bool(format_hint and guess) or bool(hint) or sentence or bool(advice)  # says what to do
+        self.hinted = bool(format_hint and guess) or semicolons or bool(hint) or sentence or bool(advice)  # what to do
         super().__init__(path, message, line=1)
 
 
