@@ -441,3 +441,24 @@ def test_the_help_examples_that_need_only_a_checkout_run_as_pasted(tmp_path):
             assert result.returncode == 0, (line, result.stderr)
     assert "云帆家电旗舰店" in (tmp_path / "report.html").read_text(encoding="utf-8")  # --group-column merchant
     assert (tmp_path / "to_label.xlsx").exists() and (tmp_path / "masked.csv").exists()
+
+
+def test_a_title_line_above_the_header_is_named_as_the_likely_cause(tmp_path, tiny_model):
+    # an office export with "2026年投诉汇总" above the header said only: no column '内容'; available columns: ...
+    import openpyxl
+
+    csv_path = tmp_path / "titled.csv"
+    csv_path.write_text("2026年投诉汇总,\n编号,内容\n1,赠品没给\n", encoding="utf-8")
+    result = run("classify", csv_path, "--text-column", "内容", "--id-column", "编号", "--model", tiny_model)
+    assert result.returncode == 2
+    assert "The header seems to be on line 2: delete the line(s) above it" in result.stderr, result.stderr
+    book = openpyxl.Workbook()
+    for row in (["2026年投诉汇总"], ["编号", "内容"], [1, "赠品没给"]):
+        book.active.append(row)
+    book.save(tmp_path / "titled.xlsx")
+    result = run("classify", tmp_path / "titled.xlsx", "--text-column", "内容", "--model", tiny_model)
+    assert result.returncode == 2
+    assert "if line 1 is a title, delete it so the header is first" in result.stderr, result.stderr
+    plain = tmp_path / "plain.csv"  # an ordinary missing column gets no such advice
+    plain.write_text("编号,正文\n1,赠品没给\n", encoding="utf-8")
+    assert "(a title?)" not in run("classify", plain, "--text-column", "内容", "--model", tiny_model).stderr
