@@ -179,7 +179,7 @@ def train_model(
         raise TrainingError(
             f"no positive training example for: {', '.join(missing)}. A model learns every label from examples; "
             "to teach the shipped model your examples without writing all of them, adapt it: "
-            "complaintmine train YOUR_LABELS --base default -o models/ours (docs/retraining.md)"
+            "complaintmine train CORPUS --base default -o models/ours, CORPUS being your labels (docs/retraining.md)"
         )
     started = datetime.now(UTC)
     how_long = "minutes on 2 cores" if len(train) > 2000 else "seconds"
