@@ -237,6 +237,16 @@ def test_suggest_and_compare_refuse_an_unknown_output_suffix_before_any_scoring(
         assert f"{arguments[-1]}: unknown output format 'docx'" in result.output, (command, result.output)
     assert called == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scored.csv"]
+    # a missing folder is named before the work too; suggest said "cannot write: No such file or directory" after it
+    runs = {
+        "suggest": ["suggest", str(scored), "-o", str(tmp_path / "sheets" / "to_label.xlsx")],
+        "compare": ["compare", "default", "default", str(scored), "--disagreements", str(tmp_path / "out" / "d.csv")],
+    }
+    for command, arguments in runs.items():
+        result = CliRunner().invoke(app, arguments)
+        assert result.exit_code == 6, (command, result.output)
+        assert f"the folder {Path(arguments[-1]).parent} does not exist" in result.output, (command, result.output)
+    assert called == []
 
 
 def test_train_with_compare_to_tells_its_steps_as_it_trains(tmp_path, tiny_model):

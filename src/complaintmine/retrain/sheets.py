@@ -24,7 +24,7 @@ from ..corpus.labelled import LABELLED_SUFFIXES
 from ..corpus.labelled import read_labelled as read_label_sheets
 from ..errors import InputError
 from ..io.formulas import escape
-from ..io.output_place import check_not_an_input, output_name, replaced_when_done, write_failure
+from ..io.output_place import check_not_an_input, check_output_place, output_name, replaced_when_done, write_failure
 from ..io.tables import write_table
 from ..io.writers import check_output_format, output_format
 
@@ -57,6 +57,7 @@ def check_sheet(path: str | Path, bom: bool = False, inputs: Iterable[str | Path
     name = output_name(path)
     check_output_format(name, fmt, bom)
     check_not_an_input(name, [str(item) for item in inputs], option)
+    check_output_place(name)  # a missing folder is named now, not as a bare "No such file" after the work
     return fmt
 
 
