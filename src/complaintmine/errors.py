@@ -67,8 +67,16 @@ class MissingColumnError(InputError):
     """A requested column is not in the input; the message lists what is there and suggests a near match."""
 
     def __init__(
-        self, path: str | Path, column: str, available: Sequence[str], format_hint: bool = False, advice: str = ""
+        self,
+        path: str | Path,
+        column: str,
+        available: Sequence[str],
+        format_hint: bool = False,
+        advice: str = "",
+        advice_first: bool = False,
     ):
+        """``advice``: what to do, given where no near name is; with ``advice_first``, in place of the near name
+        (the header was found on a later line: the name near the one asked for may be the title above it)."""
         self.column_name = column = str(column)
         self.available = [str(name) for name in available]  # a frame read with header=None has integer names
         # Case first: --id-column ID against a column "id" is the commonest slip, and too short for difflib.
@@ -93,7 +101,7 @@ class MissingColumnError(InputError):
             message += f". The header looks like {guess}: use --format {guess}"
         elif semicolons:
             message += ". The file is separated by semicolons: save it as CSV with commas (or as .xlsx)"
-        elif hint:
+        elif hint and not (advice and advice_first):
             message += f". Did you mean {hint[0]!r}?"
         elif advice:
             message += f". {advice}"

@@ -462,3 +462,23 @@ def test_a_title_line_above_the_header_is_named_as_the_likely_cause(tmp_path, ti
     plain = tmp_path / "plain.csv"  # an ordinary missing column gets no such advice
     plain.write_text("编号,正文\n1,赠品没给\n", encoding="utf-8")
     assert "(a title?)" not in run("classify", plain, "--text-column", "内容", "--model", tiny_model).stderr
+
+
+def test_a_title_line_is_named_in_a_csv_without_padding_and_before_a_name_near_the_asked_one(tmp_path):
+    # A CSV title line holds one field when no program padded it with commas: its rows were cut to one column,
+    # and the message said only "available columns: '投诉明细'". And a title near the asked-for name (内容汇总 for
+    # 内容) drew "Did you mean '内容汇总'?", which reads the title as the column, where the header was found below.
+    unpadded = tmp_path / "unpadded.csv"
+    unpadded.write_text("投诉明细\n编号,内容\n1,赠品没给\n", encoding="utf-8")
+    result = run("mask", unpadded, "--column", "内容", "-o", tmp_path / "a.csv")
+    assert result.returncode == 2
+    assert "if line 1 is a title, delete it so the header is first" in result.stderr, result.stderr
+    near = tmp_path / "near.csv"
+    near.write_text("内容汇总,\n编号,内容\n1,赠品没给\n", encoding="utf-8")
+    result = run("mask", near, "--column", "内容", "-o", tmp_path / "b.csv")
+    assert result.returncode == 2
+    assert "The header seems to be on line 2" in result.stderr and "Did you mean" not in result.stderr, result.stderr
+    short = tmp_path / "short.csv"  # rows narrower than the header are no sign of a title
+    short.write_text("编号,正文,备注\n1,赠品没给\n", encoding="utf-8")
+    result = run("mask", short, "--column", "内容", "-o", tmp_path / "c.csv")
+    assert result.returncode == 2 and "delete" not in result.stderr, result.stderr
