@@ -100,7 +100,7 @@ def train_cli(
     Test splits in the corpus are scored after training and reported; they are never trained or tuned on.
     A label with fewer than 10 training examples gets a warning. What each label means: complaintmine labels.
     On the project corpus the default configuration takes about 5 minutes on 2 cores, most of it the boosted
-    trees; a --config file holding {"forest": "none"} trains a linear model in seconds.
+    trees; a --config file holding {"forest": "none"} trains a linear model in under a minute.
 
     \b
     Example: complaintmine train corpora -o models/my-model
