@@ -309,6 +309,8 @@ UNCHANGED = [
     "手机尺寸 163.5 75.9 8.95 毫米",  # decimals, not digits of a phone
     "新手机 1399 200 1199 到手",  # 手机 the product, then three prices: no phone cue
     "这款手机1999-300-1699，降价没补",
+    "联系客服，降价 1399 200 1199 都不认",  # a price word between the phone word and the digits: prices
+    "打电话问价格 1599 300 1299 还是不变",
     "电话 1 3 8 1 2 3 4 5 6 7 8 9",  # twelve digits: which eleven is unclear
     "电话费138 1234 567元",  # an amount
     "住在1栋1201，门牌 8888 6666",  # no phone word right before the local number

@@ -24,9 +24,10 @@ ORDER     [ORDER]      6+ digits (optionally with a 1-4 letter prefix) after 订
 PHONE     [PHONE]      mainland mobile ``1[3-9]`` + 9 digits (with +86/0086/86 prefix, ``138-1234-5678``,
                        ``138 1234 5678``, ``138.1234.5678``); its eleven digits grouped any other way (``1381 234
                        5678``, ``138 12345678``, one digit at a time; spaces, dashes, dots between groups of 3+)
-                       after a +86/0086 prefix or a phone cue up to six characters before it (电话, 手机, 号码, 联系,
-                       致电, 座机, 热线, tel, call ..., or 打/拨 right before); landline with a valid area code and a
-                       separator or parentheses (``010-12345678``, ``(0755) 8888 6666``) or 11-12 digits starting
+                       after a +86/0086 prefix or a phone cue up to six characters before it, with no price word
+                       (价, 元, 块, 钱) between (电话, 手机号, 手机:, 打我手机, 号码, 联系, 致电, 座机, 热线, tel,
+                       call ..., or 打/拨 right before; 手机 alone is the product); landline with a valid area code
+                       and a separator or parentheses (``010-12345678``, ``(0755) 8888 6666``) or 11-12 digits starting
                        with one, 400/800 service numbers, both with an extension (``-123``, ``转 123``, ``分机123``);
                        7-12 digits or a local number in two groups (``6666 8888``) after 电话/手机号/座机/tel ...;
                        any of these spelled out in Chinese numerals or mixed with digits (一三八一二三四五六七八,

@@ -142,14 +142,15 @@ _ORDER_LIST_ITEM: Final = re.compile(r"\s*(?:和|及|与|、|,|/)\s*" + _ORDER_V
 _PHONE_CONTEXT: Final = re.compile(
     r"(?:电话|手机号|座机|联系方式|热线|tel|phone|mobile|致电|拨打|来电)(?:号码?)?" + _SEP + "$", re.I
 )
-# A phone cue near a grouped mobile (_GROUPED_MOBILE): a phone word and up to six characters that are no digit and
-# end no sentence (电话是：, 手机号码为 , 打我手机 , 联系我：), or 打/拨 right before the number. 手机 alone is a
+# A phone cue near a grouped mobile (_GROUPED_MOBILE): a phone word and up to six characters that are no digit, end
+# no sentence and name no price (电话是：, 手机号码为 , 打我手机 , 联系我：; not 联系客服，降价 1399 200 1199, where
+# the digits are the prices the 价 names), or 打/拨 right before the number. 手机 alone is a
 # product as often as a number (新手机 1399 200 1199 到手 is three prices): it counts as 手机号, as 手机: or 手机：,
 # or after 打, 拨 or 我 (打我手机, 我的手机).
 _PHONE_CUE: Final = re.compile(
     r"(?:(?:电话|手机号|手机\s*[:：]|(?:打|拨|我的?)手机|号码|联系|致电|拨打|座机|热线|来电|回电|"
     r"(?<![A-Za-z])(?:tel|phone|mobile|call))"
-    r"[^0-9。！？!?；;\n]{0,6}|(?:打|拨)[\s:]{0,2})$",
+    r"[^0-9。！？!?；;\n价元块钱¥￥]{0,6}|(?:打|拨)[\s:]{0,2})$",
     re.I,
 )
 # Instant-messaging accounts, only right after their cue word: a QQ number (5-11 digits, no leading zero) after
