@@ -95,8 +95,9 @@ class MissingColumnError(InputError):
         sentence = format_hint and not guess and not hint and any("\u4e00" <= c <= "\u9fff" for c in one)
         sentence = sentence and (any(c in "，。！？!?、~…" for c in one) or len(one) > 12)
         # A CSV saved with semicolons (Excel in many European locales) reads as one column named 'id;text'; no
-        # --format reads it, so say how to save it (only when splitting at ';' gives the column asked for).
-        semicolons = format_hint and not guess and column in one.split(";")
+        # --format reads it, so say how to save it (only when splitting at ';' gives the column asked for, in any
+        # letter case and spacing: 'ID; Text' for text).
+        semicolons = format_hint and not guess and column.casefold() in [p.strip().casefold() for p in one.split(";")]
         if format_hint and guess:
             message += f". The header looks like {guess}: use --format {guess}"
         elif semicolons:

@@ -122,6 +122,8 @@ def test_piped_tsv_or_jsonl_is_read_as_what_it_is_and_a_wrong_format_gets_a_hint
         ("id\ttext\tamount,yuan\n1\t发货很快\t3\n", "csv", "The header looks like tsv: use --format tsv"),
         # no format reads it; the hint was "Did you mean 'id;text'?"
         ("id;text\n1;发货很快\n", "csv", "The file is separated by semicolons: save it as CSV with commas"),
+        # a header written "ID; Text" (a space after each separator) got no hint at all
+        ("ID; Text\n1; 发货很快\n", "csv", "The file is separated by semicolons: save it as CSV with commas"),
     ],
 )
 def test_a_file_read_in_the_wrong_format_says_which_format_it_looks_like(tmp_path, content, told, expected, tiny_model):
