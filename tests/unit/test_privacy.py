@@ -311,6 +311,8 @@ UNCHANGED = [
     "这款手机1999-300-1699，降价没补",
     "联系客服，降价 1399 200 1199 都不认",  # a price word between the phone word and the digits: prices
     "打电话问价格 1599 300 1299 还是不变",
+    "营业时间 0930 1130 1400，客服说的",  # times: a local number never begins with 0 or 1
+    "规格 0350 1200 1500 毫米",
     "电话 1 3 8 1 2 3 4 5 6 7 8 9",  # twelve digits: which eleven is unclear
     "电话费138 1234 567元",  # an amount
     "住在1栋1201，门牌 8888 6666",  # no phone word right before the local number

@@ -108,13 +108,14 @@ _SPELLED_MOBILE_BEFORE_WORD: Final = re.compile(
 _AREA: Final = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
 # An extension after a landline or service number: 010-12345678-123, 0755 8888 6666 转 123, 分机 8021.
 _EXTENSION: Final = r"(?P<ext>-[0-9]{1,5}|\s?(?:转|分机|ext\.?)\s?[0-9]{1,5})?"
+# A local number in groups begins with 2-9, as every mainland local number does (0830 1200 1330 are times).
 _LANDLINE: Final = re.compile(
     _B
     + r"(?:(?:\+|00)\s?86[ -]?(?:10|2[0-9]|[3-9][0-9]{2})[ -]|\(\s?"
     + _AREA
     + r"\s?\)[ -]?|"
     + _AREA
-    + r"[ -])(?:[0-9]{7,8}|[0-9]{3,4}[ -][0-9]{4})"
+    + r"[ -])(?:[0-9]{7,8}|[2-9][0-9]{2,3}[ -][0-9]{4})"
     + _EXTENSION
     + _E
 )
