@@ -144,6 +144,8 @@ MASKED = [
     ("有事联系我：13812 345678", "有事联系我：[PHONE]"),
     ("打我手机 138-1234 5678 就行", "打我手机 [PHONE] 就行"),
     ("我的手机 1 3 8 1 2 3 4 5 6 7 8，收到回电", "我的手机 [PHONE]，收到回电"),
+    ("加微信 1381 234 5678 或 QQ 138-1234-5678", "加微信 [PHONE] 或 QQ [PHONE]"),  # they leaked
+    ("加我微信 zhang_san88", "加我微信 [ACCOUNT]"),
     ("手机: 1381 234 5678", "手机: [PHONE]"),
     ("打 1381234 5678", "打 [PHONE]"),
     ("call me 1381 234 5678", "call me [PHONE]"),
@@ -308,6 +310,8 @@ UNCHANGED = [
     "打折后1599 200 1399",  # 打 only counts right before the number
     "手机尺寸 163.5 75.9 8.95 毫米",  # decimals, not digits of a phone
     "新手机 1399 200 1199 到手",  # 手机 the product, then three prices: no phone cue
+    "在微信 iPhone15 下单，微信 RTX4090 显卡也买了",  # model numbers after a bare 微信 (they became [ACCOUNT])
+    "微信支付 1399 200 1199",  # 微信 cues a grouped mobile only right before it
     "这款手机1999-300-1699，降价没补",
     "联系客服，降价 1399 200 1199 都不认",  # a price word between the phone word and the digits: prices
     "打电话问价格 1599 300 1299 还是不变",

@@ -22,6 +22,7 @@ from .patterns import (
     _LOCAL_GROUPED,
     _MAX_COMPONENTS,
     _MOBILE,
+    _MODEL_NUMBER,
     _NAME_BEFORE_HONORIFIC,
     _NAME_IN_CONTEXT,
     _ORDER_CONTEXT,
@@ -166,7 +167,8 @@ def _accounts(shadow: str) -> Iterator[_Candidate]:
     for match in _QQ.finditer(shadow):
         yield _Candidate(_RANK_ACCOUNT, match.start("value"), match.end("value"), "ACCOUNT")
     for match in _WECHAT.finditer(shadow):
-        if match.group("named") or _ID_LIKE_SIGN.search(match.group("value")):
+        value = match.group("value")
+        if match.group("named") or (_ID_LIKE_SIGN.search(value) and not _MODEL_NUMBER.fullmatch(value)):
             yield _Candidate(_RANK_ACCOUNT, match.start("value"), match.end("value"), "ACCOUNT")
 
 

@@ -151,7 +151,8 @@ _PHONE_CONTEXT: Final = re.compile(
 _PHONE_CUE: Final = re.compile(
     r"(?:(?:电话|手机号|手机\s*[:：]|(?:打|拨|我的?)手机|号码|联系|致电|拨打|座机|热线|来电|回电|"
     r"(?<![A-Za-z])(?:tel|phone|mobile|call))"
-    r"[^0-9。！？!?；;\n价元块钱¥￥]{0,6}|(?:打|拨)[\s:]{0,2})$",
+    r"[^0-9。！？!?；;\n价元块钱¥￥]{0,6}|(?:打|拨)[\s:]{0,2}"
+    r"|(?:微信|扣扣|(?<![A-Za-z])(?:vx|wx|qq))(?:号码?)?[\s:：]{0,2})$",
     re.I,
 )
 # Instant-messaging accounts, only right after their cue word: a QQ number (5-11 digits, no leading zero) after
@@ -168,6 +169,9 @@ _WECHAT: Final = re.compile(
     re.I,
 )
 _ID_LIKE_SIGN: Final = re.compile(r"[0-9_-]")
+# After a bare 微信/vx/wx a product's model number is no id (在微信 iPhone15 下单, 微信 RTX4090): letters, digits and
+# perhaps letters again, with a capital letter (ids are written in lower case far more often than models are).
+_MODEL_NUMBER: Final = re.compile(r"(?=[A-Za-z0-9]*[A-Z])[A-Za-z]{1,8}[0-9]{1,5}[A-Za-z]{0,5}")
 _CARD_CONTEXT: Final = re.compile(
     r"(?:银行卡|卡号|信用卡|借记卡|储蓄卡|银行账号|账号|账户|card(?:\s*(?:no\.?|number))?)(?:号码?)?" + _SEP + "$", re.I
 )
