@@ -482,3 +482,25 @@ def test_a_title_line_is_named_in_a_csv_without_padding_and_before_a_name_near_t
     short.write_text("编号,正文,备注\n1,赠品没给\n", encoding="utf-8")
     result = run("mask", short, "--column", "内容", "-o", tmp_path / "c.csv")
     assert result.returncode == 2 and "delete" not in result.stderr, result.stderr
+
+
+def test_the_title_line_hint_reaches_the_commands_that_read_whole_tables(tmp_path):
+    # evaluate, train and suggest read a table whole (read_table): they said only "no column 'text'", or for a
+    # workbook "a cell in column B, beyond the header's 1 columns"
+    import openpyxl
+
+    labelled = tmp_path / "labels.csv"
+    labelled.write_text("2026年标注,\ntext,labels\n赠品没给,gift_not_honored\n", encoding="utf-8")
+    result = run("evaluate", "default", labelled)
+    assert result.returncode == 2 and "The header seems to be on row 2" in result.stderr, result.stderr
+    book = openpyxl.Workbook()
+    for row in (["2026年投诉汇总"], ["编号", "text"], [1, "赠品没给"]):
+        book.active.append(row)
+    book.save(tmp_path / "titled.xlsx")
+    result = run("suggest", tmp_path / "titled.xlsx", "-o", tmp_path / "sheet.xlsx")
+    assert result.returncode == 2, result.stderr
+    assert "beyond the header's 1 columns. If line 1 is a title, delete it" in result.stderr, result.stderr
+    plain = tmp_path / "plain.csv"  # no title: the advice it had
+    plain.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = run("evaluate", "default", plain)
+    assert "(a title?)" not in result.stderr and "Labelled data has the columns text, labels" in result.stderr

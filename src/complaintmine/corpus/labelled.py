@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import CorpusError, InputError, MissingColumnError
+from ..io.columns import title_advice
 from ..io.formulas import unescape
 from ..io.tables import read_table_lines
 from .cells import label_cell, presale_cell
@@ -65,8 +66,13 @@ def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> N
     frame, lines = read_table_lines(str(path))
     for column in ("text", "labels"):
         if column not in frame.columns:
-            advice = "Labelled data has the columns text, labels (e.g. gift_not_honored, or other) and presale (1 or 0)"
-            raise MissingColumnError(path, column, [c for c in frame.columns if not c.startswith("__")], advice=advice)
+            advice, found = title_advice(frame, ["text", "labels"])
+            advice = (
+                advice
+                or "Labelled data has the columns text, labels (e.g. gift_not_honored, or other) and presale (1 or 0)"
+            )
+            visible = [c for c in frame.columns if not c.startswith("__")]
+            raise MissingColumnError(path, column, visible, advice=advice, advice_first=found)
     labels = [cell if isinstance(cell, list) else "" if cell is None else str(cell) for cell in frame["labels"]]
     frame = frame.drop(columns=["labels"]).map(_cell_text)
     if path.suffix.lower() != ".xlsx":

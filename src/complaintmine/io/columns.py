@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from ..errors import InputError, MissingColumnError
 from .readers import ERROR, LINE
@@ -42,7 +43,7 @@ def _header_below(first: Rows, wanted: Sequence[str], rows: int = 10) -> tuple[s
             return f"The header seems to be on {at}: delete the line(s) above it (a title?) and try again", True
     # a title line has one cell, so the cells of the header below it lie beyond it and are not read (a workbook's
     # "beyond the header", a CSV or TSV row's "expected 1 fields, found 2")
-    if any(_wider_than_header(e) for e in first[ERROR][:rows]):
+    if any(wider_than_header(e) for e in first[ERROR][:rows]):
         return (
             "The rows below line 1 have more columns than it: if line 1 is a title, delete it so the header is first",
             False,
@@ -53,7 +54,15 @@ def _header_below(first: Rows, wanted: Sequence[str], rows: int = 10) -> tuple[s
 _WIDER = re.compile(r"beyond the header|expected ([0-9]+) fields, found ([0-9]+)")
 
 
-def _wider_than_header(error: object) -> bool:
+def wider_than_header(error: object) -> bool:
     """Whether a row's read error says it holds more cells than the header (binary_formats, csv_records)."""
     match = _WIDER.search(str(error)) if error else None
     return match is not None and (match.group(1) is None or int(match.group(2)) > int(match.group(1)))
+
+
+def title_advice(frame: Any, wanted: Sequence[str]) -> tuple[str, bool]:
+    """The title-line advice of :func:`check_columns` for a table already read into a DataFrame (``read_table``):
+    where one of its first rows holds every ``wanted`` name, and whether the header was found there."""
+    head = frame.head(10)
+    first = Rows({**{str(c): head[c].tolist() for c in head.columns}, ERROR: [None] * len(head)}, length=len(head))
+    return _header_below(first, wanted)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from ..errors import InputError, OutputError
+from .columns import wider_than_header
 from .csv_records import KEPT_ALONE
 from .output_place import output_name, replaced_when_done, write_failure
 from .readers import ERROR, LINE, detect_format, iter_chunks, open_source
@@ -79,15 +80,20 @@ def _strict_rows(path: str, fmt: str | None, encoding: str | None, text_columns:
     rows = concat(list(iter_chunks(open_source(path, fmt, encoding), read_as=read_as, text_columns=text_columns)))
     bad = next((i for i, error in enumerate(rows[ERROR]) if error is not None), None)
     if bad is not None:
-        raise _row_error(path, str(rows[ERROR][bad]), int(rows[LINE][bad]), read_as[0] if read_as else None)
+        named = [c for c in rows.columns if c not in (LINE, ERROR) and c.strip() and not c.startswith("column_")]
+        title = bad < 10 and len(named) <= 1 and wider_than_header(rows[ERROR][bad])  # a title above the header?
+        raise _row_error(path, str(rows[ERROR][bad]), int(rows[LINE][bad]), read_as[0] if read_as else None, title)
     return rows
 
 
-def _row_error(path: str, message: str, line: int, encoding: str | None) -> InputError:
+def _row_error(path: str, message: str, line: int, encoding: str | None, title: bool = False) -> InputError:
     """The InputError for the reader's message about a row: its "line N column C: " as ``.line`` and ``.column``,
-    and no word of reading going on past the row, as it does not here."""
+    and no word of reading going on past the row, as it does not here; with ``title``, the advice for a row wider
+    than a one-name header (a sheet's title line above its header)."""
     _line, column, reason = where(message)
     reason = reason.removesuffix(KEPT_ALONE)
+    if title:
+        reason += ". If line 1 is a title, delete it so the header is first"
     hint = None
     if NOT_TEXT in reason:
         reason += f" (read as {encoding})" if encoding else ""

@@ -206,13 +206,15 @@ def suggest_from_file(
     empty text are skipped. ``id_column`` defaults to the scored file's ``id`` or ``row`` column.
     """
     from ..errors import MissingColumnError
+    from ..io.columns import title_advice
     from ..io.tables import read_table
 
     frame = read_table(path)
     if text_column not in frame.columns:
         scored = "labels" in frame.columns  # what classify wrote, without --keep-columns
         advice = f"Carry the texts into the scored file: classify ... --keep-columns {text_column}" * scored
-        raise MissingColumnError(path, text_column, list(frame.columns), advice=advice)
+        advice, found = (advice, False) if scored else title_advice(frame, [text_column])
+        raise MissingColumnError(path, text_column, list(frame.columns), advice=advice, advice_first=found)
     keep = frame[text_column].astype(str).str.strip() != ""
     if "error" in frame.columns:
         keep &= frame["error"].astype(str).str.strip() == ""
