@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ..conftest import ROOT, entry_point
-from .test_cli import run
+from .test_cli import _commands, run
 
 SOURCE = (
     "id,date,merchant,text,presale\n"
@@ -396,12 +396,6 @@ def test_evaluate_says_what_its_figures_rest_on(tmp_path, tiny_model):
     assert result.returncode == 0, result.stderr
     assert "1 row(s) with an empty labels cell skipped" in result.stderr
     assert "no presale column; presale is taken as 0" in result.stderr
-
-
-def _commands():
-    from complaintmine.cli import app
-
-    return [command.name for command in app.registered_commands]
 
 
 def _help_examples(name):
