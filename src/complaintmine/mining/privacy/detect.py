@@ -10,12 +10,13 @@ from .patterns import (
     _ADDRESS_CONTEXT,
     _CARD_CONTEXT,
     _CARD_GROUPED,
+    _CHAIN_ANCHOR,
+    _CHAIN_START,
     _COMPONENTS,
     _COURIER,
     _DIGIT,
     _EMAIL,
     _GROUPED_MOBILE,
-    _HAN_CHAR,
     _ID_CONTEXT,
     _ID_LIKE_SIGN,
     _LANDLINE,
@@ -202,13 +203,13 @@ def _address_chain(shadow: str, start: int) -> tuple[int, int] | None:
 
 
 def _addresses(shadow: str) -> Iterator[_Candidate]:
+    if _CHAIN_ANCHOR.search(shadow) is None:
+        return
     position = 0
-    while position < len(shadow):
-        if not _HAN_CHAR.match(shadow, position):
-            position += 1
-            continue
+    while (chain_start := _CHAIN_START.search(shadow, position)) is not None:
+        position = chain_start.start()
         chain = _address_chain(shadow, position)
-        if chain is None:
+        if chain is None:  # never: a component that may start a chain matches here
             position += 1
             continue
         # Component names are matched without a gazetteer, so a chain may begin with a few characters that belong

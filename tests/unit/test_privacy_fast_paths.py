@@ -1,0 +1,54 @@
+"""The shortcuts privacy detection takes for speed find exactly what the rules they stand for find.
+
+Address chains are looked for only where a component that may start one matches (patterns._CHAIN_START), and only
+in texts holding a province name or a component suffix (patterns._CHAIN_ANCHOR). Patterns that begin with
+lookbehinds begin with a lookahead on the characters a match can begin with, so that the engine rejects most
+positions at the first character; each must find what it finds without that lookahead. All texts are generated
+here from fragments written for these tests.
+"""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from complaintmine.mining.privacy import patterns
+
+ADDRESS_FRAGMENTS = [
+    *"北上广浙杭西湖朝阳余万科星华东南明小社园景专超夜股菜城我住在到的了是寄收王李张刘中心大新村苑弄巷街道路区市县旗舰镇乡",
+    *"0123456789ABab-#，。 ",
+    "北京", "上海市", "浙江省", "广西壮族自治区", "内蒙古", "香港特别行政区", "自治州", "自治县", "地区", "街道",
+    "大道", "大街", "胡同", "小区", "花园", "大厦", "公寓", "家园", "新村", "广场",
+    "大楼", "园区", "社区", "公馆", "中心", "工业园", "产业园", "写字楼", "号楼", "号院",
+    "单元", "3栋", "201室", "地址：", "寄到",
+]  # fmt: skip
+address_texts = st.lists(st.sampled_from(ADDRESS_FRAGMENTS), max_size=16).map("".join)
+
+HAN = re.compile(f"[{patterns._HAN}]")
+
+
+def chain_starts(text: str) -> list[int]:
+    """What _addresses tried before the shortcut: every Chinese character where a component may start a chain."""
+    return [
+        position
+        for position in range(len(text))
+        if HAN.match(text, position)
+        and any(pattern.match(text, position) for pattern, _, may_start in patterns._COMPONENTS if may_start)
+    ]
+
+
+def searched_starts(text: str) -> list[int]:
+    starts, position = [], 0
+    while (found := patterns._CHAIN_START.search(text, position)) is not None:
+        starts.append(found.start())
+        position = found.start() + 1
+    return starts
+
+
+@settings(max_examples=1500, deadline=None)
+@given(address_texts)
+def test_the_chain_search_stops_exactly_where_a_chain_may_start(text):
+    starts = chain_starts(text)
+    assert searched_starts(text) == starts
+    if starts:
+        assert patterns._CHAIN_ANCHOR.search(text) is not None
