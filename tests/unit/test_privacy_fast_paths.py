@@ -9,7 +9,8 @@ here from fragments written for these tests.
 
 import re
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaintmine.mining.privacy import patterns
@@ -52,3 +53,39 @@ def test_the_chain_search_stops_exactly_where_a_chain_may_start(text):
     assert searched_starts(text) == starts
     if starts:
         assert patterns._CHAIN_ANCHOR.search(text) is not None
+
+
+LEADING_LOOKAHEAD = re.compile(r"\(\?=(?:\[(?:\\.|[^\]\\])*\]|[^()\[\]\\|])\)")
+# Patterns whose leading lookahead is no shortcut but part of the rule: a chain starts at a Chinese character.
+RULE_LOOKAHEADS = {"_CHAIN_START"}
+GUARDED = {
+    name: pattern
+    for name, pattern in vars(patterns).items()
+    if isinstance(pattern, re.Pattern) and LEADING_LOOKAHEAD.match(pattern.pattern) and name not in RULE_LOOKAHEADS
+}
+
+
+def test_the_lookahead_test_covers_the_patterns_run_over_every_text():
+    assert {
+        *("_EMAIL", "_RUN", "_CARD_GROUPED", "_PDD", "_COURIER", "_ORDER_CONTEXT"),
+        *("_MOBILE", "_GROUPED_MOBILE", "_LANDLINE", "_SERVICE", "_LOCAL_GROUPED", "_SPELLED_MOBILE_BEFORE_WORD"),
+        *("_QQ", "_WECHAT", "_NAME_IN_CONTEXT", "_NAME_BEFORE_HONORIFIC", "_PLAIN_NAME_BEFORE_HONORIFIC"),
+    } <= set(GUARDED)
+
+
+def unguarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(LEADING_LOOKAHEAD.sub("", pattern.pattern, count=1), pattern.flags)
+
+
+# Text around a text that holds a match: nothing, a separator, a context word, or a letter or digit.
+AROUND = st.sampled_from(["", " ", "，", "的", "电话", "订单号", "a", "1", "-", "."])
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_leading_lookahead_changes_no_match(name, data):
+    pattern = GUARDED[name]
+    match = data.draw(st.from_regex(unguarded(pattern)))
+    text = data.draw(AROUND) + match + data.draw(AROUND)
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in unguarded(pattern).finditer(text)]

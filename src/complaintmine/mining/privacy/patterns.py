@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -75,16 +76,29 @@ _B: Final = r"(?<![0-9A-Za-z])(?<![0-9A-Za-z]\.)"
 _E: Final = r"(?![0-9A-Za-z])(?!\.[0-9A-Za-z])"
 _SEP: Final = r"[\s:=#是为]{0,4}"  # between a context word and its value: 订单号：, 单号是, order #
 _CONTEXT_WINDOW: Final = 24
+# A regex that begins with lookbehinds (_B) or with a choice of words is tried in full at every position of the
+# text. The patterns below begin with a lookahead on the characters a match can begin with instead, so that the
+# engine rejects most positions at their first character: masking takes about a third less time with them, and
+# each finds what it finds without its lookahead (tests/unit/test_privacy_fast_paths.py).
+
+
+def _first_of(words: Iterable[str]) -> str:
+    """A lookahead on the first characters of ``words``."""
+    return "(?=[" + "".join(sorted({re.escape(word[0]) for word in words})) + "])"
+
 
 _RANK_EMAIL, _RANK_ID, _RANK_CARD_CONTEXT, _RANK_ORDER_CONTEXT, _RANK_ID15 = 0, 1, 2, 3, 4
 _RANK_CARD, _RANK_ORDER_SHAPE, _RANK_PHONE, _RANK_ACCOUNT, _RANK_ADDRESS, _RANK_NAME = 5, 6, 7, 8, 9, 10
 
 _EMAIL: Final = re.compile(
-    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+    r"(?=[A-Za-z0-9])(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])"
 )
 _MOBILE: Final = re.compile(
-    _B + r"(?:(?:(?:\+|00)\s?86|\(\+?86\))[ -]?|86[ -]?)?1[3-9][0-9](?P<s>[ .-]?)[0-9]{4}(?P=s)[0-9]{4}" + _E
+    r"(?=[+(081])"
+    + _B
+    + r"(?:(?:(?:\+|00)\s?86|\(\+?86\))[ -]?|86[ -]?)?1[3-9][0-9](?P<s>[ .-]?)[0-9]{4}(?P=s)[0-9]{4}"
+    + _E
 )
 # A mobile's eleven digits grouped any other way (1381 234 5678, 138 12345678, 1 3 8 1 2 3 4 5 6 7 8, 138-1234 5678):
 # one or two spaces or a dash (spaced or not) between any two digits, or a dot between groups of three or more
@@ -92,8 +106,6 @@ _MOBILE: Final = re.compile(
 # need a +86/0086 prefix or a phone cue before them (_PHONE_CUE), since 1399-200-1199 may be prices and
 # 138 20231111 a count and a date. The eleven digits end the chain: a twelfth after a gap leaves it ambiguous.
 _GAP: Final = r"(?: ?- ?| {1,2}|(?<=[0-9]{3})\.(?=[0-9]{3}))"
-# _GROUPED_MOBILE, _LOCAL_GROUPED, _QQ and _WECHAT begin with a lookahead on their first character: a regex that
-# begins with lookbehinds is tried in full at every position; this made _GROUPED_MOBILE 2.4x as fast on team texts.
 _GROUPED_MOBILE: Final = re.compile(
     r"(?=[+(01])"
     + _B
@@ -103,14 +115,15 @@ _GROUPED_MOBILE: Final = re.compile(
 # A mobile spelled out, then one or two numerals that begin the next word (一三八一二三四五六七八一直打不通,
 # ...两次): in the numeral view those run on as a twelfth digit, which _MOBILE's end refuses (detect._phone_spans).
 _SPELLED_MOBILE_BEFORE_WORD: Final = re.compile(
-    _B + f"1[3-9][0-9](?P<s>[ -]?)[0-9]{{4}}(?P=s)[0-9]{{4}}(?=[0-9]{{1,2}}[{_HAN}])"
+    "(?=1)" + _B + f"1[3-9][0-9](?P<s>[ -]?)[0-9]{{4}}(?P=s)[0-9]{{4}}(?=[0-9]{{1,2}}[{_HAN}])"
 )
 _AREA: Final = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
 # An extension after a landline or service number: 010-12345678-123, 0755 8888 6666 转 123, 分机 8021.
 _EXTENSION: Final = r"(?P<ext>-[0-9]{1,5}|\s?(?:转|分机|ext\.?)\s?[0-9]{1,5})?"
 # A local number in groups begins with 2-9, as every mainland local number does (0830 1200 1330 are times).
 _LANDLINE: Final = re.compile(
-    _B
+    r"(?=[+(0])"
+    + _B
     + r"(?:(?:\+|00)\s?86[ -]?(?:10|2[0-9]|[3-9][0-9]{2})[ -]|\(\s?"
     + _AREA
     + r"\s?\)[ -]?|"
@@ -119,19 +132,20 @@ _LANDLINE: Final = re.compile(
     + _EXTENSION
     + _E
 )
-_SERVICE: Final = re.compile(_B + r"[48]00(?:[ -]?[0-9]){7}" + _EXTENSION + _E)
+_SERVICE: Final = re.compile(r"(?=[48])" + _B + r"[48]00(?:[ -]?[0-9]){7}" + _EXTENSION + _E)
 # A local number without area code in two groups (6666 8888, 888-6666), right after a phone context word.
 _LOCAL_GROUPED: Final = re.compile(r"(?=[2-9])" + _B + r"[2-9][0-9]{2,3}[ -][0-9]{4}" + _EXTENSION + _E)
-_CARD_GROUPED: Final = re.compile(_B + r"[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,4})?" + _E)
-_RUN: Final = re.compile(_B + r"([0-9]+)([Xx]?)" + _E)
-_PDD: Final = re.compile(_B + r"[0-9]{6}-[0-9]{15}" + _E)
+_CARD_GROUPED: Final = re.compile(r"(?=[0-9])" + _B + r"[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,4})?" + _E)
+_RUN: Final = re.compile(r"(?=[0-9])" + _B + r"([0-9]+)([Xx]?)" + _E)
+_PDD: Final = re.compile(r"(?=[0-9])" + _B + r"[0-9]{6}-[0-9]{15}" + _E)
 _COURIER: Final = re.compile(
-    r"(?<![0-9A-Za-z])(?:(?:SF|YT|JT|ZTO|YD|STO|DPK|EMS|YUNDA|JD[A-Z]{0,2})[0-9]{10,16}|[A-Z]{2}[0-9]{9}CN)" + _E,
+    r"(?=[A-Za-z])(?<![0-9A-Za-z])"
+    r"(?:(?:SF|YT|JT|ZTO|YD|STO|DPK|EMS|YUNDA|JD[A-Z]{0,2})[0-9]{10,16}|[A-Z]{2}[0-9]{9}CN)" + _E,
     re.IGNORECASE,
 )
 _ORDER_VALUE: Final = r"(?P<value>[0-9]{6}-[0-9]{15}|[A-Za-z]{1,4}[0-9]{6,30}|[0-9]{6,30})"
 _ORDER_CONTEXT: Final = re.compile(
-    r"(?:(?P<strong>单号|单号码|订单编号|订单id|交易号|流水号|运单|快递单|物流单|"
+    r"(?=[单订交流运快物otw])(?:(?P<strong>单号|单号码|订单编号|订单id|交易号|流水号|运单|快递单|物流单|"
     r"order\s*(?:no\.?|number|id|#)|tracking\s*(?:no\.?|number)?|waybill)|(?P<weak>订单|order))"
     + _SEP
     + _ORDER_VALUE
@@ -258,11 +272,12 @@ _NAME_STOP: Final = (
 _HONORIFIC: Final = "(?:" + "|".join(HONORIFICS) + ")"
 _GIVEN: Final = f"(?:(?!{_HONORIFIC})(?![{_NAME_STOP}])[{_HAN}])"
 _SURNAME: Final = f"(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])"
-_PLAIN_SURNAME: Final = f"(?:{_COMPOUND_SURNAMES}|[{''.join(c for c in _SURNAMES if c not in _AMBIGUOUS_SURNAMES)}])"
+_PLAIN_SURNAMES: Final = "".join(c for c in _SURNAMES if c not in _AMBIGUOUS_SURNAMES)
+_PLAIN_SURNAME: Final = f"(?:{_COMPOUND_SURNAMES}|[{_PLAIN_SURNAMES}])"
 _NAME_END: Final = f"(?=[^{_HAN}]|$|的|{_HONORIFIC}|电话|手机|联系|收|说|反映|投诉|身份证|地址|住|家|{_PROVINCES})"
 _NAME_SEP: Final = r"[\s:]{0,3}"
 # 户名 inside 用户名 (a login name) is no name context.
-_NAME_CONTEXT: Final = "(?:" + "|".join(NAME_CONTEXTS).replace("|户名", "|(?<!用)户名") + ")"
+_NAME_CONTEXT: Final = _first_of(NAME_CONTEXTS) + "(?:" + "|".join(NAME_CONTEXTS).replace("|户名", "|(?<!用)户名") + ")"
 _NAME_IN_CONTEXT: Final = re.compile(
     _NAME_CONTEXT + _NAME_SEP + f"(?!{_NOT_A_NAME})(?P<name>{_SURNAME}{_GIVEN}{{1,2}}){_NAME_END}"
 )
@@ -277,8 +292,9 @@ _ROLE_NAME_BEFORE_HONORIFIC: Final = re.compile(
     + f"(?!{_NOT_A_NAME})(?P<name>{_PLAIN_SURNAME}{_GIVEN}{{0,2}})(?={_HONORIFIC})"
 )
 _PLAIN_NAME_BEFORE_HONORIFIC: Final = re.compile(
-    f"(?:(?<![{_HAN}])|(?<=[和跟与给向找问请让叫是位的])|(?<=联系)|(?<=告诉)|(?<=投诉))(?!{_NOT_A_NAME})"
-    f"(?P<name>{_PLAIN_SURNAME}{_GIVEN}{{0,2}})(?={_HONORIFIC})"
+    _first_of([*_PLAIN_SURNAMES, *_COMPOUND_SURNAMES.split("|")])
+    + f"(?:(?<![{_HAN}])|(?<=[和跟与给向找问请让叫是位的])|(?<=联系)|(?<=告诉)|(?<=投诉))(?!{_NOT_A_NAME})"
+    + f"(?P<name>{_PLAIN_SURNAME}{_GIVEN}{{0,2}})(?={_HONORIFIC})"
 )
 
 
