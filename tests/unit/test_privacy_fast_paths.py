@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaintmine.mining.privacy import patterns
+from complaintmine.mining.privacy import mask_text, patterns
 
 ADDRESS_FRAGMENTS = [
     *"北上广浙杭西湖朝阳余万科星华东南明小社园景专超夜股菜城我住在到的了是寄收王李张刘中心大新村苑弄巷街道路区市县旗舰镇乡",
@@ -89,3 +89,20 @@ def test_a_leading_lookahead_changes_no_match(name, data):
     match = data.draw(st.from_regex(unguarded(pattern)))
     text = data.draw(AROUND) + match + data.draw(AROUND)
     assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in unguarded(pattern).finditer(text)]
+
+
+PHONE_PATTERNS = ["_MOBILE", "_GROUPED_MOBILE", "_SPELLED_MOBILE_BEFORE_WORD", "_LANDLINE", "_SERVICE"]
+
+
+@pytest.mark.parametrize("name", [*PHONE_PATTERNS, "_LOCAL_GROUPED"])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_phone_takes_enough_digits_for_views_with_fewer_to_be_skipped(name, data):
+    pattern = getattr(patterns, name)
+    for match in pattern.finditer(data.draw(st.from_regex(unguarded(pattern)))):
+        assert sum(char in "0123456789" for char in match.group()) >= patterns._MIN_PHONE_DIGITS
+
+
+@pytest.mark.parametrize("text", ["电话1234567没人接", "电话：888-6666没人接", "电话一二三四五六七没人接"])
+def test_the_shortest_phones_are_found_in_texts_with_just_enough_digits(text):
+    assert mask_text(text).count("[PHONE]") == 1

@@ -22,6 +22,7 @@ from .patterns import (
     _LANDLINE,
     _LOCAL_GROUPED,
     _MAX_COMPONENTS,
+    _MIN_PHONE_DIGITS,
     _MOBILE,
     _MODEL_NUMBER,
     _NAME_BEFORE_HONORIFIC,
@@ -125,6 +126,8 @@ def _phones(shadow: str) -> Iterator[_Candidate]:
     varies (a landline's 7 or 8 local digits, 11-12 digits, 7-12 after 电话) take no one or two numerals glued to
     written digits: those are a word after the number (13812345678一直, 拨打12315两三次), not more of its digits."""
     for view in dict.fromkeys((shadow, _numeral_view(shadow))):
+        if sum(map(view.count, "0123456789")) < _MIN_PHONE_DIGITS:
+            continue  # no rule can match: a shortcut, as most texts hold a few digits at most
         for start, end, fixed_length in _phone_spans(shadow, view):
             if fixed_length or view is shadow or not _glued_few_numerals(shadow, start, end):
                 yield _Candidate(_RANK_PHONE, start, end, "PHONE")
@@ -151,7 +154,7 @@ def _phone_spans(shadow: str, view: str) -> Iterator[tuple[int, int, bool]]:
         if match.group(2) or start in spelled_mobiles:
             continue  # a check X: an ID shape; or a mobile and the numerals of the word after it
         if (n in (11, 12) and _landline_digits(digits)) or (
-            7 <= n <= 12 and _preceded_by(_PHONE_CONTEXT, shadow, start)
+            _MIN_PHONE_DIGITS <= n <= 12 and _preceded_by(_PHONE_CONTEXT, shadow, start)
         ):
             yield start, match.end(), False
 

@@ -132,6 +132,9 @@ _LANDLINE: Final = re.compile(
     + _EXTENSION
     + _E
 )
+# Every phone rule takes at least seven digits: a local number in two groups (888-6666) or 7-12 digits after 电话;
+# mobiles, landlines and service numbers have more. A text with fewer in a view has no phone in it (detect._phones).
+_MIN_PHONE_DIGITS: Final = 7
 _SERVICE: Final = re.compile(r"(?=[48])" + _B + r"[48]00(?:[ -]?[0-9]){7}" + _EXTENSION + _E)
 # A local number without area code in two groups (6666 8888, 888-6666), right after a phone context word.
 _LOCAL_GROUPED: Final = re.compile(r"(?=[2-9])" + _B + r"[2-9][0-9]{2,3}[ -][0-9]{4}" + _EXTENSION + _E)
