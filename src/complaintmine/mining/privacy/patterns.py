@@ -76,10 +76,11 @@ _B: Final = r"(?<![0-9A-Za-z])(?<![0-9A-Za-z]\.)"
 _E: Final = r"(?![0-9A-Za-z])(?!\.[0-9A-Za-z])"
 _SEP: Final = r"[\s:=#是为]{0,4}"  # between a context word and its value: 订单号：, 单号是, order #
 _CONTEXT_WINDOW: Final = 24
-# A regex that begins with lookbehinds (_B) or with a choice of words is tried in full at every position of the
-# text. The patterns below begin with a lookahead on the characters a match can begin with instead, so that the
-# engine rejects most positions at their first character: masking takes about a third less time with them, and
-# each finds what it finds without its lookahead (tests/unit/test_privacy_fast_paths.py).
+# The regex engine finds a pattern that begins with a character, or with a choice of words that each begin with
+# one, by scanning for those characters; one that begins otherwise (with lookbehinds such as _B, or with letters
+# under IGNORECASE) it tries in full at every position of the text. Such patterns here begin with a lookahead on
+# the characters a match can begin with, so that the engine rejects most positions at the first character: masking
+# takes about a third less time. Each finds what it finds without its lookahead (tests/unit/test_privacy_fast_paths.py).
 
 
 def _first_of(words: Iterable[str]) -> str:
