@@ -131,6 +131,9 @@ def test_old_excel_workbooks_say_how_to_save_them_and_a_renamed_xlsx_is_read(tmp
     renamed = tmp_path / "export.xls"
     book.save(renamed)
     assert read_table(str(renamed), fmt="xlsx").to_dict("list") == {"id": ["007"], "text": ["赠品没给"]}
+    # read by its suffix, it is told what reads it, not to save it as the .xlsx it already is (review h23d)
+    with pytest.raises(InputError, match=r"an \.xlsx workbook under another name: use --format xlsx"):
+        read_table(str(renamed))
     old = tmp_path / "old.xlsx"  # an OLE2 compound file: Excel 97-2003, or a workbook with a password to open
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     with pytest.raises(InputError, match=r"old\.xlsx: an Excel 97-2003 \(\.xls\) or password-protected workbook"):

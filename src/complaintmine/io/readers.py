@@ -73,8 +73,18 @@ def format_of(path: str, explicit: str | None, allowed: tuple[str, ...], what: s
         message = f"unknown {what} {fmt!r}; use one of {', '.join(allowed)} (by suffix or option)"
         if fmt in _SAVE_AS_XLSX and "xlsx" in allowed:  # --format xlsx would only meet the same file again
             message = f"{_SAVE_AS_XLSX[fmt]} cannot be read: save it in Excel or WPS as .xlsx (or as CSV UTF-8)"
+            if not explicit and _starts_with(path, b"PK\x03\x04"):  # an .xlsx (a zip) renamed: it can be read
+                message = "an .xlsx workbook under another name: use --format xlsx (or rename it .xlsx)"
         raise InputError(path, message)
     return fmt
+
+
+def _starts_with(path: str, magic: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(magic)) == magic
+    except OSError:
+        return False
 
 
 # Spreadsheet files that Excel or WPS can save as .xlsx, and which no reader here takes: what to do, not a list.
