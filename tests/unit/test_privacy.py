@@ -312,6 +312,7 @@ UNCHANGED = [
     "新手机 1399 200 1199 到手",  # 手机 the product, then three prices: no phone cue
     "在微信 iPhone15 下单，微信 RTX4090 显卡也买了",  # model numbers after a bare 微信 (they became [ACCOUNT])
     "微信支付 1399 200 1199",  # 微信 cues a grouped mobile only right before it
+    "订的 hotel 12345678 号房间，Hotel 6666 8888 套餐",  # the tel of hotel is no phone word
     "这款手机1999-300-1699，降价没补",
     "联系客服，降价 1399 200 1199 都不认",  # a price word between the phone word and the digits: prices
     "打电话问价格 1599 300 1299 还是不变",

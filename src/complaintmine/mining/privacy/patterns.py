@@ -158,17 +158,17 @@ _ORDER_CONTEXT: Final = re.compile(
 )
 # A further number in a list after the context: 订单号1234567890和1234567891, 单号A、B.
 _ORDER_LIST_ITEM: Final = re.compile(r"\s*(?:和|及|与|、|,|/)\s*" + _ORDER_VALUE + _E)
-_PHONE_CONTEXT: Final = re.compile(
-    r"(?:电话|手机号|座机|联系方式|热线|tel|phone|mobile|致电|拨打|来电)(?:号码?)?" + _SEP + "$", re.I
-)
+# The words that name a phone, for both cues below: the tight one right before a number (_PHONE_CONTEXT) and the
+# loose one a few characters before a grouped mobile (_PHONE_CUE), so that the two lists cannot drift apart.
+_PHONE_WORDS: Final = r"电话|手机号|座机|热线|致电|拨打|来电|(?<![A-Za-z])(?:tel|phone|mobile)"
+_PHONE_CONTEXT: Final = re.compile(r"(?:" + _PHONE_WORDS + r"|联系方式)(?:号码?)?" + _SEP + "$", re.I)
 # A phone cue near a grouped mobile (_GROUPED_MOBILE): a phone word and up to six characters that are no digit, end
 # no sentence and name no price (电话是：, 手机号码为 , 打我手机 , 联系我：; not 联系客服，降价 1399 200 1199, where
 # the digits are the prices the 价 names), or 打/拨 right before the number. 手机 alone is a
 # product as often as a number (新手机 1399 200 1199 到手 is three prices): it counts as 手机号, as 手机: or 手机：,
 # or after 打, 拨 or 我 (打我手机, 我的手机).
 _PHONE_CUE: Final = re.compile(
-    r"(?:(?:电话|手机号|手机\s*[:：]|(?:打|拨|我的?)手机|号码|联系|致电|拨打|座机|热线|来电|回电|"
-    r"(?<![A-Za-z])(?:tel|phone|mobile|call))"
+    r"(?:(?:" + _PHONE_WORDS + r"|手机\s*[:：]|(?:打|拨|我的?)手机|号码|联系|回电|(?<![A-Za-z])call)"
     r"[^0-9。！？!?；;\n价元块钱¥￥]{0,6}|(?:打|拨)[\s:]{0,2}"
     r"|(?:微信|扣扣|(?<![A-Za-z])(?:vx|wx|qq))(?:号码?)?[\s:：]{0,2})$",
     re.I,
