@@ -146,6 +146,7 @@ MASKED = [
     ("我的手机 1 3 8 1 2 3 4 5 6 7 8，收到回电", "我的手机 [PHONE]，收到回电"),
     ("加微信 1381 234 5678 或 QQ 138-1234-5678", "加微信 [PHONE] 或 QQ [PHONE]"),  # they leaked
     ("加我微信 zhang_san88", "加我微信 [ACCOUNT]"),
+    ("telephone 1381 234 5678", "telephone [PHONE]"),  # leaked: 'ephone ' was past the cue's six characters
     ("手机: 1381 234 5678", "手机: [PHONE]"),
     ("打 1381234 5678", "打 [PHONE]"),
     ("call me 1381 234 5678", "call me [PHONE]"),

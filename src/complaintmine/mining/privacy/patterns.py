@@ -160,7 +160,7 @@ _ORDER_CONTEXT: Final = re.compile(
 _ORDER_LIST_ITEM: Final = re.compile(r"\s*(?:和|及|与|、|,|/)\s*" + _ORDER_VALUE + _E)
 # The words that name a phone, for both cues below: the tight one right before a number (_PHONE_CONTEXT) and the
 # loose one a few characters before a grouped mobile (_PHONE_CUE), so that the two lists cannot drift apart.
-_PHONE_WORDS: Final = r"电话|手机号|座机|热线|致电|拨打|来电|(?<![A-Za-z])(?:tel|phone|mobile)"
+_PHONE_WORDS: Final = r"电话|手机号|座机|热线|致电|拨打|来电|(?<![A-Za-z])(?:telephone|tel|phone|mobile)"
 _PHONE_CONTEXT: Final = re.compile(r"(?:" + _PHONE_WORDS + r"|联系方式)(?:号码?)?" + _SEP + "$", re.I)
 # A phone cue near a grouped mobile (_GROUPED_MOBILE): a phone word and up to six characters that are no digit, end
 # no sentence and name no price (电话是：, 手机号码为 , 打我手机 , 联系我：; not 联系客服，降价 1399 200 1199, where
