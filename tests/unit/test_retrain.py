@@ -102,6 +102,16 @@ def test_suggest_rejects_bad_arguments():
         suggest_texts(texts, proba, THRESHOLDS, coverage=0.8, explore=0.5)
 
 
+def test_suggest_explore_alone_sets_the_random_share_as_docs_retraining_tells_for_a_holdout():
+    """docs/retraining.md takes a holdout with `suggest --explore 1`; the covering share (0.3 by default, which
+    the CLI cannot set) gives way to it instead of the sum being refused."""
+    texts, proba = _pool()
+    sheet = suggest_texts(texts, proba, THRESHOLDS, n=20, explore=1)
+    assert len(sheet) == 20 and sheet["why"].str.startswith("random").all()
+    sheet = suggest_texts(texts, proba, THRESHOLDS, n=20, explore=0.8)
+    assert len(sheet) == 20 and sheet["why"].str.startswith("random").sum() >= 14
+
+
 def test_suggest_on_a_scored_file_without_its_texts_says_how_to_carry_them(tmp_path):
     """classify's example output has no text column: the error says which classify option puts it there."""
     scored = tmp_path / "scored.csv"

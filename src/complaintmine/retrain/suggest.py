@@ -71,7 +71,7 @@ def suggest_texts(
     n: int = 200,
     ids: Sequence[object] | None = None,
     labelled: Sequence[str] = (),
-    coverage: float = 0.3,
+    coverage: float | None = None,
     explore: float = 0.1,
     diversity: float = 0.5,
     seed: int = 0,
@@ -80,7 +80,8 @@ def suggest_texts(
 
     ``proba`` has one column per name in TARGETS (five issues, then presale), as ``Model.predict_proba`` returns;
     ``labelled`` are texts already labelled (they and their near-duplicates are never suggested).
-    Raises InputError when there is nothing to choose from.
+    ``coverage`` defaults to 0.3 of the sheet, or what ``explore`` leaves of it (``explore=1``: a sheet picked
+    wholly at random, as a holdout should be). Raises InputError when there is nothing to choose from.
     """
     proba = np.asarray(proba, dtype=float)
     thresholds = np.asarray(thresholds, dtype=float)
@@ -88,8 +89,10 @@ def suggest_texts(
         raise ComplaintMineError(f"proba must have shape ({len(texts)}, {len(TARGETS)}), got {proba.shape}")
     if n < 1:
         raise InputError("-n", "the number of texts to suggest must be at least 1")
-    if not 0 <= coverage <= 1 or not 0 <= explore <= 1 or coverage + explore > 1:
-        raise InputError("--coverage/--explore", "shares must lie in [0, 1] and add up to at most 1")
+    if coverage is None:
+        coverage = max(0.0, min(0.3, 1 - explore))
+    if not 0 <= coverage <= 1 or not 0 <= explore <= 1 or coverage + explore > 1 + 1e-9:
+        raise InputError("coverage/explore", "shares must lie in [0, 1] and add up to at most 1")
     ids = list(ids) if ids is not None else list(range(len(texts)))
     rng = np.random.default_rng(seed)
 
