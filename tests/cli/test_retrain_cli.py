@@ -122,6 +122,29 @@ def test_suggest_when_every_text_is_labelled_already_says_so(tmp_path, tiny_mode
     assert pd.read_csv(tmp_path / "w2.csv").empty
 
 
+def test_suggest_refuses_to_write_over_a_filled_sheet_without_force(tmp_path, tiny_model):
+    """The first-round command of docs/retraining.md run again from the shell history, after the sheet was
+    labelled: it wrote a fresh empty sheet over the labels. Now exit 6 naming the sheet, and --force writes."""
+    (tmp_path / "inbox.csv").write_text("id,text\n1,付了定金，尾款涨了五十\n2,赠品一直没寄来\n", encoding="utf-8")
+    scored = tmp_path / "scored.csv"
+    result = run("classify", tmp_path / "inbox.csv", "--id-column", "id", "--keep-columns", "text",
+                 "--model", tiny_model, "-o", scored, "--quiet")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sheet = tmp_path / "w1.xlsx"
+    assert run("suggest", scored, "-n", "5", "-o", sheet).returncode == 0
+    assert run("suggest", scored, "-n", "5", "-o", sheet).returncode == 0  # not labelled yet: rewritten
+    frame = pd.read_excel(sheet, dtype=str).fillna("")
+    frame["labels"] = ["price_hike"] + ["gift_not_honored"] * (len(frame) - 1)
+    frame.to_excel(sheet, index=False)
+    labelled = sheet.read_bytes()
+    result = run("suggest", scored, "-n", "5", "-o", sheet)
+    assert result.returncode == 6
+    assert f"{sheet}: holds 2 filled labels" in result.stderr and "--force" in result.stderr
+    assert sheet.read_bytes() == labelled
+    assert run("suggest", scored, "-n", "5", "-o", sheet, "--force").returncode == 0
+    assert (pd.read_excel(sheet, dtype=str)["labels"].isna()).all()
+
+
 def _corpus_directory(tmp_path):
     """A corpus directory of four team-written texts and one labelled real text, and a shared folder holding
     that text (texts written for this test)."""

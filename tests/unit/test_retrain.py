@@ -189,6 +189,53 @@ def test_a_bad_label_names_the_file_and_row(tmp_path):
         read_label_sheets(path)
 
 
+@pytest.mark.parametrize("cell", ["price_hike/gift_not_honored", "price_hike gift_not_honored", "尾款涨价 / 赠品不兑现"])
+def test_labels_joined_by_a_slash_or_a_space_are_told_how_to_join_them(tmp_path, cell):
+    """A labeller's price_hike/gift_not_honored was answered "did you mean 'gift_not_honored'?", which drops a
+    label; the hint is the whole cell written as it should be."""
+    path = tmp_path / "s.csv"
+    path.write_text(f"text,labels,presale\n好,other,0\n涨了也没送,{cell},1\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as caught:
+        read_label_sheets(path)
+    assert str(caught.value).startswith(f"{path}:3: unknown label")
+    assert str(caught.value).endswith("join labels with '|': did you mean 'price_hike|gift_not_honored'?")
+
+
+def test_a_bad_presale_cell_says_which_values_are_taken(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("text,labels,presale\n尾款涨了,price_hike,是的\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"s\.csv:2: presale must be 1 or 0 \(also 是/否, yes/no; empty counts as 0\)"):
+        read_label_sheets(path)
+
+
+def test_a_sheet_whose_labels_column_was_renamed_is_not_pointed_at_the_models_guesses(tmp_path):
+    """A labeller renamed the sheet's labels column to 标签: the near name is model_labels, the model's own
+    guesses, and reading those as labels would train the model on itself; the error says where labels go."""
+    sheet = pd.DataFrame({name: ["x"] for name in SHEET_COLUMNS}).rename(columns={"labels": "标签"})
+    path = tmp_path / "s.csv"
+    sheet.to_csv(path, index=False)
+    with pytest.raises(InputError) as caught:
+        read_label_sheets(path)
+    assert "model_labels'?" not in str(caught.value)
+    assert str(caught.value).endswith("Fill your labels in a column named 'labels' (model_labels holds the model's guesses)")
+
+
+def test_a_filled_sheet_is_not_written_over_by_a_new_one(tmp_path):
+    """suggest's -o on last week's sheet, filled meanwhile: check_sheet(keep_labels=True), what suggest checks
+    unless --force, refuses it (the labels would be lost); an unfilled sheet or a new name is written."""
+    from complaintmine.retrain.sheets import check_sheet
+
+    target = tmp_path / "w1.xlsx"
+    sheet = _small_sheet("")
+    write_sheet(sheet, target)
+    assert check_sheet(target, keep_labels=True) == "xlsx"  # nothing labelled yet: a new sheet may replace it
+    sheet["labels"] = ["late_shipping"]
+    write_sheet(sheet, target)
+    with pytest.raises(OutputError, match=r"w1\.xlsx: holds 1 filled labels.*--force"):
+        check_sheet(target, keep_labels=True)
+    assert check_sheet(target) == "xlsx"  # the compare --disagreements file is written over, as before
+
+
 class _Fixed:
     """A stand-in model that gives fixed probabilities per text."""
 

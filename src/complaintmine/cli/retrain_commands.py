@@ -164,6 +164,9 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         ] = 0.1,
         seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the random share.")] = 0,
         bom: Annotated[bool, typer.Option("--bom", help=BOM_HELP)] = False,
+        force: Annotated[
+            bool, typer.Option("--force", help="Write over a sheet at --output even when labels are filled in it.")
+        ] = False,
     ) -> None:
         """Pick the texts most worth labelling and write a labelling sheet to fill in.
 
@@ -183,7 +186,8 @@ def register(app: typer.Typer, handle_errors: Callable[[Any], Any]) -> None:
         from ..retrain.suggest import suggest_from_file
 
         files = labelled_files(labelled or [], recursive=True)
-        check_sheet(output, bom, [scored, *files])  # a usage error before the work; never over a file it reads
+        # a usage error before the work; never over a file it reads, nor over a labeller's filled sheet
+        check_sheet(output, bom, [scored, *files], keep_labels=not force)
         known: list[str] = []
         for path in files:
             frame = read_table(str(path))

@@ -72,6 +72,10 @@ def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> N
                 or "Labelled data has the columns text, labels (e.g. gift_not_honored, or other) and presale (1 or 0)"
             )
             visible = [c for c in frame.columns if not c.startswith("__")]
+            if f"model_{column}" in visible and not found:  # a sheet's own labels column renamed or deleted:
+                # never point at the model's guesses beside it, which would train the model on itself
+                advice = f"Fill your labels in a column named {column!r} (model_{column} holds the model's guesses)"
+                found = True
             raise MissingColumnError(path, column, visible, advice=advice, advice_first=found)
     labels = [cell if isinstance(cell, list) else "" if cell is None else str(cell) for cell in frame["labels"]]
     frame = frame.drop(columns=["labels"]).map(_cell_text)

@@ -22,10 +22,10 @@ import pandas as pd
 from ..corpus.cells import CHINESE_NAMES
 from ..corpus.labelled import LABELLED_SUFFIXES
 from ..corpus.labelled import read_labelled as read_label_sheets
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..io.formulas import escape
 from ..io.output_place import check_not_an_input, check_output_place, output_name, replaced_when_done, write_failure
-from ..io.tables import write_table
+from ..io.tables import read_table, write_table
 from ..io.writers import check_output_format, output_format
 
 SHEET_COLUMNS = ("id", "text", "model_labels", "model_presale", "why", "labels", "presale", "note")
@@ -35,6 +35,7 @@ __all__ = [
     "SHEET_COLUMNS",
     "SHEET_SUFFIXES",
     "check_sheet",
+    "filled_labels",
     "read_label_sheets",
     "sheet_format",
     "write_sheet",
@@ -48,15 +49,43 @@ def sheet_format(path: str | Path) -> str:
     return "xlsx" if Path(name).suffix.lower() == ".xlsx" else output_format(name)
 
 
-def check_sheet(path: str | Path, bom: bool = False, inputs: Iterable[str | Path] = (), option: str = "-o") -> str:
+def filled_labels(path: str | Path) -> int:
+    """How many rows of the sheet or labelled file at ``path`` have a filled ``labels`` cell (0 where there is no
+    such file, or it cannot be read as a table with that column)."""
+    if not Path(path).is_file():
+        return 0
+    try:
+        frame = read_table(str(path))
+    except (InputError, ValueError):
+        return 0
+    if "labels" not in frame.columns:
+        return 0
+    return int(sum(bool(str(cell).strip()) for cell in frame["labels"]))
+
+
+def check_sheet(
+    path: str | Path,
+    bom: bool = False,
+    inputs: Iterable[str | Path] = (),
+    option: str = "-o",
+    keep_labels: bool = False,
+) -> str:
     """:func:`sheet_format`, with ``bom`` checked against it (InputError): what :func:`write_sheet` checks first,
     and what a command checks before its work, so that a wrong name fails before an hour of scoring. With
     ``inputs`` (the files the command reads), also OutputError where the sheet would be written over one of them,
-    or into one through standard output (io/output_place.check_not_an_input)."""
+    or into one through standard output (io/output_place.check_not_an_input). With ``keep_labels``, also
+    OutputError where a file at ``path`` already holds filled labels (a labeller's work a new sheet would
+    replace)."""
     fmt = sheet_format(path)
     name = output_name(path)
     check_output_format(name, fmt, bom)
     check_not_an_input(name, [str(item) for item in inputs], option)
+    if keep_labels and name != "-" and (filled := filled_labels(name)):
+        raise OutputError(
+            name,
+            f"holds {filled:,} filled labels, which a new sheet would replace: choose another {option} name, "
+            "or pass --force to write over it",
+        )
     check_output_place(name)  # a missing folder is named now, not as a bare "No such file" after the work
     return fmt
 
