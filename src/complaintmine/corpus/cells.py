@@ -29,7 +29,8 @@ def label_cell(cell: Any) -> str:
         hint = f"; did you mean {near[0]!r}?" if near else ""
         # "price_hike/gift_not_honored" or "price_hike gift_not_honored": known labels joined by a separator the
         # cell does not take; the hint is the cell as it should be written, not one label near the whole cell.
-        pieces = [CHINESE_NAMES.get(piece, piece.lower()) for piece in _OTHER_JOINS.split(unknown[0])] if unknown else []
+        joined = _OTHER_JOINS.split(unknown[0]) if unknown else []
+        pieces = [CHINESE_NAMES.get(piece, piece.lower()) for piece in joined]
         if len(pieces) > 1 and all(piece in ALL_LABELS for piece in pieces):
             hint = f"; join labels with '|': did you mean {'|'.join(pieces)!r}?"
         raise ValueError(f"{exc}{hint}") from None
