@@ -62,7 +62,8 @@ def test_every_bad_row_of_a_file_is_reported_at_once_with_its_line_and_a_near_la
     assert [line.split(": ", 1)[0].rsplit(":", 1)[1] for line in lines] == ["2", "3", "4", "5", "6", "7"]
     assert "did you mean 'price_hike'?" in lines[0] and "did you mean 'late_shipping'?" in lines[2]
     assert "empty text" in lines[1] and "cannot be combined" in lines[3]
-    assert "presale must be 1 or 0, got '2'" in lines[4] and "split must be train or test, got 'holdout'" in lines[5]
+    assert "presale must be 1 or 0 (also 是/否, yes/no; empty counts as 0), got '2'" in lines[4]
+    assert "split must be train or test, got 'holdout'" in lines[5]
 
 
 def test_labels_as_classify_writes_them_to_jsonl_are_read(tmp_path):
