@@ -43,6 +43,25 @@ def test_a_folder_of_sheets_is_read_and_its_subfolders_are_not_trained_on(tmp_pa
     assert [p.name for p in labelled_files([tmp_path], recursive=True)] == ["a.csv", "h.csv"]  # suggest --labelled
 
 
+def test_a_sheet_saved_twice_in_one_folder_counts_once_and_two_files_that_disagree_are_named(tmp_path):
+    # the same sheet as .xlsx and as .csv was read twice: 274 training rows for 137 labelled texts (h23e)
+    rows = [
+        ["尾款涨价了", "price_hike", "1", "train"],
+        ["好评", "other", "0", "train"],
+        ["好评", "other", "0", "train"],
+    ]
+    write(tmp_path / "w1.csv", rows)
+    pd.DataFrame(rows, columns=["text", "labels", "presale", "split"]).to_excel(tmp_path / "w1.xlsx", index=False)
+    corpus = read_labelled(tmp_path)
+    assert corpus.texts == ["尾款涨价了", "好评", "好评"]  # a file's own repeats stay: that is the labeller's choice
+    assert any("3 row(s) labelled the same in an earlier file counted once" in note for note in corpus.notes)
+    write(tmp_path / "w2.csv", [["尾款涨价了", "other", "0", "train"]])
+    with pytest.raises(
+        cm.CorpusError, match=r"labelled price_hike \(presale 1\) at w1\.csv:0 and other .* at w2\.csv:0"
+    ):
+        read_labelled(tmp_path)
+
+
 def test_every_bad_row_of_a_file_is_reported_at_once_with_its_line_and_a_near_label(tmp_path):
     path = write(
         tmp_path / "messy.csv",

@@ -118,6 +118,32 @@ def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> N
         raise CorpusError("\n".join(problems[:MAX_REPORTED]) + more, path=path, line=first_bad)
 
 
+def _once_across_files(rows: list[dict[str, object]], notes: list[str]) -> list[dict[str, object]]:
+    """``rows`` without a text that an earlier file labelled the same way (the same sheet saved as .xlsx and as
+    .csv in one folder was read twice, and its rows counted double in training), with a note; a text two files
+    label differently is a CorpusError naming both, since which one is right only the labeller can say."""
+    first: dict[str, dict[str, object]] = {}
+    kept, repeated = [], 0
+    for row in rows:
+        text = str(row["text"])
+        earlier = first.setdefault(text, row)
+        if earlier is row or earlier["kind"] == row["kind"]:  # repeats within one file are the file's own choice
+            kept.append(row)
+        elif (earlier["labels"], earlier["presale"]) == (row["labels"], row["presale"]):
+            repeated += 1
+        else:
+            raise CorpusError(
+                f"the same text is labelled {earlier['labels']} (presale {earlier['presale']}) at {earlier['key']} "
+                f"and {row['labels']} (presale {row['presale']}) at {row['key']} (file:id): correct one of them, or "
+                "move the older file out of the folder"
+            )
+    if repeated:
+        notes.append(
+            f"{repeated} row(s) labelled the same in an earlier file counted once (the same sheet saved twice?)"
+        )
+    return kept
+
+
 def read_labelled(paths: str | Path | Sequence[str | Path]) -> Corpus:
     """Labelled rows of one or more files (or folders of them), in file order, as a user corpus (module
     docstring). Raises InputError (unreadable file, missing column) or CorpusError (every bad row of a file, or
@@ -128,6 +154,7 @@ def read_labelled(paths: str | Path | Sequence[str | Path]) -> Corpus:
     notes: list[str] = []
     for path in labelled_files(paths):
         _read_file(path, rows, notes)
+    rows = _once_across_files(rows, notes)
     if not rows:
         raise CorpusError("no labelled rows: fill the labels column (and presale) first")
     frame = pd.DataFrame(rows)
