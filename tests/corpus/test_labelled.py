@@ -33,6 +33,8 @@ def test_every_command_reads_a_labelled_file_with_the_same_rules(tmp_path):
     assert corpus.frame["presale"].tolist() == [1, 0, 0]
     assert corpus.frame["split"].tolist() == ["train", "test", "train"]
     assert any("1 row(s) with an empty labels cell skipped" in note for note in corpus.notes)
+    # said, so that a labeller who skipped presale learns what it was taken as (h23e)
+    assert any("1 labelled row(s) with an empty presale cell taken as 0" in note for note in corpus.notes)
 
 
 def test_a_folder_of_sheets_is_read_and_its_subfolders_are_not_trained_on(tmp_path):

@@ -86,6 +86,10 @@ def _read_file(path: Path, rows: list[dict[str, object]], notes: list[str]) -> N
         notes.append(f"{path}: {sum(blank)} row(s) with an empty labels cell skipped (not labelled yet)")
     if "presale" not in frame.columns:
         notes.append(f"{path}: no presale column; presale is taken as 0 for every row")
+    else:  # a labeller who filled labels but skipped presale may not know that empty means "not pre-sale"
+        empty = sum(not blank[i] and not str(cell).strip() for i, cell in enumerate(frame["presale"]))
+        if empty:
+            notes.append(f"{path}: {empty} labelled row(s) with an empty presale cell taken as 0 (not pre-sale)")
     problems: list[str] = []
     first_bad: int | None = None  # the line of the first bad row
     for number, record in enumerate(frame.to_dict("records")):
