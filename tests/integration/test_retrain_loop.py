@@ -82,7 +82,8 @@ def test_the_whole_loop_in_process(tmp_path, tiny_model, tiny_corpus_path, gold)
     assert first.promoted, first.reason
     assert current_model(models) == (models / "candidate").resolve()
     second = promote_model(tiny_model, models, holdout, n_boot=300)
-    assert not second.promoted and second.reason.startswith("kept candidate")
+    kept = cm.load_model(models / "candidate")  # named as the first promote named models, not by its folder
+    assert not second.promoted and second.reason.startswith(f"kept {kept.name} {kept.version}: "), second.reason
     assert current_model(models) == (models / "candidate").resolve()
     log = [json.loads(line) for line in (models / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [entry["promoted"] for entry in log] == [True, False]

@@ -156,8 +156,7 @@ def promote_model(
         set_current(models, candidate)
         reason = f"promoted: {comparison.verdict} (against {against})"
     else:
-        kept = previous.name if previous else f"{old.name} {old.version}"
-        reason = f"kept {kept}: {comparison.verdict} (rule: {require})"
+        reason = f"kept {old.name} {old.version}: {comparison.verdict} (rule: {require})"  # as first named, by name
         if previous is None and old.path is not None:  # so that models/current names the model in force from now
             kept_dir = _inside(models, Path(old.path).resolve(), "move it away or promote by hand")
             set_current(models, kept_dir)
