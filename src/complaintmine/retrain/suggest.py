@@ -214,9 +214,10 @@ def suggest_from_file(
 
     frame = read_table(path)
     if text_column not in frame.columns:
-        scored = "labels" in frame.columns  # what classify wrote, without --keep-columns
-        advice = f"Carry the texts into the scored file: classify ... --keep-columns {text_column}" * scored
-        advice, found = (advice, False) if scored else title_advice(frame, [text_column])
+        if "labels" in frame.columns:  # what classify wrote, without --keep-columns
+            advice, found = f"Carry the texts into the scored file: classify ... --keep-columns {text_column}", False
+        else:
+            advice, found = title_advice(frame, [text_column])
         raise MissingColumnError(path, text_column, list(frame.columns), advice=advice, advice_first=found)
     keep = frame[text_column].astype(str).str.strip() != ""
     if "error" in frame.columns:
